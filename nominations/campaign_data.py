@@ -1,0 +1,90 @@
+"""Load a campaign year from a JSON file in ``fixtures/`` (idempotent: loading twice changes nothing).
+
+The file holds what a notice states: the timeline, the lists and domains with their caps, the
+channels, the review bodies with their contacts and coverage, and earlier listed items. Next year's
+campaign is a new file (or data entry in the admin), not a code change.
+"""
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from django.db import transaction
+
+from nominations.models import Campaign, Channel, Domain, EarlierListedItem, RankingList
+from nominations.rules.duplicates import normalize_name
+
+DATE_FIELDS = (
+    "collection_start",
+    "member_deadline",
+    "platform_deadline",
+    "initial_review_start",
+    "initial_review_deadline",
+    "final_review_start",
+    "final_review_end",
+    "publication_start",
+    "publication_end",
+    "promotion_start",
+    "promotion_end",
+)
+
+
+def _aware(value):
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError(f"Campaign dates must carry their UTC offset: {value}")
+    return moment
+
+
+@transaction.atomic
+def load_campaign(path):
+    """Create or update the campaign described by the JSON file at ``path``; return it."""
+    from reviews.models import ReviewBody, ReviewCoverage
+
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    fields = dict(data["campaign"])
+    year = fields.pop("year")
+    for name in DATE_FIELDS:
+        fields[name] = _aware(fields[name])
+    campaign, _ = Campaign.objects.update_or_create(year=year, defaults=fields)
+    Campaign.objects.exclude(pk=campaign.pk).filter(year__lt=year).update(is_active=False)
+
+    lists = {}
+    domains = {}
+    for entry in data["lists"]:
+        entry = dict(entry)
+        domain_rows = entry.pop("domains", [])
+        code = entry.pop("code")
+        ranking_list, _ = RankingList.objects.update_or_create(campaign=campaign, code=code, defaults=entry)
+        lists[code] = ranking_list
+        for row in domain_rows:
+            row = dict(row)
+            domain, _ = Domain.objects.update_or_create(ranking_list=ranking_list, code=row.pop("code"), defaults=row)
+            domains[(code, domain.code)] = domain
+
+    for entry in data["channels"]:
+        entry = dict(entry)
+        list_codes = entry.pop("lists")
+        channel, _ = Channel.objects.update_or_create(campaign=campaign, code=entry.pop("code"), defaults=entry)
+        channel.lists.set([lists[c] for c in list_codes])
+
+    for entry in data["review_bodies"]:
+        entry = dict(entry)
+        covers = entry.pop("covers")
+        body, _ = ReviewBody.objects.update_or_create(campaign=campaign, name=entry.pop("name"), defaults=entry)
+        wanted = set()
+        for list_code, domain_code in covers:
+            domain = domains[(list_code, domain_code)] if domain_code else None
+            coverage, _ = ReviewCoverage.objects.get_or_create(body=body, ranking_list=lists[list_code], domain=domain)
+            wanted.add(coverage.pk)
+        body.coverages.exclude(pk__in=wanted).delete()
+
+    for entry in data.get("earlier_listed", []):
+        entry = dict(entry)
+        EarlierListedItem.objects.update_or_create(
+            year=entry.pop("year"),
+            list_code=entry.pop("list_code"),
+            normalized_name=normalize_name(entry["name"]),
+            defaults=entry,
+        )
+    return campaign

@@ -1,0 +1,54 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """An append-only record of a state change, override, extension, reopening or setting change."""
+
+    at = models.DateTimeField("时间", db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    verb = models.CharField("操作", max_length=40)
+    nomination = models.ForeignKey(
+        "Nomination", on_delete=models.PROTECT, null=True, blank=True, related_name="events", verbose_name="申报"
+    )
+    recommending_unit = models.ForeignKey(
+        "RecommendingUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="推荐单位"
+    )
+    from_state = models.CharField("原状态", max_length=20, blank=True)
+    to_state = models.CharField("新状态", max_length=20, blank=True)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "操作记录"
+        verbose_name_plural = "操作记录"
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.verb}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit records are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit records are append-only.")
+
+    @property
+    def from_label(self):
+        from .nomination import State
+
+        return State(self.from_state).label if self.from_state in State.values else self.from_state
+
+    @property
+    def to_label(self):
+        from .nomination import State
+
+        return State(self.to_state).label if self.to_state in State.values else self.to_state

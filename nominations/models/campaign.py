@@ -1,0 +1,118 @@
+"""A campaign year, its four ranking lists, their domains and the recommendation channels."""
+
+from django.db import models
+
+
+class Campaign(models.Model):
+    """One campaign year with every date of its timeline (aware datetimes, Asia/Shanghai).
+
+    "24 时" of a day is stored as 00:00 of the next day: a deadline is open while now < deadline.
+    """
+
+    year = models.PositiveIntegerField("年度", unique=True)
+    title = models.CharField("名称", max_length=200)
+    notice_ref = models.CharField("依据文件", max_length=200, blank=True)
+    platform_url = models.CharField("申报平台网址", max_length=200, blank=True)
+    organizer = models.CharField("组织征集的学会", max_length=200, blank=True)
+    organizer_contact = models.CharField("学会秘书处联系人", max_length=50, blank=True)
+    organizer_phones = models.CharField("学会秘书处联系电话", max_length=200, blank=True)
+    organizer_email = models.EmailField("学会秘书处邮箱", blank=True)
+
+    collection_start = models.DateTimeField("征集开始")
+    member_deadline = models.DateTimeField("会员提交截止", help_text="会员向学会秘书处提交的截止时间(内部截止)。")
+    platform_deadline = models.DateTimeField("平台申报截止", help_text="推荐单位在平台完成推荐的截止时间。")
+    initial_review_start = models.DateTimeField("初评开始")
+    initial_review_deadline = models.DateTimeField("初评结果报送截止")
+    final_review_start = models.DateTimeField("终评开始")
+    final_review_end = models.DateTimeField("终评结束")
+    publication_start = models.DateTimeField("发布开始", help_text="最早可发布榜单的时间。")
+    publication_end = models.DateTimeField("发布推介结束")
+    promotion_start = models.DateTimeField("宣传推广开始")
+    promotion_end = models.DateTimeField("宣传推广结束")
+    is_active = models.BooleanField("当前年度", default=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = "征集年度"
+        verbose_name_plural = "征集年度"
+
+    def __str__(self):
+        return self.title or f"{self.year}年"
+
+
+class ListCode(models.TextChoices):
+    TECH = "tech", "先导技术榜"
+    ENTERPRISE = "enterprise", "新锐企业榜"
+    ORGANIZATION = "organization", "融通创新组织榜"
+    MANAGER = "manager", "技术经理人先锋榜"
+
+
+class RankingList(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="lists", verbose_name="年度")
+    code = models.CharField("代码", max_length=20, choices=ListCode.choices)
+    name = models.CharField("名称", max_length=50)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    per_unit_cap = models.PositiveSmallIntegerField("每单位推荐上限", help_text="每个推荐渠道的名额。")
+    capped_per_domain = models.BooleanField("按领域计算名额", default=False)
+    nominee_is_person = models.BooleanField("推荐对象为个人", default=False)
+    unit_label = models.CharField("名额单位", max_length=10, default="个", help_text="如“个”“人”。")
+    description = models.TextField("说明", blank=True)
+    conditions = models.TextField("申报条件(附件1)", blank=True, help_text="通知未公开附件1,此处由平台配置。")
+
+    class Meta:
+        ordering = ["campaign", "order"]
+        unique_together = [("campaign", "code")]
+        verbose_name = "榜单"
+        verbose_name_plural = "榜单"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def has_domains(self):
+        return self.capped_per_domain
+
+
+class DomainKind(models.TextChoices):
+    INDUSTRY = "industry", "产业领域"
+    SPECIAL = "special", "专项领域"
+
+
+class Domain(models.Model):
+    ranking_list = models.ForeignKey(RankingList, on_delete=models.CASCADE, related_name="domains", verbose_name="榜单")
+    code = models.CharField("代码", max_length=30)
+    name = models.CharField("名称", max_length=50)
+    kind = models.CharField("类型", max_length=10, choices=DomainKind.choices, default=DomainKind.INDUSTRY)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["ranking_list", "order"]
+        unique_together = [("ranking_list", "code")]
+        verbose_name = "领域"
+        verbose_name_plural = "领域"
+
+    def __str__(self):
+        return self.name
+
+
+class Channel(models.Model):
+    """A recommendation channel (推荐渠道) of one campaign, and the lists it may recommend to."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="channels", verbose_name="年度")
+    code = models.CharField("代码", max_length=30)
+    name = models.CharField("名称", max_length=100)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    lists = models.ManyToManyField(RankingList, related_name="channels", verbose_name="适用榜单")
+    is_pioneer_route = models.BooleanField(
+        "先锋人物推举", default=False, help_text="上一年度技术经理人先锋人物推举候选人;每人限 1 人。"
+    )
+    pioneer_quota = models.PositiveSmallIntegerField("每位先锋人物名额", default=1)
+
+    class Meta:
+        ordering = ["campaign", "order"]
+        unique_together = [("campaign", "code")]
+        verbose_name = "推荐渠道"
+        verbose_name_plural = "推荐渠道"
+
+    def __str__(self):
+        return self.name

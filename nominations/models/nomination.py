@@ -1,0 +1,158 @@
+"""A nomination (申报) and its attachments. State changes go through ``nominations.workflow``."""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    RETURNED = "returned", "退回修改"
+    ACCEPTED = "accepted", "已受理"
+    DECLINED = "declined", "未受理"
+    RECOMMENDED = "recommended", "已推荐"
+    WITHDRAWN = "withdrawn", "已撤回"
+    IN_REVIEW = "in_review", "初评中"
+    REVIEW_PASSED = "review_passed", "通过初评"
+    REVIEW_FAILED = "review_failed", "未通过初评"
+    LISTED = "listed", "拟入榜"
+    NOT_LISTED = "not_listed", "未入榜"
+    PUBLISHED = "published", "已发布入榜"
+
+
+class Nomination(models.Model):
+    campaign = models.ForeignKey("Campaign", on_delete=models.PROTECT, related_name="nominations", verbose_name="年度")
+    ranking_list = models.ForeignKey(
+        "RankingList", on_delete=models.PROTECT, related_name="nominations", verbose_name="榜单"
+    )
+    domain = models.ForeignKey(
+        "Domain", on_delete=models.PROTECT, null=True, blank=True, related_name="nominations", verbose_name="领域"
+    )
+    member_unit = models.ForeignKey(
+        "MemberUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="nominations",
+        verbose_name="会员单位",
+    )
+    recommending_unit = models.ForeignKey(
+        "RecommendingUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="nominations",
+        verbose_name="推荐单位",
+    )
+    pioneer = models.ForeignKey(
+        "Pioneer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="nominations",
+        verbose_name="推举的先锋人物",
+    )
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
+    title = models.CharField("申报名称", max_length=200, blank=True, help_text="技术名称、企业名称、组织名称或姓名。")
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    data = models.JSONField("申报内容", default=dict, blank=True)
+    earlier_listed = models.ForeignKey(
+        "EarlierListedItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="matches",
+        verbose_name="疑似历年入榜",
+    )
+    override_reason = models.TextField("历年入榜仍推荐的理由", blank=True)
+    version = models.PositiveIntegerField("版本", default=1, help_text="每次保存加一,用于发现两处同时编辑。")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="创建人"
+    )
+    created_at = models.DateTimeField("创建时间")
+    updated_at = models.DateTimeField("更新时间")
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    recommended_at = models.DateTimeField("推荐时间", null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["data"])
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = "申报"
+        verbose_name_plural = "申报"
+        indexes = [
+            models.Index(fields=["campaign", "ranking_list", "domain", "state"]),
+            models.Index(fields=["recommending_unit", "state"]),
+            models.Index(fields=["member_unit", "state"]),
+        ]
+
+    def __str__(self):
+        return self.title or f"未命名申报 #{self.pk}"
+
+    @property
+    def list_label(self):
+        if self.domain_id:
+            return f"{self.ranking_list.name} · {self.domain.name}"
+        return self.ranking_list.name
+
+    @property
+    def is_flagged(self):
+        return self.earlier_listed_id is not None
+
+
+def attachment_path(instance, filename):
+    # The stored name never reuses the uploaded one: no path tricks, no guessing.
+    import uuid
+
+    return f"attachments/{instance.nomination.campaign.year}/{instance.nomination_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.CASCADE, related_name="attachments", verbose_name="申报"
+    )
+    file = models.FileField("文件", upload_to=attachment_path, max_length=300)
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=100)
+    size = models.PositiveBigIntegerField("大小(字节)")
+    description = models.CharField("说明", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+
+    def __str__(self):
+        return self.original_name
+
+
+# Entries that hold a place in a member unit's cap: submitted to the recommending unit or further along.
+LIVE_STATES = frozenset(
+    {
+        State.SUBMITTED,
+        State.ACCEPTED,
+        State.RECOMMENDED,
+        State.IN_REVIEW,
+        State.REVIEW_PASSED,
+        State.REVIEW_FAILED,
+        State.LISTED,
+        State.NOT_LISTED,
+        State.PUBLISHED,
+    }
+)
+# Entries that use a recommending unit's (or a pioneer's) quota.
+RECOMMENDED_STATES = frozenset(
+    {
+        State.RECOMMENDED,
+        State.IN_REVIEW,
+        State.REVIEW_PASSED,
+        State.REVIEW_FAILED,
+        State.LISTED,
+        State.NOT_LISTED,
+        State.PUBLISHED,
+    }
+)

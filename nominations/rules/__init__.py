@@ -1,0 +1,1 @@
+"""Plain-Python rules, one module each, without HTTP: deadlines, quotas, duplicates, credit codes."""

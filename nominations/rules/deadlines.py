@@ -1,0 +1,92 @@
+"""The two levels of deadlines and their extensions.
+
+* The member deadline: members submit to their recommending unit (the society's: 2023-11-20 17:00).
+  A recommending unit may set its own (``Participation.member_deadline``).
+* The platform deadline: recommending units recommend and confirm on the platform
+  (2023-11-30 24:00, stored as 2023-12-01 00:00 +08:00).
+
+A deadline is open while ``now < deadline``: at 17:00:00 sharp the member deadline has passed.
+An extension recorded for the member unit or its recommending unit moves that one deadline for them.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from kczg_site import clock
+from kczg_site.formats import format_datetime
+from nominations.models import Extension, ExtensionKind, Participation
+
+from .decision import ALLOW, Decision
+
+
+@dataclass(frozen=True)
+class Deadline:
+    label: str
+    at: datetime
+    extended_to: datetime | None = None
+
+    @property
+    def effective(self):
+        if self.extended_to and self.extended_to > self.at:
+            return self.extended_to
+        return self.at
+
+    def is_open(self, now=None):
+        return (now or clock.now()) < self.effective
+
+    def check(self, now=None):
+        if self.is_open(now):
+            return ALLOW
+        when = format_datetime(self.effective)
+        extra = "(含延期)" if self.effective != self.at else ""
+        return Decision.deny(f"{self.label}已过:截止时间为北京时间 {when}{extra}。")
+
+
+def _latest_extension(campaign, kind, *, recommending_unit=None, member_unit=None):
+    qs = Extension.objects.filter(campaign=campaign, kind=kind)
+    candidates = []
+    if member_unit is not None:
+        candidates.append(qs.filter(member_unit=member_unit))
+    if recommending_unit is not None:
+        candidates.append(qs.filter(recommending_unit=recommending_unit))
+    latest = None
+    for query in candidates:
+        found = query.order_by("-until").values_list("until", flat=True).first()
+        if found and (latest is None or found > latest):
+            latest = found
+    return latest
+
+
+def member_deadline(campaign, member_unit):
+    """The deadline for ``member_unit`` to submit to its recommending unit."""
+    unit = member_unit.recommending_unit
+    own = (
+        Participation.objects.filter(campaign=campaign, unit=unit)
+        .exclude(member_deadline=None)
+        .values_list("member_deadline", flat=True)
+        .first()
+    )
+    extended = _latest_extension(campaign, ExtensionKind.MEMBER, recommending_unit=unit, member_unit=member_unit)
+    return Deadline("会员提交截止时间", own or campaign.member_deadline, extended)
+
+
+def platform_deadline(campaign, recommending_unit=None):
+    """The deadline for a recommending unit (or a pioneer, without one) to recommend and confirm."""
+    extended = None
+    if recommending_unit is not None:
+        extended = _latest_extension(campaign, ExtensionKind.PLATFORM, recommending_unit=recommending_unit)
+    return Deadline("平台申报截止时间", campaign.platform_deadline, extended)
+
+
+def next_deadline(campaign, now=None):
+    """The next campaign-wide deadline after ``now`` as ``(label, moment)``, or ``None``."""
+    now = now or clock.now()
+    for label, moment in (
+        ("会员提交截止", campaign.member_deadline),
+        ("平台申报截止", campaign.platform_deadline),
+        ("初评结果报送截止", campaign.initial_review_deadline),
+        ("终评结束", campaign.final_review_end),
+    ):
+        if now < moment:
+            return label, moment
+    return None

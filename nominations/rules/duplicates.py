@@ -1,0 +1,58 @@
+"""Earlier listed items (入选历年榜单的项目原则上不再推荐): normalise names and find matches.
+
+Names arrive with variant punctuation and spacing: "（青岛）" vs "(青岛)", full-width letters,
+"·" or ":" inside technology names, "有限责任公司" vs "有限公司" vs none. Both sides are normalised the same way.
+"""
+
+import re
+import unicodedata
+
+# Company forms are dropped from the end: "X股份有限公司", "X有限责任公司", "X有限公司" and "X公司"
+# all match "X". Longest first.
+_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "公司")
+_DROP = re.compile(r"[\s\u3000]+")
+
+
+def normalize_name(name):
+    """A key for matching: NFKC, no spaces, no punctuation or symbols, one spelling per company form."""
+    text = unicodedata.normalize("NFKC", name or "").lower()
+    text = _DROP.sub("", text)
+    text = "".join(ch for ch in text if not unicodedata.category(ch).startswith(("P", "S", "Z", "C")))
+    for suffix in _SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            text = text[: -len(suffix)]
+            break
+    return text
+
+
+def normalize_credit_code(code):
+    return unicodedata.normalize("NFKC", code or "").strip().upper()
+
+
+def find_earlier_listed(name, credit_code="", list_code=None, before_year=None):
+    """The earlier listed item matching a nominee's name (or credit code), or ``None``.
+
+    Matching is across all lists: a company listed on 新锐企业榜 recommended again to another list is
+    still worth the secretariat's attention. Items of the list itself are preferred.
+    """
+    from django.db.models import Q
+
+    from nominations.models import EarlierListedItem
+
+    key = normalize_name(name)
+    code = normalize_credit_code(credit_code)
+    if not key and not code:
+        return None
+    condition = Q()
+    if key:
+        condition |= Q(normalized_name=key)
+    if code:
+        condition |= Q(credit_code=code)
+    matches = EarlierListedItem.objects.filter(condition)
+    if before_year is not None:
+        matches = matches.filter(year__lt=before_year)
+    found = list(matches.order_by("-year")[:10])
+    if not found:
+        return None
+    same_list = [item for item in found if item.list_code == list_code]
+    return (same_list or found)[0]

@@ -1,0 +1,264 @@
+"""The workflow: the transition table as data, and the one function through which every state
+change goes.
+
+``transition()`` takes the row lock (``select_for_update`` on PostgreSQL), asks the policy whether
+the user may act on this entry, then checks the state, the deadline and the quota or cap, saves, and
+writes an append-only :class:`AuditEvent` — all inside one database transaction. Notifications are
+queued with ``transaction.on_commit`` by the listeners in ``nominations.notifications``.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.dispatch import Signal
+
+from kczg_site import clock
+from nominations import policy
+from nominations.models import AuditEvent, MemberUnit, Nomination, Pioneer, RecommendingUnit, Role, State
+from nominations.rules import deadlines, quotas
+from nominations.rules.decision import ALLOW, Decision
+
+# Sent after a transition has been saved (inside the transaction): sender=Transition, nomination, actor, event.
+transitioned = Signal()
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: frozenset
+    target: str
+    roles: frozenset
+    deadline: str | None = None  # "member" or "platform"
+    limit: str | None = None  # "member_cap", "unit_quota" or "pioneer_quota"
+    note_required: bool = False
+    note_label: str = "说明"
+
+
+def _t(action, label, sources, target, roles, **kwargs):
+    return Transition(action, label, frozenset(sources), target, frozenset(roles), **kwargs)
+
+
+S = State
+TRANSITIONS = {
+    t.action: t
+    for t in (
+        _t("submit", "提交", {S.DRAFT}, S.SUBMITTED, {Role.MEMBER}, deadline="member", limit="member_cap"),
+        _t("resubmit", "重新提交", {S.RETURNED}, S.SUBMITTED, {Role.MEMBER}, deadline="member", limit="member_cap"),
+        _t(
+            "withdraw",
+            "撤回",
+            {S.DRAFT, S.SUBMITTED, S.RETURNED, S.ACCEPTED, S.RECOMMENDED},
+            S.WITHDRAWN,
+            {Role.MEMBER, Role.PIONEER},
+            deadline="platform",
+        ),
+        _t(
+            "return",
+            "退回修改",
+            {S.SUBMITTED, S.ACCEPTED},
+            S.RETURNED,
+            {Role.SECRETARIAT},
+            deadline="platform",
+            note_required=True,
+            note_label="退回意见",
+        ),
+        _t("accept", "受理", {S.SUBMITTED}, S.ACCEPTED, {Role.SECRETARIAT}, deadline="platform"),
+        _t(
+            "decline",
+            "不予推荐",
+            {S.SUBMITTED, S.ACCEPTED},
+            S.DECLINED,
+            {Role.SECRETARIAT},
+            deadline="platform",
+            note_required=True,
+            note_label="不予推荐的理由",
+        ),
+        _t(
+            "recommend",
+            "推荐",
+            {S.ACCEPTED},
+            S.RECOMMENDED,
+            {Role.SECRETARIAT},
+            deadline="platform",
+            limit="unit_quota",
+        ),
+        _t("unrecommend", "取消推荐", {S.RECOMMENDED}, S.ACCEPTED, {Role.SECRETARIAT}, deadline="platform"),
+        _t(
+            "pioneer_recommend",
+            "推举",
+            {S.DRAFT},
+            S.RECOMMENDED,
+            {Role.PIONEER},
+            deadline="platform",
+            limit="pioneer_quota",
+        ),
+    )
+}
+
+EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
+
+
+class WorkflowError(Exception):
+    """A refused transition; ``str(error)`` is the Chinese reason for the user."""
+
+    def __init__(self, decision):
+        self.decision = decision
+        super().__init__(decision.reason)
+
+
+def available_actions(nomination, user):
+    """The transitions whose role and source state fit (deadline and quota are checked on use)."""
+    role = policy.role_of(user)
+    return [t for t in TRANSITIONS.values() if nomination.state in t.sources and role in t.roles]
+
+
+def deadline_for(nomination, kind):
+    if kind == "member":
+        return deadlines.member_deadline(nomination.campaign, nomination.member_unit)
+    return deadlines.platform_deadline(nomination.campaign, nomination.recommending_unit)
+
+
+def check_deadline(nomination, kind, now=None):
+    if kind is None:
+        return ALLOW
+    if kind == "member" and nomination.member_unit_id is None:
+        kind = "platform"
+    return deadline_for(nomination, kind).check(now)
+
+
+def check_edit(nomination, user, now=None):
+    """May ``user`` change the entry's content now (author, editable state, member deadline)?"""
+    decision = policy.may(user, "edit_nomination", nomination)
+    if not decision:
+        return decision
+    if nomination.state not in EDITABLE_STATES:
+        return Decision.deny(f"当前状态为“{nomination.get_state_display()}”,不能修改。")
+    return check_deadline(nomination, "member", now)
+
+
+def check_limit(nomination, transition):
+    kind = transition.limit
+    if kind is None:
+        return ALLOW
+    if kind == "member_cap":
+        quota = quotas.member_cap(
+            nomination.member_unit, nomination.ranking_list, nomination.domain, exclude=nomination
+        )
+        if quota.is_full:
+            where = _where(nomination)
+            return Decision.deny(
+                f"{where}已提交 {quota.used} 项,达到每个会员单位不超过 {quota.total} 项的上限,不能再提交。"
+            )
+        return ALLOW
+    if kind == "unit_quota":
+        quota = quotas.unit_quota(
+            nomination.recommending_unit, nomination.ranking_list, nomination.domain, exclude=nomination
+        )
+        if quota.is_full:
+            return Decision.deny(
+                f"{_where(nomination)}的推荐名额已用完(已推荐 {quota.used} / 名额 {quota.total},{quota.explanation})。"
+            )
+        return ALLOW
+    if kind == "pioneer_quota":
+        quota = quotas.pioneer_quota(nomination.pioneer, nomination.ranking_list, exclude=nomination)
+        if quota.is_full:
+            return Decision.deny(f"每位先锋人物限推举 {quota.total} 人,您的名额已用完。")
+        return ALLOW
+    raise ValueError(kind)
+
+
+def _where(nomination):
+    if nomination.domain_id:
+        return f"{nomination.ranking_list.name}“{nomination.domain.name}”领域"
+    return nomination.ranking_list.name
+
+
+def check(nomination, action, user, note="", override_reason="", now=None):
+    """Every rule of one transition, without changing anything."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        return Decision.deny("不支持的操作。")
+    decision = policy.may(user, action, nomination)
+    if not decision:
+        return decision
+    if policy.role_of(user) not in transition.roles:
+        return Decision.deny(f"您的角色不能进行“{transition.label}”操作。")
+    if nomination.state not in transition.sources:
+        return Decision.deny(f"当前状态为“{nomination.get_state_display()}”,不能{transition.label}。")
+    if transition.note_required and not (note or "").strip():
+        return Decision.deny(f"请填写{transition.note_label}。")
+    decision = check_deadline(nomination, transition.deadline, now)
+    if not decision:
+        return decision
+    needs_reason = transition.target == S.RECOMMENDED and nomination.earlier_listed_id
+    if needs_reason and not (override_reason or nomination.override_reason).strip():
+        item = nomination.earlier_listed
+        return Decision.deny(
+            f"该项目疑似已入选{item.year}年{item.get_list_code_display()}(“{item.name}”),"
+            "原则上不再推荐;如确需推荐,请填写理由。"
+        )
+    return check_limit(nomination, transition)
+
+
+def _lock_scope(nomination, transition):
+    """Lock the row that serialises the quota or cap being used (no-op on SQLite)."""
+    if transition.limit == "member_cap":
+        MemberUnit.objects.select_for_update().get(pk=nomination.member_unit_id)
+    elif transition.limit == "unit_quota":
+        RecommendingUnit.objects.select_for_update().get(pk=nomination.recommending_unit_id)
+    elif transition.limit == "pioneer_quota":
+        Pioneer.objects.select_for_update().get(pk=nomination.pioneer_id)
+
+
+def transition(nomination, action, user, note="", override_reason=""):
+    """Apply ``action`` to ``nomination`` as ``user``; raise :class:`WorkflowError` with the reason."""
+    spec = TRANSITIONS.get(action)
+    if spec is None:
+        raise WorkflowError(Decision.deny("不支持的操作。"))
+    with transaction.atomic():
+        if spec.limit:
+            _lock_scope(nomination, spec)
+        locked = (
+            Nomination.objects.select_for_update()
+            .select_related("campaign", "ranking_list", "domain", "member_unit", "recommending_unit", "earlier_listed")
+            .get(pk=nomination.pk)
+        )
+        decision = check(locked, action, user, note=note, override_reason=override_reason)
+        if not decision:
+            raise WorkflowError(decision)
+        now = clock.now()
+        from_state = locked.state
+        locked.state = spec.target
+        locked.updated_at = now
+        fields = ["state", "updated_at"]
+        if spec.target == S.SUBMITTED:
+            locked.submitted_at = now
+            fields.append("submitted_at")
+        if spec.target == S.RECOMMENDED:
+            locked.recommended_at = now
+            fields.append("recommended_at")
+            if override_reason:
+                locked.override_reason = override_reason.strip()
+                fields.append("override_reason")
+        if action == "unrecommend":
+            locked.recommended_at = None
+            fields.append("recommended_at")
+        locked._change_reason = spec.label
+        locked.save(update_fields=fields)
+        event_note = note.strip()
+        if spec.target == S.RECOMMENDED and override_reason:
+            event_note = (event_note + "\n" if event_note else "") + f"历年入榜仍推荐,理由:{override_reason.strip()}"
+        event = AuditEvent.objects.create(
+            at=now,
+            actor=user,
+            verb=action,
+            nomination=locked,
+            recommending_unit_id=locked.recommending_unit_id,
+            from_state=from_state,
+            to_state=spec.target,
+            note=event_note,
+        )
+        transitioned.send(sender=Transition, nomination=locked, actor=user, event=event, transition=spec)
+    nomination.refresh_from_db()
+    return nomination

@@ -1,0 +1,76 @@
+"""factory_boy factories. The 2023 campaign itself comes from fixtures/campaign_2023.json (conftest)."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from kczg_site import clock
+from nominations.models import Channel, MemberUnit, Nomination, Pioneer, Profile, RecommendingUnit, Role, State
+
+PASSWORD = "kczg-test-2023"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+
+class RecommendingUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecommendingUnit
+
+    name = factory.Sequence(lambda n: f"测试学会{n}")
+    contact_email = factory.Sequence(lambda n: f"unit{n}@example.org")
+
+    @factory.post_generation
+    def channel_codes(self, create, extracted, **kwargs):
+        """``RecommendingUnitFactory(channel_codes=["society", "other"], campaign=c)``."""
+        if extracted:
+            self.channels.set(Channel.objects.filter(code__in=extracted))
+
+
+class MemberUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MemberUnit
+
+    name = factory.Sequence(lambda n: f"测试会员单位{n}")
+    recommending_unit = factory.SubFactory(RecommendingUnitFactory)
+    contact_email = factory.Sequence(lambda n: f"member{n}@example.org")
+
+
+class PioneerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pioneer
+
+    name = factory.Sequence(lambda n: f"先锋{n}")
+    listed_year = 2022
+
+
+def make_user(role, username=None, **profile_fields):
+    """A user with a profile of ``role``; admins are superusers."""
+    user = UserFactory(username=username or f"{role}-{UserFactory._meta.model.objects.count() + 1}")
+    if role == Role.ADMIN:
+        user.is_superuser = True
+        user.is_staff = True
+        user.save()
+    Profile.objects.update_or_create(user=user, defaults={"role": role, **profile_fields})
+    user.refresh_from_db()
+    return user
+
+
+class NominationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Nomination
+
+    member_unit = factory.SubFactory(MemberUnitFactory)
+    recommending_unit = factory.LazyAttribute(lambda o: o.member_unit.recommending_unit if o.member_unit else None)
+    campaign = factory.LazyAttribute(lambda o: o.ranking_list.campaign)
+    state = State.DRAFT
+    title = factory.Sequence(lambda n: f"测试申报{n}")
+    created_by = factory.SubFactory(UserFactory)
+    created_at = factory.LazyFunction(clock.now)
+    updated_at = factory.LazyFunction(clock.now)
