@@ -1,27 +1,104 @@
+"""What every page needs: the active campaign, the clock, the next deadline and the role navigation.
+
+Everything is lazy: a value costs a query only when a template asks for it, and the active campaign
+is fetched at most once per request (a view that already loaded it hands it over with
+:func:`remember_campaign`).
+"""
+
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 
 from kczg_site import clock
 
+_CAMPAIGN_ATTR = "_kczg_active_campaign"
+
+# Per role: (label, URL name) in navbar order. Missing URL names are skipped, so an area that is not
+# built yet simply does not show.
+_PLATFORM_NAV = [
+    ("平台总览", "platform:dashboard"),
+    ("分发初评", "reviews:platform_dispatch"),
+    ("初评进度", "reviews:platform_progress"),
+    ("终评与发布", "reviews:platform_final"),
+    ("导出", "exports:list"),
+]
+
+ROLE_NAV = {
+    "member": [("我的申报", "member:dashboard"), ("导出", "exports:list")],
+    "secretariat": [("工作台", "secretariat:dashboard"), ("收件箱", "secretariat:inbox"), ("导出", "exports:list")],
+    "pioneer": [("我的推举", "pioneer:dashboard")],
+    "expert": [("评审任务", "reviews:expert_dashboard")],
+    "coordinator": [("初评管理", "reviews:coordinator_dashboard")],
+    "platform": _PLATFORM_NAV,
+    "admin": _PLATFORM_NAV,
+}
+
+
+def remember_campaign(request, campaign):
+    """Let the context processor reuse a campaign the view already loaded (with its prefetches)."""
+    setattr(request, _CAMPAIGN_ATTR, campaign)
+
+
+def active_campaign(request):
+    """The active campaign (the newest active year), fetched once per request; ``None`` without one."""
+    if not hasattr(request, _CAMPAIGN_ATTR):
+        from nominations.models import Campaign
+
+        remember_campaign(request, Campaign.objects.filter(is_active=True).order_by("-year").first())
+    return getattr(request, _CAMPAIGN_ATTR)
+
+
+def nav_items(request):
+    """The navbar links of the user's role: dicts with ``label``, ``url`` and ``active``."""
+    from nominations.policy import role_of
+
+    user = getattr(request, "user", None)
+    role = role_of(user)
+    items = []
+    for label, name in ROLE_NAV.get(role, []):
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        if any(item["url"] == url for item in items):
+            continue
+        items.append({"label": label, "url": url})
+    if user is not None and user.is_authenticated and user.is_staff:
+        items.append({"label": "管理后台", "url": reverse("admin:index")})
+    # The longest matching prefix is the active one ("/secretariat/inbox/" over "/secretariat/").
+    path = request.path
+    best = max((item for item in items if path.startswith(item["url"])), key=lambda i: len(i["url"]), default=None)
+    for item in items:
+        item["active"] = item is best
+    return items
+
 
 def site(request):
-    """The active campaign, the clock and the next deadline, evaluated only when a template asks."""
-    from nominations.models import Campaign
+    """The active campaign, the clock, the next deadline and the navigation, evaluated on demand."""
     from nominations.rules.deadlines import next_deadline
 
-    def campaign():
-        return Campaign.objects.filter(is_active=True).order_by("-year").first()
-
-    active = SimpleLazyObject(campaign)
-
     def upcoming():
-        if not active:
+        campaign = active_campaign(request)
+        if campaign is None:
             return None
-        found = next_deadline(active)
-        return {"label": found[0], "at": found[1]} if found else None
+        found = next_deadline(campaign)
+        if not found:
+            return None
+        label, moment = found
+        return {"label": label, "at": moment}
+
+    def role_label():
+        from nominations.models import Role
+        from nominations.policy import role_of
+
+        role = role_of(getattr(request, "user", None))
+        return Role(role).label if role in Role.values else ""
 
     return {
-        "active_campaign": active,
+        "active_campaign": SimpleLazyObject(lambda: active_campaign(request)),
         "demo_clock": clock.demo_clock_enabled(),
         "clock_now": SimpleLazyObject(clock.localnow),
         "next_deadline": SimpleLazyObject(upcoming),
+        "nav_items": SimpleLazyObject(lambda: nav_items(request)),
+        "user_role_label": SimpleLazyObject(role_label),
+        "site_name": "科创中国系列榜单申报平台",
     }

@@ -6,4 +6,7 @@ class NominationsConfig(AppConfig):
     verbose_name = "榜单征集"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import (
+            notifications,  # noqa: F401  (mail on workflow transitions)
+            signals,  # noqa: F401
+        )

@@ -9,6 +9,7 @@
 """
 
 import rules
+from django.db.models import Q
 
 from nominations.models import Attachment, MemberUnit, Nomination, RecommendingUnit, Role, State
 from nominations.rules.decision import ALLOW, Decision
@@ -53,6 +54,11 @@ is_admin = _has_role(Role.ADMIN)
 STAFF_HIDDEN_STATES = (State.DRAFT,)
 
 
+def _never_sent():
+    """Entries that never left their author: drafts, and drafts withdrawn before being submitted."""
+    return Q(state__in=STAFF_HIDDEN_STATES) | Q(state=State.WITHDRAWN, submitted_at=None, recommended_at=None)
+
+
 def visible_nominations(user):
     """Every nomination ``user`` may see."""
     role = role_of(user)
@@ -61,13 +67,11 @@ def visible_nominations(user):
     if role == Role.ADMIN:
         return qs
     if role == Role.PLATFORM:
-        return qs.exclude(state__in=STAFF_HIDDEN_STATES)
+        return qs.exclude(_never_sent())
     if role == Role.MEMBER and profile.member_unit_id:
         return qs.filter(member_unit_id=profile.member_unit_id)
     if role == Role.SECRETARIAT and profile.recommending_unit_id:
-        return qs.filter(recommending_unit_id=profile.recommending_unit_id, pioneer=None).exclude(
-            state__in=STAFF_HIDDEN_STATES
-        )
+        return qs.filter(recommending_unit_id=profile.recommending_unit_id, pioneer=None).exclude(_never_sent())
     if role == Role.PIONEER and profile.pioneer_id:
         return qs.filter(pioneer_id=profile.pioneer_id)
     if role in (Role.EXPERT, Role.COORDINATOR):
@@ -132,6 +136,10 @@ def _role_only(*roles_, reason):
 
 
 def _sees(user, obj):
+    # Without an object (e.g. the admin asking the model permission "nominations.view_nomination"
+    # through the rules backend) the answer is no; the model backend decides for the admin.
+    if obj is None:
+        return NOT_FOUND
     return ALLOW if can_see(user, obj) else NOT_FOUND
 
 
@@ -152,7 +160,7 @@ def _create_nomination(user, obj):
 def _owns(user, obj):
     """The entry's author side: the member unit's users, or the pioneer who recommends it."""
     profile = profile_of(user)
-    if profile is None:
+    if profile is None or obj is None:
         return NOT_FOUND
     if obj.member_unit_id and profile.member_unit_id == obj.member_unit_id and profile.role == Role.MEMBER:
         return ALLOW
@@ -162,6 +170,9 @@ def _owns(user, obj):
 
 
 def _secretariat_of(user, obj):
+    # What the secretariat may not see (its members' drafts) it may not act on either.
+    if obj is None or not can_see(user, obj):
+        return NOT_FOUND
     profile = profile_of(user)
     if (
         profile is not None
@@ -171,7 +182,7 @@ def _secretariat_of(user, obj):
         and obj.pioneer_id is None
     ):
         return ALLOW
-    return NOT_FOUND if not can_see(user, obj) else Decision.deny("只有该推荐单位的秘书处可以进行此操作。")
+    return Decision.deny("只有该推荐单位的秘书处可以进行此操作。")
 
 
 ACTIONS = {

@@ -33,6 +33,7 @@ class Transition:
     limit: str | None = None  # "member_cap", "unit_quota" or "pioneer_quota"
     note_required: bool = False
     note_label: str = "说明"
+    opens: str | None = None  # "dispatch" or "publication": refused before that moment (reviews.final)
 
 
 def _t(action, label, sources, target, roles, **kwargs):
@@ -93,6 +94,19 @@ TRANSITIONS = {
             deadline="platform",
             limit="pioneer_quota",
         ),
+        # The review side (reviews.dispatch, reviews.final): the platform secretariat moves these.
+        _t("dispatch", "分发初评", {S.RECOMMENDED}, S.IN_REVIEW, {Role.PLATFORM, Role.ADMIN}, opens="dispatch"),
+        _t("pass_review", "通过初评", {S.IN_REVIEW, S.REVIEW_FAILED}, S.REVIEW_PASSED, {Role.PLATFORM, Role.ADMIN}),
+        _t(
+            "fail_review",
+            "未通过初评",
+            {S.IN_REVIEW, S.REVIEW_PASSED, S.LISTED, S.NOT_LISTED},
+            S.REVIEW_FAILED,
+            {Role.PLATFORM, Role.ADMIN},
+        ),
+        _t("list", "入榜", {S.REVIEW_PASSED, S.NOT_LISTED}, S.LISTED, {Role.PLATFORM, Role.ADMIN}),
+        _t("unlist", "不入榜", {S.REVIEW_PASSED, S.LISTED}, S.NOT_LISTED, {Role.PLATFORM, Role.ADMIN}),
+        _t("publish", "发布", {S.LISTED}, S.PUBLISHED, {Role.PLATFORM, Role.ADMIN}, opens="publication"),
     )
 }
 
@@ -125,6 +139,28 @@ def check_deadline(nomination, kind, now=None):
     if kind == "member" and nomination.member_unit_id is None:
         kind = "platform"
     return deadline_for(nomination, kind).check(now)
+
+
+# Actions that send an entry on: the entry must pass its form definition's full validation.
+COMPLETENESS_ACTIONS = frozenset({"submit", "resubmit", "pioneer_recommend"})
+
+
+def check_complete(nomination, action):
+    """Refuse sending an incomplete entry on ("申报内容不完整:…"); the rule lives in ``nominations.intake``."""
+    if action not in COMPLETENESS_ACTIONS:
+        return ALLOW
+    from nominations.intake import check_complete as intake_check_complete
+
+    return intake_check_complete(nomination)
+
+
+def check_opens(nomination, kind, now=None):
+    """Refuse an action before the moment it opens (review side; the rule lives in ``reviews.final``)."""
+    if kind is None:
+        return ALLOW
+    from reviews.final import check_opens as review_check_opens
+
+    return review_check_opens(nomination, kind, now)
 
 
 def check_edit(nomination, user, now=None):
@@ -168,6 +204,25 @@ def check_limit(nomination, transition):
     raise ValueError(kind)
 
 
+# Actions on a unit's entries that are locked once the unit has confirmed its recommendations.
+LOCKED_AFTER_CONFIRMATION = frozenset({"recommend", "unrecommend", "return", "decline", "accept"})
+CONFIRMED_LOCK_REASON = "本单位已确认推荐结果,如需修改请联系平台秘书处重新开放"
+
+
+def check_not_confirmed(nomination, action):
+    """Refuse the secretariat's actions while the unit's Participation is confirmed."""
+    if action not in LOCKED_AFTER_CONFIRMATION or not nomination.recommending_unit_id:
+        return ALLOW
+    from nominations.models import Participation
+
+    confirmed = (
+        Participation.objects.filter(campaign_id=nomination.campaign_id, unit_id=nomination.recommending_unit_id)
+        .exclude(confirmed_at=None)
+        .exists()
+    )
+    return Decision.deny(CONFIRMED_LOCK_REASON) if confirmed else ALLOW
+
+
 def _where(nomination):
     if nomination.domain_id:
         return f"{nomination.ranking_list.name}“{nomination.domain.name}”领域"
@@ -189,6 +244,15 @@ def check(nomination, action, user, note="", override_reason="", now=None):
     if transition.note_required and not (note or "").strip():
         return Decision.deny(f"请填写{transition.note_label}。")
     decision = check_deadline(nomination, transition.deadline, now)
+    if not decision:
+        return decision
+    decision = check_opens(nomination, transition.opens, now)
+    if not decision:
+        return decision
+    decision = check_complete(nomination, action)
+    if not decision:
+        return decision
+    decision = check_not_confirmed(nomination, action)
     if not decision:
         return decision
     needs_reason = transition.target == S.RECOMMENDED and nomination.earlier_listed_id
@@ -220,7 +284,8 @@ def transition(nomination, action, user, note="", override_reason=""):
         if spec.limit:
             _lock_scope(nomination, spec)
         locked = (
-            Nomination.objects.select_for_update()
+            # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins below.
+            Nomination.objects.select_for_update(of=("self",))
             .select_related("campaign", "ranking_list", "domain", "member_unit", "recommending_unit", "earlier_listed")
             .get(pk=nomination.pk)
         )

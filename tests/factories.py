@@ -16,12 +16,13 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.django.Password(PASSWORD)
 
 
 class RecommendingUnitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = RecommendingUnit
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"测试学会{n}")
     contact_email = factory.Sequence(lambda n: f"unit{n}@example.org")
@@ -71,6 +72,14 @@ class NominationFactory(factory.django.DjangoModelFactory):
     campaign = factory.LazyAttribute(lambda o: o.ranking_list.campaign)
     state = State.DRAFT
     title = factory.Sequence(lambda n: f"测试申报{n}")
+    # Complete content by default, so that submit/resubmit/pioneer_recommend pass the completeness check.
+    data = factory.LazyAttribute(lambda o: _complete_data(o.ranking_list.code, o.title))
     created_by = factory.SubFactory(UserFactory)
     created_at = factory.LazyFunction(clock.now)
     updated_at = factory.LazyFunction(clock.now)
+
+
+def _complete_data(list_code, title):
+    from nominations.forms.samples import complete_data
+
+    return complete_data(list_code, title=title)

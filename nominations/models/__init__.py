@@ -4,7 +4,9 @@ from .accounts import Profile, Role
 from .audit import AuditEvent
 from .campaign import Campaign, Channel, Domain, DomainKind, ListCode, RankingList
 from .clock import DemoClock
+from .exports import ExportJob, ExportKind, ExportState
 from .history import EarlierListedItem
+from .mail import MailKind, MailStatus, SentMail
 from .nomination import Attachment, Nomination, State
 from .units import Extension, ExtensionKind, MemberUnit, Participation, Pioneer, RecommendingUnit
 
@@ -17,9 +19,14 @@ __all__ = [
     "Domain",
     "DomainKind",
     "EarlierListedItem",
+    "ExportJob",
+    "ExportKind",
+    "ExportState",
     "Extension",
     "ExtensionKind",
     "ListCode",
+    "MailKind",
+    "MailStatus",
     "MemberUnit",
     "Nomination",
     "Participation",
@@ -28,5 +35,6 @@ __all__ = [
     "RankingList",
     "RecommendingUnit",
     "Role",
+    "SentMail",
     "State",
 ]

@@ -19,8 +19,10 @@ def normalize_name(name):
     text = _DROP.sub("", text)
     text = "".join(ch for ch in text if not unicodedata.category(ch).startswith(("P", "S", "Z", "C")))
     for suffix in _SUFFIXES:
-        if text.endswith(suffix) and len(text) > len(suffix):
-            text = text[: -len(suffix)]
+        if text.endswith(suffix):
+            # The longest form only; a name that is nothing but a company form is kept whole.
+            if len(text) > len(suffix):
+                text = text[: -len(suffix)]
             break
     return text
 
@@ -47,7 +49,7 @@ def find_earlier_listed(name, credit_code="", list_code=None, before_year=None):
     if key:
         condition |= Q(normalized_name=key)
     if code:
-        condition |= Q(credit_code=code)
+        condition |= Q(credit_code__iexact=code)  # codes typed in the admin may be lower case
     matches = EarlierListedItem.objects.filter(condition)
     if before_year is not None:
         matches = matches.filter(year__lt=before_year)

@@ -120,3 +120,25 @@ def quota_table(unit, campaign):
             count = sum(n for (list_id, _), n in used.items() if list_id == lst.pk)
             rows.append((lst, None, Quota(total, count, names, lst.per_unit_cap)))
     return rows
+
+
+def member_cap_table(member_unit, campaign):
+    """Rows ``(ranking_list, domain, quota)`` of a member unit's caps (``member_cap``) in two queries."""
+    from nominations.models import RankingList
+
+    lists = RankingList.objects.filter(campaign=campaign).prefetch_related("domains")
+    live = {}
+    for list_id, domain_id in Nomination.objects.filter(
+        member_unit=member_unit, campaign=campaign, state__in=LIVE_STATES
+    ).values_list("ranking_list_id", "domain_id"):
+        live[(list_id, domain_id)] = live.get((list_id, domain_id), 0) + 1
+    rows = []
+    for lst in lists:
+        if lst.capped_per_domain:
+            for domain in lst.domains.all():
+                used = live.get((lst.pk, domain.pk), 0)
+                rows.append((lst, domain, Quota(lst.per_unit_cap, used, per_channel=lst.per_unit_cap)))
+        else:
+            used = sum(n for (list_id, _), n in live.items() if list_id == lst.pk)
+            rows.append((lst, None, Quota(lst.per_unit_cap, used, per_channel=lst.per_unit_cap)))
+    return rows

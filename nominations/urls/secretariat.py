@@ -1,9 +1,18 @@
 from django.urls import path
 
-from nominations.views import dashboards
+from nominations.views import secretariat
 
 app_name = "secretariat"
 
 urlpatterns = [
-    path("", dashboards.secretariat_dashboard, name="dashboard"),
+    path("", secretariat.dashboard, name="dashboard"),
+    path("inbox/", secretariat.inbox, name="inbox"),
+    path("entries/<int:pk>/", secretariat.entry, name="entry"),
+    path("entries/<int:pk>/act/", secretariat.entry_action, name="entry_action"),
+    path("batch/", secretariat.batch_action, name="batch"),
+    path("confirm/", secretariat.confirm, name="confirm"),
+    path("mail/", secretariat.mail_log, name="mail_log"),
+    path("members/", secretariat.members, name="members"),
+    path("members/import/", secretariat.member_import, name="member_import"),
+    path("members/<int:pk>/deactivate/", secretariat.member_deactivate, name="member_deactivate"),
 ]

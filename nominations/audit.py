@@ -1,0 +1,49 @@
+"""Audit records for events that are not workflow transitions (the workflow writes its own).
+
+Confirmation, reopening, extensions, overrides, invitations, imports and deactivations all land in
+the same append-only :class:`AuditEvent` table, on the entry (``nomination``) or the unit
+(``recommending_unit``) they concern.
+"""
+
+from kczg_site import clock
+from nominations.models import AuditEvent
+
+# Verbs written here, with their Chinese labels; workflow verbs take the transition's label.
+EVENT_LABELS = {
+    "confirm": "确认推荐结果",
+    "reopen": "重新开放",
+    "extension": "批准延期",
+    "override": "历年入榜仍推荐",
+    "invite": "邀请",
+    "import": "批量导入",
+    "deactivate": "停用",
+}
+
+
+def verb_labels():
+    """Every verb that may appear in the log, with its label (workflow transitions included)."""
+    from nominations.workflow import TRANSITIONS
+
+    labels = {action: spec.label for action, spec in TRANSITIONS.items()}
+    labels.update(EVENT_LABELS)
+    return labels
+
+
+def verb_label(verb):
+    return verb_labels().get(verb, verb)
+
+
+def record_event(verb, actor, *, nomination=None, recommending_unit=None, note="", at=None):
+    """Append one audit record and return it."""
+    if recommending_unit is None and nomination is not None:
+        recommending_unit_id = nomination.recommending_unit_id
+    else:
+        recommending_unit_id = recommending_unit.pk if recommending_unit is not None else None
+    return AuditEvent.objects.create(
+        at=at or clock.now(),
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        verb=verb,
+        nomination=nomination,
+        recommending_unit_id=recommending_unit_id,
+        note=note.strip(),
+    )

@@ -1,0 +1,309 @@
+"""Demo data for walking through the 2023 campaign (``python manage.py load_demo``).
+
+``load_demo()`` is idempotent: it looks every row up by its natural key (unit name, username, ...),
+so running it twice changes nothing. Passwords are set only when a user is created or when the stored
+one no longer matches ``DEMO_PASSWORD``.
+
+Everything here except the society (中国技术经济学会, whose contact the notice prints) and the review
+bodies of the notice is fictional: company names, people, universities, phone numbers and codes.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+
+from kczg_site import clock
+from nominations.audit import record_event
+from nominations.models import (
+    Channel,
+    MemberUnit,
+    Participation,
+    Pioneer,
+    Profile,
+    RecommendingUnit,
+    Role,
+)
+
+CAMPAIGN_FILE = "fixtures/campaign_2023.json"
+DEMO_PASSWORD = "kczg-demo-2023"
+
+SOCIETY = {
+    "name": "中国技术经济学会",
+    "short_name": "技术经济学会",
+    "channels": ("society", "alliance_member"),
+    "contact_name": "李凤",
+    "contact_phones": "17801200960/01065124716",
+    "contact_email": "jishujingjixuehui@vip.163.com",
+}
+SECOND_UNIT = {
+    "name": "陕西省科学技术协会",
+    "short_name": "陕西省科协",
+    "channels": ("provincial_cast",),
+    "contact_name": "王敏",
+    "contact_phones": "029-00000000",
+    "contact_email": "sxast-demo@example.org",
+}
+# (unit key, name, credit code, contact, phone, e-mail); the codes carry a correct check character.
+MEMBER_UNITS = {
+    "member": (
+        "society",
+        "北京星衡智能科技有限公司",
+        "91110108MA01R2KD7U",
+        "周宁",
+        "010-00000001",
+        "xingheng-demo@example.org",
+    ),
+    "member2": (
+        "society",
+        "杭州青禾生物医药有限公司",
+        "91330106MA2H3T8L50",
+        "沈悦",
+        "0571-00000002",
+        "qinghe-demo@example.org",
+    ),
+    "member3": (
+        "second",
+        "西安渭原新材料科技有限公司",
+        "91610131MA6U4P2N93",
+        "韩磊",
+        "029-00000003",
+        "weiyuan-demo@example.org",
+    ),
+}
+PIONEER = {"name": "高远航", "organization": "江南技术转移研究院", "listed_year": 2022}
+REVIEW_BODY_NAME = "中国科协信息科技学会联合体"
+PLATFORM_GROUP = "平台秘书处"
+
+# (username, role label, description) — printed by ``load_demo`` and by the Makefile/README helper.
+DEMO_LOGINS = [
+    ("member", Role.MEMBER.label, f"{MEMBER_UNITS['member'][1]}(中国技术经济学会的会员单位)"),
+    ("member2", Role.MEMBER.label, f"{MEMBER_UNITS['member2'][1]}(中国技术经济学会的会员单位)"),
+    ("member3", Role.MEMBER.label, f"{MEMBER_UNITS['member3'][1]}(陕西省科学技术协会的会员单位)"),
+    ("secretariat", Role.SECRETARIAT.label, "中国技术经济学会秘书处(两个推荐渠道,先导技术榜每领域 6 个名额)"),
+    ("secretariat2", Role.SECRETARIAT.label, "陕西省科学技术协会(一个推荐渠道)"),
+    ("pioneer", Role.PIONEER.label, f"{PIONEER['name']}(2022年技术经理人先锋人物,可推举 1 人)"),
+    ("expert", Role.EXPERT.label, f"{REVIEW_BODY_NAME}(先导技术榜 · 电子信息)"),
+    ("expert2", Role.EXPERT.label, f"{REVIEW_BODY_NAME}(先导技术榜 · 电子信息)"),
+    ("expert3", Role.EXPERT.label, f"{REVIEW_BODY_NAME}(先导技术榜 · 电子信息)"),
+    ("coordinator", Role.COORDINATOR.label, f"{REVIEW_BODY_NAME}联络人"),
+    ("platform", Role.PLATFORM.label, "“科创中国”联合体秘书处(平台)"),
+    ("admin", Role.ADMIN.label, "系统管理员(可进入后台)"),
+]
+
+# Key moments of the 2023 campaign, for moving the demo clock (Beijing time).
+DEMO_MOMENTS = [
+    ("2023-11-15T10:00:00+08:00", "征集中(演示起点)"),
+    ("2023-11-20T16:55:00+08:00", "会员提交截止前 5 分钟"),
+    ("2023-11-30T23:55:00+08:00", "平台申报截止前 5 分钟"),
+    ("2023-12-10T10:00:00+08:00", "初评阶段"),
+    ("2024-01-10T10:00:00+08:00", "终评阶段"),
+    ("2024-02-05T10:00:00+08:00", "发布推介"),
+]
+
+
+def _counter():
+    return {"created": 0, "updated": 0}
+
+
+def _recommending_unit(campaign, spec, counts):
+    fields = {key: spec[key] for key in ("short_name", "contact_name", "contact_phones", "contact_email")}
+    fields["is_active"] = True
+    unit, created = RecommendingUnit.objects.get_or_create(name=spec["name"], defaults=fields)
+    _count(counts, created, created or _refresh(unit, fields))
+    # This campaign's channels are exactly the listed ones; other years' channels are kept.
+    wanted = set(Channel.objects.filter(campaign=campaign, code__in=spec["channels"]).values_list("pk", flat=True))
+    if len(wanted) != len(spec["channels"]):
+        raise ValueError(f"Unknown channel among {spec['channels']} in campaign {campaign.year}")
+    current = set(unit.channels.filter(campaign=campaign).values_list("pk", flat=True))
+    if current - wanted:
+        unit.channels.remove(*(current - wanted))
+    if wanted - current:
+        unit.channels.add(*(wanted - current))
+    Participation.objects.get_or_create(campaign=campaign, unit=unit)
+    return unit
+
+
+def _member_unit(unit, name, credit_code, contact, phone, email, counts):
+    fields = {
+        "credit_code": credit_code,
+        "contact_name": contact,
+        "contact_phone": phone,
+        "contact_email": email,
+        "is_active": True,
+    }
+    member, created = MemberUnit.objects.get_or_create(recommending_unit=unit, name=name, defaults=fields)
+    _count(counts, created, created or _refresh(member, fields))
+    return member
+
+
+def _count(counts, created, changed):
+    if created:
+        counts["created"] += 1
+    elif changed:
+        counts["updated"] += 1
+
+
+def _refresh(obj, fields):
+    """Write the fields that differ; return whether anything changed."""
+    changed = [key for key, value in fields.items() if getattr(obj, key) != value]
+    for key in changed:
+        setattr(obj, key, fields[key])
+    if changed:
+        obj.save(update_fields=changed)
+    return bool(changed)
+
+
+def _user(username, role, counts, *, display_name="", is_staff=False, is_superuser=False, **profile_fields):
+    user_model = get_user_model()
+    fields = {
+        "email": f"{username}@demo.kczg.invalid",
+        "is_staff": is_staff or is_superuser,
+        "is_superuser": is_superuser,
+        "is_active": True,
+    }
+    user, created = user_model.objects.get_or_create(username=username, defaults=fields)
+    dirty = created or _refresh(user, fields)
+    if created or not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        dirty = True
+    profile = {
+        "role": role,
+        "display_name": display_name,
+        "phone": "",
+        "member_unit": None,
+        "recommending_unit": None,
+        "pioneer": None,
+        "review_body": None,
+        "organization": "",
+    }
+    profile.update(profile_fields)
+    found = Profile.objects.filter(user=user).first()
+    if found is None:
+        Profile.objects.create(user=user, **profile)
+        dirty = True
+    else:
+        dirty = _refresh(found, profile) or dirty
+    _count(counts, created, dirty)
+    return user
+
+
+def _platform_group():
+    """Model permissions for platform staff in the admin (the admin classes narrow them further)."""
+    group, _ = Group.objects.get_or_create(name=PLATFORM_GROUP)
+    wanted = set(
+        Permission.objects.filter(content_type__app_label__in=("nominations", "reviews")).values_list("pk", flat=True)
+    )
+    wanted |= set(
+        Permission.objects.filter(content_type__app_label="auth", codename="view_user").values_list("pk", flat=True)
+    )
+    current = set(group.permissions.values_list("pk", flat=True))
+    if current != wanted:
+        group.permissions.set(wanted)
+    return group
+
+
+@transaction.atomic
+def load_demo(campaign_file=CAMPAIGN_FILE):
+    """Load the 2023 campaign and the demo units and users; return a summary dict."""
+    from nominations.campaign_data import load_campaign
+    from nominations.demo_entries import create_demo_entries
+    from reviews.criteria import load_review_criteria
+    from reviews.models import ReviewBody
+
+    path = campaign_file
+    if not str(path).startswith("/"):
+        path = settings.BASE_DIR / path
+    campaign = load_campaign(path)
+
+    units = _counter()
+    society = _recommending_unit(campaign, SOCIETY, units)
+    second = _recommending_unit(campaign, SECOND_UNIT, units)
+    by_key = {"society": society, "second": second}
+
+    members = _counter()
+    member_units = {
+        username: _member_unit(by_key[unit_key], *rest, members) for username, (unit_key, *rest) in MEMBER_UNITS.items()
+    }
+
+    pioneer_fields = {"organization": PIONEER["organization"], "listed_year": PIONEER["listed_year"], "is_active": True}
+    pioneer, pioneer_created = Pioneer.objects.get_or_create(
+        campaign=campaign, name=PIONEER["name"], defaults=pioneer_fields
+    )
+    _refresh(pioneer, pioneer_fields)
+
+    body = ReviewBody.objects.get(campaign=campaign, name=REVIEW_BODY_NAME)
+
+    users = _counter()
+    for username, (_, _, _, contact, phone, _) in MEMBER_UNITS.items():
+        _user(
+            username,
+            Role.MEMBER,
+            users,
+            display_name=contact,
+            phone=phone,
+            member_unit=member_units[username],
+        )
+    _user("secretariat", Role.SECRETARIAT, users, display_name="赵晨", recommending_unit=society)
+    _user("secretariat2", Role.SECRETARIAT, users, display_name="刘洋", recommending_unit=second)
+    _user("pioneer", Role.PIONEER, users, display_name=PIONEER["name"], pioneer=pioneer)
+    experts = (
+        ("expert", "孙立新", "北方信息科技大学"),
+        ("expert2", "陈若溪", "滨海理工大学"),
+        ("expert3", "杨子墨", "西南电子工程学院"),
+    )
+    for username, name, university in experts:
+        _user(username, Role.EXPERT, users, display_name=name, review_body=body, organization=university)
+    _user(
+        "coordinator",
+        Role.COORDINATOR,
+        users,
+        display_name="吴静",
+        review_body=body,
+        organization=REVIEW_BODY_NAME,
+    )
+    platform = _user("platform", Role.PLATFORM, users, display_name="何平", is_staff=True)
+    _user("admin", Role.ADMIN, users, display_name="系统管理员", is_superuser=True)
+
+    group = _platform_group()
+    if not platform.groups.filter(pk=group.pk).exists():
+        platform.groups.add(group)
+
+    load_review_criteria(campaign, only_empty_lists=True)
+    entries = create_demo_entries(campaign)
+    return {
+        "campaign": campaign,
+        "recommending_units": units,
+        "member_units": members,
+        "pioneer_created": pioneer_created,
+        "users": users,
+        "entries_created": entries,
+    }
+
+
+def demo_logins_table():
+    """The demo log-ins as rows ``(username, role label, description, password)``."""
+    return [(username, role, description, DEMO_PASSWORD) for username, role, description in DEMO_LOGINS]
+
+
+def move_demo_clock(user, moment):
+    """Move the demo clock to ``moment`` and record it; return the new simulated time."""
+    if not clock.demo_clock_enabled():
+        raise RuntimeError("The demo clock is off in these settings.")
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    before = clock.now()
+    with transaction.atomic():
+        clock.set_demo_time(moment)
+        record_event(
+            "move_demo_clock",
+            user,
+            at=before,
+            note=(
+                f"演示时钟由 {timezone.localtime(before):%Y-%m-%d %H:%M:%S} "
+                f"调整为 {timezone.localtime(moment):%Y-%m-%d %H:%M:%S}(北京时间)。"
+            ),
+        )
+    return clock.now()

@@ -1,0 +1,235 @@
+"""The declarative types of a form definition: fields, repeating groups and the definition itself.
+
+A definition is plain data. The web form (``builder.EntryForm``), the server-side validation
+(``Definition.validate``), the read-only display (``Definition.display_rows``), and later the Word
+附件2 and the Excel columns are all derived from it.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    TEXT = "text"  # one line
+    LONGTEXT = "longtext"  # several paragraphs, limited in 字 (max_chars)
+    CHOICE = "choice"
+    DOMAIN = "domain"  # the 先导技术榜 domain: kept on the nomination as well
+    DATE = "date"  # YYYY-MM-DD
+    MONTH = "month"  # YYYY-MM
+    INTEGER = "integer"
+    DECIMAL = "decimal"  # amounts in 万元
+    PERCENT = "percent"  # 0–100
+    PHONE = "phone"
+    EMAIL = "email"
+    CREDIT_CODE = "credit_code"
+    REPEAT = "repeat"  # one or more items, each with its own ``subfields`` (a Django formset)
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    kind: Kind = Kind.TEXT
+    required: bool = True
+    max_chars: int | None = None  # LONGTEXT: the limit in 字 (non-whitespace characters)
+    max_length: int = 200  # TEXT: a plain length limit
+    help_text: str = ""
+    choices: tuple = ()  # ((value, label), ...)
+    group: str = ""
+    unit: str = ""  # shown after numbers, e.g. 万元
+    placeholder: str = ""
+    subfields: tuple = ()  # REPEAT: the fields of one item
+    min_items: int = 1  # REPEAT
+    max_items: int = 3  # REPEAT
+    item_label: str = ""  # REPEAT: e.g. 案例
+
+    @property
+    def is_long(self):
+        return self.kind == Kind.LONGTEXT
+
+    @property
+    def is_repeat(self):
+        return self.kind == Kind.REPEAT
+
+    def choice_label(self, value):
+        for key, label in self.choices:
+            if str(key) == str(value):
+                return label
+        return value
+
+    def display(self, value):
+        """A value as a person reads it (the domain is resolved by ``Definition.display_rows``)."""
+        if value in (None, ""):
+            return ""
+        if self.kind == Kind.CHOICE:
+            return self.choice_label(value)
+        if self.kind == Kind.DATE:
+            parts = str(value).split("-")
+            if len(parts) == 3:
+                return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日"
+        if self.kind == Kind.MONTH:
+            parts = str(value).split("-")
+            if len(parts) == 2:
+                return f"{int(parts[0])}年{int(parts[1])}月"
+        if self.kind == Kind.PERCENT:
+            return f"{value}%"
+        if self.unit:
+            return f"{value} {self.unit}"
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    fields: tuple
+
+
+@dataclass(frozen=True)
+class Definition:
+    """One list's application form (申报表) for one campaign year."""
+
+    list_code: str
+    year: int
+    title: str  # e.g. 先导技术榜申报表
+    fields: tuple
+    title_key: str
+    credit_code_key: str | None = None
+    intro: str = ""
+    sections_order: tuple = field(default_factory=tuple)
+
+    def __post_init__(self):
+        keys = [f.key for f in self.fields]
+        if len(keys) != len(set(keys)):
+            raise ValueError(f"Duplicate field keys in the {self.list_code} definition")
+        if self.title_key not in keys:
+            raise ValueError(f"title_key {self.title_key!r} is not a field")
+        if self.credit_code_key and self.credit_code_key not in keys:
+            raise ValueError(f"credit_code_key {self.credit_code_key!r} is not a field")
+
+    # ------------------------------------------------------------ structure
+
+    def field(self, key):
+        for item in self.fields:
+            if item.key == key:
+                return item
+        raise KeyError(key)
+
+    @property
+    def long_texts(self):
+        """Every long text, those inside repeating groups included."""
+        found = []
+        for item in self.fields:
+            if item.is_long:
+                found.append(item)
+            found.extend(sub for sub in item.subfields if sub.is_long)
+        return tuple(found)
+
+    @property
+    def repeats(self):
+        return tuple(item for item in self.fields if item.is_repeat)
+
+    @property
+    def sections(self):
+        """The fields grouped in order of first appearance (or ``sections_order``)."""
+        order = list(self.sections_order)
+        for item in self.fields:
+            if item.group not in order:
+                order.append(item.group)
+        return tuple(Section(title, tuple(f for f in self.fields if f.group == title)) for title in order)
+
+    @property
+    def columns(self):
+        """Flat ``(key, label)`` columns for exports; repeating groups as one column each."""
+        return tuple((item.key, item.label) for item in self.fields)
+
+    # ------------------------------------------------------------ data
+
+    def title_of(self, data):
+        return str((data or {}).get(self.title_key) or "").strip()
+
+    def credit_code_of(self, data):
+        if not self.credit_code_key:
+            return ""
+        return str((data or {}).get(self.credit_code_key) or "").strip().upper()
+
+    def display_rows(self, data, nomination=None):
+        """Sections for read-only display: ``[{"title", "rows": [{"label", "value", "field", "items"}]}]``.
+
+        ``items`` is set for repeating groups: a list of row lists, one per item.
+        """
+        data = data or {}
+        result = []
+        for section in self.sections:
+            rows = []
+            for item in section.fields:
+                value = data.get(item.key)
+                if item.is_repeat:
+                    items = []
+                    for entry in value or []:
+                        items.append(
+                            [
+                                {"label": sub.label, "value": sub.display(entry.get(sub.key)), "field": sub}
+                                for sub in item.subfields
+                            ]
+                        )
+                    rows.append({"label": item.label, "value": "", "field": item, "items": items})
+                    continue
+                if item.kind == Kind.DOMAIN:
+                    shown = nomination.domain.name if nomination is not None and nomination.domain_id else value
+                    rows.append({"label": item.label, "value": shown or "", "field": item, "items": None})
+                    continue
+                rows.append({"label": item.label, "value": item.display(value), "field": item, "items": None})
+            result.append({"title": section.title, "rows": rows})
+        return result
+
+    def validate(self, data, *, complete=True, ranking_list=None):
+        """Errors of stored ``data`` as ``{key: [message, ...]}`` (empty when valid).
+
+        ``complete=True`` checks everything a submission needs; ``complete=False`` only the format.
+        """
+        from .builder import EntryForm
+
+        form = EntryForm(self, data=self.to_post_data(data), complete=complete, ranking_list=ranking_list)
+        form.is_valid()
+        return form.all_errors()
+
+    def missing_summary(self, data, ranking_list=None):
+        """A one-line Chinese summary of what keeps ``data`` from being complete, or ``""``."""
+        errors = self.validate(data, complete=True, ranking_list=ranking_list)
+        if not errors:
+            return ""
+        labels = []
+        for key in errors:
+            labels.append(self._label_of(key))
+        return "、".join(labels)
+
+    def _label_of(self, key):
+        if key == "__all__":
+            return "其他"
+        for item in self.fields:
+            if item.key == key:
+                return item.label
+        return key
+
+    def to_post_data(self, data):
+        """Stored data as the flat mapping a browser would post (formsets included)."""
+        data = data or {}
+        posted = {}
+        for item in self.fields:
+            value = data.get(item.key)
+            if item.is_repeat:
+                entries = list(value or [])[: item.max_items]
+                prefix = item.key
+                posted[f"{prefix}-TOTAL_FORMS"] = str(item.max_items)
+                posted[f"{prefix}-INITIAL_FORMS"] = "0"
+                posted[f"{prefix}-MIN_NUM_FORMS"] = "0"
+                posted[f"{prefix}-MAX_NUM_FORMS"] = str(item.max_items)
+                for index, entry in enumerate(entries):
+                    for sub in item.subfields:
+                        sub_value = (entry or {}).get(sub.key)
+                        if sub_value not in (None, ""):
+                            posted[f"{prefix}-{index}-{sub.key}"] = str(sub_value)
+                continue
+            if value not in (None, ""):
+                posted[item.key] = str(value)
+        return posted

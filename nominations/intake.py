@@ -1,0 +1,324 @@
+"""Intake services: what member units and pioneers do to their own entries. Views call these.
+
+No HTTP here: each function takes the user and plain values, asks the policy and the workflow, and
+raises :class:`IntakeError` (or :class:`EditConflict`) with a Chinese reason when it refuses. State
+changes go through ``nominations.workflow.transition``.
+"""
+
+import posixpath
+import unicodedata
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, Sum
+
+from kczg_site import clock
+from nominations import policy, workflow
+from nominations.forms import definition_for, stored_values
+from nominations.forms.types import Kind
+from nominations.models import AuditEvent, Domain, ListCode, Nomination, Role, State
+from nominations.rules import deadlines, duplicates, uploads
+from nominations.rules.decision import ALLOW, Decision
+
+CONFLICT_MESSAGE = "该申报已在其他窗口或由他人修改,请刷新后再编辑;您本次填写的内容未保存,已保留在下方。"
+
+
+class IntakeError(Exception):
+    """A refused intake operation; ``str(error)`` is the Chinese reason."""
+
+    def __init__(self, decision):
+        if isinstance(decision, str):
+            decision = Decision.deny(decision)
+        self.decision = decision
+        super().__init__(decision.reason)
+
+
+class EditConflict(IntakeError):
+    """The entry changed since the form was loaded (another tab, another user)."""
+
+    def __init__(self):
+        super().__init__(CONFLICT_MESSAGE)
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    nomination: Nomination
+    earlier_listed: object  # EarlierListedItem or None
+
+
+def earlier_listed_warning(item):
+    """The member-facing warning for a match with an earlier listed item."""
+    if item is None:
+        return ""
+    return (
+        f"疑似已入选{item.year}年{item.get_list_code_display()}:{item.name},原则上不再推荐。"
+        "仍可提交,推荐单位秘书处将予以核实。"
+    )
+
+
+def _audit(nomination, user, verb, note="", now=None):
+    return AuditEvent.objects.create(
+        at=now or clock.now(),
+        actor=user,
+        verb=verb,
+        nomination=nomination,
+        recommending_unit_id=nomination.recommending_unit_id,
+        from_state=nomination.state,
+        to_state=nomination.state,
+        note=note,
+    )
+
+
+# ---------------------------------------------------------------- history
+
+VERB_LABELS = {
+    "create": "创建草稿",
+    "upload": "上传附件",
+    "delete_attachment": "删除附件",
+}
+
+
+def history_of(nomination):
+    """The entry's audit records, oldest first, each with ``verb_label`` and ``changes_state``."""
+    events = list(
+        AuditEvent.objects.filter(nomination=nomination).select_related("actor__profile").order_by("at", "pk")
+    )
+    for event in events:
+        transition = workflow.TRANSITIONS.get(event.verb)
+        event.verb_label = transition.label if transition else VERB_LABELS.get(event.verb, event.verb)
+        event.changes_state = event.from_state != event.to_state
+    return events
+
+
+# ---------------------------------------------------------------- creating
+
+
+def creation_deadline(user, campaign):
+    """The deadline that bounds creating an entry for ``user``'s side."""
+    profile = policy.profile_of(user)
+    if policy.role_of(user) == Role.MEMBER and profile and profile.member_unit_id:
+        return deadlines.member_deadline(campaign, profile.member_unit)
+    return deadlines.platform_deadline(campaign)
+
+
+def create_nomination(user, ranking_list, domain=None):
+    """A new draft of ``ranking_list`` (and ``domain`` for lists with domains) for ``user``'s side."""
+    decision = policy.may(user, "create_nomination")
+    if not decision:
+        raise IntakeError(decision)
+    role = policy.role_of(user)
+    profile = policy.profile_of(user)
+    campaign = ranking_list.campaign
+    if ranking_list.capped_per_domain:
+        if domain is None or domain.ranking_list_id != ranking_list.pk:
+            raise IntakeError(f"请选择{ranking_list.name}的领域。")
+    else:
+        domain = None
+    fields = {}
+    if role == Role.PIONEER:
+        if ranking_list.code != ListCode.MANAGER:
+            raise IntakeError("先锋人物只能推举技术经理人先锋榜候选人。")
+        fields["pioneer"] = profile.pioneer
+    else:
+        member_unit = profile.member_unit
+        fields["member_unit"] = member_unit
+        fields["recommending_unit"] = member_unit.recommending_unit
+    decision = creation_deadline(user, campaign).check()
+    if not decision:
+        raise IntakeError(decision)
+    definition = definition_for_list(ranking_list)
+    data = {}
+    for spec in definition.fields:
+        if spec.kind == Kind.DOMAIN and domain is not None:
+            data[spec.key] = domain.code
+    now = clock.now()
+    with transaction.atomic():
+        nomination = Nomination.objects.create(
+            campaign=campaign,
+            ranking_list=ranking_list,
+            domain=domain,
+            state=State.DRAFT,
+            data=data,
+            created_by=user,
+            created_at=now,
+            updated_at=now,
+            **fields,
+        )
+        _audit(nomination, user, "create", now=now)
+    return nomination
+
+
+def definition_for_list(ranking_list):
+    from nominations.forms import get_definition
+
+    return get_definition(ranking_list.code, ranking_list.campaign.year)
+
+
+# ---------------------------------------------------------------- saving
+
+
+def _domain_from(nomination, definition, data):
+    for spec in definition.fields:
+        if spec.kind == Kind.DOMAIN:
+            code = data.get(spec.key)
+            if not code:
+                return nomination.domain
+            if nomination.domain_id and nomination.domain.code == code:
+                return nomination.domain
+            found = Domain.objects.filter(ranking_list_id=nomination.ranking_list_id, code=code).first()
+            return found or nomination.domain
+    return nomination.domain
+
+
+def find_earlier(nomination, definition=None, data=None):
+    definition = definition or definition_for(nomination)
+    data = nomination.data if data is None else data
+    return duplicates.find_earlier_listed(
+        definition.title_of(data),
+        definition.credit_code_of(data),
+        list_code=nomination.ranking_list.code,
+        before_year=nomination.campaign.year,
+    )
+
+
+def save_draft(nomination, user, payload, version):
+    """Store ``payload`` (cleaned form values) over the entry's data, if the entry is still at ``version``.
+
+    Refuses (without changing anything) when the user may not edit now — another side's entry, a
+    state that is not editable, the member deadline passed — or when someone saved in between
+    (:class:`EditConflict`).
+    """
+    decision = workflow.check_edit(nomination, user)
+    if not decision:
+        raise IntakeError(decision)
+    definition = definition_for(nomination)
+    data = {**(nomination.data or {}), **payload}
+    domain = _domain_from(nomination, definition, data)
+    if domain is not None:
+        for spec in definition.fields:
+            if spec.kind == Kind.DOMAIN:
+                data[spec.key] = domain.code
+    title = definition.title_of(data)[:200]
+    credit_code = definition.credit_code_of(data)[:18]
+    earlier = find_earlier(nomination, definition, data)
+    now = clock.now()
+    updated = Nomination.objects.filter(pk=nomination.pk, version=version, state__in=workflow.EDITABLE_STATES).update(
+        data=data,
+        title=title,
+        credit_code=credit_code,
+        domain=domain,
+        earlier_listed=earlier,
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    if not updated:
+        current = Nomination.objects.filter(pk=nomination.pk).values_list("state", flat=True).first()
+        if current not in workflow.EDITABLE_STATES:
+            label = State(current).label if current in State.values else current
+            raise IntakeError(f"该申报当前状态为“{label}”,不能修改;您本次填写的内容未保存,已保留在下方。")
+        raise EditConflict()
+    nomination.refresh_from_db()
+    return SaveResult(nomination, earlier)
+
+
+# ---------------------------------------------------------------- completeness and submitting
+
+
+def check_complete(nomination):
+    """``ALLOW`` when the entry passes its definition's full validation, else "申报内容不完整:…"."""
+    definition = definition_for(nomination)
+    errors = definition.validate(
+        stored_values(nomination, definition), complete=True, ranking_list=nomination.ranking_list
+    )
+    if not errors:
+        return ALLOW
+    labels = "、".join(definition._label_of(key) for key in errors)
+    return Decision.deny(f"申报内容不完整:{labels}需要填写或修改。")
+
+
+def submit_action(nomination):
+    """The workflow action that sends this entry on: submit, resubmit or (pioneers) pioneer_recommend."""
+    if nomination.pioneer_id and not nomination.member_unit_id:
+        return "pioneer_recommend"
+    return "resubmit" if nomination.state == State.RETURNED else "submit"
+
+
+def submit(nomination, user, note=""):
+    """Send the entry on through the workflow (which checks completeness, deadline and cap)."""
+    earlier = find_earlier(nomination)
+    if (earlier.pk if earlier else None) != nomination.earlier_listed_id:
+        Nomination.objects.filter(pk=nomination.pk).update(earlier_listed=earlier)
+        nomination.earlier_listed = earlier
+    return workflow.transition(nomination, submit_action(nomination), user, note=note)
+
+
+# ---------------------------------------------------------------- attachments
+
+
+def clean_filename(name):
+    """The uploaded name for display and download: no directories, no control characters, ≤ 200."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = posixpath.basename(name.replace("\\", "/"))
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip() or "附件"
+    if len(name) > 200:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 190 - len(ext)] + dot + ext) if dot and len(ext) < 10 else name[:200]
+    return name
+
+
+def attachments_total(nomination):
+    return nomination.attachments.aggregate(total=Sum("size"))["total"] or 0
+
+
+def add_attachment(nomination, user, uploaded, description=""):
+    """Store one uploaded file for the entry after checking who, when, its content and its size."""
+    from nominations.models import Attachment
+
+    decision = policy.may(user, "upload_attachment", nomination)
+    if decision:
+        decision = workflow.check_edit(nomination, user)
+    if not decision:
+        raise IntakeError(decision)
+    with transaction.atomic():
+        # Serialise uploads to one entry so that two parallel uploads cannot exceed the total together.
+        Nomination.objects.select_for_update().filter(pk=nomination.pk).first()
+        decision, kind = uploads.check_upload(uploaded, attachments_total(nomination))
+        if not decision:
+            raise IntakeError(decision)
+        now = clock.now()
+        attachment = Attachment(
+            nomination=nomination,
+            original_name=clean_filename(uploaded.name),
+            content_type=kind.content_type,
+            size=uploaded.size,
+            description=(description or "").strip()[:200],
+            uploaded_by=user,
+            uploaded_at=now,
+        )
+        uploaded.seek(0)
+        attachment.file.save(kind.code, uploaded, save=False)
+        stored_name = attachment.file.name
+        storage = attachment.file.storage
+        try:
+            attachment.save()
+            _audit(nomination, user, "upload", note=attachment.original_name, now=now)
+        except Exception:
+            storage.delete(stored_name)
+            raise
+    return attachment
+
+
+def delete_attachment(attachment, user):
+    nomination = attachment.nomination
+    decision = policy.may(user, "delete_attachment", nomination)
+    if decision:
+        decision = workflow.check_edit(nomination, user)
+    if not decision:
+        raise IntakeError(decision)
+    name = attachment.file.name
+    storage = attachment.file.storage
+    with transaction.atomic():
+        original = attachment.original_name
+        attachment.delete()
+        _audit(nomination, user, "delete_attachment", note=original)
+        transaction.on_commit(lambda: storage.delete(name))

@@ -1,0 +1,48 @@
+"""Options shared by ``export_nominations`` and ``export_forms``."""
+
+from django.core.management.base import CommandError
+
+from nominations import exports
+
+
+def add_filter_arguments(parser):
+    parser.add_argument("--campaign", type=int, required=True, help="征集年度,如 2023")
+    parser.add_argument("--output", required=True, help="输出文件路径")
+    parser.add_argument("--list", default="", help="榜单代码:tech、enterprise、organization、manager")
+    parser.add_argument("--domain", default="", help="领域代码,如 electronics(先导技术榜)")
+    parser.add_argument("--unit", default="", help="推荐单位名称或编号")
+    parser.add_argument(
+        "--state",
+        default="",
+        help="状态代码,如 recommended;recommended_all 表示已推荐及评审以后的各状态,live_all 表示已提交及以后",
+    )
+
+
+def filters_from(options):
+    try:
+        unit = exports.resolve_unit(options["unit"])
+        return exports.Filters(
+            campaign=options["campaign"],
+            list=options["list"],
+            domain=options["domain"],
+            unit=unit.pk if unit else None,
+            state=options["state"],
+        )
+    except exports.ExportError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def run(command, kind, options, what):
+    filters = filters_from(options)
+    verbosity = options.get("verbosity", 1)
+
+    def progress(done):
+        if verbosity > 1:
+            command.stderr.write(f"已处理 {done} 条")
+
+    try:
+        count = exports.export_to_path(kind, options["output"], filters, progress=progress)
+    except exports.ExportError as exc:
+        raise CommandError(str(exc)) from exc
+    command.stdout.write(f"已导出 {count} 条申报{what}({exports.describe(filters)}):{options['output']}")
+    return count

@@ -1,0 +1,17 @@
+"""``python manage.py export_forms --campaign 2023 --output FILE.zip`` — the Word 附件2 forms as one ZIP."""
+
+from django.core.management.base import BaseCommand
+
+from nominations.models import ExportKind
+
+from ._export_common import add_filter_arguments, run
+
+
+class Command(BaseCommand):
+    help = "导出 Word 申报样表(附件2),每条申报一个 .docx,打包为 ZIP。"
+
+    def add_arguments(self, parser):
+        add_filter_arguments(parser)
+
+    def handle(self, *args, **options):
+        run(self, ExportKind.DOCX_ZIP, options, "的 Word 申报表")

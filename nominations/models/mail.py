@@ -1,0 +1,65 @@
+"""The log of sent mail: every notification, reminder and invitation the platform sends."""
+
+from django.db import models
+
+
+class MailKind(models.TextChoices):
+    RETURNED = "returned", "退回修改通知"
+    ACCEPTED = "accepted", "受理通知"
+    DECLINED = "declined", "不予推荐通知"
+    RECOMMENDED = "recommended", "推荐通知"
+    CONFIRMED = "confirmed", "确认推荐通知"
+    REOPENED = "reopened", "重新开放通知"
+    REMINDER_MEMBER = "reminder_member", "会员提交截止提醒"
+    REMINDER_PLATFORM = "reminder_platform", "平台申报截止提醒"
+    INVITATION = "invitation", "账号邀请"
+
+
+class MailStatus(models.TextChoices):
+    SENT = "sent", "已发送"
+    FAILED = "failed", "发送失败"
+    SKIPPED = "skipped", "无收件人"
+
+
+class SentMail(models.Model):
+    to = models.TextField("收件人", help_text="以逗号分隔的邮箱地址。")
+    subject = models.CharField("主题", max_length=300)
+    body = models.TextField("正文")
+    sent_at = models.DateTimeField("发送时间", db_index=True)
+    kind = models.CharField("类型", max_length=30, choices=MailKind.choices, db_index=True)
+    status = models.CharField("状态", max_length=10, choices=MailStatus.choices, default=MailStatus.SENT)
+    error = models.TextField("错误信息", blank=True)
+    nomination = models.ForeignKey(
+        "Nomination", on_delete=models.SET_NULL, null=True, blank=True, related_name="mails", verbose_name="申报"
+    )
+    recommending_unit = models.ForeignKey(
+        "RecommendingUnit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mails",
+        verbose_name="推荐单位",
+    )
+    member_unit = models.ForeignKey(
+        "MemberUnit", on_delete=models.SET_NULL, null=True, blank=True, related_name="mails", verbose_name="会员单位"
+    )
+    dedupe_key = models.CharField(
+        "去重键",
+        max_length=200,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="提醒邮件的唯一标识:同一提醒只发送一次。",
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = "邮件记录"
+        verbose_name_plural = "邮件记录"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}:{self.subject}"
+
+    @property
+    def recipients(self):
+        return [item.strip() for item in self.to.split(",") if item.strip()]

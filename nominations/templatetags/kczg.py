@@ -1,0 +1,150 @@
+"""Template helpers: Chinese dates, phone links, the countdown and ``{% may %}``.
+
+{% load kczg %}
+{{ campaign.member_deadline|deadline }}          -> 2023年11月20日 17:00
+{% for p in body.contact_phones|phones %}<a href="tel:{{ p|tel }}">{{ p }}</a>{% endfor %}
+{% may "submit" nomination as decision %}{% if decision %}…{% else %}{{ decision.reason }}{% endif %}
+"""
+
+import re
+from datetime import timedelta
+
+from django import template
+from django.utils import timezone
+
+from kczg_site import clock
+from kczg_site.formats import format_date, format_datetime, format_month
+
+register = template.Library()
+
+DEFAULT_DEMO_PASSWORD = "kczg-demo-2023"  # noqa: S105 (the published demo password)
+FALLBACK_DEMO_LOGINS = [
+    ("member", "会员单位"),
+    ("member2", "会员单位"),
+    ("secretariat", "推荐单位秘书处(学会)"),
+    ("secretariat2", "推荐单位秘书处(第二推荐单位)"),
+    ("pioneer", "2022年先锋人物"),
+    ("expert", "初评专家"),
+    ("coordinator", "初评机构联络人"),
+    ("platform", "平台秘书处"),
+    ("admin", "系统管理员"),
+]
+
+
+@register.filter
+def deadline(moment):
+    """``2023年11月20日 17:00``; midnight reads as ``24:00`` of the day before."""
+    return format_datetime(moment)
+
+
+@register.filter
+def date_cn(moment):
+    return format_date(moment)
+
+
+@register.filter
+def month_cn(moment):
+    return format_month(moment) if moment else ""
+
+
+@register.filter
+def clock_time(moment):
+    """A moment as a clock shows it (no "24:00"): ``2023年11月15日 10:00``."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+@register.filter
+def iso(moment):
+    """ISO-8601 in the site's time zone, e.g. ``2023-11-20T17:00:00+08:00`` (for data attributes)."""
+    if moment is None:
+        return ""
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+@register.filter
+def phones(value):
+    """Split ``010-68767227/13801237788`` (also on spaces, commas and 、) into separate numbers."""
+    if not value:
+        return []
+    if isinstance(value, list | tuple):
+        return list(value)
+    return [part for part in re.split(r"[/,,、;;\s]+", str(value)) if part]
+
+
+_EXTENSION = re.compile(r"^(0\d{2,3})-?(\d{7,8})-(\d{1,5})$")
+
+
+@register.filter
+def tel(number):
+    """The ``tel:`` form of a printed number: digits only, an extension after a pause (``,``)."""
+    number = str(number).strip()
+    match = _EXTENSION.match(number)
+    if match:
+        return f"{match.group(1)}{match.group(2)},{match.group(3)}"
+    return re.sub(r"[^\d+]", "", number)
+
+
+def split_remaining(seconds):
+    seconds = max(int(seconds), 0)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    return {"days": days, "hours": hours, "minutes": minutes, "seconds": secs, "total": seconds}
+
+
+@register.simple_tag
+def countdown_parts(moment, now=None):
+    """Days, hours, minutes and seconds from ``now`` (the clock) to ``moment``: the no-script values."""
+    if moment is None:
+        return split_remaining(0)
+    now = now or clock.now()
+    return split_remaining((moment - now) / timedelta(seconds=1))
+
+
+@register.simple_tag(takes_context=True)
+def may(context, action, obj=None):
+    """``{% may "action" obj as decision %}``: the policy's :class:`Decision` for the current user."""
+    from nominations.policy import may as policy_may
+
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    return policy_may(user, action, obj)
+
+
+@register.simple_tag
+def demo_logins():
+    """The demo log-ins as ``(username, description)`` pairs and the shared password."""
+    try:
+        from nominations import demo
+    except ImportError:
+        demo = None
+    raw = getattr(demo, "DEMO_LOGINS", None) if demo else None
+    password = getattr(demo, "DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD) if demo else DEFAULT_DEMO_PASSWORD
+    rows = _normalise_logins(raw) if raw else []
+    return {"logins": rows or FALLBACK_DEMO_LOGINS, "password": password}
+
+
+def _normalise_logins(raw):
+    if isinstance(raw, dict):
+        raw = list(raw.items())
+    rows = []
+    for entry in raw:
+        username, label = None, ""
+        if isinstance(entry, str):
+            username = entry
+        elif isinstance(entry, dict):
+            username = entry.get("username")
+            label = entry.get("label") or entry.get("description") or entry.get("role_label") or ""
+        elif isinstance(entry, list | tuple) and entry:
+            # (username,), (username, label) or (username, role label, description)
+            username = entry[0]
+            label = ":".join(str(part) for part in entry[1:3] if part)
+        else:
+            username = getattr(entry, "username", None)
+            label = getattr(entry, "label", "") or getattr(entry, "description", "")
+        if username:
+            rows.append((str(username), str(label) if label is not None else ""))
+    return rows

@@ -1,0 +1,101 @@
+"""Attachments: upload and delete on the author's edit page (htmx or plain POST), and the one download
+view for every role, which asks the policy and answers 404 to anyone who may not see the file.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from nominations import intake, policy, workflow
+from nominations.views.member import _upload_limits, author_view, get_entry
+
+
+def _block(request, nomination, *, error="", notice=""):
+    attachments = list(nomination.attachments.all())
+    return render(
+        request,
+        "nominations/includes/attachments.html",
+        {
+            "nomination": nomination,
+            "attachments": attachments,
+            "attachments_total": sum(a.size for a in attachments),
+            "upload_limits": _upload_limits(),
+            "edit_decision": workflow.check_edit(nomination, request.user),
+            "namespace": request.resolver_match.namespace,
+            "attachment_error": error,
+            "attachment_notice": notice,
+            "editable": True,
+        },
+        status=400 if error else 200,
+    )
+
+
+def _back(request, nomination):
+    return redirect(f"{request.resolver_match.namespace}:edit", pk=nomination.pk)
+
+
+@author_view
+@require_POST
+def upload(request, pk):
+    nomination = get_entry(request, pk)
+    uploaded = request.FILES.get("file")
+    error = notice = ""
+    if uploaded is None:
+        error = "请选择要上传的文件。"
+    else:
+        try:
+            attachment = intake.add_attachment(nomination, request.user, uploaded, request.POST.get("description", ""))
+        except intake.IntakeError as exc:
+            error = str(exc)
+        else:
+            notice = f"已上传“{attachment.original_name}”。"
+    if request.htmx:
+        return _block(request, nomination, error=error, notice=notice)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, notice)
+    return _back(request, nomination)
+
+
+@author_view
+@require_POST
+def delete(request, pk, attachment_pk):
+    nomination = get_entry(request, pk)
+    attachment = nomination.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404("没有找到该附件。")
+    error = notice = ""
+    try:
+        intake.delete_attachment(attachment, request.user)
+    except intake.IntakeError as exc:
+        error = str(exc)
+    else:
+        notice = f"已删除“{attachment.original_name}”。"
+    if request.htmx:
+        return _block(request, nomination, error=error, notice=notice)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, notice)
+    return _back(request, nomination)
+
+
+@login_required
+def download(request, pk):
+    """The file, as a download with its original name (RFC 5987 for Chinese names), if the policy agrees."""
+    attachment = policy.visible_attachments(request.user).filter(pk=pk).first()
+    if attachment is None or not policy.may(request.user, "view_attachment", attachment):
+        raise Http404("没有找到该附件,或您无权查看。")
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404("附件文件不存在。") from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

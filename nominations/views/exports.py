@@ -1,0 +1,180 @@
+"""Export pages: start an export, follow its progress (htmx polling), download it later; and the
+direct Word form of one entry. Thin: the work is in ``nominations.exports``; who may see what is the
+policy's. Anything a user may not have answers 404.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from kczg_site.context_processors import active_campaign
+from nominations import exports, policy
+from nominations.models import Domain, ExportJob, ExportKind, Nomination, RankingList, Role
+
+JOBS_SHOWN = 30
+
+
+class ExportForm(forms.Form):
+    kind = forms.ChoiceField(label="导出格式", choices=ExportKind.choices)
+    list = forms.ChoiceField(label="榜单", required=False)
+    domain = forms.ChoiceField(label="领域(先导技术榜)", required=False)
+    unit = forms.ChoiceField(label="推荐单位", required=False)
+    state = forms.ChoiceField(label="状态", required=False)
+
+    def __init__(self, *args, user, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        lists = RankingList.objects.filter(campaign=campaign).order_by("order") if campaign else []
+        domains = (
+            Domain.objects.filter(ranking_list__campaign=campaign).select_related("ranking_list").order_by("order")
+            if campaign
+            else []
+        )
+        self.fields["list"].choices = [("", "全部榜单"), *((lst.code, lst.name) for lst in lists)]
+        self.fields["domain"].choices = [("", "全部领域"), *((d.code, d.name) for d in domains)]
+        units = policy.visible_recommending_units(user).filter(is_active=True).order_by("name")
+        unit_choices = [(str(u.pk), u.name) for u in units]
+        if policy.role_of(user) == Role.SECRETARIAT:
+            self.fields["unit"].choices = unit_choices
+        else:
+            self.fields["unit"].choices = [("", "全部推荐单位"), *unit_choices]
+        self.fields["state"].choices = [("", "全部状态"), *exports.state_choices()]
+
+    def filters(self):
+        data = self.cleaned_data
+        return exports.Filters(
+            campaign=self.campaign.year,
+            list=data["list"],
+            domain=data["domain"],
+            unit=int(data["unit"]) if data["unit"] else None,
+            state=data["state"],
+        )
+
+
+def _campaign_or_404(request):
+    campaign = active_campaign(request)
+    if campaign is None:
+        raise Http404("没有正在进行的征集年度。")
+    return campaign
+
+
+def _own_job(request, pk):
+    return get_object_or_404(ExportJob, pk=pk, requested_by=request.user)
+
+
+@login_required
+@require_GET
+def job_list(request):
+    """The user's exports, newest first, and the form to start one (for the roles that may)."""
+    can_export = exports.may_export(request.user)
+    campaign = active_campaign(request)
+    form = ExportForm(user=request.user, campaign=campaign) if can_export and campaign else None
+    jobs = list(exports.user_jobs(request.user)[:JOBS_SHOWN])
+    role = policy.role_of(request.user)
+    own_entries = None
+    if role in (Role.MEMBER, Role.PIONEER):
+        # Authors download the Word form of each of their entries directly (no job needed).
+        own_entries = list(
+            policy.visible_nominations(request.user)
+            .select_related("ranking_list", "domain")
+            .order_by("ranking_list__order", "pk")[:200]
+        )
+    return render(
+        request,
+        "nominations/exports/list.html",
+        {
+            "jobs": jobs,
+            "form": form,
+            "can_export": can_export,
+            "campaign": campaign,
+            "is_secretariat": role == Role.SECRETARIAT,
+            "own_entries": own_entries,
+        },
+    )
+
+
+@login_required
+@require_POST
+def job_create(request):
+    decision = exports.may_export(request.user)
+    if not decision:
+        raise Http404(decision.reason)
+    campaign = _campaign_or_404(request)
+    form = ExportForm(request.POST, user=request.user, campaign=campaign)
+    if not form.is_valid():
+        messages.error(request, "导出条件有误,请检查后重试。")
+        jobs = list(exports.user_jobs(request.user)[:JOBS_SHOWN])
+        return render(
+            request,
+            "nominations/exports/list.html",
+            {"jobs": jobs, "form": form, "can_export": decision, "campaign": campaign},
+            status=400,
+        )
+    try:
+        job = exports.create_job(request.user, form.cleaned_data["kind"], form.filters())
+    except exports.ExportError as exc:
+        messages.error(request, str(exc))
+        return redirect("exports:list")
+    messages.success(request, f"已开始导出:{job.description}。可以离开本页,稍后在此下载。")
+    return redirect("exports:list")
+
+
+@login_required
+@require_GET
+def job_status(request, pk):
+    """One job's row; while the job is queued or running, the row polls itself every second (htmx)."""
+    job = _own_job(request, pk)
+    return render(request, "nominations/exports/_job_row.html", {"job": job})
+
+
+@login_required
+@require_POST
+def job_retry(request, pk):
+    job = _own_job(request, pk)
+    try:
+        exports.retry_job(job, request.user)
+    except exports.ExportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已重新开始导出。")
+    if request.htmx:
+        job.refresh_from_db()
+        return render(request, "nominations/exports/_job_row.html", {"job": job})
+    return redirect("exports:list")
+
+
+@login_required
+@require_GET
+def job_download(request, pk):
+    job = _own_job(request, pk)
+    if not exports.may_download(request.user, job):
+        raise Http404("文件不存在或您无权下载。")
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件不存在。") from None
+    return FileResponse(handle, as_attachment=True, filename=job.file_name or job.file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+@require_GET
+def entry_docx(request, pk):
+    """The Word 附件2 form of one entry, for anyone who may see the entry (else 404)."""
+    nomination = get_object_or_404(Nomination, pk=pk)
+    if not policy.may(request.user, "view_nomination", nomination):
+        raise Http404("没有找到该申报。")
+    name, data = exports.entry_docx(nomination)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = _attachment_header(name)
+    return response
+
+
+def _attachment_header(name):
+    from urllib.parse import quote
+
+    return f"attachment; filename=\"form.docx\"; filename*=UTF-8''{quote(name)}"

@@ -1,0 +1,451 @@
+"""The platform secretariat: the overview of every unit's progress and quota use, extensions,
+reopening, recommending units and pioneers, the site-wide audit log and the mail log."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from nominations import confirmation, extensions, membership, policy
+from nominations.audit import verb_labels
+from nominations.filters import AuditFilter, MailFilter
+from nominations.models import (
+    AuditEvent,
+    Channel,
+    Extension,
+    ExtensionKind,
+    MemberUnit,
+    Nomination,
+    Participation,
+    Pioneer,
+    RankingList,
+    RecommendingUnit,
+    SentMail,
+    State,
+)
+from nominations.models.nomination import RECOMMENDED_STATES
+from nominations.rules import deadlines
+from nominations.views.secretariat import ImportUploadForm, active_campaign, countdown
+
+PAGE_SIZE = 50
+RECEIVED_EXCLUDED = (State.DRAFT, State.WITHDRAWN)
+
+
+def _context(request):
+    decision = policy.may(request.user, "view_platform_overview")
+    if not decision:
+        raise PermissionDenied(decision.reason)
+    campaign = active_campaign()
+    if campaign is None:
+        raise Http404("没有进行中的征集年度。")
+    return campaign
+
+
+# ---------------------------------------------------------------- the overview
+
+
+def overview_rows(campaign):
+    """Per unit and per list/domain: submitted, accepted, recommended, quota, confirmed — in a fixed
+    number of queries (aggregated with values/annotate, not one query per unit)."""
+    lists = list(RankingList.objects.filter(campaign=campaign).prefetch_related("domains", "channels"))
+    units = list(RecommendingUnit.objects.prefetch_related("channels").order_by("-is_active", "name"))
+    participations = {
+        p.unit_id: p for p in Participation.objects.filter(campaign=campaign).select_related("confirmed_by__profile")
+    }
+    extended = set(
+        Extension.objects.filter(campaign=campaign, kind=ExtensionKind.PLATFORM).values_list(
+            "recommending_unit_id", flat=True
+        )
+    )
+    stats = {}
+    aggregated = (
+        Nomination.objects.filter(campaign=campaign, pioneer=None)
+        .exclude(state__in=RECEIVED_EXCLUDED)
+        .values("recommending_unit_id", "ranking_list_id", "domain_id")
+        .annotate(
+            submitted=Count("pk"),
+            accepted=Count("pk", filter=Q(state=State.ACCEPTED) | Q(state__in=RECOMMENDED_STATES)),
+            recommended=Count("pk", filter=Q(state__in=RECOMMENDED_STATES)),
+        )
+        .order_by()
+    )
+    for row in aggregated:
+        stats[(row["recommending_unit_id"], row["ranking_list_id"], row["domain_id"])] = row
+    rows = []
+    for unit in units:
+        channel_ids = {c.pk for c in unit.channels.all() if not c.is_pioneer_route}
+        lines = []
+        for lst in lists:
+            count = sum(1 for c in lst.channels.all() if c.pk in channel_ids)
+            quota = lst.per_unit_cap * count
+            domains = list(lst.domains.all()) if lst.capped_per_domain else [None]
+            for domain in domains:
+                if domain is None:
+                    found = [v for (u, li, _), v in stats.items() if u == unit.pk and li == lst.pk]
+                else:
+                    found = [stats[(unit.pk, lst.pk, domain.pk)]] if (unit.pk, lst.pk, domain.pk) in stats else []
+                line = {
+                    "list": lst,
+                    "domain": domain,
+                    "quota": quota,
+                    "submitted": sum(v["submitted"] for v in found),
+                    "accepted": sum(v["accepted"] for v in found),
+                    "recommended": sum(v["recommended"] for v in found),
+                }
+                line["over"] = line["recommended"] > quota
+                lines.append(line)
+        participation = participations.get(unit.pk)
+        rows.append(
+            {
+                "unit": unit,
+                "lines": lines,
+                "channels": [c for c in unit.channels.all() if not c.is_pioneer_route],
+                "participation": participation,
+                "confirmed": bool(participation and participation.confirmed_at),
+                "extended": unit.pk in extended,
+                "submitted": sum(line["submitted"] for line in lines),
+                "accepted": sum(line["accepted"] for line in lines),
+                "recommended": sum(line["recommended"] for line in lines),
+                "quota": sum(line["quota"] for line in lines),
+            }
+        )
+    return rows
+
+
+def pioneer_rows(campaign):
+    route = Channel.objects.filter(campaign=campaign, is_pioneer_route=True).first()
+    per_person = route.pioneer_quota if route else 0
+    pioneers = Pioneer.objects.filter(campaign=campaign).annotate(
+        recommended=Count("nominations", filter=Q(nominations__state__in=RECOMMENDED_STATES)),
+        drafts=Count("nominations", filter=Q(nominations__state=State.DRAFT)),
+    )
+    entries = (
+        Nomination.objects.filter(campaign=campaign)
+        .exclude(pioneer=None)
+        .exclude(state__in=RECEIVED_EXCLUDED)
+        .select_related("pioneer", "ranking_list")
+        .order_by("pioneer__name")
+    )
+    return list(pioneers), per_person, list(entries)
+
+
+@login_required
+def dashboard(request):
+    campaign = _context(request)
+    rows = overview_rows(campaign)
+    active_rows = [row for row in rows if row["unit"].is_active]
+    pioneers, per_person, pioneer_entries = pioneer_rows(campaign)
+    platform = deadlines.platform_deadline(campaign)
+    return render(
+        request,
+        "nominations/platform/dashboard.html",
+        {
+            "campaign": campaign,
+            "rows": rows,
+            "unconfirmed": [row for row in active_rows if not row["confirmed"]],
+            "confirmed_count": sum(1 for row in active_rows if row["confirmed"]),
+            "pioneers": pioneers,
+            "pioneer_quota": per_person,
+            "pioneer_entries": pioneer_entries,
+            "platform_deadline": platform,
+            "countdown": countdown(platform.effective),
+            "reopen_form": ReopenForm(),
+        },
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label="重新开放的理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@login_required
+@require_POST
+def reopen(request, pk):
+    campaign = _context(request)
+    unit = get_object_or_404(RecommendingUnit, pk=pk)
+    try:
+        confirmation.reopen(request.user, unit, campaign, request.POST.get("reason", ""))
+    except confirmation.ConfirmationError as error:
+        messages.error(request, f"不能重新开放:{error}")
+    else:
+        messages.success(request, f"已重新开放“{unit.name}”的推荐结果,该单位秘书处可以修改并再次确认。")
+    return redirect("platform:dashboard")
+
+
+# ---------------------------------------------------------------- extensions
+
+
+class ExtensionForm(forms.Form):
+    kind = forms.ChoiceField(label="延期的截止时间", choices=ExtensionKind.choices)
+    recommending_unit = forms.ModelChoiceField(
+        label="推荐单位", queryset=RecommendingUnit.objects.filter(is_active=True), required=False
+    )
+    member_unit = forms.ModelChoiceField(
+        label="会员单位",
+        queryset=MemberUnit.objects.filter(is_active=True).select_related("recommending_unit"),
+        required=False,
+        help_text="仅会员提交截止可对单个会员单位延期。",
+    )
+    until = forms.DateTimeField(
+        label="延期至(北京时间)",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if hasattr(field.widget, "choices") else "form-control"
+            )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("recommending_unit")) == bool(data.get("member_unit")):
+            raise forms.ValidationError("请选择一个推荐单位或一个会员单位(二选一)。")
+        return data
+
+
+@login_required
+def extension_list(request):
+    campaign = _context(request)
+    form = ExtensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            extension = extensions.grant_extension(
+                request.user,
+                campaign,
+                kind=data["kind"],
+                until=data["until"],
+                reason=data["reason"],
+                recommending_unit=data["recommending_unit"],
+                member_unit=data["member_unit"],
+            )
+        except extensions.ExtensionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已批准延期:{extension}。")
+            return redirect("platform:extensions")
+    granted = Extension.objects.filter(campaign=campaign).select_related(
+        "recommending_unit", "member_unit__recommending_unit", "granted_by"
+    )
+    return render(
+        request, "nominations/platform/extensions.html", {"campaign": campaign, "form": form, "extensions": granted}
+    )
+
+
+# ---------------------------------------------------------------- recommending units and pioneers
+
+
+class UnitInviteForm(forms.Form):
+    name = forms.CharField(label="单位名称", max_length=200)
+    channels = forms.ModelMultipleChoiceField(
+        label="推荐渠道", queryset=Channel.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    contact_name = forms.CharField(label="联系人", max_length=50, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=50, required=False)
+    contact_email = forms.EmailField(label="联系邮箱", help_text="该单位秘书处账号的设置密码链接将发送到此邮箱。")
+
+    def __init__(self, *args, campaign=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channels"].queryset = Channel.objects.filter(campaign=campaign, is_pioneer_route=False)
+
+    def as_row(self):
+        d = self.cleaned_data
+        return {
+            "单位名称": d["name"],
+            "推荐渠道": ";".join(c.name for c in d["channels"]),
+            "联系人": d["contact_name"],
+            "联系电话": d["contact_phone"],
+            "联系邮箱": d["contact_email"],
+        }
+
+
+class PioneerInviteForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50)
+    organization = forms.CharField(label="工作单位", max_length=200, required=False)
+    listed_year = forms.IntegerField(label="入选年度", initial=2022)
+    contact_email = forms.EmailField(label="联系邮箱")
+
+    def as_row(self):
+        d = self.cleaned_data
+        return {
+            "姓名": d["name"],
+            "工作单位": d["organization"],
+            "入选年度": str(d["listed_year"]),
+            "联系邮箱": d["contact_email"],
+        }
+
+
+@login_required
+def units(request):
+    campaign = _context(request)
+    form = UnitInviteForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = membership.invite_recommending_unit(request.user, campaign, form.as_row())
+        except membership.MembershipError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已邀请推荐单位“{unit.name}”,设置密码的链接已发送到 {unit.contact_email}。")
+            return redirect("platform:units")
+    listing = RecommendingUnit.objects.prefetch_related("channels").annotate(
+        member_count=Count("members", distinct=True), staff_count=Count("staff", distinct=True)
+    )
+    return render(
+        request,
+        "nominations/platform/units.html",
+        {"campaign": campaign, "form": form, "units": listing.order_by("-is_active", "name")},
+    )
+
+
+@login_required
+@require_POST
+def unit_deactivate(request, pk):
+    _context(request)
+    unit = get_object_or_404(RecommendingUnit, pk=pk)
+    try:
+        membership.deactivate_recommending_unit(request.user, unit)
+    except membership.MembershipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"已停用推荐单位“{unit.name}”及其秘书处账号。")
+    return redirect("platform:units")
+
+
+@login_required
+def pioneers(request):
+    campaign = _context(request)
+    form = PioneerInviteForm(request.POST or None, initial={"listed_year": campaign.year - 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            pioneer = membership.invite_pioneer(request.user, campaign, form.as_row())
+        except membership.MembershipError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已邀请先锋人物“{pioneer.name}”。")
+            return redirect("platform:pioneers")
+    listing = Pioneer.objects.filter(campaign=campaign).annotate(
+        recommended=Count("nominations", filter=Q(nominations__state__in=RECOMMENDED_STATES))
+    )
+    return render(
+        request,
+        "nominations/platform/pioneers.html",
+        {"campaign": campaign, "form": form, "pioneers": listing.order_by("-is_active", "name")},
+    )
+
+
+@login_required
+@require_POST
+def pioneer_deactivate(request, pk):
+    campaign = _context(request)
+    pioneer = get_object_or_404(Pioneer, pk=pk, campaign=campaign)
+    try:
+        membership.deactivate_pioneer(request.user, pioneer)
+    except membership.MembershipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"已停用先锋人物“{pioneer.name}”及其账号。")
+    return redirect("platform:pioneers")
+
+
+IMPORTS = {
+    "units": (
+        "从 Excel 导入推荐单位",
+        membership.UNIT_COLUMNS,
+        membership.preview_unit_import,
+        membership.apply_unit_import,
+        "platform:units",
+        "多个推荐渠道用分号分隔,渠道名称与通知一致。",
+    ),
+    "pioneers": (
+        "从 Excel 导入先锋人物",
+        membership.PIONEER_COLUMNS,
+        membership.preview_pioneer_import,
+        membership.apply_pioneer_import,
+        "platform:pioneers",
+        "入选年度留空则按上一年度处理。",
+    ),
+}
+
+
+@login_required
+def import_view(request, kind):
+    campaign = _context(request)
+    if kind not in IMPORTS:
+        raise Http404
+    title, columns, do_preview, do_apply, back_url, hint = IMPORTS[kind]
+    preview = None
+    if request.method == "POST" and request.POST.get("payload"):
+        try:
+            created = do_apply(request.user, campaign, request.POST["payload"])
+        except membership.ImportRefused as refused:
+            messages.error(request, str(refused))
+            preview = refused.preview
+        except membership.MembershipError as error:
+            messages.error(request, str(error))
+            return redirect("platform:import", kind=kind)
+        else:
+            messages.success(request, f"已导入 {len(created)} 条,并向各联系邮箱发送了设置密码的链接。")
+            return redirect(back_url)
+        upload = ImportUploadForm()
+    else:
+        upload = ImportUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and upload.is_valid():
+            preview = do_preview(campaign, upload.cleaned_data["file"])
+    return render(
+        request,
+        "nominations/secretariat/import.html",
+        {
+            "upload": upload,
+            "preview": preview,
+            "title": title,
+            "columns": columns,
+            "hint": hint,
+            "back_url": back_url,
+            "action_url": "platform:import",
+            "action_kind": kind,
+        },
+    )
+
+
+# ---------------------------------------------------------------- logs
+
+
+@login_required
+def audit_log(request):
+    _context(request)
+    filterset = AuditFilter(request.GET or None, AuditEvent.objects.all())
+    events = filterset.qs.select_related("actor__profile", "nomination", "recommending_unit").order_by("-at", "-pk")
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = verb_labels()
+    for event in page:
+        event.verb_label = labels.get(event.verb, event.verb)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "nominations/platform/audit_log.html", {"filter": filterset, "page": page, "query": query.urlencode()}
+    )
+
+
+@login_required
+def mail_log(request):
+    _context(request)
+    filterset = MailFilter(request.GET or None, SentMail.objects.all())
+    page = Paginator(filterset.qs.select_related("nomination", "member_unit", "recommending_unit"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "nominations/secretariat/mail_log.html",
+        {"filter": filterset, "page": page, "query": query.urlencode(), "base": "platform"},
+    )

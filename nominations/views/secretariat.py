@@ -1,0 +1,404 @@
+"""The recommending unit's secretariat: inbox, entry page, batch actions, quotas, confirmation,
+member units and the unit's mail log. Thin: every rule lives in the services it calls."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.views.decorators.http import require_POST
+
+from kczg_site import clock
+from nominations import batch, confirmation, membership, policy, workflow
+from nominations.audit import record_event, verb_label
+from nominations.filters import InboxFilter, MailFilter
+from nominations.models import Campaign, Nomination, SentMail, State
+from nominations.rules import deadlines, quotas
+
+PAGE_SIZE = 25
+ENTRY_PARTIAL = "nominations/includes/entry_detail.html"
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def active_campaign():
+    return Campaign.objects.filter(is_active=True).order_by("-year").first()
+
+
+def _context(request):
+    """The secretariat's unit and the active campaign, or 403 for other roles."""
+    decision = policy.may(request.user, "view_inbox")
+    if not decision:
+        raise PermissionDenied(decision.reason)
+    profile = policy.profile_of(request.user)
+    unit = profile.recommending_unit
+    if unit is None:
+        raise PermissionDenied("您的账号未关联推荐单位。")
+    campaign = active_campaign()
+    if campaign is None:
+        raise Http404("没有进行中的征集年度。")
+    return unit, campaign
+
+
+def countdown(deadline, now=None):
+    """``{"days", "hours", "minutes", "passed"}`` until an effective deadline."""
+    now = now or clock.now()
+    seconds = int((deadline - now).total_seconds())
+    if seconds <= 0:
+        return {"passed": True, "days": 0, "hours": 0, "minutes": 0}
+    return {
+        "passed": False,
+        "days": seconds // 86400,
+        "hours": seconds % 86400 // 3600,
+        "minutes": seconds % 3600 // 60,
+    }
+
+
+def meter_rows(unit, campaign):
+    rows = []
+    for ranking_list, domain, quota in quotas.quota_table(unit, campaign):
+        percent = round(100 * quota.used / quota.total) if quota.total else 0
+        rows.append({"list": ranking_list, "domain": domain, "quota": quota, "percent": min(percent, 100)})
+    return rows
+
+
+def _inbox_queryset(user, campaign):
+    return (
+        policy.visible_nominations(user)
+        .filter(campaign=campaign)
+        .select_related("ranking_list", "domain", "member_unit", "earlier_listed")
+        .annotate(attachment_count=Count("attachments"))
+    )
+
+
+def entry_definition(nomination):
+    """The intake side's form definition of an entry, when that module offers one."""
+    try:
+        from nominations import forms as intake_forms
+    except ImportError:
+        return None
+    for name in ("definition_for", "get_definition", "definition_for_nomination"):
+        finder = getattr(intake_forms, name, None)
+        if callable(finder):
+            try:
+                return finder(nomination)
+            except Exception:  # the partial then renders without a definition
+                return None
+    return None
+
+
+def _has_entry_partial():
+    try:
+        get_template(ENTRY_PARTIAL)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- dashboard and inbox
+
+
+@login_required
+def dashboard(request):
+    unit, campaign = _context(request)
+    entries = Nomination.objects.filter(recommending_unit=unit, campaign=campaign, pioneer=None)
+    counts = dict(entries.exclude(state=State.DRAFT).values_list("state").annotate(n=Count("pk")).order_by())
+    state_counts = [(label, counts.get(value, 0), value) for value, label in State.choices if value in counts]
+    platform = deadlines.platform_deadline(campaign, unit)
+    participation = confirmation.participation_for(unit, campaign)
+    return render(
+        request,
+        "nominations/secretariat/dashboard.html",
+        {
+            "unit": unit,
+            "campaign": campaign,
+            "meters": meter_rows(unit, campaign),
+            "state_counts": state_counts,
+            "total": sum(counts.values()),
+            "platform_deadline": platform,
+            "countdown": countdown(platform.effective),
+            "participation": participation,
+            "recommended": confirmation.recommended_count(unit, campaign),
+            "confirm_decision": confirmation.check_confirm(request.user, unit, campaign),
+            "member_count": unit.members.filter(is_active=True).count(),
+        },
+    )
+
+
+@login_required
+def inbox(request):
+    unit, campaign = _context(request)
+    filterset = InboxFilter(
+        request.GET or None, _inbox_queryset(request.user, campaign), request=request, campaign=campaign
+    )
+    queryset = filterset.qs
+    if not request.GET.get("ordering"):
+        queryset = queryset.order_by("-submitted_at", "-pk")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "nominations/secretariat/inbox.html",
+        {
+            "unit": unit,
+            "campaign": campaign,
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "batch_actions": [workflow.TRANSITIONS[action] for action in batch.BATCH_ACTIONS],
+            "confirmed": confirmation.is_confirmed(unit, campaign),
+        },
+    )
+
+
+# ---------------------------------------------------------------- one entry
+
+
+@login_required
+def entry(request, pk):
+    unit, campaign = _context(request)
+    nomination = get_object_or_404(
+        policy.visible_nominations(request.user).select_related(
+            "campaign", "ranking_list", "domain", "member_unit", "recommending_unit", "earlier_listed"
+        ),
+        pk=pk,
+    )
+    actions = []
+    for spec in workflow.available_actions(nomination, request.user):
+        decision = workflow.check(
+            nomination, spec.action, request.user, note="-", override_reason="-" if nomination.earlier_listed_id else ""
+        )
+        actions.append({"spec": spec, "decision": decision})
+    quota = None
+    if nomination.state in (State.ACCEPTED, State.RECOMMENDED):
+        quota = quotas.unit_quota(nomination.recommending_unit, nomination.ranking_list, nomination.domain)
+    member_deadline = None
+    if nomination.member_unit_id:
+        member_deadline = deadlines.member_deadline(nomination.campaign, nomination.member_unit)
+    events = list(nomination.events.select_related("actor__profile").order_by("at", "pk"))
+    for event in events:
+        event.verb_label = verb_label(event.verb)
+    return render(
+        request,
+        "nominations/secretariat/entry.html",
+        {
+            "unit": unit,
+            "campaign": campaign,
+            "nomination": nomination,
+            "definition": entry_definition(nomination),
+            "has_entry_partial": _has_entry_partial(),
+            "attachments": list(nomination.attachments.all()),
+            "events": events,
+            "actions": actions,
+            "quota": quota,
+            "member_deadline": member_deadline,
+            "member_deadline_open": member_deadline.is_open() if member_deadline else True,
+        },
+    )
+
+
+@login_required
+@require_POST
+def entry_action(request, pk):
+    _context(request)
+    nomination = get_object_or_404(policy.visible_nominations(request.user), pk=pk)
+    action = request.POST.get("action", "")
+    if action not in workflow.TRANSITIONS:
+        raise Http404("不支持的操作。")
+    note = request.POST.get("note", "")
+    override_reason = request.POST.get("override_reason", "").strip() if nomination.earlier_listed_id else ""
+    label = workflow.TRANSITIONS[action].label
+    try:
+        with transaction.atomic():
+            workflow.transition(nomination, action, request.user, note=note, override_reason=override_reason)
+            if action == "recommend" and override_reason:
+                item = nomination.earlier_listed
+                record_event(
+                    "override",
+                    request.user,
+                    nomination=nomination,
+                    note=f"疑似已入选{item.year}年{item.get_list_code_display()}(“{item.name}”),仍推荐。理由:{override_reason}",
+                )
+    except workflow.WorkflowError as error:
+        messages.error(request, f"不能{label}:{error}")
+    else:
+        messages.success(request, f"已{label}:{nomination}。")
+    return redirect("secretariat:entry", pk=nomination.pk)
+
+
+# ---------------------------------------------------------------- batch actions
+
+
+@login_required
+@require_POST
+def batch_action(request):
+    unit, campaign = _context(request)
+    action = request.POST.get("action", "")
+    ids = request.POST.getlist("ids")
+    note = request.POST.get("note", "")
+    if request.POST.get("apply") == "1":
+        try:
+            result = batch.apply(request.user, action, ids, note=note)
+        except batch.BatchRefused as refused:
+            messages.error(request, "本批操作未执行,没有任何申报被修改。")
+            result = refused.result
+        else:
+            messages.success(request, f"已批量{result.label} {len(result.items)} 项申报。")
+            return redirect("secretariat:inbox")
+    else:
+        result = batch.preview(request.user, action, ids, note=note)
+    spec = workflow.TRANSITIONS.get(action)
+    return render(
+        request,
+        "nominations/secretariat/batch_preview.html",
+        {
+            "unit": unit,
+            "campaign": campaign,
+            "result": result,
+            "ids": [item.nomination.pk for item in result.items],
+            "note": note,
+            "spec": spec,
+            "meters": meter_rows(unit, campaign) if action == "recommend" else [],
+        },
+    )
+
+
+# ---------------------------------------------------------------- confirmation
+
+
+@login_required
+@require_POST
+def confirm(request):
+    unit, campaign = _context(request)
+    try:
+        confirmation.confirm(request.user, unit, campaign)
+    except confirmation.ConfirmationError as error:
+        messages.error(request, f"不能确认:{error}")
+    else:
+        messages.success(request, "已向平台确认本单位的推荐结果。如需修改,请联系平台秘书处重新开放。")
+    return redirect("secretariat:dashboard")
+
+
+# ---------------------------------------------------------------- mail log
+
+
+@login_required
+def mail_log(request):
+    unit, _campaign = _context(request)
+    filterset = MailFilter(request.GET or None, SentMail.objects.filter(recommending_unit=unit))
+    page = Paginator(filterset.qs.select_related("nomination", "member_unit"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "nominations/secretariat/mail_log.html",
+        {"unit": unit, "filter": filterset, "page": page, "query": query.urlencode(), "base": "secretariat"},
+    )
+
+
+# ---------------------------------------------------------------- member units
+
+
+class MemberInviteForm(forms.Form):
+    name = forms.CharField(label="单位名称", max_length=200)
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
+    contact_name = forms.CharField(label="联系人", max_length=50, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=50, required=False)
+    contact_email = forms.EmailField(label="联系邮箱", help_text="设置密码的链接将发送到此邮箱。")
+
+    def as_row(self):
+        d = self.cleaned_data
+        return {
+            "单位名称": d["name"],
+            "统一社会信用代码": d["credit_code"],
+            "联系人": d["contact_name"],
+            "联系电话": d["contact_phone"],
+            "联系邮箱": d["contact_email"],
+        }
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label="Excel 文件(.xlsx)")
+
+
+@login_required
+def members(request):
+    unit, _campaign = _context(request)
+    form = MemberInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = membership.invite_member_unit(request.user, unit, form.as_row())
+        except membership.MembershipError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已邀请会员单位“{member.name}”,设置密码的链接已发送到 {member.contact_email}。")
+            return redirect("secretariat:members")
+    member_units = unit.members.annotate(
+        entries=Count("nominations", filter=~Q(nominations__state=State.DRAFT)),
+        users_count=Count("users", distinct=True),
+    ).order_by("-is_active", "name")
+    return render(
+        request,
+        "nominations/secretariat/members.html",
+        {"unit": unit, "form": form, "member_units": member_units, "upload": ImportUploadForm()},
+    )
+
+
+@login_required
+@require_POST
+def member_deactivate(request, pk):
+    _unit, _campaign = _context(request)
+    member = get_object_or_404(policy.visible_member_units(request.user), pk=pk)
+    try:
+        membership.deactivate_member_unit(request.user, member)
+    except membership.MembershipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"已停用会员单位“{member.name}”及其账号。")
+    return redirect("secretariat:members")
+
+
+@login_required
+def member_import(request):
+    unit, _campaign = _context(request)
+    preview = None
+    if request.method == "POST" and request.POST.get("payload"):
+        try:
+            created = membership.apply_member_import(request.user, unit, request.POST["payload"])
+        except membership.ImportRefused as refused:
+            messages.error(request, str(refused))
+            preview = refused.preview
+        except membership.MembershipError as error:
+            messages.error(request, str(error))
+            return redirect("secretariat:member_import")
+        else:
+            messages.success(request, f"已导入 {len(created)} 家会员单位,并向各联系邮箱发送了设置密码的链接。")
+            return redirect("secretariat:members")
+        upload = ImportUploadForm()
+    else:
+        upload = ImportUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and upload.is_valid():
+            preview = membership.preview_member_import(unit, upload.cleaned_data["file"])
+    return render(
+        request,
+        "nominations/secretariat/import.html",
+        {
+            "unit": unit,
+            "upload": upload,
+            "preview": preview,
+            "title": "从 Excel 导入会员单位",
+            "columns": membership.MEMBER_COLUMNS,
+            "back_url": "secretariat:members",
+            "action_url": "secretariat:member_import",
+        },
+    )

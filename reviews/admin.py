@@ -1,0 +1,64 @@
+"""The Django admin of the review side, in Chinese.
+
+Review bodies, their coverage, criteria and list targets are configuration: next year is data entry
+here. Dispatches, assignments, scores, submissions and decisions are made by the review workflow and
+are only looked at here.
+"""
+
+from django.contrib import admin
+
+from nominations.admin import register_remaining
+from reviews.models import ListTarget, ReviewBody, ReviewCoverage, ReviewCriterion
+
+
+class ReviewCoverageInline(admin.TabularInline):
+    model = ReviewCoverage
+    extra = 0
+    fields = ("ranking_list", "domain")
+
+
+@admin.register(ReviewBody)
+class ReviewBodyAdmin(admin.ModelAdmin):
+    list_display = ("name", "campaign", "order", "coverage_labels", "contact_name", "contact_phones")
+    list_filter = ("campaign",)
+    search_fields = ("name", "contact_name", "contact_phones")
+    ordering = ("-campaign__year", "order")
+    list_select_related = ("campaign",)
+    inlines = [ReviewCoverageInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("coverages__ranking_list", "coverages__domain")
+
+    @admin.display(description="初评范围")
+    def coverage_labels(self, obj):
+        return "、".join(str(coverage) for coverage in obj.coverages.all())
+
+
+@admin.register(ReviewCoverage)
+class ReviewCoverageAdmin(admin.ModelAdmin):
+    list_display = ("body", "ranking_list", "domain")
+    list_filter = ("body__campaign", "ranking_list__code", "body")
+    search_fields = ("body__name", "ranking_list__name", "domain__name")
+    ordering = ("body__order", "ranking_list__order", "domain__order")
+    list_select_related = ("body", "ranking_list", "domain")
+
+
+@admin.register(ReviewCriterion)
+class ReviewCriterionAdmin(admin.ModelAdmin):
+    list_display = ("name", "ranking_list", "code", "weight", "max_score", "order")
+    list_filter = ("ranking_list__campaign", "ranking_list__code")
+    search_fields = ("name", "code", "description")
+    ordering = ("-ranking_list__campaign__year", "ranking_list__order", "order")
+    list_select_related = ("ranking_list",)
+
+
+@admin.register(ListTarget)
+class ListTargetAdmin(admin.ModelAdmin):
+    list_display = ("ranking_list", "count")
+    list_filter = ("ranking_list__campaign",)
+    ordering = ("-ranking_list__campaign__year", "ranking_list__order")
+    list_select_related = ("ranking_list",)
+
+
+# Dispatches, assignments, conflicts, scores, submissions, extensions, publication, final decisions.
+register_remaining("reviews")

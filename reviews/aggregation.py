@@ -1,0 +1,182 @@
+"""Aggregating the experts' reviews of an entry, normalising harsh and lenient experts, and ranking.
+
+The first half is pure functions on plain numbers (unit-tested on a worked example); the second half
+loads submitted scores from the database and feeds them through the same functions.
+
+Choices (the product's own; the notice says nothing about scoring):
+
+* The weighted total of one review is ``sum(weight * score / max_score)`` over the list's criteria, so
+  with weights adding up to 100 every review lies between 0 and 100.
+* The spread shown is the **population** standard deviation of the reviews of an entry: it describes
+  the panel that actually scored the entry, it is not an estimate of a larger population; one review
+  has a spread of 0.
+* z-score normalisation: each expert's totals are turned into ``(total - expert mean) / expert
+  population standard deviation`` over every entry the expert scored. An expert who scored only one
+  entry, or gave every entry the same total (zero variance), carries no information about relative
+  quality: each of their z-scores is 0. An entry's normalised score is the mean of its z-scores.
+* Ranking is competition ranking ("1, 2, 2, 4"): entries whose compared value is equal (to three
+  decimals) share a rank and are marked as tied (并列); the next rank skips the shared places.
+  Entries without any submitted review come last, unranked.
+"""
+
+import math
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+PRECISION = 3  # decimals kept when comparing values for ties
+
+
+# ---------------------------------------------------------------- pure functions
+
+
+def weighted_total(values, criteria):
+    """``values``: criterion code → score; ``criteria``: iterable of ``(code, weight, max_score)``."""
+    total = 0.0
+    for code, weight, max_score in criteria:
+        total += float(weight) * float(values[code]) / float(max_score)
+    return total
+
+
+def mean(numbers):
+    return statistics.fmean(numbers) if numbers else None
+
+
+def median(numbers):
+    return statistics.median(numbers) if numbers else None
+
+
+def spread(numbers):
+    """Population standard deviation; 0 for a single number, ``None`` for none."""
+    if not numbers:
+        return None
+    return statistics.pstdev(numbers) if len(numbers) > 1 else 0.0
+
+
+@dataclass(frozen=True)
+class Summary:
+    count: int
+    mean: float | None
+    median: float | None
+    stdev: float | None
+
+
+def summarize(totals):
+    totals = [float(t) for t in totals]
+    return Summary(len(totals), mean(totals), median(totals), spread(totals))
+
+
+def zscores(totals_by_expert):
+    """``{expert: {entry: total}}`` → ``{expert: {entry: z}}`` (see the module docstring for 0)."""
+    result = {}
+    for expert, by_entry in totals_by_expert.items():
+        numbers = [float(v) for v in by_entry.values()]
+        sigma = statistics.pstdev(numbers) if len(numbers) > 1 else 0.0
+        mu = statistics.fmean(numbers) if numbers else 0.0
+        if sigma == 0 or math.isclose(sigma, 0.0, abs_tol=1e-12):
+            result[expert] = dict.fromkeys(by_entry, 0.0)
+        else:
+            result[expert] = {entry: (float(v) - mu) / sigma for entry, v in by_entry.items()}
+    return result
+
+
+def normalized_means(totals_by_expert):
+    """``{entry: mean of the entry's z-scores}`` over every expert who scored it."""
+    per_entry = defaultdict(list)
+    for by_entry in zscores(totals_by_expert).values():
+        for entry, z in by_entry.items():
+            per_entry[entry].append(z)
+    return {entry: statistics.fmean(zs) for entry, zs in per_entry.items()}
+
+
+@dataclass(frozen=True)
+class Ranked:
+    key: object
+    value: float | None
+    rank: int | None
+    tied: bool
+
+
+def rank(items):
+    """Competition ranking of ``(key, value)`` pairs, highest value first; ``None`` values last, unranked.
+
+    Keys with equal values keep their given order. Returns a list of :class:`Ranked`.
+    """
+    items = list(items)
+    scored = [(k, v) for k, v in items if v is not None]
+    unscored = [(k, v) for k, v in items if v is None]
+    rounded = [round(float(v), PRECISION) for _, v in scored]
+    order = sorted(range(len(scored)), key=lambda i: -rounded[i])
+    counts = defaultdict(int)
+    for value in rounded:
+        counts[value] += 1
+    result = []
+    for position, index in enumerate(order):
+        value = rounded[index]
+        place = result[-1].rank if position > 0 and rounded[order[position - 1]] == value else position + 1
+        key, original = scored[index]
+        result.append(Ranked(key, float(original), place, counts[value] > 1))
+    result.extend(Ranked(k, None, None, False) for k, _ in unscored)
+    return result
+
+
+# ---------------------------------------------------------------- the queryset layer
+
+
+@dataclass
+class EntryResult:
+    nomination: object
+    totals: list = field(default_factory=list)
+    summary: Summary = None
+    z_mean: float | None = None
+    assigned: int = 0
+    submitted: int = 0
+    rank: int | None = None
+    tied: bool = False
+    body: object = None
+
+    @property
+    def count(self):
+        return self.summary.count if self.summary else 0
+
+
+def submitted_totals(score_filter):
+    """``{expert_id: {nomination_id: total}}`` of the submitted reviews of active assignments."""
+    from reviews.models import Score, ScoreStatus
+
+    rows = Score.objects.filter(score_filter, status=ScoreStatus.SUBMITTED, assignment__active=True).values_list(
+        "assignment__expert_id", "assignment__nomination_id", "total"
+    )
+    totals = defaultdict(dict)
+    for expert_id, nomination_id, total in rows:
+        if total is not None:
+            totals[expert_id][nomination_id] = float(total)
+    return dict(totals)
+
+
+def results(nominations, totals_by_expert, *, normalize=False, counts=None):
+    """One :class:`EntryResult` per nomination, ranked by mean (or normalised mean), ties shown.
+
+    ``counts``: optional ``{nomination_id: (assigned, submitted)}``.
+    """
+    per_entry = defaultdict(list)
+    for by_entry in totals_by_expert.values():
+        for nomination_id, total in by_entry.items():
+            per_entry[nomination_id].append(total)
+    z = normalized_means(totals_by_expert) if normalize else {}
+    entries = []
+    for nomination in nominations:
+        totals = per_entry.get(nomination.pk, [])
+        entry = EntryResult(nomination=nomination, totals=totals, summary=summarize(totals))
+        entry.z_mean = z.get(nomination.pk) if normalize else None
+        if counts is not None:
+            entry.assigned, entry.submitted = counts.get(nomination.pk, (0, 0))
+        entries.append(entry)
+    key = (lambda e: e.z_mean if e.summary.count else None) if normalize else (lambda e: e.summary.mean)
+    ranked = rank((entry, key(entry)) for entry in entries)
+    ordered = []
+    for item in ranked:
+        item.key.rank = item.rank
+        item.key.tied = item.tied
+        ordered.append(item.key)
+    return ordered

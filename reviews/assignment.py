@@ -1,0 +1,294 @@
+"""Assigning experts to entries: by hand, automatically, and reassignment; inviting experts.
+
+Automatic assignment (:func:`plan_automatic`, a pure function) gives each entry up to ``k`` experts of
+its body. Entries are taken in id order; for each, the eligible experts (not yet on the entry, no
+conflict) are taken least loaded first, ties by id. Without conflicts the loads stay balanced: the
+most and the least loaded expert differ by at most one. An entry with too few eligible experts gets
+as many as there are, and the shortfall is reported.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from kczg_site import clock
+from nominations.models import Profile, Role
+from nominations.rules.decision import ALLOW, Decision
+from nominations.workflow import WorkflowError
+from reviews import conflicts as conflict_rules
+from reviews.audit import record
+from reviews.policy import REVIEW_STATES
+
+DEFAULT_K = 3
+
+
+class AssignmentError(WorkflowError):
+    pass
+
+
+def _deny(reason):
+    raise AssignmentError(Decision.deny(reason))
+
+
+def body_experts(body):
+    """The active experts of a body, with their profiles (one query)."""
+    return list(
+        get_user_model()
+        .objects.filter(profile__review_body=body, profile__role=Role.EXPERT, is_active=True)
+        .select_related("profile")
+        .order_by("username")
+    )
+
+
+def body_entries(body):
+    from nominations.models import Nomination
+
+    return (
+        Nomination.objects.filter(dispatch__body=body, state__in=REVIEW_STATES)
+        .select_related("ranking_list", "domain", "member_unit", "recommending_unit")
+        .order_by("ranking_list__order", "domain__order", "pk")
+    )
+
+
+def check_not_locked(body):
+    from reviews.models import BodySubmission
+
+    if BodySubmission.objects.filter(body=body).exists():
+        return Decision.deny("本机构已报送初评结果,评审分配与评分已锁定。")
+    return ALLOW
+
+
+# ---------------------------------------------------------------- the pure planner
+
+
+def plan_automatic(entries, experts, k, existing=None, conflicted=frozenset()):
+    """Pairs ``(entry, expert)`` to create.
+
+    ``entries``, ``experts``: ids; ``existing``: ``{entry: set of experts already assigned}``;
+    ``conflicted``: set of ``(entry, expert)`` that must never be paired.
+    Returns ``(pairs, shortfall)`` where ``shortfall`` is ``{entry: experts missing}``.
+    """
+    existing = {entry: set(assigned) for entry, assigned in (existing or {}).items()}
+    loads = defaultdict(int)
+    for assigned in existing.values():
+        for expert in assigned:
+            loads[expert] += 1
+    pairs, shortfall = [], {}
+    for entry in sorted(entries):
+        have = existing.setdefault(entry, set())
+        missing = k - len(have)
+        if missing <= 0:
+            continue
+        eligible = sorted(
+            (e for e in experts if e not in have and (entry, e) not in conflicted), key=lambda e: (loads[e], e)
+        )
+        chosen = eligible[:missing]
+        for expert in chosen:
+            pairs.append((entry, expert))
+            have.add(expert)
+            loads[expert] += 1
+        if len(chosen) < missing:
+            shortfall[entry] = missing - len(chosen)
+    return pairs, shortfall
+
+
+@dataclass
+class AutoResult:
+    created: list = field(default_factory=list)
+    shortfall: dict = field(default_factory=dict)
+
+
+def auto_assign(body, k, user):
+    """Assign up to ``k`` experts to every entry of ``body``; all or nothing."""
+    from nominations.policy import may
+    from reviews.models import Assignment, ReviewBody
+
+    decision = may(user, "manage_body_reviews", body)
+    if decision:
+        decision = check_not_locked(body)
+    if decision and not 1 <= int(k) <= 20:
+        decision = Decision.deny("每项申报的评审专家人数应在 1 至 20 之间。")
+    if not decision:
+        raise AssignmentError(decision)
+    k = int(k)
+    with transaction.atomic():
+        ReviewBody.objects.select_for_update().get(pk=body.pk)
+        entries = list(body_entries(body))
+        experts = body_experts(body)
+        if not experts:
+            _deny("本机构还没有评审专家,请先邀请专家。")
+        existing = defaultdict(set)
+        for nomination_id, expert_id in Assignment.objects.filter(body=body, active=True).values_list(
+            "nomination_id", "expert_id"
+        ):
+            existing[nomination_id].add(expert_id)
+        conflicted = set(conflict_rules.conflicts(entries, experts))
+        pairs, shortfall = plan_automatic(
+            [e.pk for e in entries], [e.pk for e in experts], k, existing=existing, conflicted=conflicted
+        )
+        now = clock.now()
+        created = Assignment.objects.bulk_create(
+            [
+                Assignment(
+                    nomination_id=entry_id,
+                    expert_id=expert_id,
+                    body=body,
+                    automatic=True,
+                    assigned_at=now,
+                    assigned_by=user,
+                )
+                for entry_id, expert_id in pairs
+            ]
+        )
+        by_id = {e.pk: e for e in entries}
+        names = {e.pk: e.profile.display_name or e.username for e in experts}
+        per_entry = defaultdict(list)
+        for entry_id, expert_id in pairs:
+            per_entry[entry_id].append(names[expert_id])
+        for entry_id, assigned in per_entry.items():
+            record("assign", user, nomination=by_id[entry_id], note=f"自动分配:{'、'.join(assigned)}", at=now)
+    return AutoResult(created=created, shortfall={by_id[i]: n for i, n in shortfall.items()})
+
+
+def assign(nomination, expert, user, override_reason=""):
+    """Assign one expert by hand. An automatic conflict needs ``override_reason`` (recorded)."""
+    from nominations.policy import may
+    from reviews.models import Assignment
+
+    decision = may(user, "assign_experts", nomination)
+    if not decision:
+        raise AssignmentError(decision)
+    body = nomination.dispatch.body
+    decision = check_not_locked(body)
+    if not decision:
+        raise AssignmentError(decision)
+    profile = getattr(expert, "profile", None)
+    if profile is None or profile.role != Role.EXPERT or profile.review_body_id != body.pk or not expert.is_active:
+        _deny("只能分配本机构的评审专家。")
+    if conflict_rules.is_declared(nomination, expert):
+        _deny("该专家已申报回避此项申报,不能分配。")
+    reason = conflict_rules.automatic_conflict(profile.organization, nomination)
+    override_reason = (override_reason or "").strip()
+    if reason and not override_reason:
+        _deny(f"{reason},存在回避冲突;如确需分配,请填写理由。")
+    with transaction.atomic():
+        if Assignment.objects.filter(nomination=nomination, expert=expert, active=True).exists():
+            _deny("该专家已分配到此项申报。")
+        assignment = Assignment.objects.create(
+            nomination=nomination,
+            expert=expert,
+            body=body,
+            assigned_at=clock.now(),
+            assigned_by=user,
+            override_reason=override_reason if reason else "",
+        )
+        name = profile.display_name or expert.username
+        record("assign", user, nomination=nomination, note=f"人工分配:{name}")
+        if reason:
+            record("conflict_override", user, nomination=nomination, note=f"{name}:{reason};理由:{override_reason}")
+    return assignment
+
+
+def unassign(assignment, user, reason=""):
+    """Remove an assignment (reassignment = remove, then assign another expert)."""
+    from nominations.policy import may
+    from reviews.models import Assignment, ScoreStatus
+
+    decision = may(user, "assign_experts", assignment.nomination)
+    if decision:
+        decision = check_not_locked(assignment.body)
+    if not decision:
+        raise AssignmentError(decision)
+    with transaction.atomic():
+        locked = (
+            Assignment.objects.select_for_update(of=("self",)).select_related("expert__profile").get(pk=assignment.pk)
+        )
+        if not locked.active:
+            _deny("该分配已撤销。")
+        score = getattr(locked, "score", None)
+        if score is not None and score.status == ScoreStatus.SUBMITTED:
+            _deny("该专家已提交评分,不能撤销分配。")
+        locked.active = False
+        locked.removed_at = clock.now()
+        locked.removed_reason = (reason or "").strip() or "联络人撤销"
+        locked.save(update_fields=["active", "removed_at", "removed_reason"])
+        name = locked.expert.profile.display_name or locked.expert.username
+        record("unassign", user, nomination=locked.nomination, note=f"{name}:{locked.removed_reason}")
+    return locked
+
+
+# ---------------------------------------------------------------- invitations
+
+
+def invitation_link(user, base_url):
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return base_url.rstrip("/") + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+
+
+def invite_expert(body, inviter, *, name, email, organization, base_url):
+    """Create an expert account of ``body`` without a password and mail a one-time link to set one."""
+    from nominations.policy import may
+
+    decision = may(inviter, "invite_expert", body)
+    if not decision:
+        raise AssignmentError(decision)
+    email = (email or "").strip().lower()
+    name = (name or "").strip()
+    if not email or not name:
+        _deny("请填写专家姓名和邮箱。")
+    User = get_user_model()
+    if User.objects.filter(email__iexact=email).exists() or User.objects.filter(username__iexact=email).exists():
+        _deny("该邮箱已有账号。")
+    with transaction.atomic():
+        user = User(username=email, email=email)
+        user.set_unusable_password()
+        user.save()
+        Profile.objects.create(
+            user=user,
+            role=Role.EXPERT,
+            display_name=name,
+            review_body=body,
+            organization=(organization or "").strip(),
+        )
+        link = invitation_link(user, base_url)
+        subject = f"【科创中国榜单】{body}邀请您担任初评专家"
+        text = (
+            f"{name}您好:\n\n{body}邀请您担任{body.campaign}初评专家。"
+            f"请通过下面的链接设置登录密码(链接仅可使用一次):\n\n{link}\n\n"
+            f"登录账号:{email}\n\n科创中国系列榜单申报平台"
+        )
+        record("invite_expert", inviter, note=f"{body}邀请专家 {name}({email})")
+        transaction.on_commit(lambda: send_invitation(email, subject, text))
+    return user
+
+
+def send_invitation(email, subject, text):
+    """Send the invitation and keep it in the mail log."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    from nominations.models import MailKind, MailStatus, SentMail
+
+    status, error = MailStatus.SENT, ""
+    try:
+        send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [email])
+    except Exception as exc:  # the log shows what failed; the account exists either way
+        status, error = MailStatus.FAILED, str(exc)
+    SentMail.objects.create(
+        to=email, subject=subject, body=text, sent_at=clock.now(), kind=MailKind.INVITATION, status=status, error=error
+    )
+
+
+def invitation_status(user):
+    if user.last_login:
+        return "已登录"
+    if user.has_usable_password():
+        return "已接受"
+    return "待接受"

@@ -1,0 +1,31 @@
+"""Audit records of the review side that are not workflow transitions (those write their own)."""
+
+REVIEW_EVENT_LABELS = {
+    "assign": "分配评审专家",
+    "unassign": "撤销评审分配",
+    "conflict_override": "回避冲突仍分配",
+    "declare_conflict": "专家申报回避",
+    "submit_score": "提交评分",
+    "submit_results": "报送初评结果",
+    "review_extension": "批准初评延期",
+    "move_dispatch": "调整初评机构",
+    "invite_expert": "邀请评审专家",
+    "set_target": "设置入榜数量",
+    "publish_lists": "发布榜单",
+}
+
+
+def register_labels():
+    """Let the site-wide log show the review verbs in Chinese."""
+    try:
+        from nominations.audit import EVENT_LABELS
+    except ImportError:  # pragma: no cover - the intake side always has it
+        return
+    for verb, label in REVIEW_EVENT_LABELS.items():
+        EVENT_LABELS.setdefault(verb, label)
+
+
+def record(verb, actor, *, nomination=None, note="", at=None):
+    from nominations.audit import record_event
+
+    return record_event(verb, actor, nomination=nomination, note=note, at=at)

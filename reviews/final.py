@@ -1,0 +1,296 @@
+"""The final review (终评) and publication by the platform secretariat.
+
+* Ranked tables per list and domain across bodies (``reviews.aggregation``), with the target count of
+  each list (``ListTarget``, editable) and a default proposal: the best ``target`` entries of a list,
+  by rank, are proposed for listing.
+* Decisions per entry — 入榜 (listed), 未入榜 (not listed after passing the initial review), 未通过初评
+  — each with a recorded reason, applied as one batch through ``workflow.transition``: all or nothing.
+  Only entries whose body has submitted its results can be decided.
+* Publication on or after ``Campaign.publication_start``: every listed entry becomes published, and
+  the public pages (``/published/<year>/``) exist from then on.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from kczg_site import clock
+from kczg_site.formats import format_datetime
+from nominations import workflow
+from nominations.models import Nomination, State
+from nominations.rules import deadlines
+from nominations.rules.decision import ALLOW, Decision
+from reviews import aggregation
+from reviews.audit import record
+
+S = State
+DECIDABLE_STATES = (S.IN_REVIEW, S.REVIEW_PASSED, S.REVIEW_FAILED, S.LISTED, S.NOT_LISTED)
+UNDECIDED_STATES = (S.IN_REVIEW, S.REVIEW_PASSED)
+
+LISTED, NOT_LISTED, FAILED = "listed", "not_listed", "failed"
+CHOICES = [(LISTED, "入榜"), (NOT_LISTED, "未入榜"), (FAILED, "未通过初评")]
+
+# choice → {current state: the transitions that lead there}
+PATHS = {
+    LISTED: {
+        S.IN_REVIEW: ("pass_review", "list"),
+        S.REVIEW_FAILED: ("pass_review", "list"),
+        S.REVIEW_PASSED: ("list",),
+        S.NOT_LISTED: ("list",),
+        S.LISTED: (),
+    },
+    NOT_LISTED: {
+        S.IN_REVIEW: ("pass_review", "unlist"),
+        S.REVIEW_FAILED: ("pass_review", "unlist"),
+        S.REVIEW_PASSED: ("unlist",),
+        S.LISTED: ("unlist",),
+        S.NOT_LISTED: (),
+    },
+    FAILED: {
+        S.IN_REVIEW: ("fail_review",),
+        S.REVIEW_PASSED: ("fail_review",),
+        S.LISTED: ("fail_review",),
+        S.NOT_LISTED: ("fail_review",),
+        S.REVIEW_FAILED: (),
+    },
+}
+
+
+class FinalReviewError(Exception):
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__(";".join(self.problems))
+
+
+def check_opens(nomination, kind, now=None):
+    """The workflow's "not before" rule for ``dispatch`` and ``publish``."""
+    now = now or clock.now()
+    campaign = nomination.campaign
+    if kind == "dispatch":
+        deadline = deadlines.platform_deadline(campaign, nomination.recommending_unit)
+        if deadline.is_open(now):
+            return Decision.deny(f"平台申报截止时间(北京时间 {format_datetime(deadline.effective)})之后才能分发初评。")
+        return ALLOW
+    if kind == "publication":
+        return check_publication_open(campaign, now)
+    raise ValueError(kind)
+
+
+def _moment(value):
+    """A start time as a clock shows it (``2024年2月1日 00:00``), not as "24:00 of the day before"."""
+    local = timezone.localtime(value)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def check_publication_open(campaign, now=None):
+    now = now or clock.now()
+    if now < campaign.publication_start:
+        return Decision.deny(f"榜单发布时间未到:最早可于北京时间 {_moment(campaign.publication_start)} 发布。")
+    return ALLOW
+
+
+# ---------------------------------------------------------------- ranked tables
+
+
+@dataclass
+class Group:
+    ranking_list: object
+    domain: object
+    entries: list = field(default_factory=list)
+
+    @property
+    def label(self):
+        return f"{self.ranking_list.name} · {self.domain.name}" if self.domain else self.ranking_list.name
+
+
+def review_entries(campaign):
+    return (
+        Nomination.objects.filter(campaign=campaign, state__in=(*DECIDABLE_STATES, S.PUBLISHED))
+        .select_related(
+            "ranking_list",
+            "domain",
+            "recommending_unit",
+            "member_unit",
+            "dispatch__body__submission",
+            "final_decision",
+        )
+        .order_by("ranking_list__order", "domain__order", "pk")
+    )
+
+
+def ranked_groups(campaign, *, normalize=False):
+    """Ranked tables per list and domain across bodies, with the target count and a proposal."""
+    from reviews.models import Assignment, ListTarget
+
+    entries = list(review_entries(campaign))
+    totals = aggregation.submitted_totals(Q(assignment__nomination__campaign=campaign))
+    counts = assignment_counts(Assignment.objects.filter(nomination__campaign=campaign))
+    groups = {}
+    for entry in entries:
+        key = (entry.ranking_list_id, entry.domain_id)
+        if key not in groups:
+            groups[key] = Group(entry.ranking_list, entry.domain)
+        groups[key].entries.append(entry)
+    targets = dict(ListTarget.objects.filter(ranking_list__campaign=campaign).values_list("ranking_list_id", "count"))
+    result = []
+    for group in groups.values():
+        group.entries = aggregation.results(group.entries, totals, normalize=normalize, counts=counts)
+        result.append(group)
+    propose(result, targets)
+    return result, targets
+
+
+def propose(groups, targets):
+    """Mark the default choice of each entry: the best ``target`` entries of each list across domains.
+
+    Across the domains of one list the entries are interleaved by rank (all first places, then all
+    second places, …) so that every domain gets its share; an existing decision is kept.
+    """
+    by_list = defaultdict(list)
+    for group in groups:
+        by_list[group.ranking_list.pk].append(group)
+    for list_id, list_groups in by_list.items():
+        target = targets.get(list_id)
+        ordered = sorted(
+            (e for g in list_groups for e in g.entries if e.rank is not None),
+            key=lambda e: (e.rank, -(e.summary.mean or 0), e.nomination.pk),
+        )
+        chosen = {e.nomination.pk for e in (ordered if target is None else ordered[:target])}
+        for group in list_groups:
+            for entry in group.entries:
+                entry.proposal = current_choice(entry.nomination) or (
+                    LISTED if entry.nomination.pk in chosen else NOT_LISTED
+                )
+
+
+def current_choice(nomination):
+    return {S.LISTED: LISTED, S.PUBLISHED: LISTED, S.NOT_LISTED: NOT_LISTED, S.REVIEW_FAILED: FAILED}.get(
+        nomination.state
+    )
+
+
+def assignment_counts(assignments):
+    """``{nomination_id: (active assignments, submitted reviews)}`` (one query)."""
+    from django.db.models import Count
+
+    rows = (
+        assignments.filter(active=True)
+        .values("nomination_id")
+        .annotate(assigned=Count("pk"), submitted=Count("pk", filter=Q(score__status="submitted")))
+    )
+    return {row["nomination_id"]: (row["assigned"], row["submitted"]) for row in rows}
+
+
+# ---------------------------------------------------------------- decisions and publication
+
+
+def decide(user, decisions):
+    """Apply ``[(nomination, choice, reason)]`` all or nothing; returns the number of entries changed."""
+    from reviews.models import BodySubmission, FinalDecision
+
+    problems = []
+    for nomination, choice, _reason in decisions:
+        if choice not in PATHS:
+            problems.append(f"“{nomination}”:不支持的终评结果。")
+            continue
+        if nomination.state not in PATHS[choice]:
+            problems.append(f"“{nomination}”当前状态为“{nomination.get_state_display()}”,不能修改终评结果。")
+            continue
+        dispatch_row = getattr(nomination, "dispatch", None)
+        if dispatch_row is None or not BodySubmission.objects.filter(body_id=dispatch_row.body_id).exists():
+            problems.append(f"“{nomination}”所在初评机构尚未报送初评结果。")
+    if problems:
+        raise FinalReviewError(problems)
+    changed = 0
+    now = clock.now()
+    with transaction.atomic():
+        for nomination, choice, reason in decisions:
+            steps = PATHS[choice][nomination.state]
+            reason = (reason or "").strip()
+            for action in steps:
+                try:
+                    workflow.transition(nomination, action, user, note=reason)
+                except workflow.WorkflowError as error:
+                    raise FinalReviewError([f"“{nomination}”:{error}"]) from error
+            if steps:
+                changed += 1
+            if steps or reason:
+                FinalDecision.objects.update_or_create(
+                    nomination=nomination,
+                    defaults={"listed": choice == LISTED, "reason": reason, "decided_at": now, "decided_by": user},
+                )
+    return changed
+
+
+def set_target(ranking_list, count, user):
+    from reviews.models import ListTarget
+
+    with transaction.atomic():
+        target, _ = ListTarget.objects.update_or_create(ranking_list=ranking_list, defaults={"count": count})
+        record("set_target", user, note=f"{ranking_list}拟入榜数量设为 {count}")
+    return target
+
+
+def check_publish(campaign, now=None):
+    from reviews.models import Publication
+
+    if Publication.objects.filter(campaign=campaign).exists():
+        return Decision.deny("本年度榜单已发布。")
+    decision = check_publication_open(campaign, now)
+    if not decision:
+        return decision
+    undecided = Nomination.objects.filter(campaign=campaign, state__in=UNDECIDED_STATES).count()
+    if undecided:
+        return Decision.deny(f"尚有 {undecided} 项申报未作出终评结果,请先完成终评。")
+    if not Nomination.objects.filter(campaign=campaign, state=S.LISTED).exists():
+        return Decision.deny("没有入榜的申报,无法发布。")
+    return ALLOW
+
+
+def publish(campaign, user):
+    """Publish every listed entry of ``campaign`` (all or nothing) and open the public pages."""
+    from nominations.policy import may
+    from reviews.models import Publication
+
+    decision = may(user, "run_final_review")
+    if decision:
+        decision = check_publish(campaign)
+    if not decision:
+        raise FinalReviewError([decision.reason])
+    with transaction.atomic():
+        entries = list(Nomination.objects.filter(campaign=campaign, state=S.LISTED).order_by("pk"))
+        for entry in entries:
+            try:
+                workflow.transition(entry, "publish", user)
+            except workflow.WorkflowError as error:
+                raise FinalReviewError([f"“{entry}”:{error}"]) from error
+        publication = Publication.objects.create(campaign=campaign, published_at=clock.now(), published_by=user)
+        record("publish_lists", user, note=f"{campaign}榜单发布,共 {len(entries)} 项入榜")
+    return publication
+
+
+# ---------------------------------------------------------------- the public lists
+
+
+def published_campaign(year):
+    """The campaign of ``year`` if its lists are published (else ``None``)."""
+    from nominations.models import Campaign
+
+    return Campaign.objects.filter(year=year, publication__isnull=False).select_related("publication").first()
+
+
+def published_groups(campaign):
+    """``[(ranking_list, [(domain or None, [entries ordered by recommending unit])])]`` (one query)."""
+    entries = (
+        Nomination.objects.filter(campaign=campaign, state=S.PUBLISHED)
+        .select_related("ranking_list", "domain", "recommending_unit", "member_unit", "pioneer")
+        .order_by("ranking_list__order", "domain__order", "recommending_unit__name", "title", "pk")
+    )
+    lists = {}
+    for entry in entries:
+        domains = lists.setdefault(entry.ranking_list.pk, (entry.ranking_list, {}))[1]
+        domains.setdefault(entry.domain_id, (entry.domain, []))[1].append(entry)
+    return [(ranking_list, list(domains.values())) for ranking_list, domains in lists.values()]

@@ -1,0 +1,204 @@
+"""Scoring: one score per criterion within its scale and a comment; draft and submit; the deadline.
+
+* The deadline for scoring and for the body's results is ``Campaign.initial_review_deadline``
+  (2023-12-30 24:00, stored as 2023-12-31 00:00 +08:00), moved for one body by a recorded
+  :class:`~reviews.models.ReviewExtension`. Open while ``now < deadline``, checked on every request.
+* A review stays editable until the body submits its results (:func:`submit_results`), which locks it.
+* Other experts' reviews of an entry are shown to an expert only after they submitted their own.
+* History: ``Score.history`` (django-simple-history) keeps every saved version.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from kczg_site import clock
+from nominations.rules.deadlines import Deadline
+from nominations.rules.decision import ALLOW, Decision
+from nominations.workflow import WorkflowError
+from reviews import aggregation
+from reviews.audit import record
+from reviews.criteria import criteria_for
+
+
+class ScoringError(WorkflowError):
+    def __init__(self, decision, errors=None):
+        super().__init__(decision)
+        self.errors = errors or {}
+
+
+def scoring_deadline(body):
+    """The deadline for ``body``'s experts and coordinator, with its latest extension."""
+    from reviews.models import ReviewExtension
+
+    extended = ReviewExtension.objects.filter(body=body).order_by("-until").values_list("until", flat=True).first()
+    return Deadline("初评评分及结果报送截止时间", body.campaign.initial_review_deadline, extended)
+
+
+def is_locked(body):
+    from reviews.models import BodySubmission
+
+    return BodySubmission.objects.filter(body=body).exists()
+
+
+def check_scoring_open(body, now=None):
+    if is_locked(body):
+        return Decision.deny("本机构已报送初评结果,评分已锁定。")
+    return scoring_deadline(body).check(now)
+
+
+def check_results_submittable(body, now=None):
+    from reviews.models import Score, ScoreStatus
+
+    if is_locked(body):
+        return Decision.deny("本机构已报送初评结果。")
+    decision = scoring_deadline(body).check(now)
+    if not decision:
+        return decision
+    from reviews.assignment import body_entries
+
+    entries = body_entries(body)
+    if not entries.exists():
+        return Decision.deny("本机构没有待初评的申报。")
+    scored = Score.objects.filter(assignment__body=body, assignment__active=True, status=ScoreStatus.SUBMITTED).values(
+        "assignment__nomination_id"
+    )
+    unscored = entries.exclude(pk__in=scored).count()
+    if unscored:
+        return Decision.deny(f"尚有 {unscored} 项申报没有专家提交评分,不能报送初评结果。")
+    return ALLOW
+
+
+def parse_values(raw, criteria, *, complete):
+    """Validate ``{code: text or number}`` against the criteria; returns ``(values, errors)``.
+
+    Scores may have one decimal place. With ``complete`` every criterion needs a score.
+    """
+    values, errors = {}, {}
+    for criterion in criteria:
+        text = raw.get(criterion.code)
+        if text is None or str(text).strip() == "":
+            if complete:
+                errors[criterion.code] = f"请为“{criterion.name}”评分。"
+            continue
+        try:
+            number = Decimal(str(text).strip())
+        except InvalidOperation:
+            errors[criterion.code] = f"“{criterion.name}”的评分应为数字。"
+            continue
+        if not number.is_finite() or number < 0 or number > criterion.max_score:
+            errors[criterion.code] = f"“{criterion.name}”的评分应在 0 至 {criterion.max_score} 之间。"
+        elif number != number.quantize(Decimal("0.1")):
+            errors[criterion.code] = f"“{criterion.name}”的评分最多保留一位小数。"
+        else:
+            values[criterion.code] = str(int(number)) if number == number.to_integral() else str(number)
+    return values, errors
+
+
+def compute_total(values, criteria):
+    if any(c.code not in values for c in criteria) or not criteria:
+        return None
+    total = aggregation.weighted_total(values, [(c.code, c.weight, c.max_score) for c in criteria])
+    return Decimal(str(round(total, 3)))
+
+
+def save_score(assignment, user, raw_values, comment="", *, submit=False):
+    """Save ``user``'s review as a draft or submit it; raises :class:`ScoringError` with the reasons."""
+    from nominations.policy import may
+    from reviews.models import Assignment, Score, ScoreStatus
+
+    if assignment.expert_id != user.pk or not assignment.active:
+        raise ScoringError(Decision.deny("没有找到该记录,或您无权查看。"))
+    decision = may(user, "score_nomination", assignment.nomination)
+    if not decision:
+        raise ScoringError(decision)
+    criteria = criteria_for(assignment.nomination.ranking_list_id)
+    if not criteria:
+        raise ScoringError(Decision.deny("该榜单尚未设置评审指标,请联系平台秘书处。"))
+    values, errors = parse_values(raw_values, criteria, complete=submit)
+    comment = (comment or "").strip()
+    if submit and not comment:
+        errors["comment"] = "请填写评审意见。"
+    if errors:
+        raise ScoringError(Decision.deny("评分未保存:" + ";".join(errors.values())), errors)
+    now = clock.now()
+    with transaction.atomic():
+        Assignment.objects.select_for_update().get(pk=assignment.pk)
+        score = Score.objects.filter(assignment=assignment).first() or Score(assignment=assignment)
+        score.values = values
+        score.comment = comment
+        score.total = compute_total(values, criteria)
+        score.updated_at = now
+        if submit:
+            score.status = ScoreStatus.SUBMITTED
+            score.submitted_at = now
+        else:
+            score.status = ScoreStatus.DRAFT
+        score._change_reason = "提交" if submit else "保存草稿"
+        score.save()
+        if submit:
+            record("submit_score", user, nomination=assignment.nomination, note=f"加权总分 {score.total}")
+    return score
+
+
+def own_score(user, nomination):
+    from reviews.models import Score
+
+    return Score.objects.filter(
+        assignment__nomination=nomination, assignment__expert=user, assignment__active=True
+    ).first()
+
+
+def others_visible(user, nomination):
+    score = own_score(user, nomination)
+    return score is not None and score.is_submitted
+
+
+def other_scores(user, nomination):
+    """The other experts' submitted reviews of ``nomination``, only once ``user`` submitted their own."""
+    from reviews.models import Score, ScoreStatus
+
+    if not others_visible(user, nomination):
+        return []
+    return list(
+        Score.objects.filter(assignment__nomination=nomination, assignment__active=True, status=ScoreStatus.SUBMITTED)
+        .exclude(assignment__expert=user)
+        .select_related("assignment__expert__profile")
+        .order_by("assignment__expert__username")
+    )
+
+
+def submit_results(body, user, note=""):
+    """The coordinator sends the body's results to the platform; scoring is locked from then on."""
+    from nominations.policy import may
+    from reviews.models import BodySubmission, ReviewBody
+
+    with transaction.atomic():
+        ReviewBody.objects.select_for_update().get(pk=body.pk)
+        decision = may(user, "submit_body_results", body)
+        if not decision:
+            raise ScoringError(decision)
+        submission = BodySubmission.objects.create(
+            body=body, submitted_at=clock.now(), submitted_by=user, note=(note or "").strip()
+        )
+        record("submit_results", user, note=f"{body}报送初评结果")
+    return submission
+
+
+def grant_extension(body, until, user, reason):
+    from nominations.policy import may
+    from reviews.models import ReviewExtension
+
+    decision = may(user, "grant_review_extension")
+    if decision and not (reason or "").strip():
+        decision = Decision.deny("请填写延期理由。")
+    if decision and until <= body.campaign.initial_review_deadline:
+        decision = Decision.deny("延期时间应晚于初评结果报送截止时间。")
+    if not decision:
+        raise ScoringError(decision)
+    with transaction.atomic():
+        extension = ReviewExtension.objects.create(
+            body=body, until=until, reason=reason.strip(), granted_by=user, granted_at=clock.now()
+        )
+        record("review_extension", user, note=f"{body}初评延期至 {until:%Y-%m-%d %H:%M}:{reason.strip()}")
+    return extension

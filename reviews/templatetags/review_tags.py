@@ -1,0 +1,26 @@
+"""Template helpers of the review pages."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping, key):
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.filter
+def num(value, digits=2):
+    """A number with ``digits`` decimals, or an em dash for ``None``."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value):.{int(digits)}f}"
+
+
+@register.inclusion_tag("reviews/includes/platform_nav.html", takes_context=True)
+def review_platform_nav(context):
+    request = context.get("request")
+    return {"path": request.path if request else ""}

@@ -1,0 +1,228 @@
+"""Quotas: cap × channels (可叠加推荐名额), per domain for 先导技术榜; pioneers; member caps."""
+
+import pytest
+
+from nominations.models import RankingList, State
+from nominations.rules.quotas import member_cap, pioneer_quota, quota_table, unit_channels, unit_quota
+from tests.factories import MemberUnitFactory, NominationFactory, PioneerFactory, RecommendingUnitFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANNEL_SETS = {
+    1: ["society"],
+    2: ["society", "alliance_member"],
+    3: ["society", "alliance_member", "provincial_cast"],
+}
+EXPECTED = {
+    "tech": {1: 3, 2: 6, 3: 9},
+    "enterprise": {1: 5, 2: 10, 3: 15},
+    "organization": {1: 2, 2: 4, 3: 6},
+    "manager": {1: 2, 2: 4, 3: 6},
+}
+ALL_STATES = list(State)
+RECOMMENDED = {
+    State.RECOMMENDED,
+    State.IN_REVIEW,
+    State.REVIEW_PASSED,
+    State.REVIEW_FAILED,
+    State.LISTED,
+    State.NOT_LISTED,
+    State.PUBLISHED,
+}
+LIVE = RECOMMENDED | {State.SUBMITTED, State.ACCEPTED}
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    # Every factory-made entry has an author with a password: keep hashing cheap.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def entry(ranking_list, member_unit, state, domain=None, **kwargs):
+    return NominationFactory(ranking_list=ranking_list, domain=domain, member_unit=member_unit, state=state, **kwargs)
+
+
+@pytest.mark.parametrize("channels", [1, 2, 3])
+@pytest.mark.parametrize("list_code", ["tech", "enterprise", "organization", "manager"])
+def test_stacking(campaign, list_code, channels):
+    unit = RecommendingUnitFactory(channel_codes=CHANNEL_SETS[channels])
+    ranking_list = RankingList.objects.get(campaign=campaign, code=list_code)
+    expected = EXPECTED[list_code][channels]
+    domains = list(ranking_list.domains.all()) or [None]
+    assert len(domains) == (6 if list_code == "tech" else 1)
+    for domain in domains:
+        quota = unit_quota(unit, ranking_list, domain)
+        assert quota.total == expected
+        assert quota.used == 0
+        assert quota.left == expected
+        assert len(quota.channels) == channels
+        assert quota.per_channel == ranking_list.per_unit_cap
+        assert f"{ranking_list.per_unit_cap} × {channels} 个渠道" in quota.explanation
+
+
+def test_no_channel_no_quota(tech, electronics):
+    unit = RecommendingUnitFactory()
+    quota = unit_quota(unit, tech, electronics)
+    assert quota.total == 0
+    assert quota.is_full
+    assert quota.explanation == "无适用的推荐渠道"
+
+
+def test_the_pioneer_route_does_not_count_for_a_unit(campaign, tech, manager):
+    unit = RecommendingUnitFactory(channel_codes=["society", "pioneer_2022"])
+    assert [c.code for c in unit_channels(unit, manager)] == ["society"]
+    assert unit_quota(unit, manager).total == 2
+    assert unit_quota(unit, tech, tech.domains.first()).total == 3
+    only_route = RecommendingUnitFactory(channel_codes=["pioneer_2022"])
+    assert unit_quota(only_route, manager).total == 0
+
+
+def test_channels_of_another_campaign_do_not_count(campaign, tech, electronics):
+    from nominations.models import Campaign, Channel
+
+    other = Campaign.objects.create(
+        year=2024,
+        title="2024",
+        **{
+            name: getattr(campaign, name)
+            for name in (
+                "collection_start",
+                "member_deadline",
+                "platform_deadline",
+                "initial_review_start",
+                "initial_review_deadline",
+                "final_review_start",
+                "final_review_end",
+                "publication_start",
+                "publication_end",
+                "promotion_start",
+                "promotion_end",
+            )
+        },
+    )
+    foreign = Channel.objects.create(campaign=other, code="society", name="全国学会、协会、研究会")
+    unit = RecommendingUnitFactory(channel_codes=["society"])
+    unit.channels.add(foreign)
+    assert unit_quota(unit, tech, electronics).total == 3
+
+
+def test_used_counts_recommended_entries_only(society, enterprise):
+    member = MemberUnitFactory(recommending_unit=society)
+    for state in ALL_STATES:
+        entry(enterprise, member, state)
+    quota = unit_quota(society, enterprise)
+    assert quota.total == 10
+    assert quota.used == len(RECOMMENDED)
+    assert quota.left == 10 - len(RECOMMENDED)
+
+
+def test_used_counts_per_domain_for_tech(society, tech, electronics):
+    biomedicine = tech.domains.get(code="biomedicine")
+    member = MemberUnitFactory(recommending_unit=society)
+    entries = [entry(tech, member, State.RECOMMENDED, electronics) for _ in range(6)]
+    entry(tech, member, State.ACCEPTED, biomedicine)
+    full = unit_quota(society, tech, electronics)
+    assert (full.total, full.used, full.left, full.is_full) == (6, 6, 0, True)
+    assert unit_quota(society, tech, biomedicine).used == 0
+    # ``exclude`` leaves out the entry being checked (re-checking a recommended entry).
+    assert unit_quota(society, tech, electronics, exclude=entries[0]).used == 5
+
+
+def test_other_units_and_pioneer_entries_do_not_use_the_quota(society, other_unit, manager, campaign):
+    entry(manager, MemberUnitFactory(recommending_unit=other_unit), State.RECOMMENDED)
+    pioneer = PioneerFactory(campaign=campaign)
+    NominationFactory(
+        ranking_list=manager, member_unit=None, recommending_unit=society, pioneer=pioneer, state=State.RECOMMENDED
+    )
+    assert unit_quota(society, manager).used == 0
+    assert unit_quota(other_unit, manager).used == 1
+
+
+def test_pioneer_quota_is_one_for_manager_and_zero_elsewhere(campaign, tech, enterprise, organization, manager):
+    pioneer = PioneerFactory(campaign=campaign)
+    quota = pioneer_quota(pioneer, manager)
+    assert (quota.total, quota.used, quota.left) == (1, 0, 1)
+    assert quota.channels == ("2022年技术经理人先锋人物推举",)
+    for ranking_list in (tech, enterprise, organization):
+        assert pioneer_quota(pioneer, ranking_list).total == 0
+        assert pioneer_quota(pioneer, ranking_list).is_full
+
+
+def test_pioneer_quota_used_and_inactive(campaign, manager):
+    pioneer = PioneerFactory(campaign=campaign)
+    draft = NominationFactory(ranking_list=manager, member_unit=None, pioneer=pioneer, state=State.DRAFT)
+    assert pioneer_quota(pioneer, manager).used == 0
+    done = NominationFactory(ranking_list=manager, member_unit=None, pioneer=pioneer, state=State.RECOMMENDED)
+    assert pioneer_quota(pioneer, manager).is_full
+    assert not pioneer_quota(pioneer, manager, exclude=done).is_full
+    assert draft.pk != done.pk
+    pioneer.is_active = False
+    pioneer.save()
+    assert pioneer_quota(pioneer, manager).total == 0
+
+
+def test_member_cap(member_unit, enterprise, tech, electronics):
+    for state in ALL_STATES:
+        entry(enterprise, member_unit, state)
+    cap = member_cap(member_unit, enterprise)
+    assert cap.total == 5
+    assert cap.used == len(LIVE)
+    assert cap.is_full
+
+
+def test_member_cap_per_domain_for_tech(member_unit, tech, electronics):
+    biomedicine = tech.domains.get(code="biomedicine")
+    first = entry(tech, member_unit, State.SUBMITTED, electronics)
+    entry(tech, member_unit, State.ACCEPTED, electronics)
+    entry(tech, member_unit, State.DRAFT, electronics)
+    entry(tech, member_unit, State.RETURNED, electronics)
+    entry(tech, member_unit, State.WITHDRAWN, electronics)
+    entry(tech, member_unit, State.DECLINED, electronics)
+    cap = member_cap(member_unit, tech, electronics)
+    assert (cap.total, cap.used, cap.left) == (3, 2, 1)
+    assert member_cap(member_unit, tech, biomedicine).used == 0
+    assert member_cap(member_unit, tech, electronics, exclude=first).used == 1
+    # The member cap does not stack with the recommending unit's channels.
+    assert member_unit.recommending_unit.channels.count() == 2
+
+
+def test_quota_table_rows(society, campaign, tech, electronics, enterprise):
+    member = MemberUnitFactory(recommending_unit=society)
+    entry(tech, member, State.RECOMMENDED, electronics)
+    entry(tech, member, State.IN_REVIEW, electronics)
+    entry(tech, member, State.ACCEPTED, electronics)
+    entry(enterprise, member, State.RECOMMENDED)
+    rows = quota_table(society, campaign)
+    labels = [(lst.code, domain.code if domain else None) for lst, domain, _ in rows]
+    assert labels == [
+        ("tech", "electronics"),
+        ("tech", "biomedicine"),
+        ("tech", "equipment"),
+        ("tech", "materials"),
+        ("tech", "green"),
+        ("tech", "foundation"),
+        ("enterprise", None),
+        ("organization", None),
+        ("manager", None),
+    ]
+    table = {label: quota for label, (_, _, quota) in zip(labels, rows, strict=True)}
+    assert {label: q.total for label, q in table.items()} == {
+        **{("tech", d): 6 for d in ("electronics", "biomedicine", "equipment", "materials", "green", "foundation")},
+        ("enterprise", None): 10,
+        ("organization", None): 4,
+        ("manager", None): 4,
+    }
+    assert table[("tech", "electronics")].used == 2
+    assert table[("tech", "biomedicine")].used == 0
+    assert table[("enterprise", None)].used == 1
+    assert table[("manager", None)].used == 0
+    # The table agrees with unit_quota for every row.
+    for lst, domain, quota in rows:
+        assert unit_quota(society, lst, domain).total == quota.total
+        assert unit_quota(society, lst, domain).used == quota.used
+
+
+def test_quota_table_ignores_the_pioneer_route(campaign):
+    unit = RecommendingUnitFactory(channel_codes=["other", "pioneer_2022"])
+    totals = {lst.code: q.total for lst, _, q in quota_table(unit, campaign)}
+    assert totals == {"tech": 3, "enterprise": 5, "organization": 2, "manager": 2}

@@ -1,0 +1,139 @@
+"""``load_demo``: the demo units and log-ins, idempotent."""
+
+import io
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+
+from nominations.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo
+from nominations.models import Campaign, MemberUnit, Participation, Pioneer, RankingList, RecommendingUnit, Role
+from nominations.policy import role_of
+from nominations.rules.quotas import quota_table, unit_quota
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED_ROLES = {
+    "member": Role.MEMBER,
+    "member2": Role.MEMBER,
+    "member3": Role.MEMBER,
+    "secretariat": Role.SECRETARIAT,
+    "secretariat2": Role.SECRETARIAT,
+    "pioneer": Role.PIONEER,
+    "expert": Role.EXPERT,
+    "expert2": Role.EXPERT,
+    "expert3": Role.EXPERT,
+    "coordinator": Role.COORDINATOR,
+    "platform": Role.PLATFORM,
+    "admin": Role.ADMIN,
+}
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def row_counts():
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"nominations", "reviews", "auth"}
+    } | {"user_groups": get_user_model().groups.through.objects.count()}
+
+
+def test_runs_twice_with_identical_row_counts():
+    first = load_demo()
+    before = row_counts()
+    passwords = dict(get_user_model().objects.values_list("username", "password"))
+    second = load_demo()
+    assert row_counts() == before
+    assert dict(get_user_model().objects.values_list("username", "password")) == passwords
+    assert first["users"]["created"] == 12
+    assert second["users"] == {"created": 0, "updated": 0}
+    assert second["recommending_units"] == {"created": 0, "updated": 0}
+    assert second["member_units"] == {"created": 0, "updated": 0}
+
+
+def test_the_command_prints_the_logins():
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    call_command("load_demo", stdout=out)
+    text = out.getvalue()
+    for username, _, _ in DEMO_LOGINS:
+        assert username in text
+    assert text.count(DEMO_PASSWORD) == 2 * len(DEMO_LOGINS)
+    assert Campaign.objects.count() == 1
+
+
+def test_every_demo_login_authenticates_with_its_role():
+    load_demo()
+    assert [login[0] for login in DEMO_LOGINS] == list(EXPECTED_ROLES)
+    labels = {username: label for username, label, _ in DEMO_LOGINS}
+    for username, role in EXPECTED_ROLES.items():
+        user = authenticate(username=username, password=DEMO_PASSWORD)
+        assert user is not None, username
+        assert user.profile.role == role
+        assert role_of(user) == role
+        assert labels[username] == role.label
+
+
+def test_profiles_point_at_the_right_organisations():
+    load_demo()
+    users = {u.username: u for u in get_user_model().objects.select_related("profile")}
+    society = RecommendingUnit.objects.get(name="中国技术经济学会")
+    second = RecommendingUnit.objects.get(name="陕西省科学技术协会")
+    assert users["member"].profile.member_unit.recommending_unit == society
+    assert users["member2"].profile.member_unit.recommending_unit == society
+    assert users["member"].profile.member_unit != users["member2"].profile.member_unit
+    assert users["member3"].profile.member_unit.recommending_unit == second
+    assert users["secretariat"].profile.recommending_unit == society
+    assert users["secretariat2"].profile.recommending_unit == second
+    assert users["pioneer"].profile.pioneer.listed_year == 2022
+    for name in ("expert", "expert2", "expert3", "coordinator"):
+        assert users[name].profile.review_body.name == "中国科协信息科技学会联合体"
+    for name in ("expert", "expert2", "expert3"):
+        assert users[name].profile.organization
+    assert users["platform"].is_staff and not users["platform"].is_superuser
+    assert users["admin"].is_superuser and users["admin"].is_staff
+    assert not users["member"].is_staff
+
+
+def test_society_contact_and_units():
+    load_demo()
+    society = RecommendingUnit.objects.get(name="中国技术经济学会")
+    assert society.contact_name == "李凤"
+    assert society.contact_phones == "17801200960/01065124716"
+    assert society.contact_email == "jishujingjixuehui@vip.163.com"
+    assert sorted(society.channels.values_list("code", flat=True)) == ["alliance_member", "society"]
+    second = RecommendingUnit.objects.get(name="陕西省科学技术协会")
+    assert list(second.channels.values_list("code", flat=True)) == ["provincial_cast"]
+    assert MemberUnit.objects.filter(recommending_unit=society).count() == 2
+    assert MemberUnit.objects.filter(recommending_unit=second).count() == 1
+    campaign = Campaign.objects.get(year=2023)
+    assert Participation.objects.filter(campaign=campaign).count() == 2
+    assert Pioneer.objects.filter(campaign=campaign, listed_year=2022).count() == 1
+
+
+def test_the_society_has_six_per_domain_of_the_tech_list():
+    summary = load_demo()
+    campaign = summary["campaign"]
+    society = RecommendingUnit.objects.get(name="中国技术经济学会")
+    tech = RankingList.objects.get(campaign=campaign, code="tech")
+    for domain in tech.domains.all():
+        assert unit_quota(society, tech, domain).total == 6
+    totals = {(lst.code, domain.code if domain else None): q.total for lst, domain, q in quota_table(society, campaign)}
+    assert totals[("enterprise", None)] == 10
+    assert totals[("manager", None)] == 4
+    second = RecommendingUnit.objects.get(name="陕西省科学技术协会")
+    assert unit_quota(second, tech, tech.domains.first()).total == 3
+
+
+def test_a_changed_password_is_reset():
+    load_demo()
+    user = get_user_model().objects.get(username="member")
+    user.set_password("something-else-2023")
+    user.save()
+    load_demo()
+    assert authenticate(username="member", password=DEMO_PASSWORD) is not None

@@ -1,0 +1,71 @@
+"""Recommending in parallel never passes the quota (PostgreSQL row locks; skipped on SQLite)."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from nominations.models import Nomination, State
+
+
+def _run_in_parallel(jobs):
+    barrier = threading.Barrier(len(jobs))
+    results = [None] * len(jobs)
+
+    def run(index, job):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = job()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def _recommend_job(user, pk):
+    def job():
+        client = Client()
+        client.force_login(user)
+        return client.post(reverse("secretariat:entry_action", args=[pk]), {"action": "recommend"}).status_code
+
+    return job
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_recommendations_stay_within_quota(unit_with_channels, make_entry):
+    unit, staff, member = unit_with_channels(["society"])  # 3 per domain
+    entries = [make_entry(state=State.ACCEPTED, member_unit=member) for _ in range(8)]
+    statuses = _run_in_parallel([_recommend_job(staff, e.pk) for e in entries])
+    assert statuses == [302] * 8
+    recommended = Nomination.objects.filter(recommending_unit=unit, state=State.RECOMMENDED).count()
+    assert recommended == 3
+    assert Nomination.objects.filter(recommending_unit=unit, state=State.ACCEPTED).count() == 5
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_unrecommend_and_recommend_keep_the_count_right(unit_with_channels, make_entry):
+    unit, staff, member = unit_with_channels(["society"])
+    recommended = [make_entry(state=State.RECOMMENDED, member_unit=member) for _ in range(3)]
+    waiting = [make_entry(state=State.ACCEPTED, member_unit=member) for _ in range(4)]
+
+    def unrecommend(pk):
+        def job():
+            client = Client()
+            client.force_login(staff)
+            return client.post(reverse("secretariat:entry_action", args=[pk]), {"action": "unrecommend"}).status_code
+
+        return job
+
+    jobs = [unrecommend(recommended[0].pk)] + [_recommend_job(staff, e.pk) for e in waiting]
+    _run_in_parallel(jobs)
+    count = Nomination.objects.filter(recommending_unit=unit, state=State.RECOMMENDED).count()
+    assert count <= 3
