@@ -55,6 +55,9 @@ def pytest_configure(config):
         from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
 
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        # django-axes needs the request in authenticate(); the test client's login() passes none.
+        # tests/test_login_security.py turns it on again with the ``settings`` fixture.
+        settings.AXES_ENABLED = False
         get_hashers.cache_clear()
         get_hashers_by_algorithm.cache_clear()
 

@@ -11,6 +11,7 @@ Every variable is listed in the README's configuration table.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "axes",
     "nominations",
     "reviews",
 ]
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a locked-out log-in attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kczg_site.urls"
@@ -134,18 +138,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# django-axes first: it refuses a locked-out username + address before any password is checked.
 # The rules backend answers ``user.has_perm("nominations.<action>", obj)`` from nominations.policy.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Django's MinimumLengthValidator with Chinese messages (kczg_site/security.py).
+    {"NAME": "kczg_site.security.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Failed log-ins (django-axes 8, database handler): AXES_FAILURE_LIMIT failures of one username from
+# one address within the cool-off lock that combination out for AXES_COOLOFF_TIME; a success resets
+# the count. Other users at the same address (one office behind NAT) and the same user elsewhere
+# can still log in. The tests turn axes off (the test client's login() passes no request) except in
+# tests/test_login_security.py.
+AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=max(1, int(env("AXES_COOLOFF_MINUTES", "15"))))  # 0 would lock for ever
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_COOLOFF_MESSAGE = "登录失败次数过多,该账号在本地址的登录已暂时锁定,请稍后再试。"
+AXES_PERMALOCK_MESSAGE = "登录失败次数过多,该账号在本地址的登录已锁定,请联系管理员解锁。"
+# The Chinese lockout page (templates/registration/locked_out.html) saying how long to wait.
+AXES_LOCKOUT_CALLABLE = "kczg_site.security.lockout_response"
+# The client address: REMOTE_ADDR, or behind KCZG_TRUSTED_PROXY_COUNT reverse proxies the address the
+# outermost one appended to X-Forwarded-For (kczg_site/security.py). django-ipware is not installed.
+AXES_CLIENT_IP_CALLABLE = "kczg_site.security.client_ip"
+KCZG_TRUSTED_PROXY_COUNT = int(env("KCZG_TRUSTED_PROXY_COUNT", "0"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -281,7 +308,11 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # axes announces itself at every start; keep its warnings (lockouts) only.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Uploads (checked by content in nominations/rules/uploads.py).

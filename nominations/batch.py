@@ -55,8 +55,20 @@ class BatchRefused(Exception):
         super().__init__("；".join(result.problems) or "部分申报不能处理,本批未做任何修改。")
 
 
+def parse_id(value):
+    """A primary key typed or posted by a user, or ``None`` when it is not one.
+
+    Only ASCII digits, and short enough for a 64-bit column: ``"²"`` or a 40-digit number would make
+    ``int()`` or the database fail with a 500 instead of being reported as not found.
+    """
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text)
+
+
 def _selection(user, ids):
-    wanted = {int(pk) for pk in ids if str(pk).isdigit()}
+    wanted = {pk for pk in map(parse_id, ids) if pk is not None}
     found = list(
         policy.visible_nominations(user)
         .filter(pk__in=wanted)

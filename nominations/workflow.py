@@ -128,9 +128,16 @@ def available_actions(nomination, user):
 
 
 def deadline_for(nomination, kind):
-    if kind == "member":
-        return deadlines.member_deadline(nomination.campaign, nomination.member_unit)
-    return deadlines.platform_deadline(nomination.campaign, nomination.recommending_unit)
+    # Remembered on the instance: a request asks several times (edit check, actions, save), and a
+    # deadline does not change within one request. A fresh instance (e.g. the locked row in
+    # ``transition``) asks the database again.
+    cache = nomination.__dict__.setdefault("_deadline_cache", {})
+    if kind not in cache:
+        if kind == "member":
+            cache[kind] = deadlines.member_deadline(nomination.campaign, nomination.member_unit)
+        else:
+            cache[kind] = deadlines.platform_deadline(nomination.campaign, nomination.recommending_unit)
+    return cache[kind]
 
 
 def check_deadline(nomination, kind, now=None):

@@ -14,13 +14,15 @@ from django.views.decorators.http import require_POST
 
 from kczg_site import clock
 from kczg_site.context_processors import active_campaign
+from nominations.batch import parse_id
 from nominations.models import RankingList
 from nominations.policy import may, visible_nominations
 from nominations.workflow import WorkflowError
 from reviews import dispatch as dispatching
 from reviews import excel, final, scoring
-from reviews.models import ReviewBody
+from reviews.models import Assignment, Dispatch, ReviewBody
 
+MAX_TARGET = 100_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -41,15 +43,20 @@ def _xlsx(content, filename):
 
 
 def _bodies(campaign):
-    return list(
-        ReviewBody.objects.filter(campaign=campaign)
-        .select_related("submission")
-        .annotate(
-            n_entries=Count("dispatches", distinct=True),
-            n_assignments=Count("assignments", filter=Q(assignments__active=True), distinct=True),
-        )
-        .order_by("order")
+    # Two grouped counts instead of one annotate over both joins: joining dispatches and assignments
+    # at once multiplies the rows (entries × assignments per body) and took seconds at 25,000 entries.
+    bodies = list(ReviewBody.objects.filter(campaign=campaign).select_related("submission").order_by("order"))
+    entries = dict(Dispatch.objects.filter(body__in=bodies).values_list("body_id").annotate(n=Count("pk")).order_by())
+    assignments = dict(
+        Assignment.objects.filter(body__in=bodies, active=True)
+        .values_list("body_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    for body in bodies:
+        body.n_entries = entries.get(body.pk, 0)
+        body.n_assignments = assignments.get(body.pk, 0)
+    return bodies
 
 
 @login_required
@@ -91,7 +98,11 @@ def dispatch_page(request):
 def move_entry(request, pk):
     campaign = _platform(request, "run_dispatch")
     nomination = get_object_or_404(visible_nominations(request.user).select_related("dispatch"), pk=pk)
-    body = get_object_or_404(ReviewBody, pk=request.POST.get("body"), campaign=campaign)
+    body_pk = parse_id(request.POST.get("body", ""))
+    body = ReviewBody.objects.filter(pk=body_pk, campaign=campaign).first() if body_pk else None
+    if body is None:
+        messages.error(request, "请选择要调整到的初评机构。")
+        return redirect("reviews:platform_dispatch")
     try:
         dispatching.move(nomination, body, request.user, request.POST.get("reason", ""))
     except WorkflowError as error:
@@ -163,7 +174,7 @@ def final_page(request):
 @require_POST
 def decide(request):
     campaign = _platform(request)
-    ids = [int(v) for v in request.POST.getlist("entry") if v.isdigit()]
+    ids = [pk for pk in map(parse_id, request.POST.getlist("entry")) if pk is not None]
     entries = {
         e.pk: e
         for e in visible_nominations(request.user)
@@ -197,10 +208,10 @@ def set_target(request, pk):
     ranking_list = get_object_or_404(RankingList, pk=pk, campaign=campaign)
     try:
         count = int(request.POST.get("count", ""))
-        if count < 0:
+        if not 0 <= count <= MAX_TARGET:  # the upper bound keeps the number inside the column
             raise ValueError
     except ValueError:
-        messages.error(request, "入榜数量应为非负整数。")
+        messages.error(request, f"入榜数量应为 0 至 {MAX_TARGET} 之间的整数。")
     else:
         final.set_target(ranking_list, count, request.user)
         messages.success(request, f"{ranking_list}拟入榜数量已设为 {count}。")

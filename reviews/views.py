@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kczg_site import clock
 from kczg_site.context_processors import active_campaign, remember_campaign
+from nominations.batch import parse_id
 from nominations.models import Role
 from nominations.policy import profile_of, role_of, visible_nominations
 from nominations.workflow import WorkflowError
@@ -382,7 +383,8 @@ def coordinator_entry(request, pk):
 @require_POST
 def assign_expert(request, pk):
     _body, nomination = _coordinator_entry(request, pk)
-    expert = get_user_model().objects.filter(pk=request.POST.get("expert")).select_related("profile").first()
+    expert_pk = parse_id(request.POST.get("expert", ""))
+    expert = get_user_model().objects.filter(pk=expert_pk).select_related("profile").first() if expert_pk else None
     if expert is None:
         messages.error(request, "请选择专家。")
     else:

@@ -54,6 +54,11 @@ class SentMail(models.Model):
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
+        # Scale (bench/scale.py): the mail log pages in its order, site-wide and per unit.
+        indexes = [
+            models.Index(fields=["-sent_at", "-id"], name="sentmail_sent_id"),
+            models.Index(fields=["recommending_unit", "-sent_at"], name="sentmail_unit_sent"),
+        ]
         verbose_name = "邮件记录"
         verbose_name_plural = "邮件记录"
 

@@ -84,6 +84,9 @@ class Nomination(models.Model):
             models.Index(fields=["campaign", "ranking_list", "domain", "state"]),
             models.Index(fields=["recommending_unit", "state"]),
             models.Index(fields=["member_unit", "state"]),
+            # Scale (bench/scale.py): platform-wide counts by state, and a unit's inbox in date order.
+            models.Index(fields=["campaign", "state"], name="nomination_campaign_state"),
+            models.Index(fields=["recommending_unit", "state", "-updated_at"], name="nomination_unit_state_updated"),
         ]
 
     def __str__(self):

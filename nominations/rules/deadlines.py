@@ -12,6 +12,8 @@ An extension recorded for the member unit or its recommending unit moves that on
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Q
+
 from kczg_site import clock
 from kczg_site.formats import format_datetime
 from nominations.models import Extension, ExtensionKind, Participation
@@ -43,18 +45,20 @@ class Deadline:
 
 
 def _latest_extension(campaign, kind, *, recommending_unit=None, member_unit=None):
-    qs = Extension.objects.filter(campaign=campaign, kind=kind)
-    candidates = []
+    # One query for both levels (the member unit's own and its recommending unit's extensions).
+    who = Q()
     if member_unit is not None:
-        candidates.append(qs.filter(member_unit=member_unit))
+        who |= Q(member_unit=member_unit)
     if recommending_unit is not None:
-        candidates.append(qs.filter(recommending_unit=recommending_unit))
-    latest = None
-    for query in candidates:
-        found = query.order_by("-until").values_list("until", flat=True).first()
-        if found and (latest is None or found > latest):
-            latest = found
-    return latest
+        who |= Q(recommending_unit=recommending_unit)
+    if not who:
+        return None
+    return (
+        Extension.objects.filter(who, campaign=campaign, kind=kind)
+        .order_by("-until")
+        .values_list("until", flat=True)
+        .first()
+    )
 
 
 def member_deadline(campaign, member_unit):

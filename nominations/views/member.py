@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from kczg_site import clock
 from nominations import intake, policy, workflow
 from nominations.forms import build_form, definition_for
-from nominations.models import Campaign, Domain, ListCode, RankingList, Role
+from nominations.models import Campaign, ListCode, RankingList, Role
 from nominations.rules import deadlines, quotas, uploads
 from nominations.rules.decision import Decision
 
@@ -135,7 +135,8 @@ def new_entry(request):
         if ranking_list is None:
             error = "请选择榜单。"
         elif ranking_list.capped_per_domain:
-            domain = Domain.objects.filter(ranking_list=ranking_list, pk=chosen_domain or 0).first()
+            # Compared as text: a posted "abc" is simply no domain (not a 500 from the database).
+            domain = next((d for d in ranking_list.domains.all() if str(d.pk) == chosen_domain), None)
             if domain is None:
                 error = f"请选择{ranking_list.name}的领域。"
         if not error:

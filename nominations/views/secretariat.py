@@ -139,7 +139,8 @@ def inbox(request):
         request.GET or None, _inbox_queryset(request.user, campaign), request=request, campaign=campaign
     )
     queryset = filterset.qs
-    if not request.GET.get("ordering"):
+    if not request.GET.get("ordering") or not queryset.ordered:
+        # Also when the ordering asked for is not one of the choices (a stable order for the pages).
         queryset = queryset.order_by("-submitted_at", "-pk")
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

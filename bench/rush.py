@@ -1,0 +1,505 @@
+"""Deadline-rush benchmark: gunicorn and PostgreSQL on loopback, five minutes before the member deadline.
+
+    .venv/bin/python bench/rush.py            # --help for the options
+
+1. Drops and creates the database in ``DATABASE_URL`` (default
+   ``postgres://postgres@127.0.0.1:5432/kczg_bench_rush``), migrates, loads the 2023 campaign and seeds
+   200 recommending units × 5 member units, each member with a user and eight complete drafts, plus
+   accepted entries beyond the quota at five units (``bench/_rush_data.py``).
+2. Starts gunicorn on 127.0.0.1 and a free port (``bench.rush_settings``: DEBUG off, the demo clock
+   moved to 2023-11-20 16:55 Beijing time, five minutes before the member deadline). gunicorn runs
+   under ``timeout`` so that it stops by itself even if this script dies.
+3. Baseline: the same number of clients POST ``bench/insert/`` (one INSERT) for ``--baseline-seconds``.
+4. Rush: member clients loop over their drafts (GET the edit page, two autosaves, submit) while
+   secretariat clients of five units accept what arrives and all recommend at once at the quota edge
+   (more recommend requests than places). Bounded by ``--seconds`` and ``--max-requests``.
+5. Checks: no 5xx, no quota exceeded, no member cap exceeded, no draft lost (every entry's data equals
+   the last payload whose autosave answered "saved", submitted entries included); prints throughput and
+   p50/p95/p99 per request type next to the baseline, and PASS/FAIL per target. Raw figures:
+   ``bench/out/rush.json``.
+"""
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import _rush_data as data  # noqa: E402
+from bench._rush_client import VERSION_RE, Client, Recorder, percentile  # noqa: E402
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kczg_bench_rush"
+CLOCK_START = "2023-11-20T16:55:00+08:00"
+ENTRY_RE = re.compile(r'href="/secretariat/entries/(\d+)/"')
+EXPECTED = {
+    "edit_get": {200},
+    "autosave": {200},
+    "submit": {302},
+    "inbox": {200},
+    "accept": {302},
+    "recommend": {302},
+    "baseline": {200},
+}
+MEASURED = ("edit_get", "autosave", "submit", "inbox", "accept", "recommend")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(args, port, url):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.rush_settings",
+        "DATABASE_URL": url,
+        "KCZG_ENV": "development",
+        "DEBUG": "0",
+        "DEMO_CLOCK": "1",
+        "DEMO_CLOCK_START": CLOCK_START,
+        "LOG_LEVEL": "WARNING",
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "DATABASE_CONN_MAX_AGE": str(args.conn_max_age),
+        "KCZG_VAR_DIR": str(ROOT / "bench" / "out" / "rush-var"),
+        "MEDIA_ROOT": str(ROOT / "bench" / "out" / "rush-var" / "media"),
+    }
+    command = [
+        "timeout",
+        "--kill-after=10",
+        str(args.server_lifetime),
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "kczg_site.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--threads",
+        str(args.threads),
+        "--backlog",
+        "512",
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "5",
+        "--log-level",
+        "warning",
+        "--chdir",
+        str(ROOT),
+    ]
+    log = open(ROOT / "bench" / "out" / "rush-gunicorn.log", "w")  # noqa: SIM115 (closed by the caller)
+    proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    probe = Client(port, Recorder(), timeout=5)
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("gunicorn stopped during start-up; see bench/out/rush-gunicorn.log")
+        status, _body, _loc = probe.request("probe", "GET", "/accounts/login/")
+        if status == 200:
+            return proc, log
+        time.sleep(0.5)
+    proc.terminate()
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def stop_gunicorn(proc, log):
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+    log.close()
+
+
+def run_threads(count, target):
+    threads = [threading.Thread(target=target, args=(i,), daemon=True) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def summarise(samples, duration):
+    by_kind = defaultdict(list)
+    statuses = defaultdict(Counter)
+    for kind, status, seconds, _at in samples:
+        by_kind[kind].append(seconds)
+        statuses[kind][status] += 1
+    rows = {}
+    for kind, values in by_kind.items():
+        rows[kind] = {
+            "count": len(values),
+            "per_second": len(values) / duration if duration else 0,
+            "p50_ms": 1000 * percentile(values, 0.50),
+            "p95_ms": 1000 * percentile(values, 0.95),
+            "p99_ms": 1000 * percentile(values, 0.99),
+            "statuses": dict(statuses[kind]),
+        }
+    return rows
+
+
+def machine():
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "commit": commit.strip(),
+        "loadavg_before": os.getloadavg(),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--units", type=int, default=200)
+    parser.add_argument("--members", type=int, default=5, help="member units per recommending unit")
+    parser.add_argument("--clients", type=int, default=100, help="concurrent clients (members + secretariats)")
+    parser.add_argument("--secretariat-clients", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=60.0, help="bound of the rush phase")
+    parser.add_argument("--max-requests", type=int, default=30000, help="bound of the rush phase")
+    parser.add_argument("--baseline-seconds", type=float, default=15.0)
+    parser.add_argument("--think", type=float, default=0.0, help="mean pause between a client's requests (s)")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--conn-max-age", type=int, default=60)
+    parser.add_argument("--server-lifetime", type=int, default=900, help="gunicorn stops itself after this (s)")
+    args = parser.parse_args()
+
+    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    if "127.0.0.1" not in url and "localhost" not in url:
+        raise SystemExit("The rush benchmark runs against a loopback database only.")
+    (ROOT / "bench" / "out").mkdir(exist_ok=True)
+    os.environ["DEMO_CLOCK"] = "1"
+    os.environ["DEMO_CLOCK_START"] = CLOCK_START
+    info = machine()
+
+    print(f"database {url}: drop, create, migrate, seed …", flush=True)
+    started = time.perf_counter()
+    data.recreate_database(url)
+    data.setup_django(url)
+    data.migrate()
+    seeded = data.seed(units=args.units, members=args.members)
+
+    from django.db import connection
+
+    from kczg_site import clock
+    from nominations.forms import get_definition
+    from nominations.forms.samples import complete_data
+    from nominations.models import Nomination, State
+
+    drafts_of = defaultdict(list)
+    for pk, member_id, code, title in Nomination.objects.filter(state=State.DRAFT).values_list(
+        "pk", "member_unit_id", "ranking_list__code", "title"
+    ):
+        drafts_of[member_id].append((pk, code, title))
+    posted = {code: get_definition(code, 2023).to_post_data(complete_data(code)) for code in data.MARKER_FIELD}
+    edge_accepted = defaultdict(list)
+    for pk, unit_id in Nomination.objects.filter(state=State.ACCEPTED).values_list("pk", "recommending_unit_id"):
+        edge_accepted[unit_id].append(pk)
+    pg_version = connection.cursor().connection.info.server_version
+    connection.close()
+    print(f"  seeded in {time.perf_counter() - started:.1f} s: {Nomination.objects.count()} entries", flush=True)
+
+    member_clients = args.clients - args.secretariat_clients
+    member_units = seeded["member_units"]
+    usernames = seeded["members"]
+    port = free_port()
+    data.set_clock(CLOCK_START)
+    proc, log = start_gunicorn(args, port, url)
+    print(
+        f"gunicorn on 127.0.0.1:{port}: {args.workers} {args.worker_class} workers × {args.threads} threads", flush=True
+    )
+    recorder = Recorder()
+    try:
+        # ------------------------------------------------------------ log in (not measured)
+        sessions = defaultdict(list)  # member client index → [(Client, member_unit_id)]
+        secretariat_sessions = []
+        login_failures = []
+
+        def log_in_members(i):
+            for index in range(i, len(member_units), member_clients):
+                client = Client(port, Recorder())
+                if client.login(usernames[index], data.PASSWORD):
+                    sessions[i].append((client, member_units[index][0]))
+                else:
+                    login_failures.append(usernames[index])
+
+        run_threads(member_clients, log_in_members)
+        edge_units = seeded["edge_units"]
+        for k in range(args.secretariat_clients):
+            unit_id = edge_units[k % len(edge_units)]
+            candidates = [name for name, uid in seeded["secretariats"] if uid == unit_id]
+            client = Client(port, recorder)
+            name = candidates[(k // len(edge_units)) % len(candidates)]
+            if client.login(name, data.PASSWORD):
+                secretariat_sessions.append((client, unit_id))
+            else:
+                login_failures.append(name)
+        for client_list in sessions.values():
+            for client, _member in client_list:
+                client.recorder = recorder
+        print(
+            f"  logged in {sum(len(v) for v in sessions.values())} members, {len(secretariat_sessions)} secretariats"
+            f"{' — FAILED: ' + str(len(login_failures)) if login_failures else ''}",
+            flush=True,
+        )
+
+        # ------------------------------------------------------------ baseline
+        print(f"baseline: {args.clients} clients POST /bench/insert/ for {args.baseline_seconds:.0f} s …", flush=True)
+        stop_at = time.perf_counter() + args.baseline_seconds
+
+        def baseline(i):
+            client = Client(port, recorder)
+            rng = random.Random(i)
+            while time.perf_counter() < stop_at:
+                client.request("baseline", "POST", "/bench/insert/", {"note": f"c{i}"})
+                if args.think:
+                    time.sleep(rng.expovariate(1 / args.think))
+
+        base_start = time.perf_counter()
+        run_threads(args.clients, baseline)
+        base_duration = time.perf_counter() - base_start
+
+        # ------------------------------------------------------------ the rush
+        data.set_clock(CLOCK_START)
+        time.sleep(2.2)  # the workers re-read the demo clock offset every 2 s
+        clock.forget()
+        clock_at_start = clock.localnow()
+        print(
+            f"rush: clock {clock_at_start:%Y-%m-%d %H:%M:%S}; {member_clients} member + "
+            f"{len(secretariat_sessions)} secretariat clients, "
+            f"≤ {args.seconds:.0f} s / ≤ {args.max_requests} requests …",
+            flush=True,
+        )
+        last_saved = {}  # entry pk → the marker of its last confirmed save
+        saved_lock = threading.Lock()
+        rush_start = time.perf_counter()
+        rush_stop = rush_start + args.seconds
+        stop = threading.Event()
+        barrier = threading.Barrier(len(secretariat_sessions) or 1)
+        recommend_sent = Counter()
+
+        rush_first = len(recorder.samples)  # the baseline's samples are not counted against the bound
+
+        def done():
+            if time.perf_counter() >= rush_stop or len(recorder.samples) - rush_first >= args.max_requests:
+                stop.set()
+            return stop.is_set()
+
+        def pause(rng):
+            if args.think:
+                time.sleep(rng.expovariate(1 / args.think))
+
+        def member(i):
+            rng = random.Random(1000 + i)
+            for client, member_id in sessions[i]:
+                for pk, code, title in drafts_of[member_id]:
+                    if done():
+                        return
+                    status, body, _loc = client.request("edit_get", "GET", f"/member/{pk}/edit/")
+                    match = VERSION_RE.search(body) if status == 200 else None
+                    if match is None:
+                        continue
+                    version = int(match.group(1))
+                    for k in range(2):
+                        pause(rng)
+                        marker = f"{posted[code][data.MARKER_FIELD[code]]}【压测{pk}-{k}-{rng.randrange(10**6)}】"
+                        form = {**posted[code], "name": title, data.MARKER_FIELD[code]: marker, "version": version}
+                        status, body, _loc = client.request(
+                            "autosave", "POST", f"/member/{pk}/autosave/", form, {"HX-Request": "true"}
+                        )
+                        if status == 200 and "text-success" in body:
+                            match = VERSION_RE.search(body)
+                            version = int(match.group(1)) if match else version
+                            with saved_lock:
+                                last_saved[pk] = marker
+                    pause(rng)
+                    client.request("submit", "POST", f"/member/{pk}/act/submit/", {})
+                    pause(rng)
+
+        def secretariat(k):
+            client, unit_id = secretariat_sessions[k]
+            rng = random.Random(2000 + k)
+            barrier.wait(timeout=30)
+            # Everyone at once: more recommend requests than places (quota edge).
+            targets = list(edge_accepted[unit_id])
+            rng.shuffle(targets)
+            for pk in targets:
+                recommend_sent[unit_id] += 1
+                client.request("recommend", "POST", f"/secretariat/entries/{pk}/act/", {"action": "recommend"})
+            while not done():
+                status, body, _loc = client.request("inbox", "GET", "/secretariat/inbox/?state=submitted")
+                found = ENTRY_RE.findall(body) if status == 200 else []
+                rng.shuffle(found)
+                for pk in found[:3]:
+                    if done():
+                        return
+                    pause(rng)
+                    client.request("accept", "POST", f"/secretariat/entries/{pk}/act/", {"action": "accept"})
+                    recommend_sent[unit_id] += 1
+                    client.request("recommend", "POST", f"/secretariat/entries/{pk}/act/", {"action": "recommend"})
+                pause(rng) if found else time.sleep(0.2)
+
+        def worker(i):
+            if i < member_clients:
+                member(i)
+            elif i - member_clients < len(secretariat_sessions):
+                secretariat(i - member_clients)
+
+        run_threads(args.clients, worker)
+        rush_duration = time.perf_counter() - rush_start
+        clock.forget()
+        clock_at_end = clock.localnow()
+    finally:
+        stop_gunicorn(proc, log)
+
+    # ------------------------------------------------------------ figures
+    base_samples = [s for s in recorder.samples if s[0] == "baseline"]
+    rush_samples = [s for s in recorder.samples if s[0] in MEASURED]
+    base = summarise(base_samples, base_duration).get("baseline", {"count": 0, "per_second": 0})
+    rows = summarise(rush_samples, rush_duration)
+    all_rush = [s[2] for s in rush_samples]
+    rush_total = {
+        "count": len(all_rush),
+        "per_second": len(all_rush) / rush_duration if rush_duration else 0,
+        "p50_ms": 1000 * percentile(all_rush, 0.50),
+        "p95_ms": 1000 * percentile(all_rush, 0.95),
+        "p99_ms": 1000 * percentile(all_rush, 0.99),
+    }
+    five_xx = [s for s in recorder.samples if s[1] >= 500]
+    failed = [s for s in recorder.samples if s[1] == 0]
+    unexpected = Counter((s[0], s[1]) for s in recorder.samples if s[0] in EXPECTED and s[1] not in EXPECTED[s[0]])
+
+    # ------------------------------------------------------------ checks in the database
+    from django.db.models import Count
+
+    from nominations.models import Campaign, RecommendingUnit
+    from nominations.models.nomination import LIVE_STATES
+    from nominations.rules import quotas
+
+    campaign = Campaign.objects.get(year=2023)
+    over_quota = []
+    recommended_at_edge = {}
+    for unit in RecommendingUnit.objects.prefetch_related("channels"):
+        for ranking_list, domain, quota in quotas.quota_table(unit, campaign):
+            if quota.used > quota.total:
+                over_quota.append((unit.name, ranking_list.name, domain and domain.name, quota.used, quota.total))
+            contested = (ranking_list.code, domain.code if domain else None) in set(data.EDGE_PLAN)
+            if unit.pk in edge_accepted and contested:
+                recommended_at_edge.setdefault(unit.pk, [0, 0])
+                recommended_at_edge[unit.pk][0] += quota.used
+                recommended_at_edge[unit.pk][1] += quota.total
+    over_cap = []
+    for row in (
+        Nomination.objects.filter(state__in=LIVE_STATES, member_unit__isnull=False)
+        .values("member_unit_id", "ranking_list_id", "ranking_list__per_unit_cap", "domain_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        if row["n"] > row["ranking_list__per_unit_cap"]:
+            over_cap.append(row)
+    stored = dict(Nomination.objects.filter(pk__in=list(last_saved)).values_list("pk", "data"))
+    codes = dict(Nomination.objects.filter(pk__in=list(last_saved)).values_list("pk", "ranking_list__code"))
+    states = dict(Nomination.objects.filter(pk__in=list(last_saved)).values_list("pk", "state"))
+    lost = [pk for pk, marker in last_saved.items() if stored[pk].get(data.MARKER_FIELD[codes[pk]]) != marker]
+    submitted_checked = sum(1 for pk in last_saved if states[pk] != State.DRAFT)
+    submitted_total = Nomination.objects.filter(state__in=LIVE_STATES, title__startswith="压测申报").count()
+    refused_by_cap = Nomination.objects.filter(state=State.DRAFT, pk__in=list(last_saved)).count()
+
+    # ------------------------------------------------------------ report
+    print()
+    print(
+        f"machine: {info['cpu']}, {info['cores']} cores; PostgreSQL {pg_version}; commit {info['commit']}; "
+        f"load average before {info['loadavg_before'][0]:.1f}, after {os.getloadavg()[0]:.1f}"
+    )
+    print(f"clock during the rush: {clock_at_start:%H:%M:%S} → {clock_at_end:%H:%M:%S} (member deadline 17:00:00)")
+    print(f"{'request':<12}{'count':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}  statuses")
+    print(
+        f"{'baseline':<12}{base['count']:>8}{base['per_second']:>9.1f}{base.get('p50_ms', 0):>9.1f}"
+        f"{base.get('p95_ms', 0):>9.1f}{base.get('p99_ms', 0):>9.1f}  {base.get('statuses', {})}"
+    )
+    for kind in MEASURED:
+        row = rows.get(kind)
+        if row:
+            print(
+                f"{kind:<12}{row['count']:>8}{row['per_second']:>9.1f}{row['p50_ms']:>9.1f}{row['p95_ms']:>9.1f}"
+                f"{row['p99_ms']:>9.1f}  {row['statuses']}"
+            )
+    print(
+        f"{'rush (all)':<12}{rush_total['count']:>8}{rush_total['per_second']:>9.1f}{rush_total['p50_ms']:>9.1f}"
+        f"{rush_total['p95_ms']:>9.1f}{rush_total['p99_ms']:>9.1f}  over {rush_duration:.1f} s"
+    )
+    print(
+        f"entries: {len(last_saved)} saved by autosave, {submitted_total} submitted or further "
+        f"({submitted_checked} of the saved ones), {refused_by_cap} left as drafts (member cap or time)"
+    )
+    for unit_id, (used, total) in sorted(recommended_at_edge.items()):
+        print(
+            f"quota edge, unit {unit_id}: {recommend_sent[unit_id]} recommend requests, "
+            f"{used} recommended for {total} places (the contested lists)"
+        )
+    ratio = rush_total["per_second"] / base["per_second"] if base["per_second"] else 0
+    checks = [
+        (
+            "throughput ≥ 1/4 of the baseline",
+            ratio >= 0.25,
+            f"{rush_total['per_second']:.1f} vs {base['per_second']:.1f} req/s = {ratio:.2f}",
+        ),
+        ("p95 ≤ 300 ms (all rush requests)", rush_total["p95_ms"] <= 300, f"{rush_total['p95_ms']:.0f} ms"),
+        ("no 5xx", not five_xx, f"{len(five_xx)} answers ≥ 500"),
+        ("no failed connections", not failed, f"{len(failed)}"),
+        ("no quota exceeded", not over_quota, f"{len(over_quota)} unit/list/domain over quota"),
+        ("no member cap exceeded", not over_cap, f"{len(over_cap)} member/list/domain over cap"),
+        ("no draft lost", not lost, f"{len(lost)} of {len(last_saved)} entries differ from their last save"),
+        ("logins", not login_failures, f"{len(login_failures)} failed"),
+    ]
+    print()
+    for label, ok, detail in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {label}: {detail}")
+    if unexpected:
+        print(f"note: other statuses (not failures): {dict(unexpected)}")
+    result = {
+        "machine": info,
+        "postgres": pg_version,
+        "args": vars(args),
+        "baseline": base,
+        "rush": rows,
+        "rush_total": rush_total,
+        "rush_seconds": rush_duration,
+        "entries_saved": len(last_saved),
+        "submitted": submitted_total,
+        "checks": {label: {"ok": ok, "detail": detail} for label, ok, detail in checks},
+        "over_quota": over_quota,
+        "over_cap": over_cap,
+        "lost": lost,
+    }
+    (ROOT / "bench" / "out" / "rush.json").write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+    return 0 if all(ok for _label, ok, _detail in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

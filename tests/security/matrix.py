@@ -1,0 +1,308 @@
+"""The access-matrix registry: every URL pattern of the project, classified.
+
+For each URL name a :class:`Rule` says which methods the view takes, who the view is for (``gate``),
+which objects to put in the URL (``targets``) and whether a user may see a given object (``sees``).
+The gates and ``sees`` call the policy (``nominations.policy``, ``reviews.policy``, ``exports``), never a
+hand-copied table, so the expected answer follows the policy and a view that forgets a check fails.
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from nominations import exports, policy
+from nominations.models import Role
+
+# Not classified here, on purpose (each with its reason):
+SKIPPED_NAMESPACES = {
+    # Django's admin has its own permission system; tests/test_admin.py covers who gets in.
+    "admin": "Django admin, covered by tests/test_admin.py",
+}
+SKIPPED_NAMES = {
+    # Django's authentication views are public by design (log-in, log-out, password reset by e-mail);
+    # tests/pages/test_auth_pages.py covers them.
+    "login": "public by design",
+    "logout": "public by design",
+    "password_reset": "public by design",
+    "password_reset_done": "public by design",
+    "password_reset_confirm": "public by design (token in the URL)",
+    "password_reset_complete": "public by design",
+}
+# Static and media file handlers (only mounted when DEBUG serves files) are skipped by their view.
+SKIPPED_VIEWS = ("django.views.static.serve", "django.contrib.staticfiles.views.serve")
+
+NEVER = object()  # a target no one may reach (e.g. an attachment of another entry in the URL): 404
+
+
+def url_names():
+    """``{"namespace:name": pattern string}`` of every named pattern, walked recursively."""
+    found = {}
+
+    def walk(patterns, namespaces, prefix):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                spaces = (*namespaces, pattern.namespace) if pattern.namespace else namespaces
+                if pattern.namespace in SKIPPED_NAMESPACES:
+                    continue
+                walk(pattern.url_patterns, spaces, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                view = pattern.lookup_str
+                if view in SKIPPED_VIEWS:
+                    continue
+                name = ":".join((*namespaces, pattern.name or f"<unnamed {prefix}{pattern.pattern}>"))
+                found[name] = prefix + str(pattern.pattern)
+
+    walk(get_resolver().url_patterns, (), "")
+    return found
+
+
+# ---------------------------------------------------------------- gates (who the view is for)
+
+
+def logged_in(user):
+    return True
+
+
+def has_role(*roles):
+    def gate(user):
+        return policy.role_of(user) in roles
+
+    gate.__name__ = "role_" + "_".join(roles)
+    return gate
+
+
+def may(action):
+    def gate(user):
+        return bool(policy.may(user, action))
+
+    gate.__name__ = f"may_{action}"
+    return gate
+
+
+# ---------------------------------------------------------------- visibility of the URL's object
+
+
+def sees_entry(user, obj):
+    return policy.can_see(user, obj)
+
+
+def sees_with(action):
+    def sees(user, obj):
+        return bool(policy.may(user, action, obj))
+
+    return sees
+
+
+def sees_everything(user, obj):
+    return True
+
+
+def sees_own_job(user, job):
+    return job.requested_by_id == user.pk
+
+
+def sees_job_file(user, job):
+    return bool(exports.may_download(user, job))
+
+
+def sees_assignment(user, item):
+    return bool(policy.may(user, "manage_body_reviews", item.body)) and policy.can_see(user, item.nomination)
+
+
+def sees_member_unit(user, unit):
+    return policy.can_see(user, unit)
+
+
+# ---------------------------------------------------------------- targets (objects in the URL)
+
+# Entries of every side: own unit A (draft … review), other unit B, the pioneers. Every role finds
+# both entries it may see and entries it may not among them (admin: only the first kind).
+ENTRY_KEYS = ("a-draft", "a-submitted", "a-review", "a-review-unassigned", "b-submitted", "b-review", "p-draft")
+ATTACHED_KEYS = ("a-draft", "a-submitted", "a-review", "b-submitted", "b-review", "p-draft")
+
+
+def no_object(s):
+    return [("page", {}, None)]
+
+
+def entries(s, **extra):
+    return [(key, {"pk": s.entries[key].pk, **extra}, s.entries[key]) for key in ENTRY_KEYS]
+
+
+def entries_with_action(action):
+    def targets(s):
+        return entries(s, action=action)
+
+    return targets
+
+
+def entry_attachments(s):
+    rows = [
+        (key, {"pk": s.entries[key].pk, "attachment_pk": s.attachments[key].pk}, s.entries[key])
+        for key in ATTACHED_KEYS
+    ]
+    # The own entry with another entry's attachment: never found.
+    rows.append(("mismatch", {"pk": s.entries["a-draft"].pk, "attachment_pk": s.attachments["b-submitted"].pk}, NEVER))
+    return rows
+
+
+def attachments(s):
+    return [(key, {"pk": s.attachments[key].pk}, s.attachments[key]) for key in ATTACHED_KEYS]
+
+
+def jobs(s):
+    return [(role, {"pk": job.pk}, job) for role, job in s.jobs.items()]
+
+
+def member_units(s):
+    return [(key, {"pk": unit.pk}, unit) for key, unit in s.members.items()]
+
+
+def recommending_units(s):
+    return [(key, {"pk": unit.pk}, unit) for key, unit in s.units.items()]
+
+
+def pioneers(s):
+    return [(key, {"pk": p.pk}, p) for key, p in s.pioneers.items()]
+
+
+def import_kinds(s):
+    return [
+        ("units", {"kind": "units"}, "units"),
+        ("pioneers", {"kind": "pioneers"}, "p"),
+        ("bad", {"kind": "x"}, NEVER),
+    ]
+
+
+def review_bodies(s):
+    return [(key, {"pk": body.pk}, body) for key, body in s.bodies.items()]
+
+
+def ranking_lists(s):
+    return [(code, {"pk": lst.pk}, lst) for code, lst in s.lists.items()]
+
+
+def assignments(s):
+    return [(f"{key}/{expert}", {"pk": item.pk}, item) for (key, expert), item in s.assignments.items()]
+
+
+def years(s):
+    # The published year, and a year without a campaign (404 for everyone).
+    return [("published", {"year": s.campaign.year}, s.campaign), ("unpublished", {"year": 2001}, NEVER)]
+
+
+# ---------------------------------------------------------------- the rule
+
+
+@dataclass(frozen=True)
+class Rule:
+    methods: tuple
+    gate: object = logged_in
+    targets: object = no_object
+    sees: object = sees_everything
+    public: bool = False
+    post: object = field(default_factory=dict)  # a minimal body, or a function of the scenario
+    # Answers that are fine for a permitted user besides 200/302/400/409 (e.g. a refusal of the state).
+    also_ok: tuple = ()
+
+    def body(self, s):
+        return self.post(s) if callable(self.post) else dict(self.post)
+
+
+GET, POST, BOTH = ("GET",), ("POST",), ("GET", "POST")
+
+member = has_role(Role.MEMBER)
+pioneer = has_role(Role.PIONEER)
+expert = has_role(Role.EXPERT)
+reviewer = has_role(Role.EXPERT, Role.COORDINATOR)
+inbox = may("view_inbox")
+overview = may("view_platform_overview")
+coordinator = may("manage_body_reviews")
+
+
+def exporter(user):
+    return bool(exports.may_export(user))
+
+
+def _author_rules(role_gate):
+    # The author's edit refuses with 403 when the state does not allow editing (e.g. submitted).
+    return {
+        "dashboard": Rule(GET, role_gate),
+        "new": Rule(BOTH, role_gate),
+        "detail": Rule(GET, role_gate, entries, sees_entry),
+        "edit": Rule(BOTH, role_gate, entries, sees_entry, also_ok=(403,)),
+        "autosave": Rule(POST, role_gate, entries, sees_entry),
+        "act": Rule(POST, role_gate, entries_with_action("submit"), sees_entry),
+        "upload": Rule(POST, role_gate, entries, sees_entry),
+        "delete_attachment": Rule(POST, role_gate, entry_attachments, sees_entry),
+    }
+
+
+REGISTRY = {
+    # Public pages.
+    "home": Rule(GET, public=True),
+    "publication:lists": Rule(GET, targets=years, public=True),
+    "publication:excel": Rule(GET, targets=years, public=True),
+    # Any logged-in user.
+    "dashboard": Rule(GET),
+    "password_change": Rule(BOTH),
+    "password_change_done": Rule(GET),
+    "attachment": Rule(GET, logged_in, attachments, sees_with("view_attachment")),
+    # Authors.
+    **{f"member:{name}": rule for name, rule in _author_rules(member).items()},
+    **{f"pioneer:{name}": rule for name, rule in _author_rules(pioneer).items()},
+    # The recommending unit's secretariat.
+    "secretariat:dashboard": Rule(GET, inbox),
+    "secretariat:inbox": Rule(GET, inbox),
+    "secretariat:entry": Rule(GET, inbox, entries, sees_entry),
+    "secretariat:entry_action": Rule(POST, inbox, entries, sees_entry, post={"action": "accept"}),
+    "secretariat:batch": Rule(POST, inbox),
+    "secretariat:confirm": Rule(POST, inbox),
+    "secretariat:mail_log": Rule(GET, inbox),
+    "secretariat:members": Rule(BOTH, inbox),
+    "secretariat:member_import": Rule(BOTH, inbox),
+    "secretariat:member_deactivate": Rule(POST, inbox, member_units, sees_member_unit),
+    # The platform secretariat (intake side).
+    "platform:dashboard": Rule(GET, overview),
+    "platform:units": Rule(BOTH, overview),
+    "platform:reopen": Rule(POST, overview, recommending_units),
+    "platform:unit_deactivate": Rule(POST, overview, recommending_units),
+    "platform:pioneers": Rule(BOTH, overview),
+    "platform:pioneer_deactivate": Rule(POST, overview, pioneers),
+    "platform:import": Rule(BOTH, overview, import_kinds),
+    "platform:extensions": Rule(BOTH, overview),
+    "platform:audit_log": Rule(GET, overview),
+    "platform:mail_log": Rule(GET, overview),
+    # Exports: every logged-in user has a job list; only staff export; jobs are their owner's.
+    "exports:list": Rule(GET),
+    "exports:create": Rule(POST, exporter),
+    "exports:status": Rule(GET, logged_in, jobs, sees_own_job),
+    "exports:retry": Rule(POST, logged_in, jobs, sees_own_job),
+    "exports:download": Rule(GET, logged_in, jobs, sees_job_file),
+    "exports:entry_docx": Rule(GET, logged_in, entries, sees_with("view_nomination")),
+    # Experts.
+    "reviews:expert_dashboard": Rule(GET, expert),
+    "reviews:expert_entry": Rule(BOTH, expert, entries, sees_with("review_nomination")),
+    "reviews:declare_conflict": Rule(POST, expert, entries, sees_with("declare_conflict")),
+    "reviews:entry_form": Rule(GET, reviewer, entries, sees_entry),
+    # Coordinators.
+    "reviews:coordinator_dashboard": Rule(GET, coordinator),
+    "reviews:auto_assign": Rule(POST, coordinator),
+    "reviews:invite": Rule(POST, coordinator),
+    "reviews:submit_results": Rule(POST, coordinator),
+    "reviews:coordinator_entry": Rule(GET, coordinator, entries, sees_with("assign_experts")),
+    "reviews:assign_expert": Rule(POST, coordinator, entries, sees_with("assign_experts")),
+    "reviews:remove_assignment": Rule(POST, coordinator, assignments, sees_assignment),
+    # The platform secretariat (review side).
+    "reviews:platform_dispatch": Rule(BOTH, may("run_dispatch")),
+    "reviews:platform_move": Rule(
+        POST, may("run_dispatch"), entries, sees_with("dispatch"), post=lambda s: {"body": s.bodies["a"].pk}
+    ),
+    "reviews:platform_progress": Rule(GET, may("run_final_review")),
+    "reviews:platform_extension": Rule(POST, may("grant_review_extension"), review_bodies),
+    "reviews:platform_final": Rule(GET, may("run_final_review")),
+    "reviews:platform_decide": Rule(POST, may("run_final_review")),
+    "reviews:platform_target": Rule(POST, may("run_final_review"), ranking_lists),
+    "reviews:platform_ranking_excel": Rule(GET, may("run_final_review")),
+    "reviews:platform_publish": Rule(POST, may("run_final_review")),
+}

@@ -1,0 +1,126 @@
+"""Every URL pattern × every role × own and other objects, checked against the policy.
+
+The patterns come from the URL resolver, so a new view fails ``test_every_pattern_is_classified``
+until it is added to ``matrix.REGISTRY``. For each pattern, role, object and method:
+
+* anonymous: a redirect to the log-in page, or for public pages the policy's answer (200 or 404);
+* a role the view is not for: 403 or 404;
+* an object the user may not see (the policy says so): 404;
+* otherwise a normal answer (200, a redirect that is not to the log-in page, 400 or 409 for the
+  minimal body), never 404 and never 5xx.
+
+Each request runs in a savepoint that is rolled back, so POSTs leave the shared scenario untouched.
+"""
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from tests.security.conftest import ROLES
+from tests.security.matrix import NEVER, REGISTRY, SKIPPED_NAMES, url_names
+
+LOGIN_PREFIX = "/accounts/login/"
+OK = {200, 302, 400, 409}
+DENIED = {403, 404}
+COUNTS = {"requests": 0}
+
+
+def test_every_pattern_is_classified():
+    found = set(url_names())
+    unclassified = sorted(found - set(REGISTRY) - set(SKIPPED_NAMES))
+    assert not unclassified, f"URL patterns missing from tests/security/matrix.py REGISTRY: {unclassified}"
+    stale = sorted(set(REGISTRY) - found)
+    assert not stale, f"REGISTRY names that no longer resolve: {stale}"
+
+
+def _request(client, method, url, data):
+    with transaction.atomic():
+        response = client.get(url) if method == "GET" else client.post(url, data)
+        transaction.set_rollback(True)
+    COUNTS["requests"] += 1
+    if hasattr(response, "close"):
+        response.close()
+    return response
+
+
+def _describe(response):
+    detail = ""
+    if response.status_code in (301, 302):
+        detail = f" -> {response['Location']}"
+    exc = getattr(response, "exc_info", None)
+    if exc:
+        detail += f" raised {exc[1]!r}"
+    return f"{response.status_code}{detail}"
+
+
+def _expected(rule, user, obj):
+    """'login', 'ok', 'denied' or 'hidden' (404) for one user and one URL object."""
+    if user is None:
+        if not rule.public:
+            return "login"
+        return "hidden" if obj is NEVER else "ok"
+    if not rule.gate(user):
+        return "denied"
+    if obj is NEVER:
+        return "hidden"
+    if obj is not None and not rule.sees(user, obj):
+        return "hidden"
+    return "ok"
+
+
+def _check(expected, response, rule):
+    status = response.status_code
+    if status >= 500:
+        return False
+    if expected == "login":
+        return status == 302 and response["Location"].startswith(LOGIN_PREFIX)
+    if expected == "denied":
+        return status in DENIED
+    if expected == "hidden":
+        return status == 404
+    if status == 302 and response["Location"].startswith(LOGIN_PREFIX):
+        return False
+    return status in OK or status in rule.also_ok
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_matrix(sdb, name):
+    rule = REGISTRY[name]
+    targets = rule.targets(sdb)
+    clients = {}
+    for role in ROLES:
+        client = Client(raise_request_exception=False)
+        if role != "anonymous":
+            client.force_login(sdb.user(role))
+        clients[role] = client
+    failures = []
+    seen_sides = {}
+    for role in ROLES:
+        user = sdb.user(role)
+        for label, kwargs, obj in targets:
+            url = reverse(name, kwargs=kwargs)
+            expected = _expected(rule, user, obj)
+            if expected in ("ok", "hidden") and obj is not None:
+                seen_sides.setdefault(role, set()).add(expected)
+            for method in rule.methods:
+                response = _request(clients[role], method, url, rule.body(sdb))
+                if not _check(expected, response, rule):
+                    failures.append(
+                        f"{role:18} {method:4} {label:20} {url}: expected {expected}, got {_describe(response)}"
+                    )
+            if expected == "ok" and rule.methods == ("POST",) and label == targets[0][0]:
+                # A POST-only view does not act on GET.
+                response = _request(clients[role], "GET", url, {})
+                if response.status_code != 405:
+                    failures.append(f"{role:18} GET  {label:20} {url}: POST-only view answered {_describe(response)}")
+            if expected == "ok" and rule.methods == ("GET",) and label == targets[0][0] and name != "home":
+                response = _request(clients[role], "POST", url, {})
+                if response.status_code >= 500:
+                    failures.append(f"{role:18} POST {label:20} {url}: GET view answered {_describe(response)}")
+    assert not failures, f"{name}: {len(failures)} answers disagree with the policy:\n" + "\n".join(failures)
+    entry_like = {t[2].__class__.__name__ for t in targets if t[2] is not None and t[2] is not NEVER}
+    if "Nomination" in entry_like:
+        # Both sides were exercised: some role saw an own entry and some role was refused another's.
+        sides = set().union(*seen_sides.values()) if seen_sides else set()
+        assert {"ok", "hidden"} <= sides, f"{name}: own/other not both covered ({seen_sides})"
