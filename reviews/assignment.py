@@ -11,11 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from kczg_site import clock
 from nominations.models import Profile, Role
@@ -226,14 +222,13 @@ def unassign(assignment, user, reason=""):
 # ---------------------------------------------------------------- invitations
 
 
-def invitation_link(user, base_url):
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return base_url.rstrip("/") + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+def invite_expert(body, inviter, *, name, email, organization):
+    """Create an expert account of ``body`` without a password and mail a one-time link to set one.
 
-
-def invite_expert(body, inviter, *, name, email, organization, base_url):
-    """Create an expert account of ``body`` without a password and mail a one-time link to set one."""
+    The mail is the platform's one invitation (``nominations.notifications``), sent after commit
+    and kept in the mail log.
+    """
+    from nominations.notifications import queue_invitation
     from nominations.policy import may
 
     decision = may(inviter, "invite_expert", body)
@@ -257,33 +252,9 @@ def invite_expert(body, inviter, *, name, email, organization, base_url):
             review_body=body,
             organization=(organization or "").strip(),
         )
-        link = invitation_link(user, base_url)
-        subject = f"【科创中国榜单】{body}邀请您担任初评专家"
-        text = (
-            f"{name}您好:\n\n{body}邀请您担任{body.campaign}初评专家。"
-            f"请通过下面的链接设置登录密码(链接仅可使用一次):\n\n{link}\n\n"
-            f"登录账号:{email}\n\n科创中国系列榜单申报平台"
-        )
         record("invite_expert", inviter, note=f"{body}邀请专家 {name}({email})")
-        transaction.on_commit(lambda: send_invitation(email, subject, text))
+        queue_invitation(user.pk)
     return user
-
-
-def send_invitation(email, subject, text):
-    """Send the invitation and keep it in the mail log."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-
-    from nominations.models import MailKind, MailStatus, SentMail
-
-    status, error = MailStatus.SENT, ""
-    try:
-        send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [email])
-    except Exception as exc:  # the log shows what failed; the account exists either way
-        status, error = MailStatus.FAILED, str(exc)
-    SentMail.objects.create(
-        to=email, subject=subject, body=text, sent_at=clock.now(), kind=MailKind.INVITATION, status=status, error=error
-    )
 
 
 def invitation_status(user):

@@ -431,7 +431,6 @@ def invite(request):
             name=form.cleaned_data["name"],
             email=form.cleaned_data["email"],
             organization=form.cleaned_data["organization"],
-            base_url=request.build_absolute_uri("/"),
         )
     except WorkflowError as error:
         _refuse(request, error)
