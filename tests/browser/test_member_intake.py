@@ -167,3 +167,67 @@ def test_member_fills_saves_attaches_and_submits(
         late.refresh_from_db()
         assert late.state == State.DRAFT and late.data["leader"] == "李负责" and late.version == 1
     assert errors == []
+
+
+def test_autosave_survives_a_dropped_connection(
+    fast_hasher, transactional_db, page, login, screenshot, errors, member_user, tech, electronics
+):
+    """Typed while offline: kept in the browser, saved once the connection is back; a local copy newer
+    than the server's (a tab closed while offline) is offered back on the next visit and saved."""
+    draft = NominationFactory(
+        ranking_list=tech,
+        domain=electronics,
+        member_unit=member_user.profile.member_unit,
+        created_by=member_user,
+        title="断网草稿",
+        data=complete_data("tech", title="断网草稿"),
+    )
+    with time_machine.travel(OPEN, tick=True):
+        login(page, "member", PASSWORD)
+        page.goto(f"/member/{draft.pk}/edit/")
+
+        # The connection drops while the member types: the autosave fails and says so.
+        page.context.set_offline(True)
+        page.fill("#id_leader", "断网时填写的负责人")
+        expect(page.locator("#autosave-status")).to_contain_text("网络连接中断", timeout=10_000)
+        stored = page.evaluate(f"localStorage.getItem('kczg-entry-{draft.pk}')")
+        assert "断网时填写的负责人" in stored
+        screenshot(page, "member_intake_offline")
+        draft.refresh_from_db()
+        assert draft.data["leader"] == "李负责"
+
+        # Back online: the kept copy is sent without the member doing anything.
+        page.context.set_offline(False)
+        expect(page.locator(".autosave-result")).to_contain_text("已自动保存", timeout=15_000)
+        draft.refresh_from_db()
+        assert draft.data["leader"] == "断网时填写的负责人"
+
+        # A copy left behind by a tab closed while offline (stored exactly as intake.js stores it).
+        page.evaluate(
+            """([pk, text]) => {
+                const fields = [];
+                new FormData(document.getElementById("entry-form")).forEach((value, name) => {
+                    if (name === "csrfmiddlewaretoken" || name === "version" || typeof value !== "string") return;
+                    fields.push([name, name === "ip" ? text : value]);
+                });
+                const base = parseInt(document.getElementById("entry-version").value, 10);
+                localStorage.setItem("kczg-entry-" + pk, JSON.stringify({base, fields, at: Date.now()}));
+            }""",
+            [draft.pk, "断网后补充:授权发明专利 9 项。"],
+        )
+        page.goto("about:blank")
+        draft.refresh_from_db()
+        assert "9 项" not in draft.data["ip"]
+
+        # The next visit offers the newer local copy back; accepting it saves it.
+        page.goto(f"/member/{draft.pk}/edit/")
+        banner = page.locator("#local-restore")
+        expect(banner).to_be_visible()
+        expect(page.locator("#id_ip")).not_to_have_value("断网后补充:授权发明专利 9 项。")
+        banner.locator("[data-restore=apply]").click()
+        expect(page.locator("#id_ip")).to_have_value("断网后补充:授权发明专利 9 项。")
+        expect(page.locator(".autosave-result")).to_contain_text("已自动保存", timeout=15_000)
+        draft.refresh_from_db()
+        assert draft.data["ip"] == "断网后补充:授权发明专利 9 项。"
+        assert draft.data["leader"] == "断网时填写的负责人"
+    assert errors == []
