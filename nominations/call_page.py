@@ -1,0 +1,276 @@
+"""The public call page's content: the active campaign presented the way the notice presents it.
+
+Nothing here is hard-coded to 2023: caps, units, channels, dates and review bodies all come from the
+campaign's rows, so next year's call is data entry in the admin. No HTTP here; the view in
+``nominations/views/public.py`` renders what :func:`call_context` returns.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from kczg_site.formats import format_datetime
+from nominations.models import Campaign, Channel, RankingList
+from nominations.templatetags.kczg import phones
+from reviews.models import ReviewBody, ReviewCoverage
+
+ONE_SECOND = timedelta(seconds=1)
+
+
+def load_campaign_for_home():
+    """The active campaign with everything the page shows, in a fixed number of queries."""
+    return (
+        Campaign.objects.filter(is_active=True)
+        .order_by("-year")
+        .prefetch_related(
+            Prefetch("lists", queryset=RankingList.objects.order_by("order").prefetch_related("domains")),
+            Prefetch("channels", queryset=Channel.objects.order_by("order").prefetch_related("lists")),
+            Prefetch(
+                "review_bodies",
+                queryset=ReviewBody.objects.order_by("order").prefetch_related(
+                    Prefetch(
+                        "coverages",
+                        queryset=ReviewCoverage.objects.select_related("ranking_list", "domain").order_by(
+                            "ranking_list__order", "domain__order"
+                        ),
+                    )
+                ),
+            ),
+        )
+        .first()
+    )
+
+
+def split_phones(value):
+    return phones(value)
+
+
+# ---------------------------------------------------------------- quotas
+
+
+def cap_sentence(ranking_list):
+    """``先导技术榜每个领域各单位推荐不超过3个`` from the list's cap, unit and per-domain flag."""
+    scope = "每个领域各单位" if ranking_list.capped_per_domain else "各单位"
+    return f"{ranking_list.name}{scope}推荐不超过{ranking_list.per_unit_cap}{ranking_list.unit_label}"
+
+
+def quota_rules(campaign, lists, channels):
+    """The notice's quota paragraph, sentence by sentence, built from the rows."""
+    rules = [{"text": cap_sentence(lst) + "。", "kind": "cap"} for lst in lists]
+    rules.append({"text": "推荐单位同时属于多个推荐渠道的,可叠加推荐名额。", "kind": "stacking"})
+    by_pk = {lst.pk: lst for lst in lists}
+    for route in (c for c in channels if c.is_pioneer_route):
+        served = [by_pk.get(lst.pk, lst) for lst in route.lists.all()]
+        unit = served[0].unit_label if served else "人"
+        names = "、".join(lst.name for lst in served)
+        rules.append(
+            {
+                "text": f"{campaign.year - 1}年入选的技术经理人先锋人物,每人可推荐{route.pioneer_quota}{unit}"
+                f"(仅限{names})。",
+                "kind": "pioneer",
+            }
+        )
+    rules.append({"text": "入选历年“科创中国”系列榜单的项目原则上不再推荐。", "kind": "earlier"})
+    return rules
+
+
+def quota_rows(lists, channel_counts=(1, 2, 3)):
+    """One row per list: the cap per channel and what stacking gives with 1, 2 and 3 channels."""
+    rows = []
+    for lst in lists:
+        scope = "每个领域分别计" if lst.capped_per_domain else "全榜合计"
+        rows.append(
+            {
+                "list": lst,
+                "scope": scope,
+                "stacked": [(n, lst.per_unit_cap * n) for n in channel_counts],
+            }
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- timeline
+
+
+def _last_moment(end):
+    """An exclusive end (00:00 of the next day or month) as the last moment inside the span."""
+    return end - ONE_SECOND
+
+
+def month_span(start, end):
+    """``2023年10月—2024年4月``, ``2024年1月`` for one month; ``end`` is exclusive."""
+    first = timezone.localtime(start)
+    last = timezone.localtime(_last_moment(end))
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.year}年{first.month}月"
+    tail = f"{last.month}月" if first.year == last.year else f"{last.year}年{last.month}月"
+    return f"{first.year}年{first.month}月—{tail}"
+
+
+def month_to_day_span(start, end):
+    """``2023年10月—11月30日``: from a month to the day that ``end`` (exclusive, midnight) closes."""
+    first = timezone.localtime(start)
+    last = timezone.localtime(_last_moment(end))
+    tail = f"{last.month}月{last.day}日" if first.year == last.year else f"{last.year}年{last.month}月{last.day}日"
+    return f"{first.year}年{first.month}月—{tail}"
+
+
+def phase_status(start, end, now):
+    if now < start:
+        state = "future"
+    elif now < end:
+        state = "current"
+    else:
+        state = "past"
+    return {"start": start, "end": end, "state": state, "label": month_span(start, end)}
+
+
+@dataclass
+class TimelineEntry:
+    kind: str  # "phase", "deadline" or "today"
+    title: str
+    when: str
+    at: datetime
+    end: datetime | None = None
+    note: str = ""
+    state: str = "future"  # "past", "current", "future"
+    is_next: bool = False
+
+
+def timeline(campaign, now):
+    """The campaign's phases and deadlines in date order, with "today" inserted where it falls."""
+    c = campaign
+    entries = [
+        TimelineEntry(
+            "phase",
+            "组织征集",
+            month_to_day_span(c.collection_start, c.platform_deadline),
+            c.collection_start,
+            c.platform_deadline,
+            "各有关单位组织四类榜单的申报推荐工作。",
+        ),
+        TimelineEntry(
+            "deadline",
+            "会员提交截止",
+            format_datetime(c.member_deadline),
+            c.member_deadline,
+            note=f"会员(单位会员)在本平台向{c.organizer or '所属推荐单位'}秘书处提交申报材料的截止时间。",
+        ),
+        TimelineEntry(
+            "deadline",
+            "平台申报截止",
+            format_datetime(c.platform_deadline),
+            c.platform_deadline,
+            note="推荐单位在“科创中国”平台"
+            + (f"({c.platform_url})" if c.platform_url else "")
+            + "完成线上申报的截止时间。",
+        ),
+        TimelineEntry(
+            "phase",
+            "初评评审",
+            month_span(c.initial_review_start, c.initial_review_deadline),
+            c.initial_review_start,
+            c.initial_review_deadline,
+            "各榜单对应的初评机构组织开展初评。",
+        ),
+        TimelineEntry(
+            "deadline",
+            "初评结果报送截止",
+            format_datetime(c.initial_review_deadline),
+            c.initial_review_deadline,
+            note="初评机构将初评结果报送至“科创中国”联合体秘书处。",
+        ),
+        TimelineEntry(
+            "phase",
+            "终评评审",
+            month_span(c.final_review_start, c.final_review_end),
+            c.final_review_start,
+            c.final_review_end,
+            "“科创中国”联合体秘书处组织终评,经综合评议确定入榜名单。",
+        ),
+        TimelineEntry(
+            "phase",
+            "发布推介",
+            month_span(c.publication_start, c.publication_end),
+            c.publication_start,
+            c.publication_end,
+            "择机发布榜单,为上榜技术、企业、组织、人才提供资源对接、定向推介等服务。",
+        ),
+    ]
+    # Stable sort: a deadline and a phase starting at the same instant keep the order above.
+    entries.sort(key=lambda e: e.at)
+    next_deadline_found = False
+    for entry in entries:
+        if entry.kind == "phase":
+            entry.state = phase_status(entry.at, entry.end, now)["state"]
+        else:
+            entry.state = "past" if now >= entry.at else "future"
+            if entry.state == "future" and not next_deadline_found:
+                entry.is_next = True
+                next_deadline_found = True
+    today = TimelineEntry("today", "今天", "", now, state="current")
+    position = next((i for i, e in enumerate(entries) if e.at > now), len(entries))
+    entries.insert(position, today)
+    return entries
+
+
+# ---------------------------------------------------------------- review bodies
+
+
+def coverage_label(coverages):
+    """``先导技术榜(装备制造领域、产业基础领域)`` or ``新锐企业榜``, as the notice writes it."""
+    grouped = {}
+    for cov in coverages:
+        names = grouped.setdefault(cov.ranking_list, [])
+        if cov.domain_id:
+            names.append(cov.domain)
+    parts = []
+    for ranking_list, domains in grouped.items():
+        if domains:
+            parts.append(f"{ranking_list.name}(" + "、".join(f"{d.name}领域" for d in domains) + ")")
+        else:
+            parts.append(ranking_list.name)
+    return ";".join(parts)
+
+
+def review_groups(bodies):
+    """Bodies that cover exactly the same lists/domains form one row, like the notice's table."""
+    groups = {}
+    for body in bodies:
+        coverages = list(body.coverages.all())
+        key = tuple(sorted((c.ranking_list_id, c.domain_id or 0) for c in coverages))
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = {
+                "label": coverage_label(coverages),
+                "coverages": coverages,
+                "bodies": [],
+                "contacts": [],
+            }
+        group["bodies"].append(body)
+        contact = (body.contact_name, body.contact_phones)
+        if contact not in [(c["name"], c["raw"]) for c in group["contacts"]]:
+            group["contacts"].append(
+                {"name": body.contact_name, "raw": body.contact_phones, "phones": split_phones(body.contact_phones)}
+            )
+    return list(groups.values())
+
+
+def call_context(campaign, now):
+    """Everything the call page shows about ``campaign`` at ``now`` (no queries beyond the prefetch)."""
+    lists = list(campaign.lists.all())
+    channels = list(campaign.channels.all())
+    return {
+        "lists": lists,
+        "channels": [c for c in channels if not c.is_pioneer_route],
+        "pioneer_routes": [c for c in channels if c.is_pioneer_route],
+        "quota_rules": quota_rules(campaign, lists, channels),
+        "quota_rows": quota_rows(lists),
+        "timeline": timeline(campaign, now),
+        "promotion": phase_status(campaign.promotion_start, campaign.promotion_end, now),
+        "review_groups": review_groups(campaign.review_bodies.all()),
+        "organizer_phones": split_phones(campaign.organizer_phones),
+        "now": now,
+    }
