@@ -37,6 +37,7 @@ from nominations.models import (
     Role,
     State,
 )
+from nominations.models.exports import NOMINATION_KINDS, REVIEW_KINDS
 from nominations.models.nomination import LIVE_STATES, RECOMMENDED_STATES
 from nominations.rules.decision import ALLOW, Decision
 
@@ -257,10 +258,15 @@ def export_to_path(kind, path, filters, *, user=None, progress=None):
 
 def file_name(job):
     """The name the browser saves, e.g. ``2023年申报表_先导技术榜_电子信息_20231115-1000.zip``."""
-    what = "申报表" if job.kind == ExportKind.DOCX_ZIP else "申报汇总"
     scope = [part for part in (job.description or "").split(" · ")[1:] if part]
     stamp = clock.localnow().strftime("%Y%m%d-%H%M")
     year = (job.filters or {}).get("campaign", "")
+    if job.kind in REVIEW_KINDS:
+        from reviews import exports as review_exports
+
+        name = "_".join([f"{year}年{review_exports.file_stem(job.kind)}", *scope, stamp])
+        return word.safe_name(name, limit=150) + ".xlsx"
+    what = "申报表" if job.kind == ExportKind.DOCX_ZIP else "申报汇总"
     name = "_".join([f"{year}年科创中国榜单{what}", *scope, stamp])
     suffix = ".zip" if job.kind == ExportKind.DOCX_ZIP else ".xlsx"
     return word.safe_name(name, limit=150) + suffix
@@ -275,12 +281,23 @@ def may_export(user):
     return Decision.deny("只有推荐单位秘书处和平台秘书处可以批量导出。")
 
 
+def may_start(user, kind):
+    """Whether ``user`` may start an export of ``kind`` (the review kinds: ``reviews.exports``)."""
+    if kind in REVIEW_KINDS:
+        from reviews import exports as review_exports
+
+        return review_exports.may_start(user, kind)
+    if kind in NOMINATION_KINDS:
+        return may_export(user)
+    return Decision.deny(f"未知的导出类型:{kind}")
+
+
 def create_job(user, kind, filters, *, enqueue_now=True, queue=None):
     """A queued job for ``user``; the task is sent after the transaction commits."""
     decision = may_export(user)
     if not decision:
         raise PermissionError(decision.reason)
-    if kind not in ExportKind.values:
+    if kind not in NOMINATION_KINDS:
         raise ExportError(f"未知的导出类型:{kind}")
     check_filters(filters)
     job = ExportJob.objects.create(
@@ -288,6 +305,31 @@ def create_job(user, kind, filters, *, enqueue_now=True, queue=None):
         kind=kind,
         filters=filters.as_dict(),
         description=describe(filters),
+        created_at=clock.now(),
+    )
+    if enqueue_now:
+        enqueue(job, queue=queue)
+    return job
+
+
+def create_review_job(user, kind, campaign, *, normalize=False, enqueue_now=True, queue=None):
+    """A queued review export (reviews, ranking or published lists) of ``campaign`` for ``user``."""
+    from reviews import exports as review_exports
+
+    decision = may_start(user, kind)
+    if not decision:
+        raise PermissionError(decision.reason)
+    if kind not in REVIEW_KINDS:
+        raise ExportError(f"未知的导出类型:{kind}")
+    try:
+        filters = review_exports.job_filters(user, kind, campaign, normalize=normalize)
+    except review_exports.ReviewExportError as exc:
+        raise ExportError(str(exc)) from exc
+    job = ExportJob.objects.create(
+        requested_by=user,
+        kind=kind,
+        filters=filters,
+        description=review_exports.describe(kind, filters),
         created_at=clock.now(),
     )
     if enqueue_now:
@@ -316,6 +358,8 @@ def run_job(job_id, *, every=PROGRESS_EVERY):
         log.info("export job %s is not queued any more; nothing to do", job_id)
         return None
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
+    if job.kind in REVIEW_KINDS:
+        return _run_review_job(job, every=every)
     try:
         filters = Filters.from_dict(job.filters)
         campaign = check_filters(filters)
@@ -372,6 +416,58 @@ def run_job(job_id, *, every=PROGRESS_EVERY):
     return job
 
 
+def _run_review_job(job, *, every=PROGRESS_EVERY):
+    """The review kinds' part of :func:`run_job` (the job is already running)."""
+    from reviews import exports as review_exports
+
+    try:
+        total = review_exports.count(job.kind, job.requested_by, job.filters)
+        if total is not None:
+            ExportJob.objects.filter(pk=job.pk).update(progress_total=total)
+        done = [0]
+
+        def tick():
+            done[0] += 1
+            if done[0] % every == 0:
+                ExportJob.objects.filter(pk=job.pk).update(progress_done=done[0])
+
+        with tempfile.TemporaryFile(suffix=".xlsx") as tmp:
+            ids = review_exports.write(job.kind, tmp, job.requested_by, job.filters, tick=tick)
+            size = tmp.tell()
+            tmp.seek(0)
+            if job.file:
+                job.file.delete(save=False)
+            job.file.save("export.xlsx", File(tmp), save=False)
+        job.entry_ids = ids
+        job.file_size = size
+        job.file_name = file_name(job)
+        job.progress_done = done[0]
+        job.progress_total = max(total or 0, done[0])
+        job.state = ExportState.DONE
+        job.finished_at = clock.now()
+        job.save(
+            update_fields=[
+                "file",
+                "file_name",
+                "file_size",
+                "entry_ids",
+                "progress_done",
+                "progress_total",
+                "state",
+                "finished_at",
+            ]
+        )
+    except Exception as exc:
+        log.exception("export job %s failed", job.pk)
+        expected = isinstance(exc, ExportError | review_exports.ReviewExportError)
+        message = str(exc) if expected else f"{exc.__class__.__name__}: {exc}"
+        ExportJob.objects.filter(pk=job.pk).update(
+            state=ExportState.FAILED, error=message[:2000], finished_at=clock.now()
+        )
+    job.refresh_from_db()
+    return job
+
+
 def retry_job(job, user):
     """Put a failed job of ``user`` back in the queue."""
     if job.requested_by_id != user.pk:
@@ -399,6 +495,10 @@ def may_download(user, job):
         return policy.NOT_FOUND
     if job.state != ExportState.DONE or not job.file:
         return Decision.deny("文件尚未生成。")
+    if job.kind in REVIEW_KINDS:
+        from reviews import exports as review_exports
+
+        return review_exports.may_download(user, job)
     ids = list(job.entry_ids or [])
     visible = set()
     for start in range(0, len(ids), 2000):

@@ -1,29 +1,29 @@
 """The platform secretariat's review pages: dispatch, progress and extensions, final review, publication."""
 
+from collections import Counter
 from datetime import datetime
-from urllib.parse import quote
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kczg_site import clock
 from kczg_site.context_processors import active_campaign
 from nominations.batch import parse_id
-from nominations.models import RankingList
+from nominations.models import ExportKind, RankingList
 from nominations.policy import may, visible_nominations
 from nominations.workflow import WorkflowError
 from reviews import dispatch as dispatching
-from reviews import excel, final, scoring
+from reviews import final, paging, scoring
 from reviews.models import Assignment, Dispatch, ReviewBody
 
 MAX_TARGET = 100_000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _platform(request, action="run_final_review"):
@@ -34,12 +34,6 @@ def _platform(request, action="run_final_review"):
     if campaign is None:
         raise PermissionDenied("当前没有进行中的征集年度。")
     return campaign
-
-
-def _xlsx(content, filename):
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _bodies(campaign):
@@ -59,6 +53,85 @@ def _bodies(campaign):
     return bodies
 
 
+def _group_labels(campaign):
+    """``{group key: "榜单 · 领域"}`` for every list/domain of the campaign, in list and domain order."""
+    labels = {}
+    for ranking_list in RankingList.objects.filter(campaign=campaign).prefetch_related("domains").order_by("order"):
+        domains = sorted(ranking_list.domains.all(), key=lambda d: (d.order, d.pk))
+        if not domains:
+            labels[paging.group_key(ranking_list.pk, None)] = ranking_list.name
+        for domain in domains:
+            labels[paging.group_key(ranking_list.pk, domain.pk)] = f"{ranking_list.name} · {domain.name}"
+    return labels
+
+
+def _dispatch_tables(request, campaign):
+    """The dispatch page's summary per list/domain and its two paged tables (bounded queries).
+
+    The plan is computed over every pending entry of the shown list/domain (the even split of 绿色低碳
+    depends on the entries before), from ids only; the full rows are loaded for the shown page.
+    """
+    selected = paging.parse_group(request.GET.get("group"))
+    pending = list(dispatching.pending_entries(campaign).values_list("pk", "ranking_list_id", "domain_id", named=True))
+    in_review = dispatching_in_review(request.user, campaign)
+    dispatched_counts = {
+        paging.group_key(list_id, domain_id): n
+        for list_id, domain_id, n in in_review.order_by()
+        .values_list("ranking_list_id", "domain_id")
+        .annotate(n=Count("pk"))
+    }
+    pending_counts = Counter(paging.group_key(e.ranking_list_id, e.domain_id) for e in pending)
+    summaries = [
+        {"key": key, "label": label, "pending": pending_counts.get(key, 0), "dispatched": dispatched_counts.get(key, 0)}
+        for key, label in _group_labels(campaign).items()
+        if pending_counts.get(key) or dispatched_counts.get(key)
+    ]
+    if selected is not None:
+        pending = [e for e in pending if paging.group_key(e.ranking_list_id, e.domain_id) == selected]
+        list_id, domain_id = paging.split_group(selected)
+        in_review = in_review.filter(ranking_list_id=list_id, domain_id=domain_id)
+    rows_page = paging.page_of(dispatching.plan(campaign, entries=pending), request.GET.get("page"))
+    full = dispatching.pending_entries(campaign).defer("data").in_bulk([row.nomination.pk for row in rows_page])
+    for row in rows_page:
+        row.nomination = full[row.nomination.pk]
+    dispatched_page = paging.page_of(
+        in_review.select_related("ranking_list", "domain", "recommending_unit", "dispatch__body").defer("data"),
+        request.GET.get("dpage"),
+    )
+    assigned = dict(
+        Assignment.objects.filter(nomination__in=[n.pk for n in dispatched_page], active=True)
+        .values_list("nomination_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    coverage = dispatching.coverage_map(campaign)
+    for nomination in dispatched_page:
+        nomination.n_assigned = assigned.get(nomination.pk, 0)
+        nomination.move_choices = [
+            body
+            for body in coverage.get((nomination.ranking_list_id, nomination.domain_id), [])
+            if body.pk != nomination.dispatch.body_id
+        ]
+    return {
+        "summaries": summaries,
+        "selected": selected,
+        "selected_label": next((s["label"] for s in summaries if s["key"] == selected), None),
+        "pending_total": sum(pending_counts.values()),
+        "dispatched_total": sum(dispatched_counts.values()),
+        "rows": rows_page,
+        "dispatched": dispatched_page,
+    }
+
+
+def dispatching_in_review(user, campaign):
+    """The dispatched entries still in 初评中 that ``user`` may see, in list, domain and id order."""
+    return (
+        visible_nominations(user)
+        .filter(campaign=campaign, dispatch__isnull=False, state="in_review")
+        .order_by("ranking_list__order", "domain__order", "pk")
+    )
+
+
 @login_required
 def dispatch_page(request):
     campaign = _platform(request, "run_dispatch")
@@ -75,21 +148,9 @@ def dispatch_page(request):
         else:
             messages.success(request, f"已将 {len(rows)} 项申报分发至初评机构。")
         return redirect("reviews:platform_dispatch")
-    rows = dispatching.plan(campaign)
-    now = clock.now()
-    context = {
-        "campaign": campaign,
-        "rows": rows,
-        "bodies": _bodies(campaign),
-        "opens": campaign.platform_deadline,
-        "is_open": now >= campaign.platform_deadline,
-        "dispatched": visible_nominations(request.user)
-        .filter(campaign=campaign, dispatch__isnull=False, state="in_review")
-        .select_related("ranking_list", "domain", "recommending_unit", "dispatch__body")
-        .annotate(n_assigned=Count("assignments", filter=Q(assignments__active=True)))
-        .order_by("ranking_list__order", "domain__order", "pk"),
-        "all_bodies": ReviewBody.objects.filter(campaign=campaign).prefetch_related("coverages"),
-    }
+    context = {"campaign": campaign, "bodies": _bodies(campaign), "opens": campaign.platform_deadline}
+    context["is_open"] = clock.now() >= campaign.platform_deadline
+    context.update(_dispatch_tables(request, campaign))
     return render(request, "reviews/platform/dispatch.html", context)
 
 
@@ -147,20 +208,44 @@ def grant_extension(request, pk):
 def final_page(request):
     campaign = _platform(request)
     normalize = request.GET.get("norm") == "z"
-    groups, targets = final.ranked_groups(campaign, normalize=normalize)
+    # Ranks and proposals over every entry of each list/domain (ids only), then one page of full rows.
+    groups, targets = final.ranked_groups(
+        campaign, normalize=normalize, entries=final.light_review_entries(campaign), with_counts=False
+    )
+    listed = Counter(
+        group.ranking_list.pk
+        for group in groups
+        for entry in group.entries
+        if entry.nomination.state in ("listed", "published")
+    )
     lists = list(RankingList.objects.filter(campaign=campaign).order_by("order"))
     for ranking_list in lists:
         ranking_list.target_count = targets.get(ranking_list.pk)
-        ranking_list.listed_count = sum(
-            1
-            for group in groups
-            if group.ranking_list.pk == ranking_list.pk
-            for entry in group.entries
-            if entry.nomination.state in ("listed", "published")
-        )
+        ranking_list.listed_count = listed[ranking_list.pk]
+    selected = paging.parse_group(request.GET.get("group"))
+    summaries = [
+        {
+            "group": group,
+            "total": len(group.entries),
+            "ranked": sum(1 for e in group.entries if e.rank is not None),
+            "listed": sum(1 for e in group.entries if e.nomination.state in ("listed", "published")),
+            "undecided": sum(1 for e in group.entries if e.nomination.state in final.UNDECIDED_STATES),
+        }
+        for group in groups
+    ]
+    shown = [(group, entry) for group in groups if selected in (None, group.key) for entry in group.entries]
+    page = paging.page_of(shown, request.GET.get("page"))
+    full = final.review_entries(campaign).defer("data").in_bulk([entry.nomination.pk for _, entry in page])
+    for _, entry in page:
+        entry.nomination = full[entry.nomination.pk]
     context = {
         "campaign": campaign,
         "groups": groups,
+        "summaries": summaries,
+        "summary_total": {key: sum(s[key] for s in summaries) for key in ("total", "ranked", "listed", "undecided")},
+        "selected": selected,
+        "page": page,
+        "page_groups": paging.regroup(page),
         "lists": lists,
         "normalize": normalize,
         "choices": final.CHOICES,
@@ -198,7 +283,21 @@ def decide(request):
         messages.error(request, "终评结果未保存,所有申报保持原状态。")
     else:
         messages.success(request, f"终评结果已保存({changed} 项申报状态有变化)。")
-    return redirect("reviews:platform_final")
+    return redirect(_final_url(request.POST))
+
+
+def _final_url(data):
+    """The final page with the list/domain, page and ranking mode the decisions were posted from."""
+    query = {}
+    group = paging.parse_group(data.get("group"))
+    if group:
+        query["group"] = group
+    page = parse_id(data.get("page", ""))
+    if page:
+        query["page"] = page
+    if data.get("norm") == "z":
+        query["norm"] = "z"
+    return reverse("reviews:platform_final") + (f"?{urlencode(query)}" if query else "")
 
 
 @login_required
@@ -233,8 +332,13 @@ def publish(request):
 
 
 @login_required
+@require_POST
 def ranking_excel(request):
+    """Start the ranking's export job (``reviews.exports``); the file is picked up on the export list."""
+    from nominations import exports
+
     campaign = _platform(request)
-    normalize = request.GET.get("norm") == "z"
-    groups, _ = final.ranked_groups(campaign, normalize=normalize)
-    return _xlsx(excel.ranking_workbook(campaign, groups, normalize=normalize), f"{campaign.year}年终评排名.xlsx")
+    normalize = request.POST.get("norm") == "z"
+    job = exports.create_review_job(request.user, ExportKind.RANKING, campaign, normalize=normalize)
+    messages.success(request, f"已开始导出终评排名:{job.description}。可以离开本页,稍后在“导出”下载。")
+    return redirect("exports:list")

@@ -2,6 +2,8 @@
 aggregation and final; visibility is ``nominations.policy.visible_nominations``.
 """
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -19,7 +21,7 @@ from nominations.batch import parse_id
 from nominations.models import Role
 from nominations.policy import profile_of, role_of, visible_nominations
 from nominations.workflow import WorkflowError
-from reviews import aggregation, assignment, conflicts, scoring
+from reviews import aggregation, assignment, conflicts, paging, scoring
 from reviews.criteria import criteria_for
 from reviews.final import assignment_counts
 from reviews.forms import AutoAssignForm, ConflictForm, InviteForm, ScoreForm
@@ -257,10 +259,44 @@ def _coordinator(request):
     return body
 
 
-def _body_overview(body, *, normalize=False):
-    """Entries with assignments, progress counts and the ranking per list/domain."""
-    entries = list(
-        assignment.body_entries(body).prefetch_related(
+def _body_overview(body, request, *, normalize=False):
+    """Progress counts, the paged assignment table and the paged ranking per list/domain.
+
+    Ranks are computed over every entry of each list/domain from ids only; the full rows (with their
+    assignments) are loaded for the shown pages alone, so the page costs the same at any size.
+    """
+    light = list(assignment.body_entries(body).values_list("pk", "ranking_list_id", "domain_id", named=True))
+    counts = assignment_counts(Assignment.objects.filter(body=body))
+    totals = aggregation.submitted_totals(Q(assignment__body=body))
+    selected = paging.parse_group(request.GET.get("group"))
+    by_group = defaultdict(list)
+    for entry in light:
+        by_group[paging.group_key(entry.ranking_list_id, entry.domain_id)].append(entry)
+    groups = []
+    for coverage in body.coverages.all():
+        key = paging.group_key(coverage.ranking_list_id, coverage.domain_id)
+        in_group = by_group.get(key, [])
+        groups.append(
+            {
+                "coverage": coverage,
+                "key": key,
+                "entries": aggregation.results(in_group, totals, normalize=normalize, counts=counts),
+                "total": len(in_group),
+                "assigned": sum(1 for e in in_group if counts.get(e.pk, (0, 0))[0]),
+                "complete": sum(1 for e in in_group if counts.get(e.pk, (0, 0))[1]),
+            }
+        )
+    shown = light if selected is None else by_group.get(selected, [])
+    entries_page = paging.page_of(shown, request.GET.get("page"))
+    ranking_page = paging.page_of(
+        [(group, entry) for group in groups if selected in (None, group["key"]) for entry in group["entries"]],
+        request.GET.get("rpage"),
+    )
+    wanted = {entry.pk for entry in entries_page} | {entry.nomination.pk for _, entry in ranking_page}
+    full = (
+        assignment.body_entries(body)
+        .defer("data")
+        .prefetch_related(
             Prefetch(
                 "assignments",
                 queryset=Assignment.objects.filter(active=True)
@@ -269,26 +305,28 @@ def _body_overview(body, *, normalize=False):
                 to_attr="active_assignments",
             )
         )
+        .in_bulk(wanted)
     )
-    counts = assignment_counts(Assignment.objects.filter(body=body))
-    for entry in entries:
+    for entry in full.values():
         entry.n_assigned, entry.n_submitted = counts.get(entry.pk, (0, 0))
-    totals = aggregation.submitted_totals(Q(assignment__body=body))
-    groups = []
-    for coverage in body.coverages.all():
-        in_group = [
-            e for e in entries if e.ranking_list_id == coverage.ranking_list_id and e.domain_id == coverage.domain_id
-        ]
-        ranked = aggregation.results(in_group, totals, normalize=normalize, counts=counts)
-        groups.append({"coverage": coverage, "entries": ranked})
+    entries_page.object_list = [full[entry.pk] for entry in entries_page]
+    for _, entry in ranking_page:
+        entry.nomination = full[entry.nomination.pk]
     progress = {
-        "entries": len(entries),
-        "assigned": sum(1 for e in entries if counts.get(e.pk, (0, 0))[0]),
-        "complete": sum(1 for e in entries if counts.get(e.pk, (0, 0))[1]),
+        "entries": len(light),
+        "assigned": sum(1 for e in light if counts.get(e.pk, (0, 0))[0]),
+        "complete": sum(1 for e in light if counts.get(e.pk, (0, 0))[1]),
         "reviews": sum(c[0] for c in counts.values()),
         "submitted": sum(c[1] for c in counts.values()),
     }
-    return entries, groups, progress
+    return {
+        "entries": entries_page,
+        "groups": groups,
+        "selected": selected,
+        "ranking": paging.regroup((group["coverage"], entry) for group, entry in ranking_page),
+        "ranking_page": ranking_page,
+        "progress": progress,
+    }
 
 
 @login_required
@@ -296,7 +334,7 @@ def coordinator_dashboard(request):
     body = _coordinator(request)
     context = _review_context(request, body)
     normalize = request.GET.get("norm") == "z"
-    entries, groups, progress = _body_overview(body, normalize=normalize)
+    context.update(_body_overview(body, request, normalize=normalize))
     experts = assignment.body_experts(body)
     loads = dict(
         Assignment.objects.filter(body=body, active=True)
@@ -306,9 +344,6 @@ def coordinator_dashboard(request):
     )
     context.update(
         {
-            "entries": entries,
-            "groups": groups,
-            "progress": progress,
             "normalize": normalize,
             "experts": [
                 {"user": e, "status": assignment.invitation_status(e), "load": loads.get(e.pk, 0)} for e in experts

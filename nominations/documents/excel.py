@@ -194,6 +194,25 @@ def _prepare(worksheet, headers, widths):
     worksheet.append(_header_row(worksheet, headers))
 
 
+_SHEET_TITLE_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
+
+
+def add_sheet(workbook, title, headers, widths):
+    """A new sheet of a write-only ``workbook`` with the styled, frozen header row of the exports.
+
+    Rows then go through ``safe_row`` (formula-like text stays text); call :func:`finish_sheet` with the
+    number of rows written before saving. Used by the review workbooks (``reviews.excel``).
+    """
+    worksheet = workbook.create_sheet(title=(clean_text(title).translate(_SHEET_TITLE_FORBIDDEN) or "Sheet")[:31])
+    _prepare(worksheet, headers, widths)
+    return worksheet
+
+
+def finish_sheet(worksheet, columns, rows):
+    """The header's filter over ``rows`` data rows of ``columns`` columns."""
+    worksheet.auto_filter.ref = f"A1:{get_column_letter(max(columns, 1))}{rows + 1}"
+
+
 class NominationWorkbook:
     """A workbook being written: ``add(nomination)`` per entry, then ``save(fileobj)``.
 

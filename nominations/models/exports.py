@@ -7,6 +7,15 @@ from django.db import models
 class ExportKind(models.TextChoices):
     XLSX = "xlsx", "Excel 工作簿"
     DOCX_ZIP = "docx_zip", "Word 申报表 ZIP"
+    # The review side (``reviews.exports``): one row per expert review, the ranked tables, the lists.
+    REVIEW_SCORES = "scores", "初评评分 Excel"
+    RANKING = "ranking", "初评排名 Excel"
+    PUBLISHED = "published", "入榜名单 Excel"
+
+
+# The kinds built from a nomination filter (``exports.Filters``) and the export form.
+NOMINATION_KINDS = (ExportKind.XLSX, ExportKind.DOCX_ZIP)
+REVIEW_KINDS = (ExportKind.REVIEW_SCORES, ExportKind.RANKING, ExportKind.PUBLISHED)
 
 
 class ExportState(models.TextChoices):

@@ -12,13 +12,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kczg_site.context_processors import active_campaign
 from nominations import exports, policy
-from nominations.models import Domain, ExportJob, ExportKind, Nomination, RankingList, Role
+from nominations.models import Campaign, Domain, ExportJob, ExportKind, Nomination, RankingList, Role
+from nominations.models.exports import NOMINATION_KINDS, REVIEW_KINDS
 
 JOBS_SHOWN = 30
 
 
 class ExportForm(forms.Form):
-    kind = forms.ChoiceField(label="导出格式", choices=ExportKind.choices)
+    kind = forms.ChoiceField(
+        label="导出格式", choices=[(kind.value, kind.label) for kind in map(ExportKind, NOMINATION_KINDS)]
+    )
     list = forms.ChoiceField(label="榜单", required=False)
     domain = forms.ChoiceField(label="领域(先导技术榜)", required=False)
     unit = forms.ChoiceField(label="推荐单位", required=False)
@@ -119,6 +122,37 @@ def job_create(request):
         messages.error(request, str(exc))
         return redirect("exports:list")
     messages.success(request, f"已开始导出:{job.description}。可以离开本页,稍后在此下载。")
+    return redirect("exports:list")
+
+
+@login_required
+@require_POST
+def review_job_create(request, kind):
+    """Start a review export (``kind``: scores, ranking, published) and go to the export list.
+
+    ``year`` (optional, else the active campaign) and ``norm=z`` (the ranking by normalised score).
+    A kind the user may not start answers 404, like anything else the user may not have.
+    """
+    if kind not in REVIEW_KINDS:
+        raise Http404("没有这种导出。")
+    decision = exports.may_start(request.user, kind)
+    if not decision:
+        raise Http404(decision.reason)
+    year = request.POST.get("year", "").strip()
+    if year:
+        campaign = Campaign.objects.filter(year=int(year)).first() if year.isdigit() and len(year) == 4 else None
+        if campaign is None:
+            messages.error(request, "没有该年度的征集。")
+            return redirect("exports:list")
+    else:
+        campaign = _campaign_or_404(request)
+    normalize = request.POST.get("norm") == "z"
+    try:
+        job = exports.create_review_job(request.user, kind, campaign, normalize=normalize)
+    except exports.ExportError as exc:
+        messages.error(request, str(exc))
+        return redirect("exports:list")
+    messages.success(request, f"已开始导出{job.get_kind_display()}:{job.description}。可以离开本页,稍后在此下载。")
     return redirect("exports:list")
 
 

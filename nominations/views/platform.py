@@ -223,16 +223,27 @@ def reopen(request, pk):
 # ---------------------------------------------------------------- extensions
 
 
+EXTENSION_CHOICES_LIMIT = 20
+TARGET_FIELDS = {"unit": "recommending_unit", "member": "member_unit"}
+
+
 class ExtensionForm(forms.Form):
+    """One extension for one unit or member unit, picked by a search (``target`` = ``unit:<id>`` or
+    ``member:<id>``) instead of a ``<select>`` of 20,000 member units; the ids are still validated
+    against the active units and member units here."""
+
     kind = forms.ChoiceField(label="延期的截止时间", choices=ExtensionKind.choices)
     recommending_unit = forms.ModelChoiceField(
-        label="推荐单位", queryset=RecommendingUnit.objects.filter(is_active=True), required=False
+        label="推荐单位",
+        queryset=RecommendingUnit.objects.filter(is_active=True),
+        required=False,
+        widget=forms.HiddenInput,
     )
     member_unit = forms.ModelChoiceField(
         label="会员单位",
         queryset=MemberUnit.objects.filter(is_active=True).select_related("recommending_unit"),
         required=False,
-        help_text="仅会员提交截止可对单个会员单位延期。",
+        widget=forms.HiddenInput,
     )
     until = forms.DateTimeField(
         label="延期至(北京时间)",
@@ -241,8 +252,12 @@ class ExtensionForm(forms.Form):
     )
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and data.get("target"):
+            prefix, _, pk = data["target"].partition(":")
+            data = data.copy()
+            data[TARGET_FIELDS.get(prefix, "recommending_unit")] = pk if prefix in TARGET_FIELDS else ""
+        super().__init__(data, *args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault(
                 "class", "form-select" if hasattr(field.widget, "choices") else "form-control"
@@ -254,10 +269,40 @@ class ExtensionForm(forms.Form):
             raise forms.ValidationError("请选择一个推荐单位或一个会员单位(二选一)。")
         return data
 
+    def picked(self):
+        """``[(target value, unit or member unit)]`` chosen in a bound form that was checked."""
+        data = getattr(self, "cleaned_data", {})
+        return [
+            (f"{prefix}:{data[field].pk}", data[field]) for prefix, field in TARGET_FIELDS.items() if data.get(field)
+        ]
+
+
+def extension_choices(query):
+    """Active recommending units and member units whose name contains ``query`` (two queries)."""
+    if not query:
+        return {"q": query, "units": [], "members": [], "more": False}
+    limit = EXTENSION_CHOICES_LIMIT
+    units = list(RecommendingUnit.objects.filter(is_active=True, name__icontains=query).order_by("name")[: limit + 1])
+    members = list(
+        MemberUnit.objects.filter(is_active=True, name__icontains=query)
+        .select_related("recommending_unit")
+        .order_by("name", "pk")[: limit + 1]
+    )
+    return {
+        "q": query,
+        "units": units[:limit],
+        "members": members[:limit],
+        "more": max(len(units), len(members)) > limit,
+    }
+
 
 @login_required
 def extension_list(request):
     campaign = _context(request)
+    query = (request.GET.get("q") or "").strip()[:100]
+    if request.htmx and "q" in request.GET:
+        # The suggestion list of the search field (htmx); the page itself without JavaScript.
+        return render(request, "nominations/platform/_extension_choices.html", extension_choices(query))
     form = ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -279,9 +324,8 @@ def extension_list(request):
     granted = Extension.objects.filter(campaign=campaign).select_related(
         "recommending_unit", "member_unit__recommending_unit", "granted_by"
     )
-    return render(
-        request, "nominations/platform/extensions.html", {"campaign": campaign, "form": form, "extensions": granted}
-    )
+    context = {"campaign": campaign, "form": form, "extensions": granted, **extension_choices(query)}
+    return render(request, "nominations/platform/extensions.html", context)
 
 
 # ---------------------------------------------------------------- recommending units and pioneers

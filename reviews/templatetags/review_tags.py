@@ -24,3 +24,11 @@ def num(value, digits=2):
 def review_platform_nav(context):
     request = context.get("request")
     return {"path": request.path if request else ""}
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, param, number):
+    """The current query string with ``param`` set to ``number`` (the other filters kept)."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return "?" + query.urlencode()

@@ -186,6 +186,19 @@ def assignments(s):
     return [(f"{key}/{expert}", {"pk": item.pk}, item) for (key, expert), item in s.assignments.items()]
 
 
+def review_kinds(s):
+    return [
+        ("scores", {"kind": "scores"}, "scores"),
+        ("ranking", {"kind": "ranking"}, "ranking"),
+        ("published", {"kind": "published"}, "published"),
+        ("bad", {"kind": "x"}, NEVER),
+    ]
+
+
+def may_start_kind(user, kind):
+    return bool(exports.may_start(user, kind))
+
+
 def years(s):
     # The published year, and a year without a campaign (404 for everyone).
     return [("published", {"year": s.campaign.year}, s.campaign), ("unpublished", {"year": 2001}, NEVER)]
@@ -276,6 +289,8 @@ REGISTRY = {
     # Exports: every logged-in user has a job list; only staff export; jobs are their owner's.
     "exports:list": Rule(GET),
     "exports:create": Rule(POST, exporter),
+    # Review exports: reviews and rankings for the platform and coordinators, published lists for all.
+    "exports:review_create": Rule(POST, logged_in, review_kinds, may_start_kind),
     "exports:status": Rule(GET, logged_in, jobs, sees_own_job),
     "exports:retry": Rule(POST, logged_in, jobs, sees_own_job),
     "exports:download": Rule(GET, logged_in, jobs, sees_job_file),
@@ -303,6 +318,6 @@ REGISTRY = {
     "reviews:platform_final": Rule(GET, may("run_final_review")),
     "reviews:platform_decide": Rule(POST, may("run_final_review")),
     "reviews:platform_target": Rule(POST, may("run_final_review"), ranking_lists),
-    "reviews:platform_ranking_excel": Rule(GET, may("run_final_review")),
+    "reviews:platform_ranking_excel": Rule(POST, may("run_final_review")),
     "reviews:platform_publish": Rule(POST, may("run_final_review")),
 }

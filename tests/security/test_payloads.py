@@ -172,13 +172,31 @@ def test_formula_payloads_are_inert_in_the_entries_export_and_quota_sheet(
     assert expected <= texts
 
 
-def test_formula_payloads_are_inert_in_the_ranking_and_published_workbooks(sdb):
+def _review_export(sdb, role, capture, url):
+    client = _client(sdb, role)
+    before = set(ExportJob.objects.values_list("pk", flat=True))
+    with capture(execute=True):
+        assert client.post(url).status_code == 302
+    job = ExportJob.objects.exclude(pk__in=before).get()
+    response = client.get(reverse("exports:download", args=[job.pk]))
+    assert response.status_code == 200, job.error
+    return b"".join(response.streaming_content)
+
+
+def test_formula_payloads_are_inert_in_the_ranking_and_published_workbooks(sdb, django_capture_on_commit_callbacks):
     _plant_formulas(sdb)
-    response = _client(sdb, "platform").get(reverse("reviews:platform_ranking_excel"))
-    assert response.status_code == 200
-    formulas, texts = _formula_cells(response.content)
+    content = _review_export(
+        sdb, "platform", django_capture_on_commit_callbacks, reverse("reviews:platform_ranking_excel")
+    )
+    formulas, texts = _formula_cells(content)
     assert formulas == []
     assert "-1" in texts  # a-review's title
+    content = _review_export(
+        sdb, "member", django_capture_on_commit_callbacks, reverse("exports:review_create", args=["published"])
+    )
+    formulas, texts = _formula_cells(content)
+    assert formulas == []
+    assert "@SUM(A1)" in texts  # a-published's title
     response = Client().get(reverse("publication:excel", args=[sdb.campaign.year]))
     assert response.status_code == 200
     formulas, texts = _formula_cells(response.content)

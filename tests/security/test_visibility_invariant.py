@@ -255,12 +255,41 @@ def test_an_export_file_is_refused_once_an_entry_in_it_is_no_longer_visible(sdb)
     assert client.get(reverse("exports:download", args=[job.pk])).status_code == 404
 
 
-def test_review_and_published_workbooks_hold_only_what_their_readers_may_see(sdb):
-    platform = _client(sdb, "platform")
-    response = platform.get(reverse("reviews:platform_ranking_excel"))
+def _run_review_export(client, capture, user, url, **form):
+    before = set(ExportJob.objects.filter(requested_by=user).values_list("pk", flat=True))
+    with capture(execute=True):
+        response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:500]
+    job = ExportJob.objects.filter(requested_by=user).exclude(pk__in=before).get()
+    assert job.state == ExportState.DONE, job.error
+    response = client.get(reverse("exports:download", args=[job.pk]))
     assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def test_review_and_published_workbooks_hold_only_what_their_readers_may_see(sdb, django_capture_on_commit_callbacks):
+    """Every review export each role may start holds only entries and scores the role may see."""
+    capture = django_capture_on_commit_callbacks
+    for role in ROLES[1:]:
+        user = sdb.user(role)
+        client = _client(sdb, role)
+        for kind in ("scores", "ranking", "published"):
+            url = reverse("exports:review_create", args=[kind])
+            if not exports.may_start(user, kind):
+                assert client.post(url).status_code == 404, (role, kind)
+                continue
+            content = _run_review_export(client, capture, user, url)
+            markers = _xlsx_markers(content)
+            assert not markers & _forbidden_markers(sdb, user), (role, kind)
+            if kind == "published":
+                published = {key for key, e in sdb.entries.items() if e.state == State.PUBLISHED}
+                assert {m for m in markers if m in sdb.entries} == published
+    platform = _client(sdb, "platform")
+    content = _run_review_export(
+        platform, capture, sdb.user("platform"), reverse("reviews:platform_ranking_excel"), norm="z"
+    )
     visible = _allowed_entry_markers(sdb, sdb.user("platform"))
-    assert {m for m in _xlsx_markers(response.content) if m in sdb.entries} <= visible
+    assert {m for m in _xlsx_markers(content) if m in sdb.entries} <= visible
     public = Client().get(reverse("publication:excel", kwargs={"year": sdb.campaign.year}))
     assert public.status_code == 200
     published = {key for key, e in sdb.entries.items() if e.state == State.PUBLISHED}
