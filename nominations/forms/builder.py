@@ -10,6 +10,7 @@ Two modes:
 Every message is Chinese and belongs to its field.
 """
 
+import copy
 import re
 import unicodedata
 from datetime import date
@@ -217,6 +218,51 @@ def _item_form_class(spec, complete):
     return type(f"{spec.key.title()}ItemForm", (forms.Form,), attrs)
 
 
+# Built once per process: definitions are static module-level objects, so the prototype fields and the
+# formset classes of a (definition, mode, domain options) never change. Building them on every
+# request cost about 2 ms of the edit page and of each autosave (the deadline rush, bench/rush.py).
+# Each form instance gets deep copies, as Django does with ``base_fields``, so per-request changes
+# (``is-invalid`` on a widget) never leak into the prototypes. Keys hold ``id(definition)`` and the
+# values keep the definition alive, so an id is never reused for another definition.
+_FIELDS_CACHE = {}
+_FORMSET_CACHE = {}
+
+
+def _domain_options(definition, ranking_list):
+    if ranking_list is None or not any(spec.kind == Kind.DOMAIN for spec in definition.fields):
+        return None
+    return tuple((d.code, d.name) for d in ranking_list.domains.all())
+
+
+def _prototype_fields(definition, complete, ranking_list):
+    """``{key: Field}`` of the plain (non-repeating) fields, built once per definition, mode and domains."""
+    key = (id(definition), complete, _domain_options(definition, ranking_list))
+    found = _FIELDS_CACHE.get(key)
+    if found is None:
+        fields = {
+            spec.key: make_field(spec, complete=complete, ranking_list=ranking_list)
+            for spec in definition.fields
+            if not spec.is_repeat
+        }
+        found = _FIELDS_CACHE[key] = (definition, fields)
+    return found[1]
+
+
+def _formset_class(definition, spec, complete):
+    key = (id(definition), spec.key, complete)
+    found = _FORMSET_CACHE.get(key)
+    if found is None:
+        formset_class = formset_factory(
+            _item_form_class(spec, complete),
+            formset=_ItemFormSet,
+            extra=spec.max_items,
+            max_num=spec.max_items,
+            absolute_max=spec.max_items,
+        )
+        found = _FORMSET_CACHE[key] = (definition, formset_class)
+    return found[1]
+
+
 class EntryForm(forms.Form):
     """The application form of one definition, with a formset for each repeating group."""
 
@@ -230,20 +276,15 @@ class EntryForm(forms.Form):
         initial = {key: value for key, value in stored.items() if key in plain}
         super().__init__(data=data, initial=initial, **kwargs)
         self.formsets = {}
+        prototypes = _prototype_fields(definition, complete, ranking_list)
         for spec in definition.fields:
             if spec.is_repeat:
-                formset_class = formset_factory(
-                    _item_form_class(spec, complete),
-                    formset=_ItemFormSet,
-                    extra=spec.max_items,
-                    max_num=spec.max_items,
-                    absolute_max=spec.max_items,
-                )
+                formset_class = _formset_class(definition, spec, complete)
                 self.formsets[spec.key] = formset_class(
                     data=data, prefix=spec.key, initial=list(stored.get(spec.key) or []) or None
                 )
                 continue
-            self.fields[spec.key] = make_field(spec, complete=complete, ranking_list=ranking_list)
+            self.fields[spec.key] = copy.deepcopy(prototypes[spec.key])
         self._repeat_errors = {}
 
     # ------------------------------------------------------------ validation
