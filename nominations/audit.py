@@ -17,6 +17,12 @@ EVENT_LABELS = {
     "invite": "邀请",
     "import": "批量导入",
     "deactivate": "停用",
+    "revoke_extension": "撤销延期",
+    "move_demo_clock": "调整演示时钟",
+    # The author's own steps on an entry (nominations/intake.py).
+    "create": "创建草稿",
+    "upload": "上传附件",
+    "delete_attachment": "删除附件",
 }
 
 

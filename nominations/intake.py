@@ -14,6 +14,7 @@ from django.db.models import F, Sum
 
 from kczg_site import clock
 from nominations import policy, workflow
+from nominations.audit import record_event, verb_labels
 from nominations.forms import definition_for, stored_values
 from nominations.forms.types import Kind
 from nominations.models import AuditEvent, Domain, ListCode, Nomination, Role, State
@@ -56,36 +57,17 @@ def earlier_listed_warning(item):
     )
 
 
-def _audit(nomination, user, verb, note="", now=None):
-    return AuditEvent.objects.create(
-        at=now or clock.now(),
-        actor=user,
-        verb=verb,
-        nomination=nomination,
-        recommending_unit_id=nomination.recommending_unit_id,
-        from_state=nomination.state,
-        to_state=nomination.state,
-        note=note,
-    )
-
-
 # ---------------------------------------------------------------- history
-
-VERB_LABELS = {
-    "create": "创建草稿",
-    "upload": "上传附件",
-    "delete_attachment": "删除附件",
-}
 
 
 def history_of(nomination):
     """The entry's audit records, oldest first, each with ``verb_label`` and ``changes_state``."""
+    labels = verb_labels()
     events = list(
         AuditEvent.objects.filter(nomination=nomination).select_related("actor__profile").order_by("at", "pk")
     )
     for event in events:
-        transition = workflow.TRANSITIONS.get(event.verb)
-        event.verb_label = transition.label if transition else VERB_LABELS.get(event.verb, event.verb)
+        event.verb_label = labels.get(event.verb, event.verb)
         event.changes_state = event.from_state != event.to_state
     return events
 
@@ -144,7 +126,7 @@ def create_nomination(user, ranking_list, domain=None):
             updated_at=now,
             **fields,
         )
-        _audit(nomination, user, "create", now=now)
+        record_event("create", user, nomination=nomination, at=now)
     return nomination
 
 
@@ -309,7 +291,7 @@ def add_attachment(nomination, user, uploaded, description=""):
         storage = attachment.file.storage
         try:
             attachment.save()
-            _audit(nomination, user, "upload", note=attachment.original_name, now=now)
+            record_event("upload", user, nomination=nomination, note=attachment.original_name, at=now)
         except Exception:
             storage.delete(stored_name)
             raise
@@ -328,5 +310,5 @@ def delete_attachment(attachment, user):
     with transaction.atomic():
         original = attachment.original_name
         attachment.delete()
-        _audit(nomination, user, "delete_attachment", note=original)
+        record_event("delete_attachment", user, nomination=nomination, note=original)
         transaction.on_commit(lambda: storage.delete(name))
