@@ -350,3 +350,17 @@ def test_creation_after_deadline_refused(member_user, tech, electronics):
     with _at(2023, 11, 20, 17, 0), pytest.raises(intake.IntakeError, match="会员提交截止时间已过"):
         intake.create_nomination(member_user, tech, electronics)
     assert timedelta(0) == timedelta(0)
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_pioneer_dashboard_query_count_is_bounded(
+    client, at_open, pioneer_user, manager, django_assert_max_num_queries, count
+):
+    for i in range(count):
+        nomination = intake.create_nomination(pioneer_user, manager)
+        intake.save_draft(nomination, pioneer_user, complete_data("manager", title=f"候选人{i}"), 1)
+    client.login(username=pioneer_user.username, password=PASSWORD)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("pioneer:dashboard"))
+    page = response.content.decode()
+    assert all(f"候选人{i}" in page for i in range(count))
