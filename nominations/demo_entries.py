@@ -60,6 +60,10 @@ ENTRIES = (
     ("member3", "tech", "materials", "高熵合金激光增材制造技术", "submitted", "", {}),
     ("member3", "manager", None, "许晴", "draft", "", {"cases": [], "achievements": ""}),
     ("pioneer", "manager", None, "陈思源", "draft", "", {}),
+    # Recommended in 电子信息, so that after the demo clock moves past the platform deadline the
+    # demo review body (中国科协信息科技学会联合体: `coordinator`, `expert`…) has entries to review.
+    ("member2", "tech", "electronics", "车路协同毫米波雷达感知芯片", "recommended", "", {}),
+    ("member3", "tech", "electronics", "工业视觉缺陷检测预训练模型", "recommended", "", {}),
 )
 
 # The path through the workflow to each final state: (action, actor: "author" or "secretariat").
