@@ -207,4 +207,22 @@ def test_recommending_is_refused_after_the_platform_deadline(
         expect(page.get_by_test_id("confirmation")).to_contain_text("平台申报截止时间已过")
 
 
+def test_select_all_ticks_every_entry_on_the_page_for_a_batch(page, login, secretariat_user, member_unit, enterprise):
+    with time_machine.travel(IN_COLLECTION, tick=False):
+        entries = [_entry(member_unit, enterprise, title=f"全选企业{i}") for i in range(3)]
+    with time_machine.travel(IN_COLLECTION, tick=True):
+        login(page, "secretariat", PASSWORD)
+        page.goto("/secretariat/inbox/")
+        page.check("#select-all")
+        for entry in entries:
+            expect(page.locator(f"#sel-{entry.pk}")).to_be_checked()
+        page.uncheck(f"#sel-{entries[0].pk}")
+        assert page.eval_on_selector("#select-all", "el => el.indeterminate")
+        page.check(f"#sel-{entries[0].pk}")
+        expect(page.locator("#select-all")).to_be_checked()
+        _batch(page, "受理")
+        for entry in entries:
+            expect(page.locator("body")).to_contain_text(entry.title)
+
+
 pytestmark = pytest.mark.django_db(transaction=True)
