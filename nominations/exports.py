@@ -358,30 +358,11 @@ def run_job(job_id, *, every=PROGRESS_EVERY):
         log.info("export job %s is not queued any more; nothing to do", job_id)
         return None
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
-    if job.kind in REVIEW_KINDS:
-        return _run_review_job(job, every=every)
+    produce = _write_review_export if job.kind in REVIEW_KINDS else _write_entry_export
+    suffix = ".zip" if job.kind == ExportKind.DOCX_ZIP else ".xlsx"
     try:
-        filters = Filters.from_dict(job.filters)
-        campaign = check_filters(filters)
-        qs = select_nominations(job.requested_by, filters)
-        total = qs.count()
-        ExportJob.objects.filter(pk=job.pk).update(progress_total=total)
-
-        def progress(done):
-            ExportJob.objects.filter(pk=job.pk).update(progress_done=done)
-
-        suffix = ".zip" if job.kind == ExportKind.DOCX_ZIP else ".xlsx"
         with tempfile.TemporaryFile(suffix=suffix) as tmp:
-            ids = write_export(
-                job.kind,
-                tmp,
-                qs,
-                campaign=campaign,
-                user=job.requested_by,
-                filters=filters,
-                progress=progress,
-                every=every,
-            )
+            ids, done, total = produce(job, tmp, every)
             size = tmp.tell()
             tmp.seek(0)
             if job.file:
@@ -390,8 +371,8 @@ def run_job(job_id, *, every=PROGRESS_EVERY):
         job.entry_ids = ids
         job.file_size = size
         job.file_name = file_name(job)
-        job.progress_done = len(ids)
-        job.progress_total = max(total, len(ids))
+        job.progress_done = done
+        job.progress_total = max(total or 0, done)
         job.state = ExportState.DONE
         job.finished_at = clock.now()
         job.save(
@@ -408,7 +389,7 @@ def run_job(job_id, *, every=PROGRESS_EVERY):
         )
     except Exception as exc:
         log.exception("export job %s failed", job_id)
-        message = str(exc) if isinstance(exc, ExportError) else f"{exc.__class__.__name__}: {exc}"
+        message = str(exc) if isinstance(exc, _expected_errors()) else f"{exc.__class__.__name__}: {exc}"
         ExportJob.objects.filter(pk=job_id).update(
             state=ExportState.FAILED, error=message[:2000], finished_at=clock.now()
         )
@@ -416,56 +397,46 @@ def run_job(job_id, *, every=PROGRESS_EVERY):
     return job
 
 
-def _run_review_job(job, *, every=PROGRESS_EVERY):
-    """The review kinds' part of :func:`run_job` (the job is already running)."""
+def _expected_errors():
+    """Refusals whose message is for the user (anything else is shown with its exception type)."""
+    from reviews.exports import ReviewExportError
+
+    return (ExportError, ReviewExportError)
+
+
+def _write_entry_export(job, tmp, every):
+    """Write the entries workbook or Word ZIP of ``job`` to ``tmp``; return ``(ids, done, total)``."""
+    filters = Filters.from_dict(job.filters)
+    campaign = check_filters(filters)
+    qs = select_nominations(job.requested_by, filters)
+    total = qs.count()
+    ExportJob.objects.filter(pk=job.pk).update(progress_total=total)
+
+    def progress(done):
+        ExportJob.objects.filter(pk=job.pk).update(progress_done=done)
+
+    ids = write_export(
+        job.kind, tmp, qs, campaign=campaign, user=job.requested_by, filters=filters, progress=progress, every=every
+    )
+    return ids, len(ids), total
+
+
+def _write_review_export(job, tmp, every):
+    """Write a review workbook (scores, ranking, published lists) to ``tmp``; return ``(ids, done, total)``."""
     from reviews import exports as review_exports
 
-    try:
-        total = review_exports.count(job.kind, job.requested_by, job.filters)
-        if total is not None:
-            ExportJob.objects.filter(pk=job.pk).update(progress_total=total)
-        done = [0]
+    total = review_exports.count(job.kind, job.requested_by, job.filters)
+    if total is not None:
+        ExportJob.objects.filter(pk=job.pk).update(progress_total=total)
+    done = [0]
 
-        def tick():
-            done[0] += 1
-            if done[0] % every == 0:
-                ExportJob.objects.filter(pk=job.pk).update(progress_done=done[0])
+    def tick():
+        done[0] += 1
+        if done[0] % every == 0:
+            ExportJob.objects.filter(pk=job.pk).update(progress_done=done[0])
 
-        with tempfile.TemporaryFile(suffix=".xlsx") as tmp:
-            ids = review_exports.write(job.kind, tmp, job.requested_by, job.filters, tick=tick)
-            size = tmp.tell()
-            tmp.seek(0)
-            if job.file:
-                job.file.delete(save=False)
-            job.file.save("export.xlsx", File(tmp), save=False)
-        job.entry_ids = ids
-        job.file_size = size
-        job.file_name = file_name(job)
-        job.progress_done = done[0]
-        job.progress_total = max(total or 0, done[0])
-        job.state = ExportState.DONE
-        job.finished_at = clock.now()
-        job.save(
-            update_fields=[
-                "file",
-                "file_name",
-                "file_size",
-                "entry_ids",
-                "progress_done",
-                "progress_total",
-                "state",
-                "finished_at",
-            ]
-        )
-    except Exception as exc:
-        log.exception("export job %s failed", job.pk)
-        expected = isinstance(exc, ExportError | review_exports.ReviewExportError)
-        message = str(exc) if expected else f"{exc.__class__.__name__}: {exc}"
-        ExportJob.objects.filter(pk=job.pk).update(
-            state=ExportState.FAILED, error=message[:2000], finished_at=clock.now()
-        )
-    job.refresh_from_db()
-    return job
+    ids = review_exports.write(job.kind, tmp, job.requested_by, job.filters, tick=tick)
+    return ids, done[0], total
 
 
 def retry_job(job, user):
