@@ -32,7 +32,14 @@ def _block(request, nomination, *, error="", notice=""):
     )
 
 
-def _back(request, nomination):
+def _respond(request, nomination, *, error, notice):
+    """The attachments block for htmx; otherwise a message and back to the edit page."""
+    if request.htmx:
+        return _block(request, nomination, error=error, notice=notice)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, notice)
     return redirect(f"{request.resolver_match.namespace}:edit", pk=nomination.pk)
 
 
@@ -51,13 +58,7 @@ def upload(request, pk):
             error = str(exc)
         else:
             notice = f"已上传“{attachment.original_name}”。"
-    if request.htmx:
-        return _block(request, nomination, error=error, notice=notice)
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, notice)
-    return _back(request, nomination)
+    return _respond(request, nomination, error=error, notice=notice)
 
 
 @author_view
@@ -74,13 +75,7 @@ def delete(request, pk, attachment_pk):
         error = str(exc)
     else:
         notice = f"已删除“{attachment.original_name}”。"
-    if request.htmx:
-        return _block(request, nomination, error=error, notice=notice)
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, notice)
-    return _back(request, nomination)
+    return _respond(request, nomination, error=error, notice=notice)
 
 
 @login_required
