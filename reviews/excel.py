@@ -11,13 +11,12 @@ order (the export job keeps them to re-check the download). ``tick``, when given
 row written (the job's progress).
 """
 
-from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
 from django.utils import timezone
 from openpyxl import Workbook
 
-from nominations.documents.excel import add_sheet, finish_sheet
+from nominations.documents.excel import add_sheet, finish_sheet, number_cell
 from nominations.documents.safety import safe_row
 
 _TZ = timezone.get_default_timezone()
@@ -33,23 +32,6 @@ def _local(moment):
 
 def _round(value):
     return "" if value is None else round(value, 2)
-
-
-def _number(value):
-    """A score as stored (``"8"``, ``"7.5"``) as a number; anything else as it is."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, int | float):
-        return value
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        return str(value)
-    return int(number) if number == number.to_integral_value() else float(number)
-
-
-def entry_code(nomination):
-    return f"KCZG-{nomination.campaign.year}-{nomination.pk:06d}"
 
 
 def _unit(nomination, field):
@@ -174,7 +156,7 @@ def write_ranking(fileobj, groups, *, normalize=False, decisions=False, tick=Non
             row = [
                 entry.rank or "",
                 "并列" if entry.tied else "",
-                entry_code(nomination),
+                nomination.code,
                 nomination.title,
                 _unit(nomination, "recommending_unit"),
                 _unit(nomination, "member_unit"),
@@ -227,13 +209,13 @@ def write_scores(fileobj, sheets, *, tick=None):
             values = score.values or {}
             sheet.add(
                 [
-                    entry_code(nomination),
+                    nomination.code,
                     nomination.title,
                     ranking_list.name,
                     nomination.domain.name if nomination.domain_id else "",
                     item.body.name,
                     (profile.display_name if profile is not None else "") or expert.username,
-                    *(_number(values.get(c.code)) for c in criteria),
+                    *(number_cell(values.get(c.code)) for c in criteria),
                     None if score.total is None else float(score.total),
                     score.comment,
                     score.get_status_display(),

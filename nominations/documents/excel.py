@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from nominations.documents.safety import clean_text, safe_row
 from nominations.models import ListCode, State
+from nominations.models.nomination import entry_code
 
 _TZ = timezone.get_default_timezone()
 
@@ -99,7 +100,8 @@ def _earlier_listed(row):
     return f"{row['earlier_listed__year']}年{_LIST_LABELS.get(code, code)}:{row['earlier_listed__name']}"
 
 
-def _number(value):
+def number_cell(value):
+    """A stored form or score value as a number where it is one (``"12.5%"`` → 12.5); else as it is."""
     if value in (None, ""):
         return None
     if isinstance(value, int | float):
@@ -143,7 +145,7 @@ class ListColumns:
     def values(self, entry):
         """The cells of one entry, from a row dict of ``EXPORT_VALUES``."""
         data = entry["data"] or {}
-        row = [f"KCZG-{entry['campaign__year']}-{entry['pk']:06d}"]
+        row = [entry_code(entry["campaign__year"], entry["pk"])]
         append = row.append
         for key, kind, item, choices in self._plan:
             value = data.get(key)
@@ -154,7 +156,7 @@ class ListColumns:
             elif kind == "repeat":
                 append(_repeat_text(item, value))
             elif kind in _NUMERIC:
-                append(_number(value))
+                append(number_cell(value))
             elif choices is not None:
                 append(choices.get(str(value), value) if value not in (None, "") else "")
             else:

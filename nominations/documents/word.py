@@ -180,7 +180,7 @@ def content_for(nomination, definition):
     return FormContent(
         year=nomination.campaign.year,
         list_name=list_name,
-        number=f"KCZG-{nomination.campaign.year}-{nomination.pk:06d}",
+        number=nomination.code,
         basic=basic,
         blocks=blocks,
         attachments=attachments,

@@ -93,6 +93,11 @@ class Nomination(models.Model):
         return self.title or f"未命名申报 #{self.pk}"
 
     @property
+    def code(self):
+        """The entry number printed on the Word form and in every workbook."""
+        return entry_code(self.campaign.year, self.pk)
+
+    @property
     def list_label(self):
         if self.domain_id:
             return f"{self.ranking_list.name} · {self.domain.name}"
@@ -101,6 +106,11 @@ class Nomination(models.Model):
     @property
     def is_flagged(self):
         return self.earlier_listed_id is not None
+
+
+def entry_code(year, pk):
+    """``KCZG-2023-000001``: the entry number for campaign ``year`` and primary key ``pk``."""
+    return f"KCZG-{year}-{pk:06d}"
 
 
 def attachment_path(instance, filename):
