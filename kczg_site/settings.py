@@ -132,6 +132,17 @@ DATABASES = {
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60" if PRODUCTION else "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", default=True
+):
+    # Server-side parameter binding, so that psycopg prepares a statement once it ran
+    # DATABASE_PREPARE_THRESHOLD times on a connection and PostgreSQL stops planning it again: the
+    # entry page's eight-table join costs about 1.1 ms to plan and 0.1 ms to run. Pays off with
+    # persistent connections (DATABASE_CONN_MAX_AGE). Turn it off (DATABASE_PREPARED_STATEMENTS=0) behind
+    # a pooler in transaction mode, which cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=int(env("DATABASE_PREPARE_THRESHOLD", "5"))
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing at once when two requests save at the same moment.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
