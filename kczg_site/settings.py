@@ -150,11 +150,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes first: it refuses a locked-out username + address before any password is checked.
-# The rules backend answers ``user.has_perm("nominations.<action>", obj)`` from nominations.policy.
+# The rules backend answers ``user.has_perm("nominations.<action>", obj)`` from nominations.policy; the
+# last is Django's ModelBackend loading the profile with the user (kczg_site/auth.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "kczg_site.auth.ProfileModelBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -60,7 +60,7 @@ def fail(client, username, times, address=ADDRESS):
 def test_axes_is_wired_as_its_documentation_requires():
     backends = django_settings.AUTHENTICATION_BACKENDS
     assert backends[0] == "axes.backends.AxesStandaloneBackend"
-    assert backends[1:] == ["rules.permissions.ObjectPermissionBackend", "django.contrib.auth.backends.ModelBackend"]
+    assert backends[1:] == ["rules.permissions.ObjectPermissionBackend", "kczg_site.auth.ProfileModelBackend"]
     assert django_settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
     assert "axes" in django_settings.INSTALLED_APPS
     assert django_settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
