@@ -180,9 +180,16 @@ def save_draft(nomination, user, payload, version):
         for spec in definition.fields:
             if spec.kind == Kind.DOMAIN:
                 data[spec.key] = domain.code
-    title = definition.title_of(data)[:200]
-    credit_code = definition.credit_code_of(data)[:18]
-    earlier = find_earlier(nomination, definition, data)
+    full_title = definition.title_of(data)
+    full_code = definition.credit_code_of(data)
+    title = full_title[:200]
+    credit_code = full_code[:18]
+    if full_title == nomination.title and full_code == nomination.credit_code:
+        # Same name and code as at the last save (most autosaves): the match found then still holds.
+        # Submitting looks again, so an earlier-listed item added meanwhile is still caught.
+        earlier = nomination.earlier_listed
+    else:
+        earlier = find_earlier(nomination, definition, data)
     now = clock.now()
     updated = Nomination.objects.filter(pk=nomination.pk, version=version, state__in=workflow.EDITABLE_STATES).update(
         data=data,

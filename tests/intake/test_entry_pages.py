@@ -4,12 +4,22 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from nominations import intake, workflow
 from nominations.forms import definition_for
 from nominations.forms.samples import complete_data
-from nominations.models import AuditEvent, Extension, ExtensionKind, Nomination, State
+from nominations.models import (
+    AuditEvent,
+    EarlierListedItem,
+    Extension,
+    ExtensionKind,
+    ListCode,
+    Nomination,
+    State,
+)
 from tests.factories import PASSWORD, make_user
 from tests.intake.conftest import BEIJING, form_post
 
@@ -212,6 +222,26 @@ def test_bracket_variant_of_a_technology_is_flagged(member_user, at_open, make_e
     # Items of the campaign's own year are not "earlier".
     data = complete_data("tech", title="秦岭·西电遥感脑：遥感预训练大模型")
     assert intake.save_draft(nomination, member_user, data, 2).earlier_listed is None
+
+
+def test_an_unchanged_name_is_not_looked_up_again_but_submit_looks(member_user, at_open, make_entry, enterprise):
+    nomination = make_entry(ranking_list=enterprise, data={})
+    data = complete_data("enterprise", title="甲乙丙新材料有限公司")
+    assert intake.save_draft(nomination, member_user, data, 1).earlier_listed is None
+    EarlierListedItem.objects.create(year=2022, list_code=ListCode.ENTERPRISE, name="甲乙丙新材料有限公司")
+    # An autosave that changes other fields: the name and code are those of the last save.
+    with CaptureQueriesContext(connection) as queries:
+        intake.save_draft(nomination, member_user, {**data, "business": "主营业务改写"}, 2)
+    assert not [q for q in queries.captured_queries if "nominations_earlierlisteditem" in q["sql"]]
+    # Submitting looks again and catches the item added meanwhile.
+    intake.submit(nomination, member_user)
+    nomination.refresh_from_db()
+    assert nomination.state == State.SUBMITTED
+    assert nomination.earlier_listed.name == "甲乙丙新材料有限公司"
+    # A changed name is looked up at once.
+    other = make_entry(ranking_list=enterprise, data={}, title="另一家")
+    result = intake.save_draft(other, member_user, complete_data("enterprise", title="甲乙丙新材料公司"), 1)
+    assert result.earlier_listed.year == 2022
 
 
 # ---------------------------------------------------------------- conflicts and visibility
