@@ -12,11 +12,11 @@ An extension recorded for the member unit or its recommending unit moves that on
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Q, Subquery
 
 from kczg_site import clock
 from kczg_site.formats import format_datetime
-from nominations.models import Extension, ExtensionKind, Participation
+from nominations.models import Campaign, Extension, ExtensionKind, Participation
 
 from .decision import ALLOW, Decision
 
@@ -44,8 +44,8 @@ class Deadline:
         return Decision.deny(f"{self.label}已过:截止时间为北京时间 {when}{extra}。")
 
 
-def _latest_extension(campaign, kind, *, recommending_unit=None, member_unit=None):
-    # One query for both levels (the member unit's own and its recommending unit's extensions).
+def _extensions(campaign, kind, *, recommending_unit=None, member_unit=None):
+    """The extensions of ``kind`` for the member unit or its recommending unit (objects or ids), latest first."""
     who = Q()
     if member_unit is not None:
         who |= Q(member_unit=member_unit)
@@ -54,24 +54,36 @@ def _latest_extension(campaign, kind, *, recommending_unit=None, member_unit=Non
     if not who:
         return None
     return (
-        Extension.objects.filter(who, campaign=campaign, kind=kind)
-        .order_by("-until")
-        .values_list("until", flat=True)
-        .first()
+        Extension.objects.filter(who, campaign=campaign, kind=kind).order_by("-until").values_list("until", flat=True)
     )
+
+
+def _latest_extension(campaign, kind, *, recommending_unit=None, member_unit=None):
+    # One query for both levels (the member unit's own and its recommending unit's extensions).
+    extensions = _extensions(campaign, kind, recommending_unit=recommending_unit, member_unit=member_unit)
+    return extensions.first() if extensions is not None else None
 
 
 def member_deadline(campaign, member_unit):
-    """The deadline for ``member_unit`` to submit to its recommending unit."""
-    unit = member_unit.recommending_unit
+    """The deadline for ``member_unit`` to submit to its recommending unit.
+
+    One query: the recommending unit's own member deadline and the latest extension, as two subqueries
+    (every autosave and submit at the deadline asks this).
+    """
+    unit_id = member_unit.recommending_unit_id
     own = (
-        Participation.objects.filter(campaign=campaign, unit=unit)
+        Participation.objects.filter(campaign=campaign, unit_id=unit_id)
         .exclude(member_deadline=None)
-        .values_list("member_deadline", flat=True)
-        .first()
+        .values("member_deadline")[:1]
     )
-    extended = _latest_extension(campaign, ExtensionKind.MEMBER, recommending_unit=unit, member_unit=member_unit)
-    return Deadline("会员提交截止时间", own or campaign.member_deadline, extended)
+    extensions = _extensions(campaign, ExtensionKind.MEMBER, recommending_unit=unit_id, member_unit=member_unit)
+    own_at, extended = (
+        Campaign.objects.filter(pk=campaign.pk)
+        .annotate(own=Subquery(own), extended=Subquery(extensions.values("until")[:1]))
+        .values_list("own", "extended")
+        .get()
+    )
+    return Deadline("会员提交截止时间", own_at or campaign.member_deadline, extended)
 
 
 def platform_deadline(campaign, recommending_unit=None):
