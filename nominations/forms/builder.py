@@ -25,6 +25,7 @@ from kczg_site import clock
 from nominations.rules.credit_codes import credit_code_error
 from nominations.rules.text import count_chars, over_limit_message
 
+from . import widgets
 from .types import Kind
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -128,38 +129,38 @@ def make_field(spec, *, complete, ranking_list=None):
     kind = spec.kind
     if kind == Kind.TEXT:
         messages["max_length"] = f"{label}不超过 {spec.max_length} 个字符。"
-        return forms.CharField(max_length=spec.max_length, widget=forms.TextInput(attrs=attrs), **common)
+        return forms.CharField(max_length=spec.max_length, widget=widgets.TextInput(attrs=attrs), **common)
     if kind == Kind.LONGTEXT:
         attrs.update({"rows": 6, "data-max-chars": spec.max_chars or "", "data-counter": "1"})
         validators = [MaxCharsValidator(label, spec.max_chars)] if spec.max_chars else []
-        return forms.CharField(widget=forms.Textarea(attrs=attrs), validators=validators, **common)
+        return forms.CharField(widget=widgets.Textarea(attrs=attrs), validators=validators, **common)
     if kind in (Kind.CHOICE, Kind.DOMAIN):
         if kind == Kind.DOMAIN and ranking_list is not None:
             options = [(d.code, d.name) for d in ranking_list.domains.all()]
         else:
             options = list(spec.choices)
         if kind == Kind.DOMAIN and not options:
-            return forms.CharField(widget=forms.TextInput(attrs=attrs), **common)
+            return forms.CharField(widget=widgets.TextInput(attrs=attrs), **common)
         messages["invalid_choice"] = f"请从列表中选择{label}。"
         return forms.ChoiceField(
-            choices=[("", "请选择…"), *options], widget=forms.Select(attrs={"class": "form-select"}), **common
+            choices=[("", "请选择…"), *options], widget=widgets.Select(attrs={"class": "form-select"}), **common
         )
     if kind == Kind.DATE:
         messages["invalid"] = f"请输入有效的{label},如 2020-05-01。"
         return forms.DateField(
             input_formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"],
-            widget=forms.DateInput(attrs={**attrs, "type": "date"}, format="%Y-%m-%d"),
+            widget=widgets.DateInput(attrs={**attrs, "type": "date"}, format="%Y-%m-%d"),
             validators=[_not_in_future(label)],
             **common,
         )
     if kind == Kind.MONTH:
-        return MonthField(widget=forms.TextInput(attrs={**attrs, "placeholder": "如 1985-06"}), **common)
+        return MonthField(widget=widgets.TextInput(attrs={**attrs, "placeholder": "如 1985-06"}), **common)
     if kind == Kind.INTEGER:
         messages.update(
             {"invalid": f"{label}请填写整数。", "min_value": f"{label}不能为负数。", "max_value": f"{label}数值过大。"}
         )
         return forms.IntegerField(
-            min_value=0, max_value=10**9, widget=forms.NumberInput(attrs={**attrs, "min": 0}), **common
+            min_value=0, max_value=10**9, widget=widgets.NumberInput(attrs={**attrs, "min": 0}), **common
         )
     if kind in (Kind.DECIMAL, Kind.PERCENT):
         upper = Decimal(100) if kind == Kind.PERCENT else Decimal(10) ** 12
@@ -178,18 +179,18 @@ def make_field(spec, *, complete, ranking_list=None):
             max_value=upper,
             max_digits=16,
             decimal_places=2,
-            widget=forms.NumberInput(attrs={**attrs, "step": "0.01", "min": 0}),
+            widget=widgets.NumberInput(attrs={**attrs, "step": "0.01", "min": 0}),
             **common,
         )
     if kind == Kind.PHONE:
-        return PhoneField(max_length=40, widget=forms.TextInput(attrs={**attrs, "inputmode": "tel"}), **common)
+        return PhoneField(max_length=40, widget=widgets.TextInput(attrs={**attrs, "inputmode": "tel"}), **common)
     if kind == Kind.EMAIL:
         messages["invalid"] = "请输入有效的电子邮箱地址,如 name@example.com。"
-        return forms.EmailField(max_length=200, widget=forms.EmailInput(attrs=attrs), **common)
+        return forms.EmailField(max_length=200, widget=widgets.EmailInput(attrs=attrs), **common)
     if kind == Kind.CREDIT_CODE:
         return CreditCodeField(
             max_length=30,
-            widget=forms.TextInput(attrs={**attrs, "maxlength": 18, "autocapitalize": "characters"}),
+            widget=widgets.TextInput(attrs={**attrs, "maxlength": 18, "autocapitalize": "characters"}),
             **common,
         )
     raise ValueError(f"No form field for kind {kind}")

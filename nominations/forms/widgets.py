@@ -1,0 +1,111 @@
+"""The entry form's widgets, rendered in Python instead of through Django's widget templates.
+
+Why: the member's edit page shows 10 to 23 fields (the 技术经理人 list's three case items add 12), and
+rendering them was most of the page's template CPU during the deadline rush. Django renders each widget with
+several templates (``input.html`` includes ``attrs.html``; ``select.html`` includes
+``select_option.html`` once per option, which includes ``attrs.html`` again). These subclasses build
+the same HTML from the same context (``self.get_context(name, value, attrs)["widget"]``) with string
+formatting instead.
+
+The output is byte-identical to Django 5.2's templates (``django/forms/widgets/*.html``, rendered by
+the form renderer, which strips the result): tests/intake/test_field_rendering.py renders every field
+of every definition, empty, complete and with errors and hostile values, both ways and compares. The
+flip side: these widgets ignore the form renderer, so overriding Django's widget templates does not
+change them; change the HTML here (the test then shows the difference from Django).
+"""
+
+from django import forms
+from django.template.base import template_localtime
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeData, mark_safe
+
+
+def template_value(value):
+    """What ``{{ value }}`` renders to with autoescaping on (as ``render_value_in_context`` does)."""
+    value = localize(template_localtime(value))
+    return conditional_escape(value if isinstance(value, str) else str(value))
+
+
+def template_string(value):
+    """What ``{{ value|stringformat:'s' }}`` renders to: ``str(value)``, escaped unless already safe."""
+    return str(value) if isinstance(value, SafeData) else escape(value)
+
+
+def attrs_html(attrs):
+    """``attrs.html``: `` name="value"`` per attribute, a bare name for True, nothing for False."""
+    return "".join(
+        f" {template_value(name)}" if value is True else f' {template_value(name)}="{template_string(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def input_html(widget):
+    """``input.html`` (and ``text.html``, ``date.html``, ``number.html``, ``email.html``, which include it)."""
+    value = "" if widget["value"] is None else f' value="{template_string(widget["value"])}"'
+    return (
+        f'<input type="{template_value(widget["type"])}" name="{template_value(widget["name"])}"'
+        f"{value}{attrs_html(widget['attrs'])}>"
+    )
+
+
+def textarea_html(widget):
+    """``textarea.html``: note the newline after the opening tag (browsers drop it)."""
+    value = template_value(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{template_value(widget["name"])}"{attrs_html(widget["attrs"])}>\n{value}</textarea>'
+
+
+def option_html(option):
+    """``select_option.html``, with the newline that ends that template."""
+    return (
+        f'<option value="{template_string(option["value"])}"{attrs_html(option["attrs"])}>'
+        f"{template_value(option['label'])}</option>\n"
+    )
+
+
+def select_html(widget):
+    """``select.html``: each option on its own line after two spaces, in its ``<optgroup>`` if any."""
+    parts = [f'<select name="{template_value(widget["name"])}"{attrs_html(widget["attrs"])}>']
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{template_value(group_name)}">')
+        parts.extend(f"\n  {option_html(option)}" for option in options)
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+class PythonRendered:
+    """Renders with ``html`` instead of the widget's template."""
+
+    html = None  # the HTML of the template context's "widget" dict (a staticmethod)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # Safe: the html functions escape every value they put in, as the templates' autoescaping does.
+        return mark_safe(self.html(self.get_context(name, value, attrs)["widget"]))  # noqa: S308
+
+
+class TextInput(PythonRendered, forms.TextInput):
+    html = staticmethod(input_html)
+
+
+class DateInput(PythonRendered, forms.DateInput):
+    html = staticmethod(input_html)
+
+
+class NumberInput(PythonRendered, forms.NumberInput):
+    html = staticmethod(input_html)
+
+
+class EmailInput(PythonRendered, forms.EmailInput):
+    html = staticmethod(input_html)
+
+
+class Textarea(PythonRendered, forms.Textarea):
+    html = staticmethod(textarea_html)
+
+
+class Select(PythonRendered, forms.Select):
+    html = staticmethod(select_html)
