@@ -32,10 +32,12 @@ import threading
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import _cpu as cpu  # noqa: E402
 from bench import _rush_data as data  # noqa: E402
 from bench._rush_client import VERSION_RE, Client, Recorder, percentile  # noqa: E402
 
@@ -197,6 +199,7 @@ def main():
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    database = urlparse(url).path.lstrip("/")
     if "127.0.0.1" not in url and "localhost" not in url:
         raise SystemExit("The rush benchmark runs against a loopback database only.")
     (ROOT / "bench" / "out").mkdir(exist_ok=True)
@@ -288,7 +291,9 @@ def main():
                     time.sleep(rng.expovariate(1 / args.think))
 
         base_start = time.perf_counter()
+        meter = cpu.Meter(proc.pid, database).start()
         run_threads(args.clients, baseline)
+        base_cpu = meter.stop()
         base_duration = time.perf_counter() - base_start
 
         # ------------------------------------------------------------ the rush
@@ -306,6 +311,7 @@ def main():
         saved_lock = threading.Lock()
         rush_start = time.perf_counter()
         rush_stop = rush_start + args.seconds
+        meter = cpu.Meter(proc.pid, database).start()
         stop = threading.Event()
         barrier = threading.Barrier(len(secretariat_sessions) or 1)
         recommend_sent = Counter()
@@ -390,6 +396,7 @@ def main():
                 secretariat(i - member_clients)
 
         run_threads(args.clients, worker)
+        rush_cpu = meter.stop()
         rush_duration = time.perf_counter() - rush_start
         clock.forget()
         clock_at_end = clock.localnow()
@@ -481,6 +488,19 @@ def main():
             f"quota edge, unit {unit_id}: {recommend_sent[unit_id]} recommend requests, "
             f"{used} recommended for {total} places (the contested lists)"
         )
+    per_request = {
+        "baseline": {side: base_cpu[side] and 1000 * base_cpu[side] / max(base["count"], 1) for side in base_cpu},
+        "rush": {side: rush_cpu[side] and 1000 * rush_cpu[side] / max(rush_total["count"], 1) for side in rush_cpu},
+    }
+    if per_request["rush"]["server"] is not None:
+        base_ms = per_request["baseline"]["server"] + per_request["baseline"]["database"]
+        rush_ms = per_request["rush"]["server"] + per_request["rush"]["database"]
+        print(
+            f"CPU per request (gunicorn + PostgreSQL): baseline {per_request['baseline']['server']:.2f} + "
+            f"{per_request['baseline']['database']:.2f} ms, rush {per_request['rush']['server']:.2f} + "
+            f"{per_request['rush']['database']:.2f} ms; ratio {base_ms / rush_ms:.2f} (what the throughput ratio "
+            "would be if both phases were bound by these processes' CPU alone; steadier than req/s on a busy machine)"
+        )
     ratio = rush_total["per_second"] / base["per_second"] if base["per_second"] else 0
     checks = [
         (
@@ -510,6 +530,7 @@ def main():
         "rush": rows,
         "rush_total": rush_total,
         "rush_seconds": rush_duration,
+        "cpu_ms_per_request": per_request,
         "entries_saved": len(last_saved),
         "submitted": submitted_total,
         "checks": {label: {"ok": ok, "detail": detail} for label, ok, detail in checks},
