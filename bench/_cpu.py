@@ -5,6 +5,7 @@ spent per request barely do. Read from ``/proc`` (Linux); elsewhere every figure
 """
 
 import os
+import threading
 from pathlib import Path
 
 TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -53,8 +54,6 @@ class Meter:
     SIDES = ("server", "database")
 
     def __init__(self, root_pid, database, interval=0.25):
-        import threading
-
         self.root_pid, self.database, self.interval = root_pid, database, interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)

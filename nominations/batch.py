@@ -12,6 +12,7 @@ from django.db import transaction
 
 from nominations import policy, workflow
 from nominations.models import Nomination, RecommendingUnit
+from nominations.models.nomination import ENTRY_RELATIONS
 from nominations.rules import quotas
 from nominations.rules.decision import ALLOW, Decision
 
@@ -72,9 +73,7 @@ def _selection(user, ids):
     found = list(
         policy.visible_nominations(user)
         .filter(pk__in=wanted)
-        .select_related(
-            "campaign", "ranking_list", "domain", "member_unit", "recommending_unit", "earlier_listed", "pioneer"
-        )
+        .select_related(*ENTRY_RELATIONS)
         .order_by("ranking_list__order", "domain__order", "pk")
     )
     return wanted, found

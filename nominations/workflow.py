@@ -15,6 +15,7 @@ from django.dispatch import Signal
 from kczg_site import clock
 from nominations import policy
 from nominations.models import AuditEvent, MemberUnit, Nomination, Pioneer, RecommendingUnit, Role, State
+from nominations.models.nomination import ENTRY_RELATIONS
 from nominations.rules import deadlines, quotas
 from nominations.rules.decision import ALLOW, Decision
 
@@ -292,9 +293,7 @@ def transition(nomination, action, user, note="", override_reason=""):
             _lock_scope(nomination, spec)
         locked = (
             # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins below.
-            Nomination.objects.select_for_update(of=("self",))
-            .select_related("campaign", "ranking_list", "domain", "member_unit", "recommending_unit", "earlier_listed")
-            .get(pk=nomination.pk)
+            Nomination.objects.select_for_update(of=("self",)).select_related(*ENTRY_RELATIONS).get(pk=nomination.pk)
         )
         decision = check(locked, action, user, note=note, override_reason=override_reason)
         if not decision:

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from nominations.models import Nomination
-from nominations.views.member import ENTRY_RELATIONS
+from nominations.models.nomination import ENTRY_RELATIONS
 from tests.factories import NominationFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

@@ -143,6 +143,18 @@ class Attachment(models.Model):
         return self.original_name
 
 
+# What the entry pages, batch actions and workflow checks read with an entry, in one query (with
+# prepared statements PostgreSQL plans the join once per connection: kczg_site/settings.py).
+ENTRY_RELATIONS = (
+    "campaign",
+    "ranking_list",
+    "domain",
+    "member_unit",
+    "recommending_unit",
+    "pioneer",
+    "earlier_listed",
+)
+
 # Entries that hold a place in a member unit's cap: submitted to the recommending unit or further along.
 LIVE_STATES = frozenset(
     {

@@ -16,6 +16,7 @@ from kczg_site import clock
 from nominations import intake, policy, workflow
 from nominations.forms import build_form, definition_for
 from nominations.models import Campaign, ListCode, RankingList, Role
+from nominations.models.nomination import ENTRY_RELATIONS
 from nominations.rules import deadlines, quotas, uploads
 from nominations.rules.decision import Decision
 
@@ -39,18 +40,6 @@ def author_view(view):
 
 def _active_campaign():
     return Campaign.objects.filter(is_active=True).order_by("-year").first()
-
-
-# What the entry pages read with the entry, in one query (PostgreSQL plans it once: settings.py).
-ENTRY_RELATIONS = (
-    "campaign",
-    "ranking_list",
-    "domain",
-    "member_unit",
-    "recommending_unit",
-    "pioneer",
-    "earlier_listed",
-)
 
 
 def get_entry(request, pk):

@@ -19,6 +19,7 @@ from nominations import batch, confirmation, membership, policy, workflow
 from nominations.audit import record_event, verb_label
 from nominations.filters import InboxFilter, MailFilter
 from nominations.models import Campaign, Nomination, SentMail, State
+from nominations.models.nomination import ENTRY_RELATIONS
 from nominations.rules import deadlines, quotas
 
 PAGE_SIZE = 25
@@ -167,9 +168,7 @@ def inbox(request):
 def entry(request, pk):
     unit, campaign = _context(request)
     nomination = get_object_or_404(
-        policy.visible_nominations(request.user).select_related(
-            "campaign", "ranking_list", "domain", "member_unit", "recommending_unit", "earlier_listed"
-        ),
+        policy.visible_nominations(request.user).select_related(*ENTRY_RELATIONS),
         pk=pk,
     )
     actions = []
