@@ -270,24 +270,19 @@ def edit(request, pk):
         context["version"] = version
         return render(request, "nominations/member/edit.html", context, status=status)
 
+    def show_errors(bound, title, **extra):
+        # ``title`` takes the number of problems; the form lists each next to its field.
+        summary = bound.error_summary()
+        context = _edit_context(
+            request, nomination, bound, summary=summary, summary_title=title.format(count=len(summary)), **extra
+        )
+        return render(request, "nominations/member/edit.html", context, status=400)
+
     decision = workflow.check_edit(nomination, request.user)
     if not decision:
         return refuse(f"{decision.reason}本次填写的内容未保存,已保留在下方。", 403)
     if not form.is_valid():
-        count = len(form.error_summary())
-        return render(
-            request,
-            "nominations/member/edit.html",
-            _edit_context(
-                request,
-                nomination,
-                form,
-                summary=form.error_summary(),
-                summary_title=f"有 {count} 处内容格式不正确,草稿未保存。请按提示修改后再保存。",
-                version=version,
-            ),
-            status=400,
-        )
+        return show_errors(form, "有 {count} 处内容格式不正确,草稿未保存。请按提示修改后再保存。", version=version)
     try:
         result = intake.save_draft(nomination, request.user, form.cleaned_payload(), version)
     except intake.EditConflict as exc:
@@ -305,19 +300,7 @@ def edit(request, pk):
 
     full = build_form(nomination, data=request.POST, complete=True)
     if not full.is_valid():
-        summary = full.error_summary()
-        return render(
-            request,
-            "nominations/member/edit.html",
-            _edit_context(
-                request,
-                nomination,
-                full,
-                summary=summary,
-                summary_title=f"草稿已保存,但申报内容还不完整:共 {len(summary)} 处需要填写或修改,请补充后再提交。",
-            ),
-            status=400,
-        )
+        return show_errors(full, "草稿已保存,但申报内容还不完整:共 {count} 处需要填写或修改,请补充后再提交。")
     try:
         intake.submit(nomination, request.user)
     except workflow.WorkflowError as exc:
