@@ -1,7 +1,6 @@
 """The platform secretariat's review pages: dispatch, progress and extensions, final review, publication."""
 
 from collections import Counter
-from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -10,20 +9,18 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kczg_site import clock
 from kczg_site.context_processors import active_campaign
-from nominations.batch import parse_id
 from nominations.models import ExportKind, RankingList
 from nominations.policy import may, visible_nominations
 from nominations.workflow import WorkflowError
 from reviews import dispatch as dispatching
 from reviews import final, paging, scoring
+from reviews.forms import DecideForm, DispatchForm, ExtensionForm, MoveForm, RankingExportForm, TargetForm
 from reviews.models import Assignment, Dispatch, ReviewBody
-
-MAX_TARGET = 100_000
+from reviews.refusal import refused
 
 
 def _platform(request, action="run_final_review"):
@@ -107,6 +104,7 @@ def _dispatch_tables(request, campaign):
     coverage = dispatching.coverage_map(campaign)
     for nomination in dispatched_page:
         nomination.n_assigned = assigned.get(nomination.pk, 0)
+        nomination.move_form = MoveForm(campaign, auto_id=f"id_move_{nomination.pk}_%s")
         nomination.move_choices = [
             body
             for body in coverage.get((nomination.ranking_list_id, nomination.domain_id), [])
@@ -136,9 +134,12 @@ def dispatching_in_review(user, campaign):
 def dispatch_page(request):
     campaign = _platform(request, "run_dispatch")
     if request.method == "POST":
-        overrides = {key.removeprefix("body_"): value for key, value in request.POST.items() if key.startswith("body_")}
+        form = DispatchForm(request.POST)
+        if not form.is_valid():
+            back = reverse("reviews:platform_dispatch")
+            return refused(request, form, title="分发初评", back=back, resubmit=False)
         try:
-            rows = dispatching.dispatch(campaign, request.user, overrides)
+            rows = dispatching.dispatch(campaign, request.user, form.overrides())
         except dispatching.DispatchError as error:
             for problem in error.problems[:20]:
                 messages.error(request, problem)
@@ -159,13 +160,12 @@ def dispatch_page(request):
 def move_entry(request, pk):
     campaign = _platform(request, "run_dispatch")
     nomination = get_object_or_404(visible_nominations(request.user).select_related("dispatch"), pk=pk)
-    body_pk = parse_id(request.POST.get("body", ""))
-    body = ReviewBody.objects.filter(pk=body_pk, campaign=campaign).first() if body_pk else None
-    if body is None:
-        messages.error(request, "请选择要调整到的初评机构。")
-        return redirect("reviews:platform_dispatch")
+    form = MoveForm(campaign, request.POST)
+    if not form.is_valid():
+        return refused(request, form, title="调整初评机构", back=reverse("reviews:platform_dispatch"))
+    body = form.cleaned_data["body"]
     try:
-        dispatching.move(nomination, body, request.user, request.POST.get("reason", ""))
+        dispatching.move(nomination, body, request.user, form.cleaned_data["reason"])
     except WorkflowError as error:
         messages.error(request, str(error))
     else:
@@ -179,6 +179,7 @@ def progress_page(request):
     bodies = _bodies(campaign)
     for body in bodies:
         body.deadline = scoring.scoring_deadline(body)
+        body.extension_form = ExtensionForm(auto_id=f"id_extension_{body.pk}_%s")
     context = {"campaign": campaign, "bodies": bodies}
     return render(request, "reviews/platform/progress.html", context)
 
@@ -188,15 +189,11 @@ def progress_page(request):
 def grant_extension(request, pk):
     campaign = _platform(request, "grant_review_extension")
     body = get_object_or_404(ReviewBody.objects.select_related("campaign"), pk=pk, campaign=campaign)
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        return refused(request, form, title="批准初评延期", back=reverse("reviews:platform_progress"))
     try:
-        until = datetime.fromisoformat(request.POST.get("until", ""))
-    except ValueError:
-        messages.error(request, "请填写延期至的日期和时间。")
-        return redirect("reviews:platform_progress")
-    if timezone.is_naive(until):
-        until = timezone.make_aware(until)
-    try:
-        scoring.grant_extension(body, until, request.user, request.POST.get("reason", ""))
+        scoring.grant_extension(body, form.cleaned_data["until"], request.user, form.cleaned_data["reason"])
     except WorkflowError as error:
         messages.error(request, str(error))
     else:
@@ -238,7 +235,15 @@ def final_page(request):
     full = final.review_entries(campaign).defer("data").in_bulk([entry.nomination.pk for _, entry in page])
     for _, entry in page:
         entry.nomination = full[entry.nomination.pk]
+    final_form = DecideForm(
+        entries=[entry.nomination.pk for _, entry in page],
+        initial={
+            f"reason_{entry.nomination.pk}": getattr(getattr(entry.nomination, "final_decision", None), "reason", "")
+            for _, entry in page
+        },
+    )
     context = {
+        "final_form": final_form,
         "campaign": campaign,
         "groups": groups,
         "summaries": summaries,
@@ -259,22 +264,24 @@ def final_page(request):
 @require_POST
 def decide(request):
     campaign = _platform(request)
-    ids = [pk for pk in map(parse_id, request.POST.getlist("entry")) if pk is not None]
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        return refused(request, form, title="保存终评结果", back=reverse("reviews:platform_final"))
+    posted = form.decisions()
     entries = {
         e.pk: e
         for e in visible_nominations(request.user)
-        .filter(campaign=campaign, pk__in=ids)
+        .filter(campaign=campaign, pk__in=[pk for pk, _choice, _reason in posted])
         .select_related("campaign", "dispatch")
     }
     decisions = []
-    for pk in ids:
+    for pk, choice, reason in posted:
         entry = entries.get(pk)
-        choice = request.POST.get(f"choice_{pk}", "")
         if entry is None or not choice:
             continue
-        if final.current_choice(entry) == choice and not request.POST.get(f"reason_{pk}", "").strip():
+        if final.current_choice(entry) == choice and not reason:
             continue
-        decisions.append((entry, choice, request.POST.get(f"reason_{pk}", "")))
+        decisions.append((entry, choice, reason))
     try:
         changed = final.decide(request.user, decisions)
     except final.FinalReviewError as error:
@@ -283,18 +290,16 @@ def decide(request):
         messages.error(request, "终评结果未保存,所有申报保持原状态。")
     else:
         messages.success(request, f"终评结果已保存({changed} 项申报状态有变化)。")
-    return redirect(_final_url(request.POST))
+    return redirect(_final_url(form.cleaned_data))
 
 
 def _final_url(data):
     """The final page with the list/domain, page and ranking mode the decisions were posted from."""
     query = {}
-    group = paging.parse_group(data.get("group"))
-    if group:
-        query["group"] = group
-    page = parse_id(data.get("page", ""))
-    if page:
-        query["page"] = page
+    if data.get("group"):
+        query["group"] = data["group"]
+    if data.get("page"):
+        query["page"] = data["page"]
     if data.get("norm") == "z":
         query["norm"] = "z"
     return reverse("reviews:platform_final") + (f"?{urlencode(query)}" if query else "")
@@ -305,15 +310,12 @@ def _final_url(data):
 def set_target(request, pk):
     campaign = _platform(request)
     ranking_list = get_object_or_404(RankingList, pk=pk, campaign=campaign)
-    try:
-        count = int(request.POST.get("count", ""))
-        if not 0 <= count <= MAX_TARGET:  # the upper bound keeps the number inside the column
-            raise ValueError
-    except ValueError:
-        messages.error(request, f"入榜数量应为 0 至 {MAX_TARGET} 之间的整数。")
-    else:
-        final.set_target(ranking_list, count, request.user)
-        messages.success(request, f"{ranking_list}拟入榜数量已设为 {count}。")
+    form = TargetForm(request.POST)
+    if not form.is_valid():
+        return refused(request, form, title=f"设置{ranking_list}拟入榜数量", back=reverse("reviews:platform_final"))
+    count = form.cleaned_data["count"]
+    final.set_target(ranking_list, count, request.user)
+    messages.success(request, f"{ranking_list}拟入榜数量已设为 {count}。")
     return redirect("reviews:platform_final")
 
 
@@ -338,7 +340,10 @@ def ranking_excel(request):
     from nominations import exports
 
     campaign = _platform(request)
-    normalize = request.POST.get("norm") == "z"
+    form = RankingExportForm(request.POST)
+    if not form.is_valid():
+        return refused(request, form, title="导出终评排名", back=reverse("reviews:platform_final"), resubmit=False)
+    normalize = form.cleaned_data["norm"] == "z"
     job = exports.create_review_job(request.user, ExportKind.RANKING, campaign, normalize=normalize)
     messages.success(request, f"已开始导出终评排名:{job.description}。可以离开本页,稍后在“导出”下载。")
     return redirect("exports:list")

@@ -5,7 +5,6 @@ aggregation and final; visibility is ``nominations.policy.visible_nominations``.
 from collections import defaultdict
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
@@ -13,19 +12,28 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kczg_site import clock
 from kczg_site.context_processors import active_campaign, remember_campaign
-from nominations.batch import parse_id
 from nominations.models import Role
 from nominations.policy import profile_of, role_of, visible_nominations
 from nominations.workflow import WorkflowError
 from reviews import aggregation, assignment, conflicts, paging, scoring
 from reviews.criteria import criteria_for
 from reviews.final import assignment_counts
-from reviews.forms import AutoAssignForm, ConflictForm, InviteForm, ScoreForm
+from reviews.forms import (
+    AssignForm,
+    AutoAssignForm,
+    ConflictForm,
+    InviteForm,
+    RemoveAssignmentForm,
+    ScoreForm,
+    SubmitResultsForm,
+)
 from reviews.models import Assignment, ReviewBody, ReviewCoverage, Score, ScoreStatus
+from reviews.refusal import refused
 
 ENTRY_PARTIAL = "nominations/includes/entry_detail.html"
 
@@ -170,21 +178,26 @@ def expert_entry(request, pk):
     body = nomination.dispatch.body
     criteria = criteria_for(nomination.ranking_list_id)
     score = Score.objects.filter(assignment=item).first()
+    status = 200
     if request.method == "POST":
         form = ScoreForm(criteria, request.POST)
-        submit = "submit" in request.POST
-        try:
-            scoring.save_score(item, request.user, form.raw_values(), request.POST.get("comment", ""), submit=submit)
-        except scoring.ScoringError as error:
-            form.is_valid()
-            for code, message in error.errors.items():
-                field = "comment" if code == "comment" else f"c_{code}"
-                if field in form.fields and field not in form.errors:
-                    form.add_error(field, message)
-            _refuse(request, error)
+        submit = "submit" in request.POST  # which button was pressed; no value is read
+        if not form.is_valid():
+            messages.error(request, "评分未保存，请按提示修改后重新提交。")
+            status = 400
         else:
-            messages.success(request, "评分已提交。" if submit else "评分草稿已保存。")
-            return redirect("reviews:expert_entry", pk=nomination.pk)
+            try:
+                scoring.save_score(item, request.user, form.values(), form.cleaned_data["comment"], submit=submit)
+            except scoring.ScoringError as error:
+                for code, message in error.errors.items():
+                    field = "comment" if code == "comment" else f"c_{code}"
+                    if field in form.fields and field not in form.errors:
+                        form.add_error(field, message)
+                _refuse(request, error)
+                status = 400 if error.errors else 403
+            else:
+                messages.success(request, "评分已提交。" if submit else "评分草稿已保存。")
+                return redirect("reviews:expert_entry", pk=nomination.pk)
     else:
         form = ScoreForm(criteria, initial=ScoreForm.initial_for(score))
     open_decision = scoring.check_scoring_open(body)
@@ -203,7 +216,7 @@ def expert_entry(request, pk):
         "attachments": list(nomination.attachments.all()),
         **_entry_display(nomination),
     }
-    return render(request, "reviews/expert_entry.html", context)
+    return render(request, "reviews/expert_entry.html", context, status=status)
 
 
 @login_required
@@ -212,8 +225,8 @@ def declare_conflict(request, pk):
     nomination, _ = _expert_entry(request, pk)
     form = ConflictForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择回避类型。")
-        return redirect("reviews:expert_entry", pk=nomination.pk)
+        back = reverse("reviews:expert_entry", args=[nomination.pk])
+        return refused(request, form, title="申报回避", back=back)
     try:
         conflicts.declare(request.user, nomination, form.cleaned_data["kind"], form.cleaned_data["note"])
     except WorkflowError as error:
@@ -350,6 +363,7 @@ def coordinator_dashboard(request):
             ],
             "auto_form": AutoAssignForm(initial={"k": min(assignment.DEFAULT_K, max(len(experts), 1))}),
             "invite_form": InviteForm(),
+            "submit_form": SubmitResultsForm(),
             "submit_decision": scoring.check_results_submittable(body),
             "locked": _submission(body) is not None,
         }
@@ -363,8 +377,7 @@ def auto_assign(request):
     body = _coordinator(request)
     form = AutoAssignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "每项申报的专家人数应在 1 至 20 之间。")
-        return redirect("reviews:coordinator_dashboard")
+        return refused(request, form, title="自动分配", back=reverse("reviews:coordinator_dashboard"))
     try:
         result = assignment.auto_assign(body, form.cleaned_data["k"], request.user)
     except WorkflowError as error:
@@ -399,6 +412,8 @@ def coordinator_entry(request, pk):
     )
     found = conflicts.conflicts([nomination], experts)
     active_ids = {a.expert_id for a in items if a.active}
+    for item in items:
+        item.remove_form = RemoveAssignmentForm(auto_id=f"id_remove_{item.pk}_%s")
     criteria = criteria_for(nomination.ranking_list_id)
     context = {
         **_review_context(request, body),
@@ -409,6 +424,7 @@ def coordinator_entry(request, pk):
             {"user": e, "conflict": found.get((nomination.pk, e.pk), "")} for e in experts if e.pk not in active_ids
         ],
         "declared": list(nomination.conflicts.select_related("expert__profile")),
+        "assign_form": AssignForm(),
         "locked": _submission(body) is not None,
     }
     return render(request, "reviews/coordinator_entry.html", context)
@@ -418,17 +434,17 @@ def coordinator_entry(request, pk):
 @require_POST
 def assign_expert(request, pk):
     _body, nomination = _coordinator_entry(request, pk)
-    expert_pk = parse_id(request.POST.get("expert", ""))
-    expert = get_user_model().objects.filter(pk=expert_pk).select_related("profile").first() if expert_pk else None
-    if expert is None:
-        messages.error(request, "请选择专家。")
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        back = reverse("reviews:coordinator_entry", args=[nomination.pk])
+        return refused(request, form, title="分配专家", back=back)
+    expert = form.cleaned_data["expert"]
+    try:
+        assignment.assign(nomination, expert, request.user, form.cleaned_data["override_reason"])
+    except WorkflowError as error:
+        _refuse(request, error)
     else:
-        try:
-            assignment.assign(nomination, expert, request.user, request.POST.get("override_reason", ""))
-        except WorkflowError as error:
-            _refuse(request, error)
-        else:
-            messages.success(request, f"已分配专家:{expert.profile.display_name or expert.username}。")
+        messages.success(request, f"已分配专家:{expert.profile.display_name or expert.username}。")
     return redirect("reviews:coordinator_entry", pk=nomination.pk)
 
 
@@ -442,8 +458,12 @@ def remove_assignment(request, pk):
         body=body,
         nomination__in=visible_nominations(request.user),
     )
+    form = RemoveAssignmentForm(request.POST)
+    if not form.is_valid():
+        back = reverse("reviews:coordinator_entry", args=[item.nomination_id])
+        return refused(request, form, title="撤销评审分配", back=back)
     try:
-        assignment.unassign(item, request.user, request.POST.get("reason", ""))
+        assignment.unassign(item, request.user, form.cleaned_data["reason"])
     except WorkflowError as error:
         _refuse(request, error)
     else:
@@ -457,8 +477,7 @@ def invite(request):
     body = _coordinator(request)
     form = InviteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请完整填写专家姓名、邮箱和工作单位。")
-        return redirect("reviews:coordinator_dashboard")
+        return refused(request, form, title="邀请专家", back=reverse("reviews:coordinator_dashboard"))
     try:
         user = assignment.invite_expert(
             body,
@@ -478,8 +497,11 @@ def invite(request):
 @require_POST
 def submit_results(request):
     body = _coordinator(request)
+    form = SubmitResultsForm(request.POST)
+    if not form.is_valid():
+        return refused(request, form, title="报送初评结果", back=reverse("reviews:coordinator_dashboard"))
     try:
-        scoring.submit_results(body, request.user, request.POST.get("note", ""))
+        scoring.submit_results(body, request.user, form.cleaned_data["note"])
     except WorkflowError as error:
         _refuse(request, error)
     else:

@@ -32,3 +32,22 @@ def page_query(context, param, number):
     query = context["request"].GET.copy()
     query[param] = number
     return "?" + query.urlencode()
+
+
+@register.filter
+def reason_field(form, pk):
+    """The ``reason_<pk>`` field of a :class:`~reviews.forms.DecideForm`."""
+    return form[f"reason_{pk}"]
+
+
+@register.simple_tag
+def control(bound_field, extra: str = "", enabled=True):
+    """A form field's widget with the page's classes, ``is-invalid`` when it has errors, and ``disabled``
+    unless ``enabled`` (a page where the action is closed)."""
+    classes = [bound_field.field.widget.attrs.get("class", ""), extra]
+    if bound_field.errors:
+        classes.append("is-invalid")
+    attrs = {"class": " ".join(c for c in classes if c)}
+    if not enabled:
+        attrs["disabled"] = True
+    return bound_field.as_widget(attrs=attrs)

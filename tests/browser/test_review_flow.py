@@ -110,7 +110,7 @@ def test_review_flow(page, login, screenshot, flow):
         page.goto("/reviews/platform/final/")
         for entry in entries:
             page.select_option(f"select[name=choice_{entry.pk}]", "listed")
-        page.fill(f"input[name=reason_{entries[0].pk}]", "初评第一名")
+        page.fill(f"[name=reason_{entries[0].pk}]", "初评第一名")
         screenshot(page, "review-6-final-review")
         page.get_by_role("button", name="保存终评结果").click()
         expect(page.get_by_text("终评结果已保存")).to_be_visible()

@@ -1,0 +1,40 @@
+"""Building blocks of the review forms: a bounded id choice and a note with the page's CSS class."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from nominations.batch import parse_id
+from nominations.forms.fields import NoteField
+
+
+def note(
+    label: str, *, max_chars: int | None = None, rows: int = 2, required: bool = False, compact: bool = False
+) -> NoteField:
+    """A :class:`NoteField` rendered as the review pages' Bootstrap textarea.
+
+    ``compact``: the one-row box of a table row, labelled by its placeholder.
+    """
+    kwargs = {"max_chars": max_chars} if max_chars else {}
+    attrs = {"rows": rows, "class": "form-control form-control-sm" if compact else "form-control"}
+    if compact:
+        attrs.update({"placeholder": label, "aria-label": label})
+    return NoteField(label=label, rows=rows, required=required, widget=forms.Textarea(attrs=attrs), **kwargs)
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A ``ModelChoiceField`` that refuses anything but a short run of ASCII digits before the query.
+
+    ``"abc"``, ``"²"``, a NUL or a 40-digit number is "not a choice", in Chinese, never a database error.
+    """
+
+    def __init__(self, queryset, *, label: str, message: str, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.Select(attrs={"class": "form-select"}))
+        super().__init__(queryset, label=label, **kwargs)
+        self.error_messages = {**self.error_messages, "required": message, "invalid_choice": message}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if parse_id(value) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
