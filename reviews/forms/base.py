@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from nominations.batch import parse_id
-from nominations.forms.fields import NoteField
+from nominations.forms.fields import NoteField, control_character_error
 
 
 def note(
@@ -37,4 +37,13 @@ class IdChoiceField(forms.ModelChoiceField):
             return None
         if parse_id(value) is None:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class PlainDateTimeField(forms.DateTimeField):
+    """A date and time that refuses control characters (Django's parser lets a trailing NUL through)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and control_character_error(value):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)

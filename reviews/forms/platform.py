@@ -4,8 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from nominations.batch import parse_id
+from nominations.forms.fields import PlainTextField
 from reviews import final, paging
-from reviews.forms.base import IdChoiceField, note
+from reviews.forms.base import IdChoiceField, PlainDateTimeField, note
 from reviews.models import ReviewBody
 
 MAX_TARGET = 100_000
@@ -15,6 +16,8 @@ MAX_PAGE = 1_000_000
 MAX_ID = 10**18 - 1  # ``parse_id``'s bound: inside a 64-bit column
 NORM_CHOICES = [("", "原始分"), ("z", "标准分")]
 BODY_PREFIX = "body_"
+PAGE_MESSAGE = "页码有误，请刷新页面后重试。"
+NORM_MESSAGE = "排名方式有误，请刷新页面后重试。"
 
 
 class DispatchForm(forms.Form):
@@ -63,7 +66,7 @@ class MoveForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    until = forms.DateTimeField(
+    until = PlainDateTimeField(
         label="延期至（北京时间）",
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
         error_messages=dict.fromkeys(("required", "invalid", "overflow"), "请填写延期至的日期和时间。"),
@@ -94,9 +97,20 @@ class DecideForm(forms.Form):
     and the list/domain, page and ranking mode to return to."""
 
     entry = IdListField(label="申报", required=False)
-    group = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
-    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
-    norm = forms.ChoiceField(required=False, choices=NORM_CHOICES, widget=forms.HiddenInput)
+    group = PlainTextField(required=False, max_length=40, widget=forms.HiddenInput)
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_PAGE,
+        error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), PAGE_MESSAGE),
+        widget=forms.HiddenInput,
+    )
+    norm = forms.ChoiceField(
+        required=False,
+        choices=NORM_CHOICES,
+        error_messages={"invalid_choice": NORM_MESSAGE},
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, data=None, *args, entries=(), **kwargs):
         """Bound: the fields of the posted ``entry`` ids; unbound: those of ``entries`` (ids) to render."""
@@ -137,4 +151,9 @@ class TargetForm(forms.Form):
 
 
 class RankingExportForm(forms.Form):
-    norm = forms.ChoiceField(required=False, choices=NORM_CHOICES, widget=forms.HiddenInput)
+    norm = forms.ChoiceField(
+        required=False,
+        choices=NORM_CHOICES,
+        error_messages={"invalid_choice": NORM_MESSAGE},
+        widget=forms.HiddenInput,
+    )
