@@ -9,7 +9,7 @@ import posixpath
 import unicodedata
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 
 from kczg_site import clock
@@ -83,8 +83,27 @@ def creation_deadline(user, campaign):
     return deadlines.platform_deadline(campaign)
 
 
-def create_nomination(user, ranking_list, domain=None):
-    """A new draft of ``ranking_list`` (and ``domain`` for lists with domains) for ``user``'s side."""
+NEW_ENTRY_FORM_REUSED_MESSAGE = "此页面已用于创建一份申报草稿，请刷新页面后重新选择榜单。"
+
+
+def _created_with(user, token, ranking_list, domain):
+    """The draft ``user`` already created with the form token ``token``, or ``None``."""
+    if token is None:
+        return None
+    existing = Nomination.objects.filter(created_by=user, creation_token=token).first()
+    if existing is None:
+        return None
+    if existing.ranking_list_id != ranking_list.pk or existing.domain_id != (domain.pk if domain else None):
+        raise IntakeError(NEW_ENTRY_FORM_REUSED_MESSAGE)
+    return existing
+
+
+def create_nomination(user, ranking_list, domain=None, token=None):
+    """A new draft of ``ranking_list`` (and ``domain`` for lists with domains) for ``user``'s side.
+
+    ``token`` is the one-time token of the form that asks for it: a second call with the same token
+    (a double click, even two requests at once) returns the draft the first one created.
+    """
     decision = policy.may(user, "create_nomination")
     if not decision:
         raise IntakeError(decision)
@@ -105,6 +124,9 @@ def create_nomination(user, ranking_list, domain=None):
         member_unit = profile.member_unit
         fields["member_unit"] = member_unit
         fields["recommending_unit"] = member_unit.recommending_unit
+    existing = _created_with(user, token, ranking_list, domain)
+    if existing is not None:
+        return existing
     decision = creation_deadline(user, campaign).check()
     if not decision:
         raise IntakeError(decision)
@@ -114,19 +136,27 @@ def create_nomination(user, ranking_list, domain=None):
         if spec.kind == Kind.DOMAIN and domain is not None:
             data[spec.key] = domain.code
     now = clock.now()
-    with transaction.atomic():
-        nomination = Nomination.objects.create(
-            campaign=campaign,
-            ranking_list=ranking_list,
-            domain=domain,
-            state=State.DRAFT,
-            data=data,
-            created_by=user,
-            created_at=now,
-            updated_at=now,
-            **fields,
-        )
-        record_event("create", user, nomination=nomination, at=now)
+    try:
+        with transaction.atomic():
+            nomination = Nomination.objects.create(
+                campaign=campaign,
+                ranking_list=ranking_list,
+                domain=domain,
+                state=State.DRAFT,
+                data=data,
+                created_by=user,
+                created_at=now,
+                updated_at=now,
+                creation_token=token,
+                **fields,
+            )
+            record_event("create", user, nomination=nomination, at=now)
+    except IntegrityError:
+        # Two requests with one token at once: the other one's INSERT won the unique constraint.
+        existing = _created_with(user, token, ranking_list, domain)
+        if existing is None:
+            raise
+        return existing
     return nomination
 
 
@@ -267,8 +297,26 @@ def attachments_total(nomination):
     return nomination.attachments.aggregate(total=Sum("size"))["total"] or 0
 
 
-def add_attachment(nomination, user, uploaded, description=""):
-    """Store one uploaded file for the entry after checking who, when, its content and its size."""
+UPLOAD_FORM_REUSED_MESSAGE = "此上传表单已使用过，请刷新页面后重新选择文件。"
+
+
+def _uploaded_before(nomination, token, digest, name):
+    """The attachment this upload repeats (same form token, or same content under the same name)."""
+    if token is not None:
+        existing = nomination.attachments.filter(upload_token=token).first()
+        if existing is not None:
+            if existing.sha256 != digest:
+                raise IntakeError(UPLOAD_FORM_REUSED_MESSAGE)
+            return existing
+    return nomination.attachments.filter(sha256=digest, original_name=name).first()
+
+
+def add_attachment(nomination, user, uploaded, description="", token=None):
+    """Store one uploaded file for the entry after checking who, when, its content and its size.
+
+    Idempotent: the same upload form posted twice (``token``), or the same content under the same
+    name, returns the attachment already stored instead of storing a second copy.
+    """
     from nominations.models import Attachment
 
     decision = policy.may(user, "upload_attachment", nomination)
@@ -276,29 +324,48 @@ def add_attachment(nomination, user, uploaded, description=""):
         decision = workflow.check_edit(nomination, user)
     if not decision:
         raise IntakeError(decision)
+    decision = uploads.check_size(uploaded.size)
+    if not decision:
+        raise IntakeError(decision)
+    digest = uploads.sha256_of(uploaded)
+    name = clean_filename(uploaded.name)
     with transaction.atomic():
-        # Serialise uploads to one entry so that two parallel uploads cannot exceed the total together.
+        # Serialise uploads to one entry so that two parallel uploads cannot exceed the total together
+        # (nor store one file twice).
         Nomination.objects.select_for_update().filter(pk=nomination.pk).first()
+        existing = _uploaded_before(nomination, token, digest, name)
+        if existing is not None:
+            return existing
         decision, kind = uploads.check_upload(uploaded, attachments_total(nomination))
         if not decision:
             raise IntakeError(decision)
         now = clock.now()
         attachment = Attachment(
             nomination=nomination,
-            original_name=clean_filename(uploaded.name),
+            original_name=name,
             content_type=kind.content_type,
             size=uploaded.size,
             description=(description or "").strip()[:200],
             uploaded_by=user,
             uploaded_at=now,
+            sha256=digest,
+            upload_token=token,
         )
         uploaded.seek(0)
         attachment.file.save(kind.code, uploaded, save=False)
         stored_name = attachment.file.name
         storage = attachment.file.storage
         try:
-            attachment.save()
-            record_event("upload", user, nomination=nomination, note=attachment.original_name, at=now)
+            with transaction.atomic():
+                attachment.save()
+                record_event("upload", user, nomination=nomination, note=attachment.original_name, at=now)
+        except IntegrityError:
+            # The same form token stored by a request that got past the lock first (no row lock on SQLite).
+            storage.delete(stored_name)
+            existing = _uploaded_before(nomination, token, digest, name)
+            if existing is None:
+                raise
+            return existing
         except Exception:
             storage.delete(stored_name)
             raise

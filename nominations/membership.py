@@ -23,6 +23,7 @@ from nominations import policy
 from nominations.audit import record_event
 from nominations.models import Channel, MemberUnit, Participation, Pioneer, Profile, RecommendingUnit, Role
 from nominations.notifications import queue_invitation
+from nominations.rules import uploads
 from nominations.rules.credit_codes import credit_code_error
 from nominations.rules.duplicates import normalize_credit_code
 
@@ -231,10 +232,14 @@ def read_sheet(file, columns):
     """``(rows, errors)``: rows as ``(row number, {column: text})`` from the first sheet."""
     from openpyxl import load_workbook
 
+    # openpyxl inflates whatever the ZIP holds: nothing reaches it unchecked (rules/uploads.py).
+    decision = uploads.check_workbook(file)
+    if not decision:
+        return [], [decision.reason]
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except Exception:
-        return [], ["无法读取该文件,请上传 Excel(.xlsx)文件。"]
+        return [], [uploads.WORKBOOK_UNREADABLE]
     try:
         sheet = workbook.worksheets[0]
         lines = sheet.iter_rows(values_only=True)

@@ -74,7 +74,10 @@ class Nomination(models.Model):
     updated_at = models.DateTimeField("更新时间")
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     recommended_at = models.DateTimeField("推荐时间", null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["data"])
+    # The one-time token of the "new entry" form that created this draft: a second POST of the same
+    # form (a double click) finds this row instead of creating another (intake.create_nomination).
+    creation_token = models.UUIDField("创建令牌", null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["data", "creation_token"])
 
     class Meta:
         ordering = ["-updated_at"]
@@ -87,6 +90,9 @@ class Nomination(models.Model):
             # Scale (bench/scale.py): platform-wide counts by state, and a unit's inbox in date order.
             models.Index(fields=["campaign", "state"], name="nomination_campaign_state"),
             models.Index(fields=["recommending_unit", "state", "-updated_at"], name="nomination_unit_state_updated"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["created_by", "creation_token"], name="nomination_creation_token_once"),
         ]
 
     def __str__(self):
@@ -133,11 +139,19 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
     )
     uploaded_at = models.DateTimeField("上传时间")
+    # The content's hex SHA-256: the same file uploaded twice to one entry under one name is the
+    # existing attachment (intake.add_attachment), and reuse across entries can be found by it.
+    sha256 = models.CharField("内容摘要（SHA-256）", max_length=64, blank=True, db_index=True, editable=False)
+    # The one-time token of the upload form that stored this file (a double click stores it once).
+    upload_token = models.UUIDField("上传令牌", null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["uploaded_at"]
         verbose_name = "附件"
         verbose_name_plural = "附件"
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "upload_token"], name="attachment_upload_token_once"),
+        ]
 
     def __str__(self):
         return self.original_name

@@ -3,9 +3,18 @@
 Accepted: PDF, JPEG, PNG, DOCX, XLSX. DOCX and XLSX are ZIP containers; a ZIP counts as one of them
 only if it really holds ``word/document.xml`` or ``xl/workbook.xml``. Limits come from the settings
 ``ATTACHMENT_MAX_BYTES`` (a file) and ``ATTACHMENT_MAX_TOTAL_BYTES`` (an entry).
+
+A ZIP container (every DOCX and XLSX, as an attachment or as an Excel import) is also checked before
+it is stored or opened by openpyxl (:func:`check_zip`): the sum of its members' uncompressed sizes
+(``UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES``, 50 MB unless set), each member's compression ratio (at most
+:data:`ZIP_MAX_RATIO` to one), the number of members, and that the declared sizes are honest: every
+member is decompressed through a bounded reader that stops at the declared size and the cap, so a
+lying header cannot make it expand further.
 """
 
+import hashlib
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import filetype
@@ -24,14 +33,29 @@ class FileKind:
 PDF = FileKind("pdf", "PDF", "application/pdf")
 JPEG = FileKind("jpg", "JPEG 图片", "image/jpeg")
 PNG = FileKind("png", "PNG 图片", "image/png")
-DOCX = FileKind("docx", "Word 文档(DOCX)", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-XLSX = FileKind("xlsx", "Excel 表格(XLSX)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+DOCX = FileKind("docx", "Word 文档（DOCX）", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+XLSX = FileKind("xlsx", "Excel 表格（XLSX）", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 ALLOWED_KINDS = (PDF, JPEG, PNG, DOCX, XLSX)
 ALLOWED_LABEL = "PDF、JPEG、PNG、DOCX、XLSX"
 ACCEPT_ATTRIBUTE = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"
 
 _HEAD_BYTES = 8192
 _BY_MIME = {PDF.content_type: PDF, JPEG.content_type: JPEG, PNG.content_type: PNG}
+
+
+ZIP_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+ZIP_MAX_RATIO = 100
+ZIP_MAX_MEMBERS = 2000
+# Small members may compress better than the ratio (a tiny XML part of repeated tags); as in Apache
+# POI's ZipSecureFile, the ratio applies once a member expands past this size.
+ZIP_RATIO_GRACE_BYTES = 100 * 1024
+_READ_CHUNK = 64 * 1024
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError)
+_ZIP_FAILURES = (*_ZIP_ERRORS, NotImplementedError)
+
+
+def zip_limit() -> int:
+    return int(getattr(settings, "UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES", ZIP_MAX_UNCOMPRESSED_BYTES))
 
 
 def format_size(size):
@@ -46,7 +70,7 @@ def _zip_kind(fileobj):
     try:
         with zipfile.ZipFile(fileobj) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except _ZIP_FAILURES:
         return None
     if "word/document.xml" in names:
         return DOCX
@@ -87,28 +111,132 @@ def check_size(size, existing_total=0):
     limit = settings.ATTACHMENT_MAX_BYTES
     total_limit = settings.ATTACHMENT_MAX_TOTAL_BYTES
     if size <= 0:
-        return Decision.deny("文件为空,请重新选择。")
+        return Decision.deny("文件为空，请重新选择。")
     if size > limit:
-        return Decision.deny(f"单个附件不得超过 {format_size(limit)},该文件为 {format_size(size)}。")
+        return Decision.deny(f"单个附件不得超过 {format_size(limit)}，该文件为 {format_size(size)}。")
     if existing_total + size > total_limit:
         return Decision.deny(
-            f"每项申报的附件合计不得超过 {format_size(total_limit)}:"
-            f"已上传 {format_size(existing_total)},本文件 {format_size(size)}。"
+            f"每项申报的附件合计不得超过 {format_size(total_limit)}："
+            f"已上传 {format_size(existing_total)}，本文件 {format_size(size)}。"
         )
     return ALLOW
 
 
+def _damaged(name: str) -> Decision:
+    return Decision.deny(f"文件“{name}”已损坏，或其中声明的大小与实际内容不符，无法接收。请重新保存后再上传。")
+
+
+def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> int | None:
+    """The bytes one member really expands to, or ``None`` once that exceeds its declared size or ``budget``."""
+    bound = min(info.file_size, budget)
+    read = 0
+    with archive.open(info) as member:
+        while True:
+            chunk = member.read(min(_READ_CHUNK, bound - read + 1))
+            if not chunk:
+                return read
+            read += len(chunk)
+            if read > bound:
+                return None
+
+
+def check_zip(fileobj, name: str = "") -> Decision:
+    """``ALLOW`` when the ZIP container in ``fileobj`` is safe to store and to open; rewinds the file.
+
+    Refused: more than :data:`ZIP_MAX_MEMBERS` members, a declared total over :func:`zip_limit`, a
+    member compressed more than :data:`ZIP_MAX_RATIO` to one (past :data:`ZIP_RATIO_GRACE_BYTES`),
+    and a member whose content does not match its declared size or checksum.
+    """
+    name = name or getattr(fileobj, "name", "") or "附件"
+    limit = zip_limit()
+    fileobj.seek(0)
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            infos = archive.infolist()
+            if len(infos) > ZIP_MAX_MEMBERS:
+                return Decision.deny(f"文件“{name}”内含 {len(infos)} 个部件，超过上限 {ZIP_MAX_MEMBERS} 个，无法接收。")
+            declared = sum(info.file_size for info in infos)
+            if declared > limit:
+                return Decision.deny(
+                    f"文件“{name}”解压后共 {format_size(declared)}，超过上限 {format_size(limit)}，无法接收。"
+                    "请压缩其中的图片或拆分为几个文件后再上传。"
+                )
+            for info in infos:
+                if info.file_size > ZIP_RATIO_GRACE_BYTES and info.file_size > ZIP_MAX_RATIO * info.compress_size:
+                    ratio = info.file_size // max(info.compress_size, 1)
+                    return Decision.deny(
+                        f"文件“{name}”中有部件的压缩比异常（约 {ratio} 倍，上限 {ZIP_MAX_RATIO} 倍），"
+                        "疑似压缩炸弹，无法接收。"
+                    )
+            budget = limit
+            for info in infos:
+                if info.is_dir():
+                    continue
+                read = _read_bounded(archive, info, budget)
+                if read is None or read != info.file_size:
+                    return _damaged(name)
+                budget -= read
+    except _ZIP_FAILURES:
+        return _damaged(name)
+    finally:
+        fileobj.seek(0)
+    return ALLOW
+
+
+def sha256_of(fileobj) -> str:
+    """The hex SHA-256 of an open binary file (an uploaded file or a stored one), read in chunks."""
+    digest = hashlib.sha256()
+    chunks = getattr(fileobj, "chunks", None)
+    fileobj.seek(0)
+    if chunks is not None:
+        for chunk in chunks():
+            digest.update(chunk)
+    else:
+        while chunk := fileobj.read(_READ_CHUNK):
+            digest.update(chunk)
+    fileobj.seek(0)
+    return digest.hexdigest()
+
+
+def _unknown_kind(uploaded) -> Decision:
+    seen = describe_unknown(uploaded)
+    detail = f"（内容识别为 {seen.upper()}）" if seen else ""
+    return Decision.deny(f"文件“{uploaded.name}”的内容不是允许的类型{detail}。仅接受 {ALLOWED_LABEL} 文件。")
+
+
 def check_upload(uploaded, existing_total=0):
-    """``(decision, kind)`` for an uploaded file: size limits first, then the content."""
+    """``(decision, kind)`` for an uploaded file: size limits first, then the content (ZIPs in full)."""
     decision = check_size(uploaded.size, existing_total)
     if not decision:
         return decision, None
     kind = sniff(uploaded)
     if kind is None:
-        seen = describe_unknown(uploaded)
-        detail = f"(内容识别为 {seen.upper()})" if seen else ""
-        return (
-            Decision.deny(f"文件“{uploaded.name}”的内容不是允许的类型{detail}。仅接受 {ALLOWED_LABEL} 文件。"),
-            None,
-        )
+        return _unknown_kind(uploaded), None
+    if kind in (DOCX, XLSX):
+        decision = check_zip(uploaded, uploaded.name)
+        if not decision:
+            return decision, None
     return ALLOW, kind
+
+
+WORKBOOK_UNREADABLE = "无法读取该文件，请上传 Excel（.xlsx）文件。"
+
+
+def _size_of(fileobj) -> int:
+    size = getattr(fileobj, "size", None)
+    if size is None:
+        size = fileobj.seek(0, 2)
+        fileobj.seek(0)
+    return size
+
+
+def check_workbook(uploaded) -> Decision:
+    """``ALLOW`` when an Excel import is a real XLSX within the per-file limit and safe to open."""
+    size, limit = _size_of(uploaded), settings.ATTACHMENT_MAX_BYTES
+    if size <= 0:
+        return Decision.deny("文件为空，请重新选择。")
+    if size > limit:
+        return Decision.deny(f"Excel 文件不得超过 {format_size(limit)}，该文件为 {format_size(size)}。")
+    if sniff(uploaded) is not XLSX:
+        return Decision.deny(WORKBOOK_UNREADABLE)
+    return check_zip(uploaded, getattr(uploaded, "name", "") or "")

@@ -4,17 +4,26 @@
 {% entry_sections nomination definition as sections %}
 {% entry_history nomination as events %}
 {% entry_field spec bf %}
+{% upload_token %}  (a fresh one-time token for the attachment upload form)
 <span class="badge {{ nomination.state|state_class }}">…</span>
 """
 
 from django import template
 from django.utils.safestring import mark_safe
 
+from nominations.forms.creation import new_token
 from nominations.forms.types import Kind
 from nominations.forms.widgets import template_value
 from nominations.rules.text import count_chars
 
 register = template.Library()
+
+
+@register.simple_tag
+def upload_token() -> str:
+    """A fresh one-time token for the upload form: posting that form twice stores one attachment."""
+    return new_token()
+
 
 STATE_CLASSES = {
     "draft": "text-bg-secondary",

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from nominations import intake, policy, workflow
+from nominations.forms.creation import AttachmentUploadForm
 from nominations.views.member import _upload_limits, author_view, get_entry
 
 
@@ -47,13 +48,16 @@ def _respond(request, nomination, *, error, notice):
 @require_POST
 def upload(request, pk):
     nomination = get_entry(request, pk)
-    uploaded = request.FILES.get("file")
+    form = AttachmentUploadForm(request.POST, request.FILES)
     error = notice = ""
-    if uploaded is None:
-        error = "请选择要上传的文件。"
+    if not form.is_valid():
+        error = form.error_message()
     else:
+        data = form.cleaned_data
         try:
-            attachment = intake.add_attachment(nomination, request.user, uploaded, request.POST.get("description", ""))
+            attachment = intake.add_attachment(
+                nomination, request.user, data["file"], data["description"], token=data["token"]
+            )
         except intake.IntakeError as exc:
             error = str(exc)
         else:

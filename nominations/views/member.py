@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from kczg_site import clock
 from nominations import intake, policy, workflow
 from nominations.forms import build_form, definition_for
+from nominations.forms.creation import NewEntryForm, new_token
 from nominations.models import Campaign, ListCode, RankingList, Role
 from nominations.models.nomination import ENTRY_RELATIONS
 from nominations.rules import deadlines, quotas, uploads
@@ -121,25 +122,20 @@ def new_entry(request):
         lists = lists.filter(code=ListCode.MANAGER)
     lists = list(lists)
     error = ""
-    chosen_list = request.POST.get("ranking_list", "")
-    chosen_domain = request.POST.get("domain", "")
+    form = NewEntryForm(request.POST if request.method == "POST" else None, lists=lists)
     if request.method == "POST":
-        ranking_list = next((lst for lst in lists if str(lst.pk) == chosen_list), None)
-        domain = None
-        if ranking_list is None:
-            error = "请选择榜单。"
-        elif ranking_list.capped_per_domain:
-            # Compared as text: a posted "abc" is simply no domain (not a 500 from the database).
-            domain = next((d for d in ranking_list.domains.all() if str(d.pk) == chosen_domain), None)
-            if domain is None:
-                error = f"请选择{ranking_list.name}的领域。"
-        if not error:
+        if not form.is_valid():
+            error = form.error_message()
+        else:
+            data = form.cleaned_data
             try:
-                nomination = intake.create_nomination(request.user, ranking_list, domain)
+                nomination = intake.create_nomination(
+                    request.user, data["ranking_list"], data["domain"], token=data["token"]
+                )
             except intake.IntakeError as exc:
                 error = str(exc)
             else:
-                messages.success(request, f"已创建{nomination.list_label}申报草稿,请填写申报内容。")
+                messages.success(request, f"已创建{nomination.list_label}申报草稿，请填写申报内容。")
                 return redirect(f"{_ns(request)}:edit", pk=nomination.pk)
     deadline = intake.creation_deadline(request.user, campaign)
     return render(
@@ -149,8 +145,9 @@ def new_entry(request):
             "campaign": campaign,
             "lists": lists,
             "error": error,
-            "chosen_list": chosen_list,
-            "chosen_domain": chosen_domain,
+            "chosen_list": form["ranking_list"].value() or "",
+            "chosen_domain": form["domain"].value() or "",
+            "token": new_token(),
             "deadline": deadline,
             "namespace": _ns(request),
         },

@@ -20,7 +20,7 @@ from nominations.audit import record_event, verb_label
 from nominations.filters import InboxFilter, MailFilter
 from nominations.models import Campaign, Nomination, SentMail, State
 from nominations.models.nomination import ENTRY_RELATIONS
-from nominations.rules import deadlines, quotas
+from nominations.rules import deadlines, quotas, uploads
 
 PAGE_SIZE = 25
 ENTRY_PARTIAL = "nominations/includes/entry_detail.html"
@@ -329,6 +329,14 @@ class MemberInviteForm(forms.Form):
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label="Excel 文件(.xlsx)")
+
+    def clean_file(self):
+        # The upload rule (content, size, ZIP bombs) before openpyxl ever opens the file.
+        file = self.cleaned_data["file"]
+        decision = uploads.check_workbook(file)
+        if not decision:
+            raise forms.ValidationError(decision.reason)
+        return file
 
 
 @login_required

@@ -129,7 +129,7 @@ def test_tampered_payload_is_refused(secretariat_user, society):
 
 def test_not_an_excel_file(secretariat_user, society):
     preview = membership.preview_member_import(society, SimpleUploadedFile("x.xlsx", b"not excel"))
-    assert preview.errors == ["无法读取该文件,请上传 Excel(.xlsx)文件。"]
+    assert preview.errors == ["无法读取该文件，请上传 Excel（.xlsx）文件。"]
     preview = membership.preview_member_import(society, xlsx(["名称"], [["甲"]]))
     assert "缺少列" in preview.errors[0]
 
