@@ -63,22 +63,18 @@ is_admin = _has_role(Role.ADMIN)
 STAFF_HIDDEN_STATES = (State.DRAFT,)
 
 
-def _never_sent(prefix: str = "") -> Q:
-    """Entries that never left their author: drafts, and drafts withdrawn before being submitted.
-
-    ``prefix`` reaches the entries through a relation (``"nominations__"`` from a unit)."""
-    return Q(**{f"{prefix}state__in": STAFF_HIDDEN_STATES}) | Q(
-        **{f"{prefix}state": State.WITHDRAWN, f"{prefix}submitted_at": None, f"{prefix}recommended_at": None}
-    )
+def _never_sent():
+    """Entries that never left their author: drafts, and drafts withdrawn before being submitted."""
+    return Q(state__in=STAFF_HIDDEN_STATES) | Q(state=State.WITHDRAWN, submitted_at=None, recommended_at=None)
 
 
-def sent_to_staff(prefix: str = "") -> Q:
+def sent_to_staff():
     """The entries the staff (secretariat, platform) may see at all: every one but ``_never_sent``.
 
-    For counts without a reader's queryset to start from: figures computed in bulk for many units
-    (``Count(..., filter=sent_to_staff("nominations__"))``) and figures in mails to staff. A count
-    shown to a logged-in user starts from ``visible_nominations(user)`` instead."""
-    return ~_never_sent(prefix)
+    For figures without a logged-in reader to start from, such as the counts in a mail to a
+    secretariat. A count shown to a user starts from ``visible_nominations(user)`` instead (for a list
+    of units with a figure each: ``views.secretariat.count_per``)."""
+    return ~_never_sent()
 
 
 def visible_nominations(user):
