@@ -617,12 +617,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(SentMail)
 class SentMailAdmin(ReadOnlyAdmin):
-    list_display = ("sent_at", "kind", "status", "subject", "to", "recommending_unit", "member_unit")
-    list_filter = ("kind", "status")
+    list_display = ("sent_at", "kind", "audience", "status", "subject", "to", "recommending_unit", "member_unit")
+    list_filter = ("kind", "audience", "status")
     search_fields = ("subject", "to", "body")
     ordering = ("-sent_at", "-pk")
     list_select_related = ("recommending_unit", "member_unit")
     date_hierarchy = "sent_at"
+
+    def get_queryset(self, request):
+        # The list, the detail pages and the search read only what the policy lets this user read.
+        return policy.visible_sent_mails(request.user).order_by(*self.get_ordering(request))
 
 
 @admin.register(ExportJob)

@@ -30,10 +30,11 @@ def is_confirmed(unit, campaign):
     return Participation.objects.filter(campaign=campaign, unit=unit).exclude(confirmed_at=None).exists()
 
 
-def recommended_count(unit, campaign):
-    return Nomination.objects.filter(
-        recommending_unit=unit, campaign=campaign, pioneer=None, state__in=RECOMMENDED_STATES
-    ).count()
+def recommended_count(unit, campaign, entries=None) -> int:
+    """How many entries ``unit`` has recommended, counted in ``entries`` (the reader's visible
+    queryset) or, without it, among the entries staff may see (the figure goes to staff)."""
+    entries = Nomination.objects.filter(policy.sent_to_staff()) if entries is None else entries
+    return entries.filter(recommending_unit=unit, campaign=campaign, pioneer=None, state__in=RECOMMENDED_STATES).count()
 
 
 def check_confirm(user, unit, campaign, now=None):

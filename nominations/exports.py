@@ -240,7 +240,7 @@ def _quota_rows(user, campaign, filters):
     units = units.filter(is_active=True).order_by("name")
     if filters is not None and filters.unit:
         units = units.filter(pk=filters.unit)
-    rows = excel.quota_rows(units, campaign)
+    rows = excel.quota_rows(units, campaign, entries=None if user is None else policy.visible_nominations(user))
     if filters is not None and filters.list:
         names = set(RankingList.objects.filter(campaign=campaign, code=filters.list).values_list("name", flat=True))
         rows = (row for row in rows if row[1] in names)

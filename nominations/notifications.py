@@ -19,7 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 from kczg_site import clock
 from kczg_site.formats import format_datetime
 from nominations import workflow
-from nominations.models import AuditEvent, MailKind, MailStatus, Profile, Role, SentMail
+from nominations.models import AuditEvent, MailAudience, MailKind, MailStatus, Profile, Role, SentMail
 
 # Audit verbs that mail someone, and the kind of mail.
 EVENT_MAIL = {
@@ -102,8 +102,22 @@ def render_mail(kind, context):
     return subject, body
 
 
-def deliver(kind, to, subject, body, *, nomination=None, recommending_unit=None, member_unit=None, dedupe_key=None):
-    """Send one mail and log it; with ``dedupe_key`` a mail already logged is not sent again (None)."""
+def deliver(
+    kind,
+    to,
+    subject,
+    body,
+    *,
+    audience: str,
+    nomination=None,
+    recommending_unit=None,
+    member_unit=None,
+    dedupe_key=None,
+):
+    """Send one mail and log it; with ``dedupe_key`` a mail already logged is not sent again (None).
+
+    ``audience`` (a :class:`MailAudience`) says whom the mail is addressed to: the policy's
+    ``visible_sent_mails`` shows the log entry to them and the platform only."""
     to = _unique(to)
     try:
         with transaction.atomic():
@@ -113,6 +127,7 @@ def deliver(kind, to, subject, body, *, nomination=None, recommending_unit=None,
                 body=body,
                 sent_at=clock.now(),
                 kind=kind,
+                audience=audience,
                 status=MailStatus.SENT if to else MailStatus.SKIPPED,
                 nomination=nomination,
                 recommending_unit=recommending_unit,
@@ -160,7 +175,16 @@ def send_event_mail(event_id):
         context["entry_url"] = site_url(reverse("member:dashboard"))
         to = member_unit_recipients(member_unit)
         subject, body = render_mail(kind, context)
-        return deliver(kind, to, subject, body, nomination=nomination, recommending_unit=unit, member_unit=member_unit)
+        return deliver(
+            kind,
+            to,
+            subject,
+            body,
+            audience=MailAudience.MEMBER,
+            nomination=nomination,
+            recommending_unit=unit,
+            member_unit=member_unit,
+        )
     if unit is None:
         return None
     to = unit_staff_recipients(unit)
@@ -168,7 +192,7 @@ def send_event_mail(event_id):
         to += platform_staff_recipients()
     context["dashboard_url"] = site_url(reverse("secretariat:dashboard"))
     subject, body = render_mail(kind, context)
-    return deliver(kind, to, subject, body, recommending_unit=unit)
+    return deliver(kind, to, subject, body, audience=MailAudience.SECRETARIAT, recommending_unit=unit)
 
 
 def invitation_link(user):
@@ -198,6 +222,17 @@ def send_invitation(user_id):
         [user.email],
         subject,
         body,
+        audience=invitation_audience(profile),
         recommending_unit=profile.recommending_unit if profile else None,
         member_unit=profile.member_unit if profile else None,
     )
+
+
+def invitation_audience(profile) -> str:
+    """An invitation is addressed to one user: a member unit's, a secretariat's, or anyone else's."""
+    role = profile.role if profile else None
+    if role == Role.MEMBER and profile.member_unit_id:
+        return MailAudience.MEMBER
+    if role == Role.SECRETARIAT and profile.recommending_unit_id:
+        return MailAudience.SECRETARIAT
+    return MailAudience.OTHER

@@ -11,7 +11,16 @@
 import rules
 from django.db.models import Q
 
-from nominations.models import Attachment, MemberUnit, Nomination, RecommendingUnit, Role, State
+from nominations.models import (
+    Attachment,
+    MailAudience,
+    MemberUnit,
+    Nomination,
+    RecommendingUnit,
+    Role,
+    SentMail,
+    State,
+)
 from nominations.rules.decision import ALLOW, Decision
 
 # ---------------------------------------------------------------- roles
@@ -57,6 +66,15 @@ STAFF_HIDDEN_STATES = (State.DRAFT,)
 def _never_sent():
     """Entries that never left their author: drafts, and drafts withdrawn before being submitted."""
     return Q(state__in=STAFF_HIDDEN_STATES) | Q(state=State.WITHDRAWN, submitted_at=None, recommended_at=None)
+
+
+def sent_to_staff():
+    """The entries the staff (secretariat, platform) may see at all: every one but ``_never_sent``.
+
+    For figures without a logged-in reader to start from, such as the counts in a mail to a
+    secretariat. A count shown to a user starts from ``visible_nominations(user)`` instead (for a list
+    of units with a figure each: ``views.secretariat.count_per``)."""
+    return ~_never_sent()
 
 
 def visible_nominations(user):
@@ -109,6 +127,25 @@ def visible_recommending_units(user):
     return RecommendingUnit.objects.none()
 
 
+def visible_sent_mails(user):
+    """The mail log ``user`` may read: a mail is read by its audience and the platform.
+
+    A mail to a member unit (a notification about its entry, a reminder counting its drafts, an
+    invitation to its users) is read by that member unit and the platform, never by the secretariat;
+    a mail to a recommending unit's secretariat by that secretariat and the platform; any other mail
+    (to a pioneer, an expert, platform staff) by the platform only."""
+    role = role_of(user)
+    profile = profile_of(user)
+    qs = SentMail.objects.all()
+    if role in (Role.PLATFORM, Role.ADMIN):
+        return qs
+    if role == Role.SECRETARIAT and profile.recommending_unit_id:
+        return qs.filter(audience=MailAudience.SECRETARIAT, recommending_unit_id=profile.recommending_unit_id)
+    if role == Role.MEMBER and profile.member_unit_id:
+        return qs.filter(audience=MailAudience.MEMBER, member_unit_id=profile.member_unit_id)
+    return qs.none()
+
+
 def can_see(user, obj):
     """Whether ``obj`` is in the user's visible queryset (one query, the same definition)."""
     if isinstance(obj, Nomination):
@@ -119,6 +156,8 @@ def can_see(user, obj):
         return visible_member_units(user).filter(pk=obj.pk).exists()
     if isinstance(obj, RecommendingUnit):
         return visible_recommending_units(user).filter(pk=obj.pk).exists()
+    if isinstance(obj, SentMail):
+        return visible_sent_mails(user).filter(pk=obj.pk).exists()
     raise TypeError(f"No visibility rule for {type(obj).__name__}")
 
 
@@ -256,8 +295,10 @@ __all__ = [
     "dashboard_url_name",
     "may",
     "role_of",
+    "sent_to_staff",
     "visible_attachments",
     "visible_member_units",
     "visible_nominations",
     "visible_recommending_units",
+    "visible_sent_mails",
 ]

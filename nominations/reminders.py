@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 
 from kczg_site import clock
 from kczg_site.formats import format_datetime
-from nominations.models import Campaign, MailKind, MemberUnit, Participation, RecommendingUnit, State
+from nominations import policy
+from nominations.models import Campaign, MailAudience, MailKind, MemberUnit, Participation, RecommendingUnit, State
 
 # Days before a deadline at which a reminder falls due (largest first).
 REMINDER_DAYS = (3, 1)
@@ -25,6 +26,7 @@ UNIT_PENDING_STATES = (State.SUBMITTED, State.ACCEPTED, State.RECOMMENDED)
 @dataclass
 class Reminder:
     kind: str
+    audience: str
     key: str
     to: list
     deadline: datetime
@@ -79,6 +81,8 @@ def due_reminders(now=None, campaigns=None):
             due.append(
                 Reminder(
                     kind=MailKind.REMINDER_MEMBER,
+                    # It counts the member's own drafts: for the member unit (and the platform) only.
+                    audience=MailAudience.MEMBER,
                     key=f"reminder:{campaign.year}:member:{member.pk}:{deadline.isoformat()}:{days}d",
                     to=member_unit_recipients(member),
                     deadline=deadline,
@@ -104,10 +108,12 @@ def due_reminders(now=None, campaigns=None):
             days = reminder_window(now, deadline)
             if days is None:
                 continue
-            entries = unit.nominations.filter(campaign=campaign, pioneer=None)
+            # Read by the secretariat: only what the staff may see is counted.
+            entries = unit.nominations.filter(policy.sent_to_staff(), campaign=campaign, pioneer=None)
             due.append(
                 Reminder(
                     kind=MailKind.REMINDER_PLATFORM,
+                    audience=MailAudience.SECRETARIAT,
                     key=f"reminder:{campaign.year}:platform:{unit.pk}:{deadline.isoformat()}:{days}d",
                     to=unit_staff_recipients(unit),
                     deadline=deadline,
@@ -138,6 +144,7 @@ def send_reminders(now=None):
             reminder.to,
             subject,
             body,
+            audience=reminder.audience,
             recommending_unit=reminder.recommending_unit,
             member_unit=reminder.member_unit,
             dedupe_key=reminder.key,

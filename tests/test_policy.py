@@ -190,6 +190,13 @@ def test_visible_nominations_per_role(world, who):
     assert names(world, visible_nominations(user)) == sorted(VISIBLE[who])
 
 
+def test_what_staff_may_see_at_all_is_the_platforms_view(world):
+    """``sent_to_staff()`` (counts without a reader, e.g. in a mail to a secretariat) is the platform's set."""
+    from nominations.models import Nomination
+
+    assert names(world, Nomination.objects.filter(policy.sent_to_staff())) == sorted(VISIBLE["platform"])
+
+
 def test_nobody_else_sees_anything(world):
     assert not visible_nominations(AnonymousUser()).exists()
     assert not visible_nominations(UserFactory(username="no-profile")).exists()

@@ -256,12 +256,13 @@ class NominationWorkbook:
         self.workbook.save(fileobj)
 
 
-def quota_rows(units, campaign):
+def quota_rows(units, campaign, entries=None):
     """The 名额使用 rows of ``units`` in ``campaign``: ``(unit, list, domain, used, total, explanation)``.
 
     The same figures as ``nominations.rules.quotas.quota_table`` (a test holds them equal), computed
     for all units at once: the totals with the rule's own ``unit_quota_total`` (cap × channels), the
-    use with one grouped count instead of four queries per unit.
+    use with one grouped count instead of four queries per unit. ``entries``: the queryset the use is
+    counted in (the export's reader's visible entries); every entry without it.
     """
     from django.db.models import Count
 
@@ -272,10 +273,9 @@ def quota_rows(units, campaign):
     units = list(units.prefetch_related("channels__lists"))
     lists = list(RankingList.objects.filter(campaign=campaign).prefetch_related("domains").order_by("order"))
     used = {}
+    entries = Nomination.objects.all() if entries is None else entries
     counted = (
-        Nomination.objects.filter(
-            campaign=campaign, recommending_unit__in=units, state__in=RECOMMENDED_STATES, pioneer=None
-        )
+        entries.filter(campaign=campaign, recommending_unit__in=units, state__in=RECOMMENDED_STATES, pioneer=None)
         .values_list("recommending_unit_id", "ranking_list_id", "domain_id")
         .annotate(n=Count("pk"))
         .order_by()

@@ -6,7 +6,7 @@ from .campaign import Campaign, Channel, Domain, DomainKind, ListCode, RankingLi
 from .clock import DemoClock
 from .exports import ExportJob, ExportKind, ExportState
 from .history import EarlierListedItem
-from .mail import MailKind, MailStatus, SentMail
+from .mail import MailAudience, MailKind, MailStatus, SentMail
 from .nomination import Attachment, Nomination, State
 from .units import Extension, ExtensionKind, MemberUnit, Participation, Pioneer, RecommendingUnit
 
@@ -25,6 +25,7 @@ __all__ = [
     "Extension",
     "ExtensionKind",
     "ListCode",
+    "MailAudience",
     "MailKind",
     "MailStatus",
     "MemberUnit",

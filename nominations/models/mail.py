@@ -21,12 +21,27 @@ class MailStatus(models.TextChoices):
     SKIPPED = "skipped", "无收件人"
 
 
+class MailAudience(models.TextChoices):
+    """Whom a mail is addressed to; the policy (``visible_sent_mails``) lets only them and the platform read it."""
+
+    MEMBER = "member", "会员单位"
+    SECRETARIAT = "secretariat", "推荐单位秘书处"
+    OTHER = "other", "其他收件人"
+
+
 class SentMail(models.Model):
     to = models.TextField("收件人", help_text="以逗号分隔的邮箱地址。")
     subject = models.CharField("主题", max_length=300)
     body = models.TextField("正文")
     sent_at = models.DateTimeField("发送时间", db_index=True)
     kind = models.CharField("类型", max_length=30, choices=MailKind.choices, db_index=True)
+    audience = models.CharField(
+        "收件对象",
+        max_length=20,
+        choices=MailAudience.choices,
+        default=MailAudience.OTHER,
+        help_text="会员单位的邮件只有该会员单位和平台可见；推荐单位秘书处的邮件只有该秘书处和平台可见；其他邮件仅平台可见。",
+    )
     status = models.CharField("状态", max_length=10, choices=MailStatus.choices, default=MailStatus.SENT)
     error = models.TextField("错误信息", blank=True)
     nomination = models.ForeignKey(

@@ -96,13 +96,17 @@ def member_cap(member_unit, ranking_list, domain=None, *, exclude=None):
     return Quota(total=ranking_list.per_unit_cap, used=live.count(), per_channel=ranking_list.per_unit_cap)
 
 
-def quota_table(unit, campaign):
-    """Rows ``(ranking_list, domain, quota)`` for a unit's meters: one per domain for 先导技术榜."""
+def quota_table(unit, campaign, entries=None):
+    """Rows ``(ranking_list, domain, quota)`` for a unit's meters: one per domain for 先导技术榜.
+
+    ``entries``: the queryset the use is counted in — the reader's visible entries for a meter shown
+    to a user (``policy.visible_nominations``); every entry without it."""
     from nominations.models import RankingList
 
     lists = RankingList.objects.filter(campaign=campaign).prefetch_related("domains", "channels")
     unit_channel_ids = {c.pk for c in unit.channels.all()}
-    used_rows = Nomination.objects.filter(
+    entries = Nomination.objects.all() if entries is None else entries
+    used_rows = entries.filter(
         recommending_unit=unit, campaign=campaign, state__in=RECOMMENDED_STATES, pioneer=None
     ).values_list("ranking_list_id", "domain_id")
     used = {}

@@ -20,17 +20,15 @@ from nominations.models import (
     Extension,
     ExtensionKind,
     MemberUnit,
-    Nomination,
     Participation,
     Pioneer,
     RankingList,
     RecommendingUnit,
-    SentMail,
     State,
 )
 from nominations.models.nomination import RECOMMENDED_STATES
 from nominations.rules import deadlines
-from nominations.views.secretariat import ImportUploadForm, active_campaign, countdown
+from nominations.views.secretariat import ImportUploadForm, active_campaign, count_per, countdown
 
 PAGE_SIZE = 50
 OVERVIEW_PAGE_SIZE = 50
@@ -59,10 +57,10 @@ def platform_extended_units(campaign):
     )
 
 
-def overview_rows(campaign, units=None, extended=None):
+def overview_rows(user, campaign, units=None, extended=None):
     """Per unit and per list/domain: submitted, accepted, recommended, quota, confirmed — in a fixed
-    number of queries (aggregated with values/annotate, not one query per unit). ``units``: only these
-    (one page of the overview); every unit without it."""
+    number of queries (aggregated with values/annotate, not one query per unit), counted among the
+    entries ``user`` may see. ``units``: only these (one page of the overview); every unit without it."""
     lists = list(RankingList.objects.filter(campaign=campaign).prefetch_related("domains", "channels"))
     paged = units is not None
     units = list(overview_units() if units is None else units)
@@ -73,7 +71,8 @@ def overview_rows(campaign, units=None, extended=None):
         extended = platform_extended_units(campaign)
     stats = {}
     aggregated = (
-        Nomination.objects.filter(campaign=campaign, pioneer=None)
+        policy.visible_nominations(user)
+        .filter(campaign=campaign, pioneer=None)
         .exclude(state__in=RECEIVED_EXCLUDED)
         .filter(**({"recommending_unit__in": [unit.pk for unit in units]} if paged else {}))
         .values("recommending_unit_id", "ranking_list_id", "domain_id")
@@ -134,16 +133,18 @@ def overview_units():
     return RecommendingUnit.objects.prefetch_related("channels").order_by("-is_active", "name")
 
 
-def unconfirmed_summary(campaign, extended):
+def unconfirmed_summary(user, campaign, extended):
     """Active units that have not confirmed (name, recommended count, extended) and the confirmed count,
-    without building the whole overview: two grouped queries and one list."""
+    without building the whole overview: two grouped queries and one list. Counted among the entries
+    ``user`` may see."""
     confirmed_ids = set(
         Participation.objects.filter(campaign=campaign, unit__is_active=True)
         .exclude(confirmed_at=None)
         .values_list("unit_id", flat=True)
     )
     recommended = dict(
-        Nomination.objects.filter(campaign=campaign, pioneer=None, state__in=RECOMMENDED_STATES)
+        policy.visible_nominations(user)
+        .filter(campaign=campaign, pioneer=None, state__in=RECOMMENDED_STATES)
         .values_list("recommending_unit_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -155,15 +156,19 @@ def unconfirmed_summary(campaign, extended):
     return unconfirmed, len(confirmed_ids)
 
 
-def pioneer_rows(campaign):
+def recommended_per_pioneer(user):
+    """An annotation of pioneers: how many of their recommendations ``user`` may see."""
+    return count_per(policy.visible_nominations(user).filter(state__in=RECOMMENDED_STATES), "pioneer")
+
+
+def pioneer_rows(user, campaign):
     route = Channel.objects.filter(campaign=campaign, is_pioneer_route=True).first()
     per_person = route.pioneer_quota if route else 0
-    pioneers = Pioneer.objects.filter(campaign=campaign).annotate(
-        recommended=Count("nominations", filter=Q(nominations__state__in=RECOMMENDED_STATES)),
-        drafts=Count("nominations", filter=Q(nominations__state=State.DRAFT)),
-    )
+    # No count of the pioneers' drafts: the platform never sees them.
+    pioneers = Pioneer.objects.filter(campaign=campaign).annotate(recommended=recommended_per_pioneer(user))
     entries = (
-        Nomination.objects.filter(campaign=campaign)
+        policy.visible_nominations(user)
+        .filter(campaign=campaign)
         .exclude(pioneer=None)
         .exclude(state__in=RECEIVED_EXCLUDED)
         .select_related("pioneer", "ranking_list")
@@ -179,9 +184,9 @@ def dashboard(request):
     # over a second to render); the confirmation summary still covers every unit.
     page = Paginator(overview_units(), OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     extended = platform_extended_units(campaign)
-    rows = overview_rows(campaign, units=page.object_list, extended=extended)
-    unconfirmed, confirmed_count = unconfirmed_summary(campaign, extended)
-    pioneers, per_person, pioneer_entries = pioneer_rows(campaign)
+    rows = overview_rows(request.user, campaign, units=page.object_list, extended=extended)
+    unconfirmed, confirmed_count = unconfirmed_summary(request.user, campaign, extended)
+    pioneers, per_person, pioneer_entries = pioneer_rows(request.user, campaign)
     platform = deadlines.platform_deadline(campaign)
     return render(
         request,
@@ -421,9 +426,7 @@ def pioneers(request):
         else:
             messages.success(request, f"已邀请先锋人物“{pioneer.name}”。")
             return redirect("platform:pioneers")
-    listing = Pioneer.objects.filter(campaign=campaign).annotate(
-        recommended=Count("nominations", filter=Q(nominations__state__in=RECOMMENDED_STATES))
-    )
+    listing = Pioneer.objects.filter(campaign=campaign).annotate(recommended=recommended_per_pioneer(request.user))
     return render(
         request,
         "nominations/platform/pioneers.html",
@@ -527,7 +530,7 @@ def audit_log(request):
 @login_required
 def mail_log(request):
     _context(request)
-    filterset = MailFilter(request.GET or None, SentMail.objects.all())
+    filterset = MailFilter(request.GET or None, policy.visible_sent_mails(request.user))
     page = Paginator(filterset.qs.select_related("nomination", "member_unit", "recommending_unit"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

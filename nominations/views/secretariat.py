@@ -7,7 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
@@ -18,7 +19,7 @@ from kczg_site import clock
 from nominations import batch, confirmation, membership, policy, workflow
 from nominations.audit import record_event, verb_label
 from nominations.filters import InboxFilter, MailFilter
-from nominations.models import Campaign, Nomination, SentMail, State
+from nominations.models import Campaign, State
 from nominations.models.nomination import ENTRY_RELATIONS
 from nominations.rules import deadlines, quotas, uploads
 
@@ -62,9 +63,19 @@ def countdown(deadline, now=None):
     }
 
 
-def meter_rows(unit, campaign):
+def count_per(visible: QuerySet, field: str) -> Coalesce:
+    """An annotation: how many of the reader's ``visible`` entries point (by ``field``) at each row.
+
+    For lists of units or pioneers with a figure each: the figure counts only what the policy lets
+    the reader see, in the list's one query."""
+    counted = visible.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def meter_rows(user, unit, campaign):
+    """The quota meters of ``unit``, counted among the entries ``user`` may see."""
     rows = []
-    for ranking_list, domain, quota in quotas.quota_table(unit, campaign):
+    for ranking_list, domain, quota in quotas.quota_table(unit, campaign, entries=policy.visible_nominations(user)):
         percent = round(100 * quota.used / quota.total) if quota.total else 0
         rows.append({"list": ranking_list, "domain": domain, "quota": quota, "percent": min(percent, 100)})
     return rows
@@ -109,8 +120,11 @@ def _has_entry_partial():
 @login_required
 def dashboard(request):
     unit, campaign = _context(request)
-    entries = Nomination.objects.filter(recommending_unit=unit, campaign=campaign, pioneer=None)
-    counts = dict(entries.exclude(state=State.DRAFT).values_list("state").annotate(n=Count("pk")).order_by())
+    # Only what the policy shows this secretariat: never its members' drafts, nor entries withdrawn
+    # before they were ever submitted.
+    visible = policy.visible_nominations(request.user)
+    entries = visible.filter(campaign=campaign)
+    counts = dict(entries.values_list("state").annotate(n=Count("pk")).order_by())
     state_counts = [(label, counts.get(value, 0), value) for value, label in State.choices if value in counts]
     platform = deadlines.platform_deadline(campaign, unit)
     participation = confirmation.participation_for(unit, campaign)
@@ -120,15 +134,15 @@ def dashboard(request):
         {
             "unit": unit,
             "campaign": campaign,
-            "meters": meter_rows(unit, campaign),
+            "meters": meter_rows(request.user, unit, campaign),
             "state_counts": state_counts,
             "total": sum(counts.values()),
             "platform_deadline": platform,
             "countdown": countdown(platform.effective),
             "participation": participation,
-            "recommended": confirmation.recommended_count(unit, campaign),
+            "recommended": confirmation.recommended_count(unit, campaign, entries=visible),
             "confirm_decision": confirmation.check_confirm(request.user, unit, campaign),
-            "member_count": unit.members.filter(is_active=True).count(),
+            "member_count": policy.visible_member_units(request.user).filter(is_active=True).count(),
         },
     )
 
@@ -266,7 +280,7 @@ def batch_action(request):
             "ids": [item.nomination.pk for item in result.items],
             "note": note,
             "spec": spec,
-            "meters": meter_rows(unit, campaign) if action == "recommend" else [],
+            "meters": meter_rows(request.user, unit, campaign) if action == "recommend" else [],
         },
     )
 
@@ -293,7 +307,7 @@ def confirm(request):
 @login_required
 def mail_log(request):
     unit, _campaign = _context(request)
-    filterset = MailFilter(request.GET or None, SentMail.objects.filter(recommending_unit=unit))
+    filterset = MailFilter(request.GET or None, policy.visible_sent_mails(request.user))
     page = Paginator(filterset.qs.select_related("nomination", "member_unit"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -351,10 +365,11 @@ def members(request):
         else:
             messages.success(request, f"已邀请会员单位“{member.name}”,设置密码的链接已发送到 {member.contact_email}。")
             return redirect("secretariat:members")
-    member_units = unit.members.annotate(
-        entries=Count("nominations", filter=~Q(nominations__state=State.DRAFT)),
-        users_count=Count("users", distinct=True),
-    ).order_by("-is_active", "name")
+    member_units = (
+        policy.visible_member_units(request.user)
+        .annotate(entries=count_per(policy.visible_nominations(request.user), "member_unit"))
+        .order_by("-is_active", "name")
+    )
     return render(
         request,
         "nominations/secretariat/members.html",

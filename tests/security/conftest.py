@@ -55,6 +55,7 @@ class Scenario:
     entries: dict = field(default_factory=dict)
     attachments: dict = field(default_factory=dict)
     jobs: dict = field(default_factory=dict)
+    mails: dict = field(default_factory=dict)
     units: dict = field(default_factory=dict)
     members: dict = field(default_factory=dict)
     pioneers: dict = field(default_factory=dict)
@@ -267,6 +268,27 @@ def build_scenario():
     for role in ("secretariat", "other_secretariat", "platform"):
         job = exports.create_job(u[role], ExportKind.XLSX, exports.Filters(campaign=campaign.year), enqueue_now=False)
         s.jobs[role] = exports.run_job(job.pk)
+
+    # The mail log: one mail to each member unit, to each secretariat, and one to a pioneer.
+    from nominations.models import MailAudience, MailKind, SentMail
+
+    for key, audience, kind, member, unit in (
+        ("mail-member-a", MailAudience.MEMBER, MailKind.REMINDER_MEMBER, member_a, unit_a),
+        ("mail-member-b", MailAudience.MEMBER, MailKind.ACCEPTED, member_b, unit_b),
+        ("mail-unit-a", MailAudience.SECRETARIAT, MailKind.REMINDER_PLATFORM, None, unit_a),
+        ("mail-unit-b", MailAudience.SECRETARIAT, MailKind.CONFIRMED, None, unit_b),
+        ("mail-pioneer", MailAudience.OTHER, MailKind.INVITATION, None, None),
+    ):
+        s.mails[key] = SentMail.objects.create(
+            to=f"{key}@example.org",
+            subject=token(key),
+            body=f"{token(key)}\n",
+            sent_at=now,
+            kind=kind,
+            audience=audience,
+            member_unit=member,
+            recommending_unit=unit,
+        )
 
     Publication.objects.create(campaign=campaign, published_at=now, published_by=u["platform"])
     return s

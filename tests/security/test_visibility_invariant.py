@@ -53,6 +53,8 @@ def _forbidden_markers(sdb, user):
     for marker, roles in readers.items():
         if user is None or not any(sdb.users[role] == user for role in roles):
             forbidden.add(marker)
+    visible_mails = set() if user is None else set(policy.visible_sent_mails(user).values_list("pk", flat=True))
+    forbidden |= {key for key, m in sdb.mails.items() if m.pk not in visible_mails}
     return forbidden
 
 
@@ -139,6 +141,38 @@ def test_entry_pages_and_forms_of_visible_entries_hold_no_foreign_markers(sdb, r
         assert not found & forbidden, f"{role} on {entry}: {sorted(found & forbidden)}"
     if role not in ("platform", "admin"):
         assert opened
+
+
+@pytest.mark.parametrize(
+    "role,url,expected",
+    [
+        ("secretariat", "secretariat:mail_log", {"mail-unit-a"}),
+        ("other_secretariat", "secretariat:mail_log", {"mail-unit-b"}),
+        (
+            "platform",
+            "platform:mail_log",
+            {"mail-member-a", "mail-member-b", "mail-unit-a", "mail-unit-b", "mail-pioneer"},
+        ),
+        (
+            "admin",
+            "platform:mail_log",
+            {"mail-member-a", "mail-member-b", "mail-unit-a", "mail-unit-b", "mail-pioneer"},
+        ),
+    ],
+)
+def test_mail_logs_hold_exactly_the_mails_the_policy_shows(sdb, role, url, expected):
+    """A mail to a member unit is never in a secretariat's log; a mail to the secretariat is."""
+    user = sdb.user(role)
+    assert {key for key, m in sdb.mails.items() if policy.can_see(user, m)} == expected
+    found = _markers_in(_client(sdb, role).get(reverse(url)).content.decode())
+    assert {m for m in found if m in sdb.mails} == expected
+
+
+def test_members_may_read_their_own_mails_only(sdb):
+    assert {key for key, m in sdb.mails.items() if policy.can_see(sdb.user("member"), m)} == {"mail-member-a"}
+    assert {key for key, m in sdb.mails.items() if policy.can_see(sdb.user("other_member"), m)} == {"mail-member-b"}
+    for role in ("pioneer", "expert", "coordinator"):
+        assert not policy.visible_sent_mails(sdb.user(role)).exists()
 
 
 def test_an_expert_sees_other_scores_only_after_submitting_their_own(sdb):
