@@ -19,7 +19,7 @@ def backfill_audience(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("nominations", "0004_review_exports"),
+        ("nominations", "0005_creation_tokens_and_attachment_sha256"),
     ]
 
     operations = [
