@@ -64,6 +64,7 @@ echo "fresh database $DB"
 
 # The README's environment, with throw-away values; nothing else from this shell's environment
 # (DATABASE_URL, DEBUG, STATIC_ROOT, ...) reaches the server, except what python and pip need.
+# gunicorn's control socket goes into the temporary directory, away from any other gunicorn's.
 keep=(LANG=C.UTF-8)
 for name in $(compgen -e); do
     case $name in
@@ -81,6 +82,7 @@ env -i "${keep[@]}" \
     DJANGO_SUPERUSER_USERNAME=ci-admin DJANGO_SUPERUSER_EMAIL=ci-admin@example.org \
     DJANGO_SUPERUSER_PASSWORD="$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')" \
     GUNICORN_BIND=127.0.0.1:$PORT GUNICORN_WORKERS=2 \
+    GUNICORN_CMD_ARGS="--control-socket $WORK/gunicorn.ctl" \
     setsid bash "$WORK/scripts/production_start.sh" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 
