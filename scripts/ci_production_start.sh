@@ -17,7 +17,6 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-SOURCE=$PWD
 PG=${PRODUCTION_START_PG:-postgres://postgres@127.0.0.1:5432}
 DB=${PRODUCTION_START_DB:-kczg_production_start}
 PORT=${PRODUCTION_START_PORT:-8011}
