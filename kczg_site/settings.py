@@ -144,8 +144,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
         server_side_binding=True, prepare_threshold=int(env("DATABASE_PREPARE_THRESHOLD", "5"))
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once when two requests save at the same moment.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Two requests that save at the same moment: every transaction takes SQLite's write lock when it
+    # begins (BEGIN IMMEDIATE), and the second waits up to 20 seconds (the busy timeout) for the first
+    # to commit, then reads what it wrote; the workflow refuses a second submit with its own reason.
+    # With deferred transactions both would read first and the second writer would get "database is
+    # locked" at once, whatever the timeout (SQLite does not wait on a lock its own read blocks).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -346,14 +346,11 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 
 call_command("migrate", verbosity=0)
+# The real production static storage (hashed manifest) into this run's own STATIC_ROOT.
+call_command("collectstatic", interactive=False, verbosity=0)
 HOST = "kczg.example.org"
 results = {}
-# collectstatic has not run here: serve static URLs unhashed (production uses the manifest).
-static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-with override_settings(
-    ROOT_URLCONF="tests.error_pages_urls",
-    STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}, "staticfiles": static},
-):
+with override_settings(ROOT_URLCONF="tests.error_pages_urls"):
     client = Client(HTTP_HOST=HOST, raise_request_exception=False)
     plain = client.get("/accounts/login/")
     results["http"] = [plain.status_code, plain.get("Location", "")]

@@ -30,6 +30,7 @@ SETTINGS_KEYS = (
     "CELERY_TASK_ALWAYS_EAGER",
     "EMAIL_BACKEND",
     "KCZG_VAR_DIR",
+    "STATIC_ROOT",
     "DJANGO_SETTINGS_MODULE",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for Playwright by tests/browser/conftest.py; refused by check --deploy
 )
@@ -255,3 +256,70 @@ def test_dashboards_run_under_the_production_csp(client):
         assert finder.inline == [], f"{user.username} {url}: inline <script> is blocked by the CSP"
         assert finder.handlers == [], f"{user.username} {url}: inline event handlers are blocked by the CSP"
         client.logout()
+
+
+# ---------------------------------------------------------------- production static files
+
+PRODUCTION_STATIC = """
+import json, django
+django.setup()
+from django.conf import settings
+from django.core.files.storage import storages
+from django.core.management import call_command
+from django.test import Client
+
+call_command("migrate", verbosity=0)
+call_command("load_campaign", "fixtures/campaign_2023.json", verbosity=0)
+call_command("collectstatic", interactive=False, verbosity=0)
+manifest = json.loads((settings.STATIC_ROOT / "staticfiles.json").read_text())["paths"]
+client = Client(HTTP_HOST="kczg.example.org", raise_request_exception=False)
+pages = {}
+for path in ["/", "/accounts/login/"]:
+    response = client.get(path, secure=True)
+    pages[path] = {"status": response.status_code, "html": response.content.decode()}
+css = manifest["vendor/bootstrap/bootstrap.min.css"]
+asset = client.get(settings.STATIC_URL + css, secure=True)
+print("RESULT " + json.dumps({
+    "storage": type(storages["staticfiles"]).__module__ + "." + type(storages["staticfiles"]).__name__,
+    "static_root": str(settings.STATIC_ROOT),
+    "manifest": manifest,
+    "pages": pages,
+    "asset": {"name": css, "status": asset.status_code, "body": b"".join(asset.streaming_content).decode()[:200],
+              "cache": asset.get("Cache-Control", "")},
+}, ensure_ascii=False))
+"""
+
+
+def test_production_collectstatic_builds_the_manifest_the_pages_use(tmp_path):
+    """collectstatic with the real production storage (hashed, compressed); the pages link hashed files."""
+    static_root = tmp_path / "static"
+    result = run(["-c", PRODUCTION_STATIC], production_env(STATIC_ROOT=str(static_root)), tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    found = json.loads(next(line for line in result.stdout.splitlines() if line.startswith("RESULT "))[7:])
+
+    assert found["storage"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert found["static_root"] == str(static_root)
+    manifest = found["manifest"]
+    for source in [
+        "vendor/bootstrap/bootstrap.min.css",
+        "vendor/bootstrap/bootstrap.bundle.min.js",
+        "vendor/htmx/htmx.min.js",
+    ]:
+        hashed = manifest[source]
+        assert hashed != source and (static_root / hashed).is_file(), hashed
+    # The source-map comment now names the hashed map, which exists.
+    css_text = (static_root / manifest["vendor/bootstrap/bootstrap.min.css"]).read_text()
+    assert f"sourceMappingURL={manifest['vendor/bootstrap/bootstrap.min.css.map'].rsplit('/', 1)[1]}" in css_text
+
+    for path, page in found["pages"].items():
+        assert page["status"] == 200, (path, page["html"][-2000:])
+        assert "科创中国" in page["html"], path
+        linked = set(re.findall(r'(?:href|src)="/static/([^"]+)"', page["html"]))
+        assert f"/static/{manifest['vendor/bootstrap/bootstrap.min.css']}" in page["html"], path
+        assert linked and linked <= set(manifest.values()), (path, linked - set(manifest.values()))
+    assert "登录" in found["pages"]["/accounts/login/"]["html"]
+
+    asset = found["asset"]
+    assert asset["status"] == 200
+    assert "Bootstrap" in asset["body"]
+    assert "immutable" in asset["cache"]
