@@ -15,7 +15,7 @@ from kczg_site import htmx
 
 def _megabytes(size: int) -> str:
     mb = size / (1024 * 1024)
-    return f"{mb:g} MB" if mb >= 1 else f"{size // 1024} KB"
+    return f"{mb:g}\u00a0MB" if mb >= 1 else f"{size / 1024:.0f}\u00a0KB"
 
 
 def _reason(exception: Exception | None) -> tuple[int, str]:

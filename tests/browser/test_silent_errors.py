@@ -132,3 +132,41 @@ def test_an_expired_session_keeps_the_copy_and_brings_the_member_back(
         expect(second.locator("#local-restore")).to_be_hidden()
         second.close()
     assert errors == []
+
+
+def test_a_too_large_autosave_and_an_upload_after_expiry_are_shown(
+    fast_hasher, transactional_db, settings, page, login, errors, member_user, draft
+):
+    """A form over DATA_UPLOAD_MAX_MEMORY_SIZE: the 413 reason in the status line, the copy kept. An
+    upload after the session expired: the notice at the foot of the page, the attachments untouched."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4000
+    typed = "很长的技术简介" * 300
+    with time_machine.travel(OPEN, tick=True):
+        login(page, "member", PASSWORD)
+        page.goto(f"/member/{draft.pk}/edit/")
+        page.fill("#id_summary", typed)
+        page.press("#id_summary", "Tab")
+        status = page.locator("#autosave-status")
+        expect(status).to_contain_text("提交的内容过大", timeout=10_000)
+        expect(status).not_to_contain_text("网络连接中断")
+        assert typed in page.evaluate(f"localStorage.getItem('kczg-entry-{draft.pk}')")
+        draft.refresh_from_db()
+        assert draft.data["summary"] != typed
+
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+        Session.objects.all().delete()
+        page.set_input_files(
+            "#attachment-file", {"name": "说明.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n"}
+        )
+        page.click("#upload-form button[type=submit]")
+        notice = page.locator("#htmx-notice")
+        expect(notice).to_be_visible()
+        expect(notice).to_contain_text("登录已过期，请在新窗口重新登录后重试。")
+        link = notice.get_by_role("link", name="在新窗口重新登录")
+        expect(link).to_have_attribute("href", f"/accounts/login/?next=%2Fmember%2F{draft.pk}%2Fedit%2F")
+        expect(page.locator("#upload-form")).to_be_visible()  # the attachments block is not replaced
+        shoot_both(page, "silent_errors_site_notice", notice)
+        notice.get_by_role("button", name="关闭").click()
+        expect(notice).to_be_hidden()
+    assert Attachment.objects.count() == 0
+    assert errors == []
