@@ -9,7 +9,7 @@
 * ``safe_next``: the log-in view drops a ``next`` that points to a view that does not answer GET.
 
 Generic notices carry the ``X-Kczg-Notice`` header: static/js/htmx_errors.js swaps them into the
-request's status line (a target with ``aria-live``) or into the site-wide notice at the foot of the page.
+request's status line (a target with ``aria-live``) or into the site-wide notice at the top of the window.
 """
 
 from urllib.parse import parse_qsl, urlencode, urlsplit

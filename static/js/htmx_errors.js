@@ -5,7 +5,7 @@
      like a 200.
    - Generic notices (header X-Kczg-Notice: the 401 of an expired session, the 400/413 of a form that
      was too large) go into the request's status line when its target is one (aria-live or
-     role=status), otherwise into the site-wide notice at the foot of the page (#htmx-notice).
+     role=status), otherwise into the site-wide notice at the top of the window (#htmx-notice, base.html).
    - The CSRF token is read from the cookie for every request and form post, so a page keeps working
      after its user logged in again in another window (logging in rotates the token). */
 (function () {

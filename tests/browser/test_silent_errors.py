@@ -138,7 +138,7 @@ def test_a_too_large_autosave_and_an_upload_after_expiry_are_shown(
     fast_hasher, transactional_db, settings, page, login, errors, member_user, draft
 ):
     """A form over DATA_UPLOAD_MAX_MEMORY_SIZE: the 413 reason in the status line, the copy kept. An
-    upload after the session expired: the notice at the foot of the page, the attachments untouched."""
+    upload after the session expired: the notice at the top of the window, the attachments untouched."""
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4000
     typed = "很长的技术简介" * 300
     with time_machine.travel(OPEN, tick=True):
