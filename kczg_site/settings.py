@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After django-htmx: an htmx request after the session expired gets a 401 notice, not the log-in page.
+    "kczg_site.htmx.ExpiredSessionMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns a locked-out log-in attempt into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -144,17 +144,54 @@
       sentAt = Date.now();
       showStatus("正在保存…");
     });
+    // The session expired (a 401 from kczg_site/htmx.py): the copy stays in this browser, the status
+    // line links to the log-in page (a new window, back to this page), and the save is retried when the
+    // member comes back to this window or types again.
+    function showExpired(loginUrl) {
+      if (!status) return;
+      status.innerHTML = "";
+      var span = document.createElement("span");
+      span.className = "text-danger autosave-expired";
+      span.setAttribute("role", "alert");
+      var link = document.createElement("a");
+      link.href = loginUrl;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.className = "alert-link";
+      link.textContent = "在新窗口重新登录";
+      span.appendChild(document.createTextNode("登录已过期，请"));
+      span.appendChild(link);
+      span.appendChild(document.createTextNode("，填写内容已保存在本机。"));
+      status.appendChild(span);
+    }
+    var expired = false;
+    function retryIfExpired() {
+      if (expired && !inFlight && !submitting && document.visibilityState !== "hidden") htmx.trigger(form, "kczg:retry");
+    }
+    window.addEventListener("focus", retryIfExpired);
+    document.addEventListener("visibilitychange", retryIfExpired);
+
+    document.addEventListener("htmx:beforeSwap", function (event) {
+      if (event.target !== status || !event.detail.xhr || event.detail.xhr.status !== 401) return;
+      event.preventDefault(); // the status line says it in the autosave's own words (showExpired)
+    });
     form.addEventListener("htmx:afterRequest", function (event) {
       if (event.detail.elt !== form) return;
       inFlight = false;
-      var ok = event.detail.successful;
-      if (ok) {
+      var code = event.detail.xhr ? event.detail.xhr.status : 0;
+      expired = code === 401;
+      if (expired) {
+        store();
+        showExpired(event.detail.xhr.getResponseHeader("X-Kczg-Login-Url") || "/accounts/login/");
+      } else if (code >= 200 && code < 300) {
         var result = status && status.querySelector(".autosave-result");
         if (result && result.dataset.saved === "1" && dirtySince <= sentAt) forget();
         else store();
+      } else if (code >= 400 && code < 500 && status && status.querySelector(".kczg-notice, .autosave-result")) {
+        store(); // the server's reason is in the status line (e.g. 413: too large); the copy stays here
       } else {
         store();
-        showStatus("网络连接中断,内容已暂存在本机,恢复连接后将自动重试保存。", "text-danger");
+        showStatus("网络连接中断，内容已暂存在本机，恢复连接后将自动重试保存。", "text-danger");
         scheduleRetry();
       }
       if (deferred) {
@@ -178,7 +215,7 @@
         if (banner) {
           var when = new Date(saved.at);
           banner.querySelector(".restore-text").textContent =
-            "本机保存了一份尚未上传到服务器的较新内容(" + when.toLocaleString("zh-CN") + "),是否恢复?";
+            "本机保存了一份尚未上传到服务器的较新内容（" + when.toLocaleString("zh-CN") + "），是否恢复？";
           banner.classList.remove("d-none");
           banner.querySelector('[data-restore="apply"]').addEventListener("click", function () {
             var seen = {};
