@@ -658,13 +658,16 @@ class DemoClockForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}, format="%Y-%m-%dT%H:%M:%S"),
         input_formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"],
-        error_messages={"invalid": "请填写有效的日期和时间,例如 2023-11-20 16:55。"},
+        error_messages={"invalid": "请填写有效的日期和时间，例如 2023-11-20 16:55。"},
     )
     preset = PlainTextField(required=False, max_length=40, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
-        if data.get("preset"):
+        if "preset" in self.errors:
+            # The page shows the field's errors: a bad quick button's value is reported there.
+            self.add_error("moment", self.errors.pop("preset"))
+        elif data.get("preset"):
             try:
                 data["moment"] = self.fields["moment"].clean(data["preset"])
             except forms.ValidationError as error:

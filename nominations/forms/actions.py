@@ -17,7 +17,7 @@ NOTE_ATTRS = {"class": "form-control"}
 OVERRIDE_LABEL = "历年入榜仍推荐的理由"
 WITHDRAW_NOTE_LABEL = "撤回说明"
 BATCH_NOTE_LABEL = "意见 / 理由"
-UNKNOWN_SELECTION = "所选申报中有记录不存在或您无权处理,请刷新页面后重新选择。"
+UNKNOWN_SELECTION = "所选申报中有记录不存在或您无权处理，请刷新页面后重新选择。"
 
 
 def note_field(label: str, *, required: bool = False, rows: int = 3) -> NoteField:
@@ -68,7 +68,7 @@ class TransitionForm(forms.Form):
 class WithdrawForm(forms.Form):
     """The author's withdrawal (its note is optional); submit, resubmit and 推举 post nothing."""
 
-    note = note_field(f"{WITHDRAW_NOTE_LABEL}(选填)", rows=2)
+    note = note_field(WITHDRAW_NOTE_LABEL, rows=2)
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("auto_id", "withdraw-%s")
@@ -95,7 +95,7 @@ class IdListField(forms.Field):
         if not isinstance(value, (list, tuple)):
             value = [value]
         if len(value) > self.max_count:
-            raise ValidationError(f"一次最多处理 {self.max_count} 项申报,请分批选择。", code="max_count")
+            raise ValidationError(f"一次最多处理 {self.max_count} 项申报，请分批选择。", code="max_count")
         ids = []
         for item in value:
             pk = batch.parse_id(item) if isinstance(item, str) else None
@@ -115,12 +115,12 @@ class BatchForm(forms.Form):
         error_messages={"required": "请选择批量操作。", "invalid_choice": "不支持的批量操作。"},
     )
     ids = IdListField(label="所选申报", max_count=batch.MAX_IDS)
-    note = note_field(f"{BATCH_NOTE_LABEL}(退回修改、不予推荐时必填)", rows=2)
+    note = note_field(BATCH_NOTE_LABEL, rows=2)
     apply = forms.ChoiceField(
         choices=[("1", "执行")],
         required=False,
         widget=forms.HiddenInput,
-        error_messages={"invalid_choice": "提交的内容有误,请返回收件箱重新选择。"},
+        error_messages={"invalid_choice": "提交的内容有误，请返回收件箱重新选择。"},
     )
 
     def __init__(self, *args, **kwargs) -> None:

@@ -23,7 +23,7 @@ from nominations.models.exports import NOMINATION_KINDS
 EMAIL_MAX_CHARS = 254
 # A signed import preview (``membership.ImportPreview.payload``): generous, but bounded.
 IMPORT_PAYLOAD_MAX_CHARS = 5_000_000
-INVALID_PREVIEW = "预览已过期或无效,请重新上传文件。"
+INVALID_PREVIEW = "预览已过期或无效，请重新上传文件。"
 YEAR_BOUNDS = {"min_value": 2000, "max_value": 2100}
 YEAR_MESSAGES = {
     "invalid": "请填写四位数的年度。",
@@ -109,14 +109,14 @@ class ExtensionForm(forms.Form):
         queryset=RecommendingUnit.objects.filter(is_active=True),
         required=False,
         widget=forms.HiddenInput,
-        error_messages={"invalid_choice": "所选推荐单位不存在或已停用,请重新搜索选择。"},
+        error_messages={"invalid_choice": "所选推荐单位不存在或已停用，请重新搜索选择。"},
     )
     member_unit = forms.ModelChoiceField(
         label="会员单位",
         queryset=MemberUnit.objects.filter(is_active=True).select_related("recommending_unit"),
         required=False,
         widget=forms.HiddenInput,
-        error_messages={"invalid_choice": "所选会员单位不存在或已停用,请重新搜索选择。"},
+        error_messages={"invalid_choice": "所选会员单位不存在或已停用，请重新搜索选择。"},
     )
     until = forms.DateTimeField(
         label="延期至(北京时间)",
@@ -132,7 +132,7 @@ class ExtensionForm(forms.Form):
             data = data.copy()
             data[TARGET_FIELDS.get(prefix, "recommending_unit")] = pk if prefix in TARGET_FIELDS else ""
         super().__init__(data, *args, **kwargs)
-        self.fields["reason"].error_messages["required"] = "理由为必填项,请说明延期的原因。"
+        self.fields["reason"].error_messages["required"] = "理由为必填项，请说明延期的原因。"
         for field in self.fields.values():
             field.widget.attrs.setdefault(
                 "class", "form-select" if hasattr(field.widget, "choices") else "form-control"
@@ -160,8 +160,8 @@ class UnitInviteForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={
             "required": "请至少选择一个推荐渠道。",
-            "invalid_choice": "所选推荐渠道不存在,请重新选择。",
-            "invalid_pk_value": "所选推荐渠道不存在,请重新选择。",
+            "invalid_choice": "所选推荐渠道不存在，请重新选择。",
+            "invalid_pk_value": "所选推荐渠道不存在，请重新选择。",
         },
     )
     contact_name = PlainTextField(label="联系人", max_length=50, required=False)
@@ -202,7 +202,7 @@ class PioneerInviteForm(forms.Form):
 # ---------------------------------------------------------------- exports
 
 
-CHOICE_MESSAGES = {"invalid_choice": "所选项不存在,请重新选择。"}
+CHOICE_MESSAGES = {"invalid_choice": "所选项不存在，请重新选择。"}
 
 
 class ExportForm(forms.Form):

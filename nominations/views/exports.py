@@ -102,7 +102,7 @@ def review_job_create(request, kind):
         raise Http404(decision.reason)
     form = ReviewExportForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"不能开始导出:{first_error(form)}")
+        messages.error(request, f"不能开始导出：{first_error(form)}")
         return _render_list(request, status=400)
     year = form.cleaned_data["year"]
     if year is not None:

@@ -372,7 +372,7 @@ def act(request, pk, action):
         raise Http404("不支持的操作。")
     form = WithdrawForm(request.POST) if action == "withdraw" else None
     if form is not None and not form.is_valid():
-        messages.error(request, f"操作未完成:{first_error(form)}")
+        messages.error(request, f"操作未完成：{first_error(form)}")
         return _render_detail(request, nomination, withdraw_form=form, status=400)
     try:
         if action == "withdraw":

@@ -226,7 +226,7 @@ def entry_action(request, pk):
         raise Http404("不支持的操作。")
     spec = form.spec
     if not form.is_valid():
-        messages.error(request, f"不能{spec.label}:{first_error(form)}")
+        messages.error(request, f"不能{spec.label}：{first_error(form)}")
         return _render_entry(request, unit, campaign, nomination, bound=form, status=400)
     note = form.cleaned_data["note"]
     override_reason = form.cleaned_data["override_reason"] if nomination.earlier_listed_id else ""
