@@ -26,6 +26,7 @@ from kczg_site import clock
 from kczg_site.formats import format_datetime
 from nominations import policy
 from nominations.audit import record_event, verb_label
+from nominations.forms.fields import PlainTextField
 from nominations.models import (
     Attachment,
     AuditEvent,
@@ -653,12 +654,31 @@ def register_remaining(app_label):
 
 
 class DemoClockForm(forms.Form):
+    """The field sends ``moment``; a quick button sends ``preset`` (an ISO time with its offset)."""
+
     moment = forms.DateTimeField(
         label="模拟时间",
         help_text="北京时间,例如 2023-11-20 16:55。",
+        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}, format="%Y-%m-%dT%H:%M:%S"),
         input_formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"],
+        error_messages={"invalid": "请填写有效的日期和时间，例如 2023-11-20 16:55。"},
     )
+    preset = PlainTextField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if "preset" in self.errors:
+            # The page shows the field's errors: a bad quick button's value is reported there.
+            self.add_error("moment", self.errors.pop("preset"))
+        elif data.get("preset"):
+            try:
+                data["moment"] = self.fields["moment"].clean(data["preset"])
+            except forms.ValidationError as error:
+                self.add_error("moment", error)
+        elif not data.get("moment") and "moment" not in self.errors:
+            self.add_error("moment", "请填写模拟时间。")
+        return data
 
 
 @admin.register(DemoClock)
@@ -701,7 +721,7 @@ class DemoClockAdmin(admin.ModelAdmin):
                 messages.error(request, "演示时钟未启用(DEMO_CLOCK 关闭),平台使用服务器时间,不能调整。")
                 return HttpResponseRedirect(request.path)
             # A quick button sends "preset" (an ISO time with its offset); the form sends "moment".
-            form = DemoClockForm({"moment": request.POST["preset"]} if "preset" in request.POST else request.POST)
+            form = DemoClockForm(request.POST)
             if form.is_valid():
                 moved = move_demo_clock(request.user, form.cleaned_data["moment"])
                 messages.success(request, f"演示时钟已调整为北京时间 {timezone.localtime(moved):%Y-%m-%d %H:%M:%S}。")

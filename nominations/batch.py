@@ -17,6 +17,8 @@ from nominations.rules import quotas
 from nominations.rules.decision import ALLOW, Decision
 
 BATCH_ACTIONS = ("accept", "return", "decline", "recommend")
+# A batch is chosen on one page of the inbox: at most this many entries (the inbox's page size).
+MAX_IDS = 25
 
 
 @dataclass

@@ -237,8 +237,8 @@ def _where(nomination):
     return nomination.ranking_list.name
 
 
-def check(nomination, action, user, note="", override_reason="", now=None):
-    """Every rule of one transition, without changing anything."""
+def check_access(nomination, action, user):
+    """The policy, the role and the state: may ``user`` take ``action`` on this entry at all?"""
     transition = TRANSITIONS.get(action)
     if transition is None:
         return Decision.deny("不支持的操作。")
@@ -249,6 +249,15 @@ def check(nomination, action, user, note="", override_reason="", now=None):
         return Decision.deny(f"您的角色不能进行“{transition.label}”操作。")
     if nomination.state not in transition.sources:
         return Decision.deny(f"当前状态为“{nomination.get_state_display()}”,不能{transition.label}。")
+    return ALLOW
+
+
+def check(nomination, action, user, note="", override_reason="", now=None):
+    """Every rule of one transition, without changing anything."""
+    decision = check_access(nomination, action, user)
+    if not decision:
+        return decision
+    transition = TRANSITIONS[action]
     if transition.note_required and not (note or "").strip():
         return Decision.deny(f"请填写{transition.note_label}。")
     decision = check_deadline(nomination, transition.deadline, now)
@@ -290,7 +299,14 @@ def transition(nomination, action, user, note="", override_reason=""):
         raise WorkflowError(Decision.deny("不支持的操作。"))
     with transaction.atomic():
         if spec.limit:
-            _lock_scope(nomination, spec)
+            # The policy and the state first, on a fresh read: a refused action never reaches the
+            # quota lock (a secretariat's 推举 has no pioneer to lock: that was a 500). The lock
+            # order stays scope, then row, as in ``batch.apply``; every rule is asked again below.
+            current = Nomination.objects.select_related(*ENTRY_RELATIONS).get(pk=nomination.pk)
+            decision = check_access(current, action, user)
+            if not decision:
+                raise WorkflowError(decision)
+            _lock_scope(current, spec)
         locked = (
             # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins below.
             Nomination.objects.select_for_update(of=("self",)).select_related(*ENTRY_RELATIONS).get(pk=nomination.pk)

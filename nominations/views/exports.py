@@ -3,7 +3,6 @@ direct Word form of one entry. Thin: the work is in ``nominations.exports``; who
 policy's. Anything a user may not have answers 404.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -12,49 +11,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kczg_site.context_processors import active_campaign
 from nominations import exports, policy
-from nominations.models import Campaign, Domain, ExportJob, ExportKind, Nomination, RankingList, Role
-from nominations.models.exports import NOMINATION_KINDS, REVIEW_KINDS
+from nominations.forms.fields import first_error
+from nominations.forms.staff import ExportForm, ReviewExportForm
+from nominations.models import Campaign, ExportJob, Nomination, Role
+from nominations.models.exports import REVIEW_KINDS
 
 JOBS_SHOWN = 30
-
-
-class ExportForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="导出格式", choices=[(kind.value, kind.label) for kind in map(ExportKind, NOMINATION_KINDS)]
-    )
-    list = forms.ChoiceField(label="榜单", required=False)
-    domain = forms.ChoiceField(label="领域(先导技术榜)", required=False)
-    unit = forms.ChoiceField(label="推荐单位", required=False)
-    state = forms.ChoiceField(label="状态", required=False)
-
-    def __init__(self, *args, user, campaign, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.campaign = campaign
-        lists = RankingList.objects.filter(campaign=campaign).order_by("order") if campaign else []
-        domains = (
-            Domain.objects.filter(ranking_list__campaign=campaign).select_related("ranking_list").order_by("order")
-            if campaign
-            else []
-        )
-        self.fields["list"].choices = [("", "全部榜单"), *((lst.code, lst.name) for lst in lists)]
-        self.fields["domain"].choices = [("", "全部领域"), *((d.code, d.name) for d in domains)]
-        units = policy.visible_recommending_units(user).filter(is_active=True).order_by("name")
-        unit_choices = [(str(u.pk), u.name) for u in units]
-        if policy.role_of(user) == Role.SECRETARIAT:
-            self.fields["unit"].choices = unit_choices
-        else:
-            self.fields["unit"].choices = [("", "全部推荐单位"), *unit_choices]
-        self.fields["state"].choices = [("", "全部状态"), *exports.state_choices()]
-
-    def filters(self):
-        data = self.cleaned_data
-        return exports.Filters(
-            campaign=self.campaign.year,
-            list=data["list"],
-            domain=data["domain"],
-            unit=int(data["unit"]) if data["unit"] else None,
-            state=data["state"],
-        )
 
 
 def _campaign_or_404(request):
@@ -72,9 +34,14 @@ def _own_job(request, pk):
 @require_GET
 def job_list(request):
     """The user's exports, newest first, and the form to start one (for the roles that may)."""
+    return _render_list(request)
+
+
+def _render_list(request, form=None, status=200):
     can_export = exports.may_export(request.user)
     campaign = active_campaign(request)
-    form = ExportForm(user=request.user, campaign=campaign) if can_export and campaign else None
+    if form is None:
+        form = ExportForm(user=request.user, campaign=campaign) if can_export and campaign else None
     jobs = list(exports.user_jobs(request.user)[:JOBS_SHOWN])
     role = policy.role_of(request.user)
     own_entries = None
@@ -96,6 +63,7 @@ def job_list(request):
             "is_secretariat": role == Role.SECRETARIAT,
             "own_entries": own_entries,
         },
+        status=status,
     )
 
 
@@ -109,13 +77,7 @@ def job_create(request):
     form = ExportForm(request.POST, user=request.user, campaign=campaign)
     if not form.is_valid():
         messages.error(request, "导出条件有误,请检查后重试。")
-        jobs = list(exports.user_jobs(request.user)[:JOBS_SHOWN])
-        return render(
-            request,
-            "nominations/exports/list.html",
-            {"jobs": jobs, "form": form, "can_export": decision, "campaign": campaign},
-            status=400,
-        )
+        return _render_list(request, form=form, status=400)
     try:
         job = exports.create_job(request.user, form.cleaned_data["kind"], form.filters())
     except exports.ExportError as exc:
@@ -138,15 +100,19 @@ def review_job_create(request, kind):
     decision = exports.may_start(request.user, kind)
     if not decision:
         raise Http404(decision.reason)
-    year = request.POST.get("year", "").strip()
-    if year:
-        campaign = Campaign.objects.filter(year=int(year)).first() if year.isdigit() and len(year) == 4 else None
+    form = ReviewExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"不能开始导出：{first_error(form)}")
+        return _render_list(request, status=400)
+    year = form.cleaned_data["year"]
+    if year is not None:
+        campaign = Campaign.objects.filter(year=year).first()
         if campaign is None:
             messages.error(request, "没有该年度的征集。")
             return redirect("exports:list")
     else:
         campaign = _campaign_or_404(request)
-    normalize = request.POST.get("norm") == "z"
+    normalize = form.cleaned_data["norm"] == "z"
     try:
         job = exports.create_review_job(request.user, kind, campaign, normalize=normalize)
     except exports.ExportError as exc:

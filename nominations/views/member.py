@@ -15,7 +15,9 @@ from django.views.decorators.http import require_POST
 from kczg_site import clock
 from nominations import intake, policy, workflow
 from nominations.forms import build_form, definition_for
+from nominations.forms.actions import WithdrawForm
 from nominations.forms.creation import NewEntryForm, new_token
+from nominations.forms.fields import first_error
 from nominations.models import Campaign, ListCode, RankingList, Role
 from nominations.models.nomination import ENTRY_RELATIONS
 from nominations.rules import deadlines, quotas, uploads
@@ -182,13 +184,17 @@ def _actions(request, nomination):
 
 @author_view
 def detail(request, pk):
-    nomination = get_entry(request, pk)
+    return _render_detail(request, get_entry(request, pk))
+
+
+def _render_detail(request, nomination, withdraw_form=None, status=200):
     definition = definition_for(nomination)
     events = _history(nomination)
     return render(
         request,
         "nominations/member/detail.html",
         {
+            "withdraw_form": withdraw_form or WithdrawForm(),
             "nomination": nomination,
             "definition": definition,
             "events": events,
@@ -198,6 +204,7 @@ def detail(request, pk):
             "earlier_warning": intake.earlier_listed_warning(nomination.earlier_listed),
             "namespace": _ns(request),
         },
+        status=status,
     )
 
 
@@ -352,13 +359,21 @@ def autosave(request, pk):
 @author_view
 @require_POST
 def act(request, pk, action):
-    """Submit, resubmit, withdraw or 推举 from the entry page (after a confirmation in the browser)."""
+    """Submit, resubmit, withdraw or 推举 from the entry page (after a confirmation in the browser).
+
+    Bad input (the withdrawal's note): the page again with the message next to the field (400); a
+    refused action: the page again with the reason (403), the typed note kept.
+    """
     nomination = get_entry(request, pk)
     if action not in AUTHOR_ACTIONS:
         raise Http404("不支持的操作。")
+    form = WithdrawForm(request.POST) if action == "withdraw" else None
+    if form is not None and not form.is_valid():
+        messages.error(request, f"操作未完成：{first_error(form)}")
+        return _render_detail(request, nomination, withdraw_form=form, status=400)
     try:
         if action == "withdraw":
-            workflow.transition(nomination, "withdraw", request.user, note=request.POST.get("note", ""))
+            workflow.transition(nomination, "withdraw", request.user, note=form.cleaned_data["note"])
         else:
             if intake.submit_action(nomination) != action:
                 raise workflow.WorkflowError(
@@ -367,9 +382,9 @@ def act(request, pk, action):
             intake.submit(nomination, request.user)
     except workflow.WorkflowError as exc:
         messages.error(request, f"操作未完成:{exc}")
-    else:
-        label = workflow.TRANSITIONS[action].label
-        messages.success(request, f"已{label}。当前状态:{nomination.get_state_display()}。")
-        if nomination.earlier_listed_id and action != "withdraw":
-            messages.warning(request, intake.earlier_listed_warning(nomination.earlier_listed))
+        return _render_detail(request, nomination, withdraw_form=form, status=403)
+    label = workflow.TRANSITIONS[action].label
+    messages.success(request, f"已{label}。当前状态:{nomination.get_state_display()}。")
+    if nomination.earlier_listed_id and action != "withdraw":
+        messages.warning(request, intake.earlier_listed_warning(nomination.earlier_listed))
     return redirect(reverse(f"{_ns(request)}:detail", kwargs={"pk": nomination.pk}))

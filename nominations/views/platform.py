@@ -1,7 +1,6 @@
 """The platform secretariat: the overview of every unit's progress and quota use, extensions,
 reopening, recommending units and pioneers, the site-wide audit log and the mail log."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,6 +13,15 @@ from django.views.decorators.http import require_POST
 from nominations import confirmation, extensions, membership, policy
 from nominations.audit import verb_labels
 from nominations.filters import AuditFilter, MailFilter
+from nominations.forms.fields import first_error
+from nominations.forms.staff import (
+    ExtensionForm,
+    ImportApplyForm,
+    ImportUploadForm,
+    PioneerInviteForm,
+    ReopenForm,
+    UnitInviteForm,
+)
 from nominations.models import (
     AuditEvent,
     Channel,
@@ -28,7 +36,7 @@ from nominations.models import (
 )
 from nominations.models.nomination import RECOMMENDED_STATES
 from nominations.rules import deadlines
-from nominations.views.secretariat import ImportUploadForm, active_campaign, count_per, countdown
+from nominations.views.secretariat import active_campaign, count_per, countdown
 
 PAGE_SIZE = 50
 OVERVIEW_PAGE_SIZE = 50
@@ -185,6 +193,9 @@ def dashboard(request):
     page = Paginator(overview_units(), OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     extended = platform_extended_units(campaign)
     rows = overview_rows(request.user, campaign, units=page.object_list, extended=extended)
+    for row in rows:
+        if row["confirmed"]:
+            row["reopen_form"] = ReopenForm(auto_id=f"reopen-{row['unit'].pk}-%s")
     unconfirmed, confirmed_count = unconfirmed_summary(request.user, campaign, extended)
     pioneers, per_person, pioneer_entries = pioneer_rows(request.user, campaign)
     platform = deadlines.platform_deadline(campaign)
@@ -202,84 +213,36 @@ def dashboard(request):
             "pioneer_entries": pioneer_entries,
             "platform_deadline": platform,
             "countdown": countdown(platform.effective),
-            "reopen_form": ReopenForm(),
         },
     )
-
-
-class ReopenForm(forms.Form):
-    reason = forms.CharField(label="重新开放的理由", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 @login_required
 @require_POST
 def reopen(request, pk):
+    """Reopen a unit's confirmed results. Bad or refused: a page with the reason and the typed text."""
     campaign = _context(request)
     unit = get_object_or_404(RecommendingUnit, pk=pk)
-    try:
-        confirmation.reopen(request.user, unit, campaign, request.POST.get("reason", ""))
-    except confirmation.ConfirmationError as error:
-        messages.error(request, f"不能重新开放:{error}")
+    form = ReopenForm(request.POST, auto_id="reopen-%s")
+    if form.is_valid():
+        try:
+            confirmation.reopen(request.user, unit, campaign, form.cleaned_data["reason"])
+        except confirmation.ConfirmationError as error:
+            form.add_error(None, str(error))
+            status = 409
+        else:
+            messages.success(request, f"已重新开放“{unit.name}”的推荐结果,该单位秘书处可以修改并再次确认。")
+            return redirect("platform:dashboard")
     else:
-        messages.success(request, f"已重新开放“{unit.name}”的推荐结果,该单位秘书处可以修改并再次确认。")
-    return redirect("platform:dashboard")
+        status = 400
+    context = {"campaign": campaign, "unit": unit, "form": form, "error": first_error(form)}
+    return render(request, "nominations/platform/reopen.html", context, status=status)
 
 
 # ---------------------------------------------------------------- extensions
 
 
 EXTENSION_CHOICES_LIMIT = 20
-TARGET_FIELDS = {"unit": "recommending_unit", "member": "member_unit"}
-
-
-class ExtensionForm(forms.Form):
-    """One extension for one unit or member unit, picked by a search (``target`` = ``unit:<id>`` or
-    ``member:<id>``) instead of a ``<select>`` of 20,000 member units; the ids are still validated
-    against the active units and member units here."""
-
-    kind = forms.ChoiceField(label="延期的截止时间", choices=ExtensionKind.choices)
-    recommending_unit = forms.ModelChoiceField(
-        label="推荐单位",
-        queryset=RecommendingUnit.objects.filter(is_active=True),
-        required=False,
-        widget=forms.HiddenInput,
-    )
-    member_unit = forms.ModelChoiceField(
-        label="会员单位",
-        queryset=MemberUnit.objects.filter(is_active=True).select_related("recommending_unit"),
-        required=False,
-        widget=forms.HiddenInput,
-    )
-    until = forms.DateTimeField(
-        label="延期至(北京时间)",
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, data=None, *args, **kwargs):
-        if data is not None and data.get("target"):
-            prefix, _, pk = data["target"].partition(":")
-            data = data.copy()
-            data[TARGET_FIELDS.get(prefix, "recommending_unit")] = pk if prefix in TARGET_FIELDS else ""
-        super().__init__(data, *args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault(
-                "class", "form-select" if hasattr(field.widget, "choices") else "form-control"
-            )
-
-    def clean(self):
-        data = super().clean()
-        if bool(data.get("recommending_unit")) == bool(data.get("member_unit")):
-            raise forms.ValidationError("请选择一个推荐单位或一个会员单位(二选一)。")
-        return data
-
-    def picked(self):
-        """``[(target value, unit or member unit)]`` chosen in a bound form that was checked."""
-        data = getattr(self, "cleaned_data", {})
-        return [
-            (f"{prefix}:{data[field].pk}", data[field]) for prefix, field in TARGET_FIELDS.items() if data.get(field)
-        ]
 
 
 def extension_choices(query):
@@ -334,46 +297,6 @@ def extension_list(request):
 
 
 # ---------------------------------------------------------------- recommending units and pioneers
-
-
-class UnitInviteForm(forms.Form):
-    name = forms.CharField(label="单位名称", max_length=200)
-    channels = forms.ModelMultipleChoiceField(
-        label="推荐渠道", queryset=Channel.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
-    contact_name = forms.CharField(label="联系人", max_length=50, required=False)
-    contact_phone = forms.CharField(label="联系电话", max_length=50, required=False)
-    contact_email = forms.EmailField(label="联系邮箱", help_text="该单位秘书处账号的设置密码链接将发送到此邮箱。")
-
-    def __init__(self, *args, campaign=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["channels"].queryset = Channel.objects.filter(campaign=campaign, is_pioneer_route=False)
-
-    def as_row(self):
-        d = self.cleaned_data
-        return {
-            "单位名称": d["name"],
-            "推荐渠道": ";".join(c.name for c in d["channels"]),
-            "联系人": d["contact_name"],
-            "联系电话": d["contact_phone"],
-            "联系邮箱": d["contact_email"],
-        }
-
-
-class PioneerInviteForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=50)
-    organization = forms.CharField(label="工作单位", max_length=200, required=False)
-    listed_year = forms.IntegerField(label="入选年度", initial=2022)
-    contact_email = forms.EmailField(label="联系邮箱")
-
-    def as_row(self):
-        d = self.cleaned_data
-        return {
-            "姓名": d["name"],
-            "工作单位": d["organization"],
-            "入选年度": str(d["listed_year"]),
-            "联系邮箱": d["contact_email"],
-        }
 
 
 @login_required
@@ -474,10 +397,14 @@ def import_view(request, kind):
     if kind not in IMPORTS:
         raise Http404
     title, columns, do_preview, do_apply, back_url, hint = IMPORTS[kind]
-    preview = None
-    if request.method == "POST" and request.POST.get("payload"):
+    preview, status = None, 200
+    applying = ImportApplyForm(request.POST) if request.method == "POST" and "payload" in request.POST else None
+    if applying is not None and not applying.is_valid():
+        messages.error(request, first_error(applying))
+        upload, status = ImportUploadForm(), 400
+    elif applying is not None:
         try:
-            created = do_apply(request.user, campaign, request.POST["payload"])
+            created = do_apply(request.user, campaign, applying.cleaned_data["payload"])
         except membership.ImportRefused as refused:
             messages.error(request, str(refused))
             preview = refused.preview
@@ -505,6 +432,7 @@ def import_view(request, kind):
             "action_url": "platform:import",
             "action_kind": kind,
         },
+        status=status,
     )
 
 

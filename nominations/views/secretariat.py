@@ -1,7 +1,6 @@
 """The recommending unit's secretariat: inbox, entry page, batch actions, quotas, confirmation,
 member units and the unit's mail log. Thin: every rule lives in the services it calls."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,11 +18,14 @@ from kczg_site import clock
 from nominations import batch, confirmation, membership, policy, workflow
 from nominations.audit import record_event, verb_label
 from nominations.filters import InboxFilter, MailFilter
+from nominations.forms.actions import BatchForm, TransitionForm
+from nominations.forms.fields import first_error
+from nominations.forms.staff import ImportApplyForm, ImportUploadForm, MemberInviteForm
 from nominations.models import Campaign, State
 from nominations.models.nomination import ENTRY_RELATIONS
-from nominations.rules import deadlines, quotas, uploads
+from nominations.rules import deadlines, quotas
 
-PAGE_SIZE = 25
+PAGE_SIZE = batch.MAX_IDS  # a batch is one page of the inbox
 ENTRY_PARTIAL = "nominations/includes/entry_detail.html"
 
 
@@ -169,7 +171,7 @@ def inbox(request):
             "filter": filterset,
             "page": page,
             "query": query.urlencode(),
-            "batch_actions": [workflow.TRANSITIONS[action] for action in batch.BATCH_ACTIONS],
+            "batch_form": BatchForm(),
             "confirmed": confirmation.is_confirmed(unit, campaign),
         },
     )
@@ -181,16 +183,22 @@ def inbox(request):
 @login_required
 def entry(request, pk):
     unit, campaign = _context(request)
-    nomination = get_object_or_404(
-        policy.visible_nominations(request.user).select_related(*ENTRY_RELATIONS),
-        pk=pk,
-    )
+    nomination = get_object_or_404(policy.visible_nominations(request.user).select_related(*ENTRY_RELATIONS), pk=pk)
+    return _render_entry(request, unit, campaign, nomination)
+
+
+def _render_entry(request, unit, campaign, nomination, bound=None, status=200):
+    """The entry page; ``bound``: the posted action's form, shown again with its errors and text."""
     actions = []
     for spec in workflow.available_actions(nomination, request.user):
         decision = workflow.check(
             nomination, spec.action, request.user, note="-", override_reason="-" if nomination.earlier_listed_id else ""
         )
-        actions.append({"spec": spec, "decision": decision})
+        if bound is not None and bound.spec is spec:
+            form = bound
+        else:
+            form = TransitionForm(spec=spec, initial={"override_reason": nomination.override_reason})
+        actions.append({"spec": spec, "decision": decision, "form": form})
     quota = None
     if nomination.state in (State.ACCEPTED, State.RECOMMENDED):
         quota = quotas.unit_quota(nomination.recommending_unit, nomination.ranking_list, nomination.domain)
@@ -216,24 +224,30 @@ def entry(request, pk):
             "member_deadline": member_deadline,
             "member_deadline_open": member_deadline.is_open() if member_deadline else True,
         },
+        status=status,
     )
 
 
 @login_required
 @require_POST
 def entry_action(request, pk):
-    _context(request)
-    nomination = get_object_or_404(policy.visible_nominations(request.user), pk=pk)
-    action = request.POST.get("action", "")
-    if action not in workflow.TRANSITIONS:
+    """One action on one entry. Bad input: the page again with the message next to the field (400);
+    a refused action: the page again with the reason (403); the typed note is kept in both."""
+    unit, campaign = _context(request)
+    nomination = get_object_or_404(policy.visible_nominations(request.user).select_related(*ENTRY_RELATIONS), pk=pk)
+    form = TransitionForm(request.POST)
+    if form.action_unknown:
         raise Http404("不支持的操作。")
-    note = request.POST.get("note", "")
-    override_reason = request.POST.get("override_reason", "").strip() if nomination.earlier_listed_id else ""
-    label = workflow.TRANSITIONS[action].label
+    spec = form.spec
+    if not form.is_valid():
+        messages.error(request, f"不能{spec.label}：{first_error(form)}")
+        return _render_entry(request, unit, campaign, nomination, bound=form, status=400)
+    note = form.cleaned_data["note"]
+    override_reason = form.cleaned_data["override_reason"] if nomination.earlier_listed_id else ""
     try:
         with transaction.atomic():
-            workflow.transition(nomination, action, request.user, note=note, override_reason=override_reason)
-            if action == "recommend" and override_reason:
+            workflow.transition(nomination, spec.action, request.user, note=note, override_reason=override_reason)
+            if spec.action == "recommend" and override_reason:
                 item = nomination.earlier_listed
                 record_event(
                     "override",
@@ -242,9 +256,9 @@ def entry_action(request, pk):
                     note=f"疑似已入选{item.year}年{item.get_list_code_display()}(“{item.name}”),仍推荐。理由:{override_reason}",
                 )
     except workflow.WorkflowError as error:
-        messages.error(request, f"不能{label}:{error}")
-    else:
-        messages.success(request, f"已{label}:{nomination}。")
+        messages.error(request, f"不能{spec.label}:{error}")
+        return _render_entry(request, unit, campaign, nomination, bound=form, status=403)
+    messages.success(request, f"已{spec.label}:{nomination}。")
     return redirect("secretariat:entry", pk=nomination.pk)
 
 
@@ -255,10 +269,16 @@ def entry_action(request, pk):
 @require_POST
 def batch_action(request):
     unit, campaign = _context(request)
-    action = request.POST.get("action", "")
-    ids = request.POST.getlist("ids")
-    note = request.POST.get("note", "")
-    if request.POST.get("apply") == "1":
+    form = BatchForm(request.POST)
+    if not form.is_valid():
+        # The preview page again, with the message next to the field and what was typed.
+        if form.applying:
+            messages.error(request, "本批操作未执行,没有任何申报被修改。")
+        action = form.cleaned_data.get("action", "")
+        result = batch.BatchResult(action=action, problems=[first_error(form)])
+        return _render_batch(request, unit, campaign, form, result, form.cleaned_data.get("ids", []))
+    action, ids, note = form.cleaned_data["action"], form.cleaned_data["ids"], form.cleaned_data["note"]
+    if form.cleaned_data["apply"] == "1":
         try:
             result = batch.apply(request.user, action, ids, note=note)
         except batch.BatchRefused as refused:
@@ -269,7 +289,10 @@ def batch_action(request):
             return redirect("secretariat:inbox")
     else:
         result = batch.preview(request.user, action, ids, note=note)
-    spec = workflow.TRANSITIONS.get(action)
+    return _render_batch(request, unit, campaign, form, result, [item.nomination.pk for item in result.items])
+
+
+def _render_batch(request, unit, campaign, form, result, ids):
     return render(
         request,
         "nominations/secretariat/batch_preview.html",
@@ -277,10 +300,11 @@ def batch_action(request):
             "unit": unit,
             "campaign": campaign,
             "result": result,
-            "ids": [item.nomination.pk for item in result.items],
-            "note": note,
-            "spec": spec,
-            "meters": meter_rows(request.user, unit, campaign) if action == "recommend" else [],
+            "form": form,
+            "ids": ids,
+            "note": form.cleaned_data.get("note", "") if form.is_valid() else "",
+            "spec": workflow.TRANSITIONS.get(result.action),
+            "meters": meter_rows(request.user, unit, campaign) if result.action == "recommend" else [],
         },
     )
 
@@ -321,36 +345,6 @@ def mail_log(request):
 
 
 # ---------------------------------------------------------------- member units
-
-
-class MemberInviteForm(forms.Form):
-    name = forms.CharField(label="单位名称", max_length=200)
-    credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
-    contact_name = forms.CharField(label="联系人", max_length=50, required=False)
-    contact_phone = forms.CharField(label="联系电话", max_length=50, required=False)
-    contact_email = forms.EmailField(label="联系邮箱", help_text="设置密码的链接将发送到此邮箱。")
-
-    def as_row(self):
-        d = self.cleaned_data
-        return {
-            "单位名称": d["name"],
-            "统一社会信用代码": d["credit_code"],
-            "联系人": d["contact_name"],
-            "联系电话": d["contact_phone"],
-            "联系邮箱": d["contact_email"],
-        }
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(label="Excel 文件(.xlsx)")
-
-    def clean_file(self):
-        # The upload rule (content, size, ZIP bombs) before openpyxl ever opens the file.
-        file = self.cleaned_data["file"]
-        decision = uploads.check_workbook(file)
-        if not decision:
-            raise forms.ValidationError(decision.reason)
-        return file
 
 
 @login_required
@@ -394,10 +388,14 @@ def member_deactivate(request, pk):
 @login_required
 def member_import(request):
     unit, _campaign = _context(request)
-    preview = None
-    if request.method == "POST" and request.POST.get("payload"):
+    preview, status = None, 200
+    applying = ImportApplyForm(request.POST) if request.method == "POST" and "payload" in request.POST else None
+    if applying is not None and not applying.is_valid():
+        messages.error(request, first_error(applying))
+        upload, status = ImportUploadForm(), 400
+    elif applying is not None:
         try:
-            created = membership.apply_member_import(request.user, unit, request.POST["payload"])
+            created = membership.apply_member_import(request.user, unit, applying.cleaned_data["payload"])
         except membership.ImportRefused as refused:
             messages.error(request, str(refused))
             preview = refused.preview
@@ -424,4 +422,5 @@ def member_import(request):
             "back_url": "secretariat:members",
             "action_url": "secretariat:member_import",
         },
+        status=status,
     )

@@ -245,7 +245,8 @@ def _author_rules(role_gate):
         "detail": Rule(GET, role_gate, entries, sees_entry),
         "edit": Rule(BOTH, role_gate, entries, sees_entry, also_ok=(403,)),
         "autosave": Rule(POST, role_gate, entries, sees_entry),
-        "act": Rule(POST, role_gate, entries_with_action("submit"), sees_entry),
+        # A refused action (e.g. submitting an entry that is already submitted) is 403 with its reason.
+        "act": Rule(POST, role_gate, entries_with_action("submit"), sees_entry, also_ok=(403,)),
         "upload": Rule(POST, role_gate, entries, sees_entry),
         "delete_attachment": Rule(POST, role_gate, entry_attachments, sees_entry),
     }
@@ -268,7 +269,8 @@ REGISTRY = {
     "secretariat:dashboard": Rule(GET, inbox),
     "secretariat:inbox": Rule(GET, inbox),
     "secretariat:entry": Rule(GET, inbox, entries, sees_entry),
-    "secretariat:entry_action": Rule(POST, inbox, entries, sees_entry, post={"action": "accept"}),
+    # A refused action (e.g. accepting an entry that is not submitted) is 403 with its reason.
+    "secretariat:entry_action": Rule(POST, inbox, entries, sees_entry, post={"action": "accept"}, also_ok=(403,)),
     "secretariat:batch": Rule(POST, inbox),
     "secretariat:confirm": Rule(POST, inbox),
     "secretariat:mail_log": Rule(GET, inbox),

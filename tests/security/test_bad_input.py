@@ -192,7 +192,7 @@ def test_submitting_the_same_entry_twice_in_a_row(draft, member_user):
     first = _snapshot(draft)
     assert first["state"] == State.SUBMITTED
     response = client.post(url, follow=True)
-    assert response.status_code == 200
+    assert response.status_code == 403  # refused: the entry page again, with the reason
     assert any("操作未完成" in m for m in _messages(response))
     assert _snapshot(draft) == first
     assert draft.events.filter(verb="submit").count() == 1
@@ -208,7 +208,7 @@ def test_double_click_on_recommend(secretariat_user, member_unit, tech, electron
     first = _snapshot(entry)
     assert first["state"] == State.RECOMMENDED
     response = client.post(url, {"action": "recommend"}, follow=True)
-    assert response.status_code == 200
+    assert response.status_code == 403  # refused: the entry page again, with the reason
     assert any(m.startswith("不能推荐") for m in _messages(response))
     assert _snapshot(entry) == first
     assert entry.events.filter(verb="recommend").count() == 1
