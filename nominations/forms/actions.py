@@ -130,3 +130,30 @@ class BatchForm(forms.Form):
     @property
     def applying(self) -> bool:
         return self.is_bound and self.data.get("apply") == "1"
+
+
+class EditControlForm(forms.Form):
+    """What the entry's edit page and its autosave post besides the entry's own fields.
+
+    ``version`` is the entry's version when the page was loaded (the stale-edit check compares it); a
+    missing or malformed one counts as stale, so the member is told to reload and nothing is
+    overwritten. ``action`` is the button pressed: save the draft, or save and submit.
+    """
+
+    STALE = -1
+
+    version = forms.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
+    action = forms.ChoiceField(
+        choices=[("save", "保存草稿"), ("submit", "提交")],
+        required=False,
+        error_messages={"invalid_choice": "不支持的操作，请刷新页面后重试。"},
+    )
+
+    def posted_version(self) -> int:
+        """The posted version, or :attr:`STALE` when it is missing or not a version number."""
+        self.is_valid()  # cleans both fields; an invalid action leaves the version usable
+        value = None if "version" in self.errors else self.cleaned_data.get("version")
+        return self.STALE if value is None else value
+
+    def wants_submit(self) -> bool:
+        return self.is_valid() and self.cleaned_data.get("action") == "submit"

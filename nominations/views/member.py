@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from kczg_site import clock
 from nominations import intake, policy, workflow
 from nominations.forms import build_form, definition_for
-from nominations.forms.actions import WithdrawForm
+from nominations.forms.actions import EditControlForm, WithdrawForm
 from nominations.forms.creation import NewEntryForm, new_token
 from nominations.forms.fields import first_error
 from nominations.models import Campaign, ListCode, RankingList, Role
@@ -245,13 +245,6 @@ def _upload_limits():
     }
 
 
-def _posted_version(request):
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return -1
-
-
 @author_view
 def edit(request, pk):
     nomination = get_entry(request, pk)
@@ -263,8 +256,8 @@ def edit(request, pk):
         form = build_form(nomination)
         return render(request, "nominations/member/edit.html", _edit_context(request, nomination, form))
 
-    action = request.POST.get("action", "save")
-    version = _posted_version(request)
+    control = EditControlForm(request.POST)
+    version = control.posted_version()
     form = build_form(nomination, data=request.POST, complete=False)
 
     def refuse(message, status, **extra):
@@ -285,6 +278,8 @@ def edit(request, pk):
     decision = workflow.check_edit(nomination, request.user)
     if not decision:
         return refuse(f"{decision.reason}本次填写的内容未保存,已保留在下方。", 403)
+    if "action" in control.errors:
+        return refuse(f"{first_error(control)}本次填写的内容未保存，已保留在下方。", 400)
     if not form.is_valid():
         return show_errors(form, "有 {count} 处内容格式不正确,草稿未保存。请按提示修改后再保存。", version=version)
     try:
@@ -296,7 +291,7 @@ def edit(request, pk):
     nomination = result.nomination
     warning = intake.earlier_listed_warning(result.earlier_listed)
 
-    if action != "submit":
+    if not control.wants_submit():
         messages.success(request, f"草稿已保存({clock.localnow():%H:%M})。提交前可随时修改。")
         if warning:
             messages.warning(request, warning)
@@ -328,7 +323,7 @@ def edit(request, pk):
 def autosave(request, pk):
     """htmx: save the well-formed values while the user types; a small status fragment in return."""
     nomination = get_entry(request, pk)
-    version = _posted_version(request)
+    version = EditControlForm(request.POST).posted_version()
     context = {"nomination": nomination, "now": clock.localnow(), "version": version, "namespace": _ns(request)}
     decision = workflow.check_edit(nomination, request.user)
     if not decision:

@@ -20,6 +20,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from nominations.forms import get_definition
 from nominations.forms.fields import NOTE_MAX_CHARS
 from nominations.forms.samples import complete_data
 from nominations.models import (
@@ -34,6 +35,7 @@ from nominations.models import (
     State,
 )
 from tests.factories import NominationFactory
+from tests.intake.conftest import form_post
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 OPEN = datetime(2023, 11, 15, 10, 0, tzinfo=BEIJING)
@@ -84,12 +86,12 @@ def _state(entry):
 
 
 def _entry(member_unit, tech, electronics, state=State.SUBMITTED, **extra):
+    extra.setdefault("submitted_at", OPEN)
     return NominationFactory(
         ranking_list=tech,
         domain=electronics,
         member_unit=member_unit,
         state=state,
-        submitted_at=OPEN,
         data=complete_data("tech", title="柔性传感器"),
         **extra,
     )
@@ -206,6 +208,34 @@ def test_withdraw_note(note, message, member_user, member_unit, tech, electronic
     assert message in page
     assert 'id="withdraw-note"' in page
     assert _state(entry) == before
+
+
+@pytest.mark.parametrize("action", ["submit\x00", "\x07", "publish"])
+def test_edit_page_action_is_read_through_its_form(action, member_user, member_unit, tech, electronics):
+    entry = _entry(member_unit, tech, electronics, state=State.DRAFT, submitted_at=None, created_by=member_user)
+    before = _state(entry) | {"data": Nomination.objects.get(pk=entry.pk).data}
+    posted = form_post(get_definition("tech"), {**entry.data, "name": "改过的标题"}, entry.version, action)
+    response = _login(member_user).post(reverse("member:edit", args=[entry.pk]), posted)
+    assert response.status_code == 400
+    page = _page(response)
+    assert "不支持的操作，请刷新页面后重试。" in page
+    assert "改过的标题" in page  # what was typed is shown again
+    assert _state(entry) | {"data": Nomination.objects.get(pk=entry.pk).data} == before
+
+
+@pytest.mark.parametrize("version", ["1\x00", "\x07", "9" * 40, "-3"])
+def test_edit_and_autosave_version_is_read_through_a_form(version, member_user, member_unit, tech, electronics):
+    """A malformed version is a stale page: the member is told to reload; nothing is overwritten."""
+    entry = _entry(member_unit, tech, electronics, state=State.DRAFT, submitted_at=None, created_by=member_user)
+    before = Nomination.objects.get(pk=entry.pk).data
+    client = _login(member_user)
+    posted = form_post(get_definition("tech"), {**entry.data, "name": "另一个窗口"}, 0)
+    posted["version"] = version
+    for name in ("member:edit", "member:autosave"):
+        response = client.post(reverse(name, args=[entry.pk]), posted)
+        assert response.status_code < 500
+        assert "已在其他窗口或由他人修改" in _page(response)
+    assert Nomination.objects.get(pk=entry.pk).data == before
 
 
 # ---------------------------------------------------------------- the platform
