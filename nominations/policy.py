@@ -11,7 +11,7 @@
 import rules
 from django.db.models import Q
 
-from nominations.models import Attachment, MemberUnit, Nomination, RecommendingUnit, Role, State
+from nominations.models import Attachment, AuditEvent, MemberUnit, Nomination, RecommendingUnit, Role, State
 from nominations.rules.decision import ALLOW, Decision
 
 # ---------------------------------------------------------------- roles
@@ -83,6 +83,15 @@ def visible_nominations(user):
 
 def visible_attachments(user):
     return Attachment.objects.filter(nomination__in=visible_nominations(user))
+
+
+def visible_audit_events(user):
+    """The audit records ``user`` may read: those about entries the user sees (their uploads included)
+    and, for the platform and the admin, the records not tied to any entry (units, extensions, clock)."""
+    about_visible = Q(nomination__in=visible_nominations(user))
+    if role_of(user) in (Role.PLATFORM, Role.ADMIN):
+        return AuditEvent.objects.filter(Q(nomination=None) | about_visible)
+    return AuditEvent.objects.filter(about_visible)
 
 
 def visible_member_units(user):
@@ -257,6 +266,7 @@ __all__ = [
     "may",
     "role_of",
     "visible_attachments",
+    "visible_audit_events",
     "visible_member_units",
     "visible_nominations",
     "visible_recommending_units",

@@ -15,7 +15,6 @@ from nominations import confirmation, extensions, membership, policy
 from nominations.audit import verb_labels
 from nominations.filters import AuditFilter, MailFilter
 from nominations.models import (
-    AuditEvent,
     Channel,
     Extension,
     ExtensionKind,
@@ -511,7 +510,7 @@ def import_view(request, kind):
 @login_required
 def audit_log(request):
     _context(request)
-    filterset = AuditFilter(request.GET or None, AuditEvent.objects.all())
+    filterset = AuditFilter(request.GET or None, policy.visible_audit_events(request.user))
     events = filterset.qs.select_related("actor__profile", "nomination", "recommending_unit").order_by("-at", "-pk")
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     labels = verb_labels()
