@@ -349,6 +349,45 @@ def staff(user):
     return user.is_active and user.is_staff
 
 
+def make_platform_staff(user):
+    """The platform user as in production: staff, in the platform group set up after ``migrate``."""
+    from nominations.groups import ensure_platform_group
+
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(ensure_platform_group())
+    for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(cache, None)
+    return user
+
+
+def audit_events(s):
+    """An audit record about every entry (the upload of its file, for those with one) and one about none."""
+    from nominations.audit import record_event
+
+    rows = []
+    for key, e in s.entries.items():
+        note = s.attachments[key].original_name if key in s.attachments else ""
+        event = record_event("upload" if note else "create", s.users["member"], nomination=e, note=note)
+        rows.append((key, {"object_id": event.pk}, event))
+    event = record_event("reopen", s.users["platform"], recommending_unit=s.units["a"], note="重新开放")
+    rows.append(("no-entry", {"object_id": event.pk}, event))
+    return rows
+
+
+def draft_score(s):
+    """The first expert's review of ``a-review``, saved as a draft (not yet submitted)."""
+    from reviews.scoring import save_score
+
+    return save_score(
+        s.assignments[("a-review", "expert")],
+        s.users["expert"],
+        {"innovation": "6"},
+        token("score-draft-of-expert"),
+        submit=False,
+    )
+
+
 def django_perm(model, *actions):
     label, name = model._meta.app_label, model._meta.model_name
 
@@ -381,32 +420,11 @@ def _admin_attachments(s):
     return [(key, {"object_id": a.pk}, a) for key, a in s.attachments.items()]
 
 
-def _audit_events(s):
-    """An audit record about every entry (an upload of its file, for those with one) and one about none."""
-    from nominations.audit import record_event
-
-    rows = []
-    for key, e in s.entries.items():
-        note = s.attachments[key].original_name if key in s.attachments else ""
-        event = record_event("upload" if note else "create", s.users["member"], nomination=e, note=note)
-        rows.append((key, {"object_id": event.pk}, event))
-    event = record_event("reopen", s.users["platform"], recommending_unit=s.units["a"], note="重新开放")
-    rows.append(("no-entry", {"object_id": event.pk}, event))
-    return rows
-
-
 def _scores(s):
     """The submitted reviews of the scenario and a draft one of the first expert (not yet submitted)."""
     from reviews.models import Score
-    from reviews.scoring import save_score
 
-    draft = save_score(
-        s.assignments[("a-review", "expert")],
-        s.users["expert"],
-        {"innovation": "6"},
-        token("score-draft-of-expert"),
-        submit=False,
-    )
+    draft = draft_score(s)
     rows = [("draft", {"object_id": draft.pk}, draft)]
     for score in Score.objects.exclude(pk=draft.pk).order_by("pk"):
         rows.append((f"submitted-{score.pk}", {"object_id": score.pk}, score))
@@ -475,7 +493,7 @@ def _model_rules(model, model_admin):
     explicit = {
         Nomination: (_admin_entries, sees_entry),
         Attachment: (_admin_attachments, sees_with("view_attachment")),
-        AuditEvent: (_audit_events, sees_in(policy.visible_audit_events)),
+        AuditEvent: (audit_events, sees_in(policy.visible_audit_events)),
         Score: (_scores, sees_in(visible_scores)),
     }
     if model in explicit:

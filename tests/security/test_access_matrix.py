@@ -26,7 +26,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.security.conftest import ROLES
-from tests.security.matrix import MISSING, NEVER, REGISTRY, SKIPPED_NAMES, url_names
+from tests.security.matrix import MISSING, NEVER, REGISTRY, SKIPPED_NAMES, make_platform_staff, url_names
 
 LOGIN_PREFIX = "/accounts/login/"
 ADMIN_LOGIN_PREFIX = "/admin/login/"
@@ -38,16 +38,9 @@ COUNTS = {"requests": 0}
 
 @pytest.fixture(scope="module", autouse=True)
 def _platform_staff(scenario, django_db_blocker):
-    """The platform user as in production: staff, in the platform group set up after ``migrate``."""
-    from nominations.groups import ensure_platform_group
-
+    """The platform user as in production: staff, in the platform group."""
     with django_db_blocker.unblock():
-        user = scenario.users["platform"]
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-        user.groups.add(ensure_platform_group())
-        for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
-            user.__dict__.pop(cache, None)
+        make_platform_staff(scenario.users["platform"])
 
 
 def test_every_pattern_is_classified():
