@@ -21,8 +21,8 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -59,13 +59,13 @@ from nominations.models.mail import SentMail
 class PolicyRowsMixin:
     """The rows of this admin (or inline) are ``visible_rows(user)``, the policy's; others answer 404."""
 
-    def visible_rows(self, user):
+    def visible_rows(self, user) -> QuerySet:
         raise NotImplementedError
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).filter(pk__in=self.visible_rows(request.user).values("pk"))
 
-    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts, object_id: str):
         # Django redirects to the index ("perhaps it was deleted?"); the pages answer 404.
         raise Http404(policy.NOT_FOUND.reason)
 
@@ -73,13 +73,13 @@ class PolicyRowsMixin:
 class SuperuserChangesMixin:
     """Only superusers add, change or delete these rows (accounts, roles, units, groups)."""
 
-    def has_add_permission(self, request, *args):
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
         return request.user.is_active and request.user.is_superuser
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_active and request.user.is_superuser
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_active and request.user.is_superuser
 
 
@@ -582,7 +582,7 @@ class NominationAdmin(PolicyRowsMixin, SimpleHistoryAdmin):
         # Reverting to an earlier version would change the state behind the workflow's back.
         return True
 
-    def _visible_or_404(self, request, object_id):
+    def _visible_or_404(self, request: HttpRequest, object_id: str) -> None:
         if self.get_object(request, unquote(object_id)) is None:
             raise Http404(policy.NOT_FOUND.reason)
 
@@ -717,7 +717,7 @@ class EntryRecordAdmin(PolicyRowsMixin, ReadOnlyAdmin):
         return self.model._default_manager.filter(nomination__in=policy.visible_nominations(user))
 
 
-def _is_about_an_entry(model):
+def _is_about_an_entry(model) -> bool:
     return any(field.name == "nomination" and field.related_model is Nomination for field in model._meta.fields)
 
 

@@ -12,7 +12,12 @@ to what the policy lets the reader see. No change of entries, attachments, users
 units), groups or permissions: those belong to superusers, and entries change through their pages.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import Group
 
 PLATFORM_GROUP = "平台秘书处"
 
@@ -68,7 +73,7 @@ def platform_permissions() -> set[tuple[str, str]]:
 
 
 @transaction.atomic
-def ensure_platform_group():
+def ensure_platform_group() -> "Group":
     """Create the platform group or set its permissions to exactly :func:`platform_permissions`."""
     from django.contrib.auth.models import Group, Permission
     from django.db.models import Q

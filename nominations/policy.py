@@ -9,7 +9,7 @@
 """
 
 import rules
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from nominations.models import Attachment, AuditEvent, MemberUnit, Nomination, RecommendingUnit, Role, State
 from nominations.rules.decision import ALLOW, Decision
@@ -85,7 +85,7 @@ def visible_attachments(user):
     return Attachment.objects.filter(nomination__in=visible_nominations(user))
 
 
-def visible_audit_events(user):
+def visible_audit_events(user) -> QuerySet:
     """The audit records ``user`` may read: those about entries the user sees (their uploads included)
     and, for the platform and the admin, the records not tied to any entry (units, extensions, clock)."""
     about_visible = Q(nomination__in=visible_nominations(user))

@@ -8,7 +8,12 @@ The actions are registered with :func:`nominations.policy.register` (from ``Revi
 that ``may(user, action, obj)`` answers them with a reason, like every other action.
 """
 
+from typing import TYPE_CHECKING
+
 from nominations.models import Role, State
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 from nominations.rules.decision import ALLOW, Decision
 
 REVIEW_STATES = (
@@ -45,7 +50,7 @@ def visible_nominations_for_reviewer(user, qs):
     return qs.none()
 
 
-def visible_scores(user):
+def visible_scores(user) -> "QuerySet":
     """The reviews ``user`` may read: of an entry the user sees, submitted ones only; a draft review is
     its expert's alone. Another expert of the body reads the submitted reviews of an entry only once
     their own review of it is submitted (as on the expert's page)."""
