@@ -1,10 +1,13 @@
 """The Django admin of the intake side, in Chinese.
 
 Next year's campaign is data entry here: a campaign with its dates, its lists (and domains), its
-channels, units and review bodies. Two things are deliberately not editable here:
+channels, units and review bodies. The admin obeys the policy like every page:
 
-* a nomination's state — state changes go through ``nominations.workflow`` only;
-* audit records — they are append-only.
+* entries, attachments and audit records are the reader's ``visible_*`` rows (lists, change and
+  history pages, searches, autocompletes, inlines); a row outside them answers 404;
+* entries and attachments are read-only: they change through their pages and
+  ``nominations.workflow``; audit records are append-only;
+* users, roles and units of accounts, groups and permissions are changed by superusers only.
 """
 
 from datetime import datetime
@@ -12,11 +15,14 @@ from datetime import datetime
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -47,6 +53,36 @@ from nominations.models import (
 )
 from nominations.models.exports import ExportJob
 from nominations.models.mail import SentMail
+
+# ---------------------------------------------------------------- the policy in the admin
+
+
+class PolicyRowsMixin:
+    """The rows of this admin (or inline) are ``visible_rows(user)``, the policy's; others answer 404."""
+
+    def visible_rows(self, user) -> QuerySet:
+        raise NotImplementedError
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).filter(pk__in=self.visible_rows(request.user).values("pk"))
+
+    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts, object_id: str):
+        # Django redirects to the index ("perhaps it was deleted?"); the pages answer 404.
+        raise Http404(policy.NOT_FOUND.reason)
+
+
+class SuperuserChangesMixin:
+    """Only superusers add, change or delete these rows (accounts, roles, units, groups)."""
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
 
 # ---------------------------------------------------------------- campaign, lists, domains, channels
 
@@ -344,7 +380,7 @@ class EarlierListedItemAdmin(admin.ModelAdmin):
 # ---------------------------------------------------------------- accounts
 
 
-class ProfileInline(admin.StackedInline):
+class ProfileInline(SuperuserChangesMixin, admin.StackedInline):
     model = Profile
     can_delete = False
     extra = 0
@@ -362,7 +398,7 @@ class ProfileInline(admin.StackedInline):
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(SuperuserChangesMixin, admin.ModelAdmin):
     list_display = ("user", "role", "display_name", "organisation", "phone")
     list_filter = ("role",)
     search_fields = (
@@ -388,7 +424,7 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SuperuserChangesMixin, BaseUserAdmin):
     inlines = [ProfileInline]
     list_display = ("username", "role_label", "display_name", "organisation", "email", "is_staff", "is_active")
     list_filter = ("profile__role", "is_staff", "is_superuser", "is_active")
@@ -424,10 +460,19 @@ class UserAdmin(BaseUserAdmin):
         return profile.organisation_label if profile else ""
 
 
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(SuperuserChangesMixin, BaseGroupAdmin):
+    """Groups and their permissions: superusers only (``Permission`` itself has no admin)."""
+
+
 # ---------------------------------------------------------------- nominations, attachments, audit
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(PolicyRowsMixin, admin.TabularInline):
     model = Attachment
     extra = 0
     can_delete = False
@@ -435,17 +480,26 @@ class AttachmentInline(admin.TabularInline):
     readonly_fields = fields
     show_change_link = True
 
+    def visible_rows(self, user):
+        return policy.visible_attachments(user)
+
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
 
-class AuditEventInline(admin.TabularInline):
+
+class AuditEventInline(PolicyRowsMixin, admin.TabularInline):
     model = AuditEvent
     extra = 0
     can_delete = False
     fields = ("at", "actor", "verb", "from_state", "to_state", "note")
     readonly_fields = fields
     ordering = ("-at", "-pk")
+
+    def visible_rows(self, user):
+        return policy.visible_audit_events(user)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -455,8 +509,9 @@ class AuditEventInline(admin.TabularInline):
 
 
 @admin.register(Nomination)
-class NominationAdmin(SimpleHistoryAdmin):
-    """Content may be corrected here; the state never: it changes through the workflow only."""
+class NominationAdmin(PolicyRowsMixin, SimpleHistoryAdmin):
+    """Read-only: the content changes in the author's pages (with the form's checks), the state
+    through the workflow only. The rows are the reader's ``visible_nominations``."""
 
     list_display = (
         "__str__",
@@ -486,6 +541,9 @@ class NominationAdmin(SimpleHistoryAdmin):
         ("记录", {"fields": ("created_by", "created_at", "updated_at")}),
     )
     readonly_fields = (
+        "title",
+        "credit_code",
+        "data",
         "campaign",
         "ranking_list",
         "domain",
@@ -507,8 +565,15 @@ class NominationAdmin(SimpleHistoryAdmin):
     def is_flagged(self, obj):
         return obj.is_flagged
 
+    def visible_rows(self, user):
+        return policy.visible_nominations(user)
+
     def has_add_permission(self, request):
         # Entries are created by member units and pioneers in their own pages.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The content is checked by the list's form definition in the author's pages; not here.
         return False
 
     def has_delete_permission(self, request, obj=None):
@@ -518,42 +583,49 @@ class NominationAdmin(SimpleHistoryAdmin):
         # Reverting to an earlier version would change the state behind the workflow's back.
         return True
 
+    def _visible_or_404(self, request: HttpRequest, object_id: str) -> None:
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404(policy.NOT_FOUND.reason)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple_history falls back to the last historical version of a row outside the queryset.
+        self._visible_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._visible_or_404(request, object_id)
         if request.method == "POST":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    def save_model(self, request, obj, form, change):
-        from nominations.rules.duplicates import find_earlier_listed
-
-        obj.updated_at = clock.now()
-        obj.version += 1
-        if {"title", "credit_code"} & set(form.changed_data):
-            obj.earlier_listed = find_earlier_listed(
-                obj.title, obj.credit_code, list_code=obj.ranking_list.code, before_year=obj.campaign.year
-            )
-        obj._change_reason = "后台修改内容"
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(PolicyRowsMixin, admin.ModelAdmin):
     list_display = ("original_name", "nomination", "content_type", "size", "uploaded_by", "uploaded_at")
     list_filter = ("content_type", "nomination__ranking_list__code")
     search_fields = ("original_name", "description", "nomination__title")
     ordering = ("-uploaded_at",)
     list_select_related = ("nomination", "uploaded_by")
     fields = ("nomination", "original_name", "content_type", "size", "description", "uploaded_by", "uploaded_at")
-    readonly_fields = ("nomination", "original_name", "content_type", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+
+    def visible_rows(self, user):
+        return policy.visible_attachments(user)
 
     def has_add_permission(self, request):
         # Uploads are checked by content in the member pages; the admin does not bypass that.
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Append-only: visible, never added, changed or deleted here."""
+class AuditEventAdmin(PolicyRowsMixin, admin.ModelAdmin):
+    """Append-only: the reader's ``visible_audit_events``, never added, changed or deleted here."""
 
     list_display = ("at", "actor", "verb_name", "nomination", "recommending_unit", "from_label", "to_label", "note")
     list_filter = ("verb", "to_state", "recommending_unit")
@@ -561,6 +633,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     ordering = ("-at", "-pk")
     list_select_related = ("actor", "nomination", "recommending_unit")
     date_hierarchy = "at"
+
+    def visible_rows(self, user):
+        return policy.visible_audit_events(user)
 
     @admin.display(description="操作", ordering="verb")
     def verb_name(self, obj):
@@ -640,14 +715,26 @@ class ExportJobAdmin(ReadOnlyAdmin):
     exclude = ("file",)  # served only to the requester, through the export view
 
 
+class EntryRecordAdmin(PolicyRowsMixin, ReadOnlyAdmin):
+    """A read-only record about one entry: only those about the reader's visible entries."""
+
+    def visible_rows(self, user):
+        return self.model._default_manager.filter(nomination__in=policy.visible_nominations(user))
+
+
+def _is_about_an_entry(model) -> bool:
+    return any(field.name == "nomination" and field.related_model is Nomination for field in model._meta.fields)
+
+
 def register_remaining(app_label):
-    """Register every model of ``app_label`` that has no admin yet, read-only (history tables excepted)."""
+    """Register every model of ``app_label`` that has no admin yet, read-only (history tables excepted);
+    records about an entry are filtered by the entry's visibility."""
     from django.apps import apps
 
     for model in apps.get_app_config(app_label).get_models():
         if model._meta.model_name.startswith("historical") or admin.site.is_registered(model):
             continue
-        admin.site.register(model, ReadOnlyAdmin)
+        admin.site.register(model, EntryRecordAdmin if _is_about_an_entry(model) else ReadOnlyAdmin)
 
 
 # ---------------------------------------------------------------- the demo clock

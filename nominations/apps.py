@@ -6,6 +6,12 @@ class NominationsConfig(AppConfig):
     verbose_name = "榜单征集"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from .groups import setup_after_migrate
+
+        # The platform staff's permission group, in production as in the demo.
+        post_migrate.connect(setup_after_migrate, dispatch_uid="nominations.platform_group")
         from . import (
             notifications,  # noqa: F401  (mail on workflow transitions)
             signals,  # noqa: F401

@@ -10,12 +10,12 @@ bodies of the notice is fictional: company names, people, universities, phone nu
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
 from kczg_site import clock
 from nominations.audit import record_event
+from nominations.groups import ensure_platform_group
 from nominations.models import (
     Channel,
     MemberUnit,
@@ -74,7 +74,6 @@ MEMBER_UNITS = {
 }
 PIONEER = {"name": "高远航", "organization": "江南技术转移研究院", "listed_year": 2022}
 REVIEW_BODY_NAME = "中国科协信息科技学会联合体"
-PLATFORM_GROUP = "平台秘书处"
 
 # (username, role label, description) — printed by ``load_demo`` and by the Makefile/README helper.
 DEMO_LOGINS = [
@@ -190,21 +189,6 @@ def _user(username, role, counts, *, display_name="", is_staff=False, is_superus
     return user
 
 
-def _platform_group():
-    """Model permissions for platform staff in the admin (the admin classes narrow them further)."""
-    group, _ = Group.objects.get_or_create(name=PLATFORM_GROUP)
-    wanted = set(
-        Permission.objects.filter(content_type__app_label__in=("nominations", "reviews")).values_list("pk", flat=True)
-    )
-    wanted |= set(
-        Permission.objects.filter(content_type__app_label="auth", codename="view_user").values_list("pk", flat=True)
-    )
-    current = set(group.permissions.values_list("pk", flat=True))
-    if current != wanted:
-        group.permissions.set(wanted)
-    return group
-
-
 @transaction.atomic
 def load_demo(campaign_file=CAMPAIGN_FILE):
     """Load the 2023 campaign and the demo units and users; return a summary dict."""
@@ -267,7 +251,7 @@ def load_demo(campaign_file=CAMPAIGN_FILE):
     platform = _user("platform", Role.PLATFORM, users, display_name="何平", is_staff=True)
     _user("admin", Role.ADMIN, users, display_name="系统管理员", is_superuser=True)
 
-    group = _platform_group()
+    group = ensure_platform_group()
     if not platform.groups.filter(pk=group.pk).exists():
         platform.groups.add(group)
 

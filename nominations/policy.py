@@ -9,10 +9,11 @@
 """
 
 import rules
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from nominations.models import (
     Attachment,
+    AuditEvent,
     MailAudience,
     MemberUnit,
     Nomination,
@@ -101,6 +102,15 @@ def visible_nominations(user):
 
 def visible_attachments(user):
     return Attachment.objects.filter(nomination__in=visible_nominations(user))
+
+
+def visible_audit_events(user) -> QuerySet:
+    """The audit records ``user`` may read: those about entries the user sees (their uploads included)
+    and, for the platform and the admin, the records not tied to any entry (units, extensions, clock)."""
+    about_visible = Q(nomination__in=visible_nominations(user))
+    if role_of(user) in (Role.PLATFORM, Role.ADMIN):
+        return AuditEvent.objects.filter(Q(nomination=None) | about_visible)
+    return AuditEvent.objects.filter(about_visible)
 
 
 def visible_member_units(user):
@@ -297,6 +307,7 @@ __all__ = [
     "role_of",
     "sent_to_staff",
     "visible_attachments",
+    "visible_audit_events",
     "visible_member_units",
     "visible_nominations",
     "visible_recommending_units",

@@ -2,13 +2,15 @@
 
 Review bodies, their coverage, criteria and list targets are configuration: next year is data entry
 here. Dispatches, assignments, scores, submissions and decisions are made by the review workflow and
-are only looked at here.
+are only looked at here: scores are the reader's ``visible_scores`` (a draft review is its expert's
+alone), the records about an entry follow the entry's visibility.
 """
 
 from django.contrib import admin
 
-from nominations.admin import register_remaining
-from reviews.models import ListTarget, ReviewBody, ReviewCoverage, ReviewCriterion
+from nominations.admin import PolicyRowsMixin, ReadOnlyAdmin, register_remaining
+from reviews.models import ListTarget, ReviewBody, ReviewCoverage, ReviewCriterion, Score
+from reviews.policy import visible_scores
 
 
 class ReviewCoverageInline(admin.TabularInline):
@@ -60,5 +62,17 @@ class ListTargetAdmin(admin.ModelAdmin):
     list_select_related = ("ranking_list",)
 
 
-# Dispatches, assignments, conflicts, scores, submissions, extensions, publication, final decisions.
+@admin.register(Score)
+class ScoreAdmin(PolicyRowsMixin, ReadOnlyAdmin):
+    list_display = ("__str__", "status", "total", "updated_at", "submitted_at")
+    list_filter = ("status", "assignment__body")
+    search_fields = ("assignment__nomination__title", "assignment__expert__username")
+    ordering = ("-updated_at", "-pk")
+    list_select_related = ("assignment__nomination", "assignment__expert")
+
+    def visible_rows(self, user):
+        return visible_scores(user)
+
+
+# Dispatches, assignments, conflicts, submissions, extensions, publication, final decisions.
 register_remaining("reviews")

@@ -8,7 +8,12 @@ The actions are registered with :func:`nominations.policy.register` (from ``Revi
 that ``may(user, action, obj)`` answers them with a reason, like every other action.
 """
 
+from typing import TYPE_CHECKING
+
 from nominations.models import Role, State
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 from nominations.rules.decision import ALLOW, Decision
 
 REVIEW_STATES = (
@@ -43,6 +48,25 @@ def visible_nominations_for_reviewer(user, qs):
     if profile.role == Role.COORDINATOR:
         return qs.filter(dispatch__body_id=profile.review_body_id, state__in=REVIEW_STATES)
     return qs.none()
+
+
+def visible_scores(user) -> "QuerySet":
+    """The reviews ``user`` may read: of an entry the user sees, submitted ones only; a draft review is
+    its expert's alone. Another expert of the body reads the submitted reviews of an entry only once
+    their own review of it is submitted (as on the expert's page)."""
+    from django.db.models import Q
+
+    from nominations.policy import visible_nominations
+    from reviews.models import Score, ScoreStatus
+
+    if user is None or not user.is_authenticated:
+        return Score.objects.none()
+    own = Q(assignment__expert=user)
+    submitted = Q(status=ScoreStatus.SUBMITTED)
+    if _role(user) == Role.EXPERT:
+        reviewed = Score.objects.filter(own, submitted, assignment__active=True).values("assignment__nomination_id")
+        submitted &= Q(assignment__nomination_id__in=reviewed, assignment__active=True)
+    return Score.objects.filter(own | submitted, assignment__nomination__in=visible_nominations(user))
 
 
 def body_of(user):

@@ -110,6 +110,10 @@ def change_form_data(response):
     form = response.context["adminform"].form
     for name, field in form.fields.items():
         value = field.prepare_value(form[name].value())
+        if hasattr(field.widget, "widgets"):  # a split date and time
+            for index, part in enumerate(field.widget.decompress(value)):
+                data[f"{name}_{index}"] = "" if part is None else str(part)
+            continue
         data[name] = "" if value is None else value
     for inline in response.context["inline_admin_formsets"]:
         formset = inline.formset
@@ -187,31 +191,26 @@ def test_user_admin_has_the_profile_inline(admin_client, demo_data):
 # ---------------------------------------------------------------- what the admin may not do
 
 
-def test_nomination_state_is_read_only(admin_client, demo_data):
+def test_entries_are_read_only_in_the_admin(admin_client, demo_data):
+    # Content changes go through the author's pages (with the form definition's checks), the state
+    # through the workflow: the admin shows an entry, it does not change it, not even for a superuser.
     entry = demo_data["entries"][0]
     assert admin_client.get(url(Nomination, "add")).status_code == 403
     response = admin_client.get(url(Nomination, "change", entry.pk))
     assert response.status_code == 200
-    assert "state" not in response.context["adminform"].form.fields
-    data = change_form_data(response)
-    data.update({"title": "高精度光子芯片封装技术(修订)", "state": State.PUBLISHED})
-    response = admin_client.post(url(Nomination, "change", entry.pk), data)
-    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert not response.context["adminform"].form.fields
+    text = response.content.decode()
+    assert "高精度光子芯片封装技术" in text
+    assert 'name="_save"' not in text
+    response = admin_client.post(
+        url(Nomination, "change", entry.pk),
+        {"title": "高精度光子芯片封装技术(修订)", "credit_code": "91110108MA01R2KD7U", "data": "{}", "state": "x"},
+    )
+    assert response.status_code == 403
     entry.refresh_from_db()
-    assert entry.title == "高精度光子芯片封装技术(修订)"
+    assert entry.title == "高精度光子芯片封装技术"
     assert entry.state == State.SUBMITTED
-    assert entry.version == 2
-    assert entry.history.first().history_change_reason == "后台修改内容"
-
-
-def test_an_admin_title_change_re_checks_the_earlier_listed_items(admin_client, demo_data):
-    entry = demo_data["entries"][1]
-    data = change_form_data(admin_client.get(url(Nomination, "change", entry.pk)))
-    data["title"] = "青岛国数信息科技(有限)公司"
-    admin_client.post(url(Nomination, "change", entry.pk), data)
-    entry.refresh_from_db()
-    assert entry.earlier_listed is not None
-    assert entry.earlier_listed.name == "青岛国数信息科技有限公司"
+    assert entry.version == 1
 
 
 def test_nominations_cannot_be_deleted_or_reverted(admin_client, demo_data):
@@ -379,3 +378,148 @@ def test_other_roles_do_not_enter_the_admin(client, demo_data):
         response = client.get(reverse("admin:index"))
         assert response.status_code == 302
         assert "/admin/login/" in response["Location"]
+
+
+# ---------------------------------------------------------------- the platform group and the superuser's rights
+
+
+def _platform(client):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="platform")
+    client.force_login(user)
+    return user
+
+
+def test_the_platform_group_is_set_up_after_migrate_and_the_demo_keeps_it(db):
+    from django.contrib.auth.models import Group
+
+    from nominations.groups import PLATFORM_GROUP, platform_permissions
+
+    def perms():
+        group = Group.objects.get(name=PLATFORM_GROUP)
+        return {(p.content_type.app_label, p.codename) for p in group.permissions.select_related("content_type")}
+
+    # The test database was migrated: the group exists without the demo, with its permissions.
+    assert perms() == platform_permissions()
+    load_demo()
+    assert perms() == platform_permissions()
+    assert {("nominations", "change_campaign"), ("reviews", "add_reviewcriterion"), ("auth", "view_user")} <= perms()
+    for forbidden in (
+        ("auth", "change_user"),
+        ("auth", "change_group"),
+        ("auth", "change_permission"),
+        ("nominations", "change_profile"),
+        ("nominations", "change_nomination"),
+        ("nominations", "change_attachment"),
+        ("nominations", "delete_attachment"),
+        ("reviews", "change_score"),
+    ):
+        assert forbidden not in perms(), forbidden
+
+
+def test_the_platform_cannot_change_its_role_or_anyone_s_account(client, demo_data):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+
+    from nominations.models import Profile, Role
+
+    platform = _platform(client)
+    member = get_user_model().objects.get(username="member")
+    # The pages open read-only; every change is refused and nothing changes in the database.
+    response = client.get(url(Profile, "change", platform.profile.pk))
+    assert response.status_code == 200
+    assert 'name="_save"' not in response.content.decode()
+    response = client.post(url(Profile, "change", platform.profile.pk), {"user": platform.pk, "role": Role.ADMIN})
+    assert response.status_code == 403
+    response = client.post(
+        url(get_user_model(), "change", platform.pk),
+        {
+            "username": "platform",
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "groups": [g.pk for g in Group.objects.all()],
+            "user_permissions": list(Permission.objects.values_list("pk", flat=True)),
+            "profile-TOTAL_FORMS": "1",
+            "profile-INITIAL_FORMS": "1",
+            "profile-0-id": platform.profile.pk,
+            "profile-0-user": platform.pk,
+            "profile-0-role": Role.ADMIN,
+        },
+    )
+    assert response.status_code == 403
+    response = client.post(
+        url(Profile, "change", member.profile.pk), {"user": member.pk, "role": Role.MEMBER, "member_unit": ""}
+    )
+    assert response.status_code == 403
+    assert (
+        client.post(url(get_user_model(), "add"), {"username": "x", "password1": "a", "password2": "a"}).status_code
+        == 403
+    )
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=(member.pk,)),
+        {"password1": "Xx-123456", "password2": "Xx-123456"},
+    )
+    assert response.status_code == 403
+    group = Group.objects.get(name="平台秘书处")
+    before = set(group.permissions.values_list("pk", flat=True))
+    response = client.post(
+        url(Group, "change", group.pk),
+        {"name": group.name, "permissions": list(Permission.objects.values_list("pk", flat=True))},
+    )
+    assert response.status_code == 403
+    assert client.post(url(Group, "add"), {"name": "全部权限"}).status_code == 403
+
+    platform.refresh_from_db()
+    member.refresh_from_db()
+    assert platform.profile.role == Role.PLATFORM
+    assert not platform.is_superuser
+    assert not platform.user_permissions.exists()
+    assert list(platform.groups.values_list("name", flat=True)) == ["平台秘书处"]
+    assert member.profile.member_unit is not None
+    assert member.check_password("kczg-demo-2023")
+    assert set(group.permissions.values_list("pk", flat=True)) == before
+    assert not Group.objects.filter(name="全部权限").exists()
+    assert not get_user_model().objects.filter(username="x").exists()
+    # Still no way to a draft: its Word form and its attachments stay closed.
+    draft = demo_data["entries"][1]
+    assert client.get(reverse("exports:entry_docx", args=(draft.pk,))).status_code == 404
+
+
+def test_the_platform_cannot_edit_an_entry(client, demo_data):
+    _platform(client)
+    for entry in demo_data["entries"]:
+        response = client.post(
+            url(Nomination, "change", entry.pk),
+            {"title": "改过的名称", "credit_code": "91110108MA01R2KD7U", "data": '{"name": "改过的名称"}'},
+        )
+        assert response.status_code == 403
+        before_title, before_data = entry.title, entry.data
+        entry.refresh_from_db()
+        assert (entry.title, entry.data) == (before_title, before_data)
+    # The draft is not even there for the platform.
+    assert client.get(url(Nomination, "change", demo_data["entries"][1].pk)).status_code == 404
+    text = client.get(url(Nomination, "changelist"), {"q": "示例新锐企业"}).content.decode()
+    assert "示例新锐企业" not in text.replace('value="示例新锐企业"', "")
+
+
+def test_a_superuser_still_manages_users_and_roles(admin_client, demo_data):
+    from django.contrib.auth import get_user_model
+
+    from nominations.models import Profile, Role
+
+    member = get_user_model().objects.get(username="member")
+    data = change_form_data(admin_client.get(url(Profile, "change", member.profile.pk)))
+    data["role"] = Role.SECRETARIAT
+    data["member_unit"] = ""
+    data["recommending_unit"] = RecommendingUnit.objects.get(name="中国技术经济学会").pk
+    response = admin_client.post(url(Profile, "change", member.profile.pk), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    data = change_form_data(admin_client.get(url(get_user_model(), "change", member.pk)))
+    data["is_staff"] = "on"
+    response = admin_client.post(url(get_user_model(), "change", member.pk), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    member.refresh_from_db()
+    assert member.profile.role == Role.SECRETARIAT
+    assert member.is_staff

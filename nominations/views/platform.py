@@ -23,7 +23,6 @@ from nominations.forms.staff import (
     UnitInviteForm,
 )
 from nominations.models import (
-    AuditEvent,
     Channel,
     Extension,
     ExtensionKind,
@@ -442,7 +441,7 @@ def import_view(request, kind):
 @login_required
 def audit_log(request):
     _context(request)
-    filterset = AuditFilter(request.GET or None, AuditEvent.objects.all())
+    filterset = AuditFilter(request.GET or None, policy.visible_audit_events(request.user))
     events = filterset.qs.select_related("actor__profile", "nomination", "recommending_unit").order_by("-at", "-pk")
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     labels = verb_labels()

@@ -9,8 +9,16 @@ until it is added to ``matrix.REGISTRY``. For each pattern, role, object and met
 * otherwise a normal answer (200, a redirect that is not to the log-in page, 400 or 409 for the
   minimal body), never 404 and never 5xx.
 
+Django's admin is in the matrix too: anonymous and non-staff users are sent to the admin's log-in
+page, staff get what Django's permissions (the platform group's) and the policy's ``visible_*`` allow;
+views the admin keeps read-only for everyone answer 403 (or 404 for what the user may not see).
+
 Each request runs in a savepoint that is rolled back, so POSTs leave the shared scenario untouched.
 """
+
+from copy import deepcopy
+from dataclasses import replace
+from urllib.parse import urlencode
 
 import pytest
 from django.db import transaction
@@ -18,12 +26,21 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.security.conftest import ROLES
-from tests.security.matrix import NEVER, REGISTRY, SKIPPED_NAMES, url_names
+from tests.security.matrix import MISSING, NEVER, REGISTRY, SKIPPED_NAMES, make_platform_staff, url_names
 
 LOGIN_PREFIX = "/accounts/login/"
+ADMIN_LOGIN_PREFIX = "/admin/login/"
+ADMIN_INDEX = "/admin/"
 OK = {200, 302, 400, 409}
 DENIED = {403, 404}
 COUNTS = {"requests": 0}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _platform_staff(scenario, django_db_blocker):
+    """The platform user as in production: staff, in the platform group."""
+    with django_db_blocker.unblock():
+        make_platform_staff(scenario.users["platform"])
 
 
 def test_every_pattern_is_classified():
@@ -34,10 +51,21 @@ def test_every_pattern_is_classified():
     assert not stale, f"REGISTRY names that no longer resolve: {stale}"
 
 
+def _url(name, kwargs):
+    kwargs = dict(kwargs)
+    query = kwargs.pop("_query", None)
+    args = kwargs.pop("_args", None)
+    url = reverse(name, args=args) if args is not None else reverse(name, kwargs=kwargs)
+    return f"{url}?{urlencode(query)}" if query else url
+
+
 def _request(client, method, url, data):
+    # The session is rolled back with the request (e.g. the admin's log-out): so are the cookies.
+    cookies = deepcopy(client.cookies)
     with transaction.atomic():
         response = client.get(url) if method == "GET" else client.post(url, data)
         transaction.set_rollback(True)
+    client.cookies = cookies
     COUNTS["requests"] += 1
     _drain(response)
     return response
@@ -61,14 +89,23 @@ def _describe(response):
     return f"{response.status_code}{detail}"
 
 
-def _expected(rule, user, obj):
-    """'login', 'ok', 'denied' or 'hidden' (404) for one user and one URL object."""
+def _expected(rule, user, obj, method="GET"):
+    """'login', 'admin_login', 'ok', 'denied', 'refused', 'missing' or 'hidden' (404) for one user,
+    one URL object and one method."""
+    if rule.admin and (user is None or not (user.is_active and user.is_staff)):
+        return "admin_login"
     if user is None:
         if not rule.public:
             return "login"
         return "hidden" if obj is NEVER else "ok"
-    if not rule.gate(user):
+    if obj is MISSING:
+        # Django's history page redirects for a row that does not exist before asking permissions.
+        return "missing"
+    if not rule.gate_of(method)(user):
         return "denied"
+    if method in rule.refused:
+        # Refused to everyone, what the user may see or not (403 before the row is even looked up).
+        return "refused"
     if obj is NEVER:
         return "hidden"
     if obj is not None and not rule.sees(user, obj):
@@ -76,18 +113,29 @@ def _expected(rule, user, obj):
     return "ok"
 
 
+def _to_login(response, prefix):
+    return response.status_code == 302 and response["Location"].startswith(prefix)
+
+
 def _check(expected, response, rule):
     status = response.status_code
     if status >= 500:
         return False
     if expected == "login":
-        return status == 302 and response["Location"].startswith(LOGIN_PREFIX)
-    if expected == "denied":
+        return _to_login(response, LOGIN_PREFIX)
+    if expected == "admin_login":
+        # The admin's log-out sends those who are not logged in to the admin's index (then log-in).
+        return _to_login(response, ADMIN_LOGIN_PREFIX) or (status == 302 and response["Location"] == ADMIN_INDEX)
+    if expected in ("denied", "refused"):
         return status in DENIED
     if expected == "hidden":
         return status == 404
-    if status == 302 and response["Location"].startswith(LOGIN_PREFIX):
+    if _to_login(response, LOGIN_PREFIX) or _to_login(response, ADMIN_LOGIN_PREFIX):
         return False
+    if expected == "missing":
+        # Django's admin redirects to its index for a row that does not exist; the policy's 404 or
+        # a refusal by permission are fine too.
+        return status in (302, 403, 404)
     return status in OK or status in rule.also_ok
 
 
@@ -106,11 +154,13 @@ def test_matrix(sdb, name):
     for role in ROLES:
         user = sdb.user(role)
         for label, kwargs, obj in targets:
-            url = reverse(name, kwargs=kwargs)
-            expected = _expected(rule, user, obj)
-            if expected in ("ok", "hidden") and obj is not None:
-                seen_sides.setdefault(role, set()).add(expected)
+            url = _url(name, kwargs)
+            # The side of the policy (seen or not), also for views refused to everyone.
+            side = _expected(replace(rule, refused=()), user, obj)
+            if side in ("ok", "hidden") and obj is not None:
+                seen_sides.setdefault(role, set()).add(side)
             for method in rule.methods:
+                expected = _expected(rule, user, obj, method)
                 response = _request(clients[role], method, url, rule.body(sdb))
                 if not _check(expected, response, rule):
                     failures.append(
