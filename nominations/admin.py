@@ -592,10 +592,17 @@ class NominationAdmin(PolicyRowsMixin, SimpleHistoryAdmin):
         self._visible_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        versions = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        return policy.visible_entry_versions(request.user, versions)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._visible_or_404(request, object_id)
         if request.method == "POST":
             raise PermissionDenied
+        versions = policy.visible_entry_versions(request.user, Nomination.history.filter(id=unquote(object_id)))
+        if not versions.filter(history_id=version_id).exists():
+            raise Http404(policy.NOT_FOUND.reason)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 

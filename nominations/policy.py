@@ -104,6 +104,19 @@ def visible_attachments(user):
     return Attachment.objects.filter(nomination__in=visible_nominations(user))
 
 
+def visible_entry_versions(user, versions: QuerySet) -> QuerySet:
+    """The recorded versions (``Nomination.history``) of visible entries that ``user`` may read.
+
+    Staff see an entry from its submission on; the versions recorded while it was still a draft
+    (its titles and names before it was sent) stay its author's, as the draft itself did.
+    """
+    versions = versions.filter(id__in=visible_nominations(user).values("pk"))
+    role = role_of(user)
+    if role in (Role.PLATFORM, Role.SECRETARIAT):
+        return versions.exclude(_never_sent())
+    return versions
+
+
 def visible_audit_events(user) -> QuerySet:
     """The audit records ``user`` may read: those about entries the user sees (their uploads included)
     and, for the platform and the admin, the records not tied to any entry (units, extensions, clock)."""
@@ -308,6 +321,7 @@ __all__ = [
     "sent_to_staff",
     "visible_attachments",
     "visible_audit_events",
+    "visible_entry_versions",
     "visible_member_units",
     "visible_nominations",
     "visible_recommending_units",

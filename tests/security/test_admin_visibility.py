@@ -162,3 +162,20 @@ def test_the_audit_log_page_leaves_out_records_of_entries_the_reader_cannot_see(
     # The admin's list of audit records: the same rows.
     response = client.get(_url(AuditEvent, "changelist"))
     assert response.context["cl"].result_count == events.count()
+
+
+def test_the_history_of_a_submitted_entry_leaves_out_its_draft_versions(world):
+    """What the member typed before sending it stays the member's, in the admin's history too."""
+    s, _draft, client = world
+    entry = s.entries["a-submitted"]
+    assert entry.history.count() >= 2
+    Nomination.history.filter(id=entry.pk, history_id=entry.history.earliest().history_id).update(
+        state="draft", submitted_at=None, title="TKN-draft-title-Q"
+    )
+    Nomination.history.filter(id=entry.pk).exclude(state="draft").update(title="TKN-sent-title-Q")
+    draft_version = Nomination.history.get(id=entry.pk, state="draft")
+    page = client.get(_url(Nomination, "history", entry.pk)).content.decode()
+    assert "TKN-sent-title-Q" in page
+    assert "TKN-draft-title-Q" not in page
+    version_page = reverse("admin:nominations_nomination_simple_history", args=(entry.pk, draft_version.history_id))
+    assert client.get(version_page).status_code == 404
