@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kczg_site import clock
-from kczg_site.context_processors import active_campaign
+from nominations.context_processors import active_campaign
 from nominations.models import ExportKind, RankingList
 from nominations.policy import may, visible_nominations
 from nominations.workflow import WorkflowError

@@ -16,7 +16,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kczg_site import clock
-from kczg_site.context_processors import active_campaign, remember_campaign
+from nominations.context_processors import active_campaign, remember_campaign
+from nominations.documents.word import render_form, zip_member_name
+from nominations.forms import definition_for
 from nominations.models import Role
 from nominations.policy import profile_of, role_of, visible_nominations
 from nominations.workflow import WorkflowError
@@ -244,11 +246,6 @@ def entry_form_docx(request, pk):
     nomination = get_object_or_404(
         visible_nominations(request.user).select_related("campaign", "ranking_list", "domain", "member_unit"), pk=pk
     )
-    try:
-        from nominations.documents.word import render_form, zip_member_name
-        from nominations.forms import definition_for
-    except ImportError as exc:  # pragma: no cover - the documents side is part of the product
-        raise Http404("申报书尚不可用。") from exc
     content = render_form(nomination, definition_for(nomination))
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -10,8 +10,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from kczg_site.context_processors import active_campaign
 from nominations import exports, policy
+from nominations.context_processors import active_campaign
 from nominations.models import Campaign, Domain, ExportJob, ExportKind, Nomination, RankingList, Role
 from nominations.models.exports import NOMINATION_KINDS, REVIEW_KINDS
 
