@@ -10,6 +10,7 @@ channels, units and review bodies. Two things are deliberately not editable here
 from datetime import datetime
 
 from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -26,6 +27,7 @@ from kczg_site import clock
 from kczg_site.formats import format_datetime
 from nominations import policy
 from nominations.audit import record_event, verb_label
+from nominations.demo import DEMO_MOMENTS, move_demo_clock
 from nominations.models import (
     Attachment,
     AuditEvent,
@@ -46,6 +48,7 @@ from nominations.models import (
 )
 from nominations.models.exports import ExportJob
 from nominations.models.mail import SentMail
+from nominations.rules.duplicates import find_earlier_listed
 
 # ---------------------------------------------------------------- campaign, lists, domains, channels
 
@@ -523,8 +526,6 @@ class NominationAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
-        from nominations.rules.duplicates import find_earlier_listed
-
         obj.updated_at = clock.now()
         obj.version += 1
         if {"title", "credit_code"} & set(form.changed_data):
@@ -641,8 +642,6 @@ class ExportJobAdmin(ReadOnlyAdmin):
 
 def register_remaining(app_label):
     """Register every model of ``app_label`` that has no admin yet, read-only (history tables excepted)."""
-    from django.apps import apps
-
     for model in apps.get_app_config(app_label).get_models():
         if model._meta.model_name.startswith("historical") or admin.site.is_registered(model):
             continue
@@ -689,8 +688,6 @@ class DemoClockAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:nominations_democlock_changelist"))
 
     def changelist_view(self, request, extra_context=None):
-        from nominations.demo import DEMO_MOMENTS, move_demo_clock
-
         if not self._may_move(request):
             raise PermissionDenied
         enabled = clock.demo_clock_enabled()

@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from kczg_site import clock
 from nominations.audit import record_event
+from nominations.campaign_data import load_campaign
+from nominations.demo_entries import create_demo_entries
 from nominations.models import (
     Channel,
     MemberUnit,
@@ -235,9 +237,6 @@ def _review_side() -> DemoReviewSide:
 @transaction.atomic
 def load_demo(campaign_file=CAMPAIGN_FILE):
     """Load the 2023 campaign and the demo units and users; return a summary dict."""
-    from nominations.campaign_data import load_campaign
-    from nominations.demo_entries import create_demo_entries
-
     review_side = _review_side()
 
     path = campaign_file

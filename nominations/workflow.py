@@ -15,7 +15,7 @@ from django.dispatch import Signal
 
 from kczg_site import clock
 from nominations import policy
-from nominations.models import AuditEvent, MemberUnit, Nomination, Pioneer, RecommendingUnit, Role, State
+from nominations.models import AuditEvent, MemberUnit, Nomination, Participation, Pioneer, RecommendingUnit, Role, State
 from nominations.models.nomination import ENTRY_RELATIONS
 from nominations.rules import deadlines, quotas
 from nominations.rules.decision import ALLOW, Decision
@@ -234,7 +234,6 @@ def check_not_confirmed(nomination, action):
     """Refuse the secretariat's actions while the unit's Participation is confirmed."""
     if action not in LOCKED_AFTER_CONFIRMATION or not nomination.recommending_unit_id:
         return ALLOW
-    from nominations.models import Participation
 
     confirmed = (
         Participation.objects.filter(campaign_id=nomination.campaign_id, unit_id=nomination.recommending_unit_id)

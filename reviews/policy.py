@@ -9,7 +9,9 @@ that ``may(user, action, obj)`` answers them with a reason, like every other act
 """
 
 from nominations.models import Role, State
+from nominations.policy import can_see, profile_of, register, role_of
 from nominations.rules.decision import ALLOW, Decision
+from reviews.models import Assignment
 
 REVIEW_STATES = (
     State.IN_REVIEW,
@@ -24,14 +26,10 @@ NOT_FOUND = Decision.deny("没有找到该记录,或您无权查看。")
 
 
 def _profile(user):
-    from nominations.policy import profile_of
-
     return profile_of(user)
 
 
 def visible_nominations_for_reviewer(user, qs):
-    from reviews.models import Assignment
-
     profile = _profile(user)
     if profile is None or not profile.review_body_id:
         return qs.none()
@@ -57,14 +55,10 @@ def body_of(user):
 
 
 def _role(user):
-    from nominations.policy import role_of
-
     return role_of(user)
 
 
 def _platform_sees(user, nomination):
-    from nominations.policy import can_see
-
     if _role(user) not in (Role.PLATFORM, Role.ADMIN):
         return Decision.deny("只有平台秘书处可以进行此操作。")
     if nomination is not None and not can_see(user, nomination):
@@ -81,8 +75,6 @@ def _platform(reason):
 
 def _assigned_expert(user, nomination):
     """An expert with an active assignment to the entry (else 404-style)."""
-    from nominations.policy import can_see
-
     if _role(user) != Role.EXPERT:
         return Decision.deny("只有初评专家可以进行此操作。")
     return ALLOW if nomination is not None and can_see(user, nomination) else NOT_FOUND
@@ -98,8 +90,6 @@ def _score(user, nomination):
 
 
 def _coordinator_of_entry(user, nomination):
-    from nominations.policy import can_see
-
     if _role(user) != Role.COORDINATOR:
         return Decision.deny("只有初评机构联络人可以进行此操作。")
     return ALLOW if nomination is not None and can_see(user, nomination) else NOT_FOUND
@@ -147,7 +137,5 @@ ACTIONS = {
 
 
 def register_actions():
-    from nominations.policy import register
-
     for action, check in ACTIONS.items():
         register(action, check)

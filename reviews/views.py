@@ -3,6 +3,7 @@ aggregation and final; visibility is ``nominations.policy.visible_nominations``.
 """
 
 from collections import defaultdict
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -151,10 +152,8 @@ def _expert_entry(request, pk):
 def _entry_display(nomination):
     """What the read-only entry partial needs (or the fallback rows when it is not there yet)."""
     try:
-        from nominations.forms import definition_for
-
         definition = definition_for(nomination)
-    except (ImportError, LookupError):
+    except LookupError:  # a list without a form definition
         definition = None
     try:
         get_template(ENTRY_PARTIAL)
@@ -251,7 +250,6 @@ def entry_form_docx(request, pk):
         content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
     name = zip_member_name(nomination).rsplit("/", 1)[-1]
-    from urllib.parse import quote
 
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     response["Cache-Control"] = "private, no-store"

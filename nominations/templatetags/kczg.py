@@ -15,6 +15,7 @@ from django.utils import timezone
 from kczg_site import clock
 from kczg_site.formats import format_date, format_datetime, format_month
 from nominations import demo
+from nominations.policy import may as policy_may
 
 register = template.Library()
 
@@ -95,8 +96,6 @@ def countdown_parts(moment, now=None):
 @register.simple_tag(takes_context=True)
 def may(context, action, obj=None):
     """``{% may "action" obj as decision %}``: the policy's :class:`Decision` for the current user."""
-    from nominations.policy import may as policy_may
-
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     return policy_may(user, action, obj)

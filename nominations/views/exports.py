@@ -3,6 +3,8 @@ direct Word form of one entry. Thin: the work is in ``nominations.exports``; who
 policy's. Anything a user may not have answers 404.
 """
 
+from urllib.parse import quote
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -209,6 +211,4 @@ def entry_docx(request, pk):
 
 
 def _attachment_header(name):
-    from urllib.parse import quote
-
     return f"attachment; filename=\"form.docx\"; filename*=UTF-8''{quote(name)}"
