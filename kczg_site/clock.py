@@ -4,7 +4,7 @@ In production this is the server's clock (``django.utils.timezone.now``), which 
 time-machine. With ``DEMO_CLOCK`` on (the embedded default) it is a simulated clock that starts at
 ``DEMO_CLOCK_START`` (2023-11-15 10:00 Beijing time) and then runs at real speed; the admin can move
 it to walk a user through the 2023 campaign. The simulated time is the real time plus an offset kept
-in the database (:class:`nominations.models.DemoClock`).
+in the database (:class:`kczg_site.models.DemoClock`).
 """
 
 import time
@@ -41,7 +41,7 @@ def localnow():
 
 def set_demo_time(moment):
     """Move the demo clock so that :func:`now` reads ``moment`` from this instant on."""
-    from nominations.models import DemoClock
+    from kczg_site.models import DemoClock  # not at the top: models need the app registry
 
     if not demo_clock_enabled():
         raise RuntimeError("The demo clock is off in these settings.")
@@ -68,7 +68,7 @@ def _demo_offset(real):
 
 
 def _read_offset(real):
-    from nominations.models import DemoClock
+    from kczg_site.models import DemoClock  # not at the top: models need the app registry
 
     try:
         clock = DemoClock.objects.filter(pk=1).first()

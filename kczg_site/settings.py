@@ -117,7 +117,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kczg_site.context_processors.site",
+                "nominations.context_processors.site",
             ],
         },
     },

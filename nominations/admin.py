@@ -13,6 +13,7 @@ channels, units and review bodies. The admin obeys the policy like every page:
 from datetime import datetime
 
 from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -32,6 +33,7 @@ from kczg_site import clock
 from kczg_site.formats import format_datetime
 from nominations import policy
 from nominations.audit import record_event, verb_label
+from nominations.demo import DEMO_MOMENTS, move_demo_clock
 from nominations.forms.fields import PlainTextField
 from nominations.models import (
     Attachment,
@@ -736,8 +738,6 @@ def _is_about_an_entry(model) -> bool:
 def register_remaining(app_label):
     """Register every model of ``app_label`` that has no admin yet, read-only (history tables excepted);
     records about an entry are filtered by the entry's visibility."""
-    from django.apps import apps
-
     for model in apps.get_app_config(app_label).get_models():
         if model._meta.model_name.startswith("historical") or admin.site.is_registered(model):
             continue
@@ -803,8 +803,6 @@ class DemoClockAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:nominations_democlock_changelist"))
 
     def changelist_view(self, request, extra_context=None):
-        from nominations.demo import DEMO_MOMENTS, move_demo_clock
-
         if not self._may_move(request):
             raise PermissionDenied
         enabled = clock.demo_clock_enabled()

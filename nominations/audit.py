@@ -7,6 +7,7 @@ the same append-only :class:`AuditEvent` table, on the entry (``nomination``) or
 
 from kczg_site import clock
 from nominations.models import AuditEvent
+from nominations.workflow import TRANSITIONS
 
 # Verbs written here, with their Chinese labels; workflow verbs take the transition's label.
 EVENT_LABELS = {
@@ -28,8 +29,6 @@ EVENT_LABELS = {
 
 def verb_labels():
     """Every verb that may appear in the log, with its label (workflow transitions included)."""
-    from nominations.workflow import TRANSITIONS
-
     labels = {action: spec.label for action, spec in TRANSITIONS.items()}
     labels.update(EVENT_LABELS)
     return labels

@@ -5,6 +5,7 @@ campaign's rows, so next year's call is data entry in the admin. No HTTP here; t
 ``nominations/views/public.py`` renders what :func:`call_context` returns.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,9 +15,28 @@ from django.utils import timezone
 from kczg_site.formats import format_datetime
 from nominations.models import Campaign, Channel, RankingList
 from nominations.templatetags.kczg import phones
-from reviews.models import ReviewBody, ReviewCoverage
 
 ONE_SECOND = timedelta(seconds=1)
+
+
+@dataclass(frozen=True)
+class CallPageSection:
+    """A section another app contributes to the call page (the reviews app: the review bodies).
+
+    ``prefetches`` are added to the campaign's query; ``context(campaign)`` returns the section's
+    template variables, from the prefetched rows only."""
+
+    prefetches: Callable[[], list[Prefetch]]
+    context: Callable[[Campaign], dict]
+
+
+SECTIONS: list[CallPageSection] = []
+
+
+def register_section(section: CallPageSection) -> None:
+    """Add a section to the call page (called at ready() by the app that owns its rows)."""
+    if section not in SECTIONS:
+        SECTIONS.append(section)
 
 
 def load_campaign_for_home():
@@ -27,17 +47,7 @@ def load_campaign_for_home():
         .prefetch_related(
             Prefetch("lists", queryset=RankingList.objects.order_by("order").prefetch_related("domains")),
             Prefetch("channels", queryset=Channel.objects.order_by("order").prefetch_related("lists")),
-            Prefetch(
-                "review_bodies",
-                queryset=ReviewBody.objects.order_by("order").prefetch_related(
-                    Prefetch(
-                        "coverages",
-                        queryset=ReviewCoverage.objects.select_related("ranking_list", "domain").order_by(
-                            "ranking_list__order", "domain__order"
-                        ),
-                    )
-                ),
-            ),
+            *(prefetch for section in SECTIONS for prefetch in section.prefetches()),
         )
         .first()
     )
@@ -262,7 +272,7 @@ def call_context(campaign, now):
     """Everything the call page shows about ``campaign`` at ``now`` (no queries beyond the prefetch)."""
     lists = list(campaign.lists.all())
     channels = list(campaign.channels.all())
-    return {
+    context = {
         "lists": lists,
         "channels": [c for c in channels if not c.is_pioneer_route],
         "pioneer_routes": [c for c in channels if c.is_pioneer_route],
@@ -270,7 +280,9 @@ def call_context(campaign, now):
         "quota_rows": quota_rows(lists),
         "timeline": timeline(campaign, now),
         "promotion": phase_status(campaign.promotion_start, campaign.promotion_end, now),
-        "review_groups": review_groups(campaign.review_bodies.all()),
         "organizer_phones": split_phones(campaign.organizer_phones),
         "now": now,
     }
+    for section in SECTIONS:
+        context.update(section.context(campaign))
+    return context

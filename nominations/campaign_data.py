@@ -6,6 +6,7 @@ campaign is a new file (or data entry in the admin), not a code change.
 """
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -29,6 +30,16 @@ DATE_FIELDS = (
 )
 
 
+# Sections of the file that another app loads (the reviews app: "review_bodies"), registered at
+# ready(): key -> f(campaign, rows, *, lists={code: RankingList}, domains={(list code, code): Domain}).
+SECTION_LOADERS: dict[str, Callable[..., None]] = {}
+
+
+def register_section_loader(key: str, loader: Callable[..., None]) -> None:
+    """Let another app load the ``key`` rows of a campaign file (after the lists and channels)."""
+    SECTION_LOADERS[key] = loader
+
+
 def _aware(value):
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
@@ -39,8 +50,6 @@ def _aware(value):
 @transaction.atomic
 def load_campaign(path):
     """Create or update the campaign described by the JSON file at ``path``; return it."""
-    from reviews.models import ReviewBody, ReviewCoverage
-
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     fields = dict(data["campaign"])
     year = fields.pop("year")
@@ -68,16 +77,8 @@ def load_campaign(path):
         channel, _ = Channel.objects.update_or_create(campaign=campaign, code=entry.pop("code"), defaults=entry)
         channel.lists.set([lists[c] for c in list_codes])
 
-    for entry in data["review_bodies"]:
-        entry = dict(entry)
-        covers = entry.pop("covers")
-        body, _ = ReviewBody.objects.update_or_create(campaign=campaign, name=entry.pop("name"), defaults=entry)
-        wanted = set()
-        for list_code, domain_code in covers:
-            domain = domains[(list_code, domain_code)] if domain_code else None
-            coverage, _ = ReviewCoverage.objects.get_or_create(body=body, ranking_list=lists[list_code], domain=domain)
-            wanted.add(coverage.pk)
-        body.coverages.exclude(pk__in=wanted).delete()
+    for key, loader in SECTION_LOADERS.items():
+        loader(campaign, data[key], lists=lists, domains=domains)
 
     for entry in data.get("earlier_listed", []):
         entry = dict(entry)

@@ -8,6 +8,9 @@ Everything here except the society (中国技术经济学会, whose contact the 
 bodies of the notice is fictional: company names, people, universities, phone numbers and codes.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -15,6 +18,8 @@ from django.utils import timezone
 
 from kczg_site import clock
 from nominations.audit import record_event
+from nominations.campaign_data import load_campaign
+from nominations.demo_entries import create_demo_entries
 from nominations.groups import ensure_platform_group
 from nominations.models import (
     Channel,
@@ -189,13 +194,34 @@ def _user(username, role, counts, *, display_name="", is_staff=False, is_superus
     return user
 
 
+@dataclass(frozen=True)
+class DemoReviewSide:
+    """What the demo needs from the review side (registered by the reviews app at ready()).
+
+    ``body(campaign, name)`` is the review body the demo experts and coordinator belong to;
+    ``load_criteria(campaign)`` gives the lists without scoring criteria the default ones."""
+
+    body: Callable
+    load_criteria: Callable
+
+
+_REVIEW_SIDE: list[DemoReviewSide] = []
+
+
+def register_review_side(side: DemoReviewSide) -> None:
+    _REVIEW_SIDE[:] = [side]
+
+
+def _review_side() -> DemoReviewSide:
+    if not _REVIEW_SIDE:
+        raise LookupError("The demo needs the review side: the reviews app registers it at ready().")
+    return _REVIEW_SIDE[0]
+
+
 @transaction.atomic
 def load_demo(campaign_file=CAMPAIGN_FILE):
     """Load the 2023 campaign and the demo units and users; return a summary dict."""
-    from nominations.campaign_data import load_campaign
-    from nominations.demo_entries import create_demo_entries
-    from reviews.criteria import load_review_criteria
-    from reviews.models import ReviewBody
+    review_side = _review_side()
 
     path = campaign_file
     if not str(path).startswith("/"):
@@ -218,7 +244,7 @@ def load_demo(campaign_file=CAMPAIGN_FILE):
     )
     _refresh(pioneer, pioneer_fields)
 
-    body = ReviewBody.objects.get(campaign=campaign, name=REVIEW_BODY_NAME)
+    body = review_side.body(campaign, REVIEW_BODY_NAME)
 
     users = _counter()
     for username, (_, _, _, contact, phone, _) in MEMBER_UNITS.items():
@@ -255,7 +281,7 @@ def load_demo(campaign_file=CAMPAIGN_FILE):
     if not platform.groups.filter(pk=group.pk).exists():
         platform.groups.add(group)
 
-    load_review_criteria(campaign, only_empty_lists=True)
+    review_side.load_criteria(campaign)
     entries = create_demo_entries(campaign)
     return {
         "campaign": campaign,

@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from kczg_site import clock
+from nominations import intake, workflow
 from nominations.forms.samples import complete_data, credit_code
 from nominations.models import Domain, Nomination, RankingList
 
@@ -110,8 +111,6 @@ def _data(list_code, title, index, overrides):
 
 def create_demo_entries(campaign):
     """Create the demo entries of ``campaign`` idempotently; return how many were created."""
-    from nominations import intake, workflow
-
     users = _users()
     lists = {lst.code: lst for lst in RankingList.objects.filter(campaign=campaign)}
     created = 0

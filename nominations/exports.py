@@ -16,6 +16,7 @@ import logging
 import tempfile
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
+from typing import Protocol
 
 from django.core.files import File
 from django.db import transaction
@@ -56,6 +57,42 @@ STATE_GROUPS = {
 
 class ExportError(ValueError):
     """A filter that cannot be applied (unknown year, list, domain or unit); the message is Chinese."""
+
+
+# ---------------------------------------------------------------- export kinds of other apps
+
+
+class ExportKindHandler(Protocol):
+    """What an app offers for the export kinds it registers (the reviews app: ``reviews.exports``)."""
+
+    def file_stem(self, kind: str) -> str: ...
+    def may_start(self, user, kind: str) -> Decision: ...
+    def job_filters(self, user, kind: str, campaign, *, normalize: bool = False) -> dict: ...
+    def describe(self, kind: str, filters: dict) -> str: ...
+    def count(self, kind: str, user, filters: dict) -> int | None: ...
+    def write(self, kind: str, fileobj, user, filters: dict, *, tick) -> list: ...
+    def may_download(self, user, job) -> Decision: ...
+
+
+_EXPORT_KINDS: dict[str, ExportKindHandler] = {}
+# Exceptions of registered handlers whose message is a refusal for the user.
+_EXPECTED_ERRORS: tuple[type[Exception], ...] = ()
+
+
+def register_export_kind(kind: str, handler: ExportKindHandler, *, refusal: type[Exception] | None = None) -> None:
+    """Let another app serve the jobs of ``kind`` (the review kinds are registered by the reviews app)."""
+    global _EXPECTED_ERRORS
+    _EXPORT_KINDS[kind] = handler
+    if refusal is not None and refusal not in _EXPECTED_ERRORS:
+        _EXPECTED_ERRORS = (*_EXPECTED_ERRORS, refusal)
+
+
+def export_kind(kind: str) -> ExportKindHandler:
+    """The handler registered for ``kind``; a kind nobody registered fails loudly."""
+    try:
+        return _EXPORT_KINDS[kind]
+    except KeyError:
+        raise LookupError(f"No export handler registered for kind {kind!r}") from None
 
 
 # ---------------------------------------------------------------- filters
@@ -262,9 +299,7 @@ def file_name(job):
     stamp = clock.localnow().strftime("%Y%m%d-%H%M")
     year = (job.filters or {}).get("campaign", "")
     if job.kind in REVIEW_KINDS:
-        from reviews import exports as review_exports
-
-        name = "_".join([f"{year}年{review_exports.file_stem(job.kind)}", *scope, stamp])
+        name = "_".join([f"{year}年{export_kind(job.kind).file_stem(job.kind)}", *scope, stamp])
         return word.safe_name(name, limit=150) + ".xlsx"
     what = "申报表" if job.kind == ExportKind.DOCX_ZIP else "申报汇总"
     name = "_".join([f"{year}年科创中国榜单{what}", *scope, stamp])
@@ -284,9 +319,7 @@ def may_export(user):
 def may_start(user, kind):
     """Whether ``user`` may start an export of ``kind`` (the review kinds: ``reviews.exports``)."""
     if kind in REVIEW_KINDS:
-        from reviews import exports as review_exports
-
-        return review_exports.may_start(user, kind)
+        return export_kind(kind).may_start(user, kind)
     if kind in NOMINATION_KINDS:
         return may_export(user)
     return Decision.deny(f"未知的导出类型:{kind}")
@@ -314,22 +347,21 @@ def create_job(user, kind, filters, *, enqueue_now=True, queue=None):
 
 def create_review_job(user, kind, campaign, *, normalize=False, enqueue_now=True, queue=None):
     """A queued review export (reviews, ranking or published lists) of ``campaign`` for ``user``."""
-    from reviews import exports as review_exports
-
     decision = may_start(user, kind)
     if not decision:
         raise PermissionError(decision.reason)
     if kind not in REVIEW_KINDS:
         raise ExportError(f"未知的导出类型:{kind}")
+    handler = export_kind(kind)
     try:
-        filters = review_exports.job_filters(user, kind, campaign, normalize=normalize)
-    except review_exports.ReviewExportError as exc:
+        filters = handler.job_filters(user, kind, campaign, normalize=normalize)
+    except _EXPECTED_ERRORS as exc:
         raise ExportError(str(exc)) from exc
     job = ExportJob.objects.create(
         requested_by=user,
         kind=kind,
         filters=filters,
-        description=review_exports.describe(kind, filters),
+        description=handler.describe(kind, filters),
         created_at=clock.now(),
     )
     if enqueue_now:
@@ -399,9 +431,7 @@ def run_job(job_id, *, every=PROGRESS_EVERY):
 
 def _expected_errors():
     """Refusals whose message is for the user (anything else is shown with its exception type)."""
-    from reviews.exports import ReviewExportError
-
-    return (ExportError, ReviewExportError)
+    return (ExportError, *_EXPECTED_ERRORS)
 
 
 def _write_entry_export(job, tmp, every):
@@ -423,9 +453,8 @@ def _write_entry_export(job, tmp, every):
 
 def _write_review_export(job, tmp, every):
     """Write a review workbook (scores, ranking, published lists) to ``tmp``; return ``(ids, done, total)``."""
-    from reviews import exports as review_exports
-
-    total = review_exports.count(job.kind, job.requested_by, job.filters)
+    handler = export_kind(job.kind)
+    total = handler.count(job.kind, job.requested_by, job.filters)
     if total is not None:
         ExportJob.objects.filter(pk=job.pk).update(progress_total=total)
     done = [0]
@@ -435,7 +464,7 @@ def _write_review_export(job, tmp, every):
         if done[0] % every == 0:
             ExportJob.objects.filter(pk=job.pk).update(progress_done=done[0])
 
-    ids = review_exports.write(job.kind, tmp, job.requested_by, job.filters, tick=tick)
+    ids = handler.write(job.kind, tmp, job.requested_by, job.filters, tick=tick)
     return ids, done[0], total
 
 
@@ -467,9 +496,7 @@ def may_download(user, job):
     if job.state != ExportState.DONE or not job.file:
         return Decision.deny("文件尚未生成。")
     if job.kind in REVIEW_KINDS:
-        from reviews import exports as review_exports
-
-        return review_exports.may_download(user, job)
+        return export_kind(job.kind).may_download(user, job)
     ids = list(job.entry_ids or [])
     visible = set()
     for start in range(0, len(ids), 2000):

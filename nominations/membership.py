@@ -13,6 +13,7 @@
 import re
 from dataclasses import dataclass, field
 
+import openpyxl
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -230,14 +231,12 @@ def _cell_text(value):
 
 def read_sheet(file, columns):
     """``(rows, errors)``: rows as ``(row number, {column: text})`` from the first sheet."""
-    from openpyxl import load_workbook
-
     # openpyxl inflates whatever the ZIP holds: nothing reaches it unchecked (rules/uploads.py).
     decision = uploads.check_workbook(file)
     if not decision:
         return [], [decision.reason]
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception:
         return [], [uploads.WORKBOOK_UNREADABLE]
     try:

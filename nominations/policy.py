@@ -8,6 +8,8 @@
   permission (``nominations.<action>``) for ``user.has_perm`` and the ``{% may %}`` template tag.
 """
 
+from collections.abc import Callable
+
 import rules
 from django.db.models import Q, QuerySet
 
@@ -93,11 +95,19 @@ def visible_nominations(user):
         return qs.filter(recommending_unit_id=profile.recommending_unit_id, pioneer=None).exclude(_never_sent())
     if role == Role.PIONEER and profile.pioneer_id:
         return qs.filter(pioneer_id=profile.pioneer_id)
-    if role in (Role.EXPERT, Role.COORDINATOR):
-        from reviews.policy import visible_nominations_for_reviewer
-
-        return visible_nominations_for_reviewer(user, qs)
+    if role in VISIBLE_FOR_ROLE:
+        return VISIBLE_FOR_ROLE[role](user, qs)
     return qs.none()
+
+
+# Roles whose visible entries another app decides (the reviews app registers experts and
+# coordinators at ready()): role -> ``f(user, every nomination) -> the ones the user may see``.
+VISIBLE_FOR_ROLE: dict[str, Callable[[object, QuerySet], QuerySet]] = {}
+
+
+def register_visibility(role: str, visible: Callable[[object, QuerySet], QuerySet]) -> None:
+    """Let another app say which nominations a user of ``role`` sees (the reviewers)."""
+    VISIBLE_FOR_ROLE[role] = visible
 
 
 def visible_attachments(user):

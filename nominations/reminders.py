@@ -15,6 +15,8 @@ from kczg_site import clock
 from kczg_site.formats import format_datetime
 from nominations import policy
 from nominations.models import Campaign, MailAudience, MailKind, MemberUnit, Participation, RecommendingUnit, State
+from nominations.notifications import deliver, member_unit_recipients, render_mail, unit_staff_recipients
+from nominations.rules import deadlines
 
 # Days before a deadline at which a reminder falls due (largest first).
 REMINDER_DAYS = (3, 1)
@@ -55,9 +57,6 @@ def reminder_window(now, deadline):
 
 def due_reminders(now=None, campaigns=None):
     """Every reminder due at ``now`` (already sent ones included; sending skips them by key)."""
-    from nominations.notifications import member_unit_recipients, unit_staff_recipients
-    from nominations.rules import deadlines
-
     now = now or clock.now()
     campaigns = list(campaigns) if campaigns is not None else list(Campaign.objects.filter(is_active=True))
     due = []
@@ -133,8 +132,6 @@ def due_reminders(now=None, campaigns=None):
 
 def send_reminders(now=None):
     """Send the reminders due at ``now`` that were not sent before; returns the new SentMail rows."""
-    from nominations.notifications import deliver, render_mail
-
     sent = []
     for reminder in due_reminders(now):
         context = {**reminder.context, "days": reminder.days, "deadline": format_datetime(reminder.deadline)}

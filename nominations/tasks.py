@@ -2,25 +2,21 @@
 
 from celery import shared_task
 
+from nominations import notifications, reminders
+
 
 @shared_task(name="nominations.send_event_mail", autoretry_for=(ConnectionError,), max_retries=3)
 def send_event_mail(event_id):
-    from nominations.notifications import send_event_mail as send
-
-    log = send(event_id)
+    log = notifications.send_event_mail(event_id)
     return log.pk if log else None
 
 
 @shared_task(name="nominations.send_invitation", autoretry_for=(ConnectionError,), max_retries=3)
 def send_invitation(user_id):
-    from nominations.notifications import send_invitation as send
-
-    log = send(user_id)
+    log = notifications.send_invitation(user_id)
     return log.pk if log else None
 
 
 @shared_task(name="nominations.send_reminders")
 def send_reminders():
-    from nominations.reminders import send_reminders as send
-
-    return [log.pk for log in send()]
+    return [log.pk for log in reminders.send_reminders()]

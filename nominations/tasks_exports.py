@@ -5,10 +5,10 @@ Listed in ``CELERY_IMPORTS`` (settings) so that a worker registers them at start
 
 from celery import shared_task
 
+from nominations.exports import run_job
+
 
 @shared_task(name="nominations.run_export_job", ignore_result=True)
 def run_export_job(job_id):
     """Build the file of export job ``job_id``; progress and errors are recorded on the job row."""
-    from nominations.exports import run_job
-
     run_job(job_id)

@@ -7,6 +7,7 @@ writes an append-only :class:`AuditEvent` — all inside one database transactio
 queued with ``transaction.on_commit`` by the listeners in ``nominations.notifications``.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -14,7 +15,7 @@ from django.dispatch import Signal
 
 from kczg_site import clock
 from nominations import policy
-from nominations.models import AuditEvent, MemberUnit, Nomination, Pioneer, RecommendingUnit, Role, State
+from nominations.models import AuditEvent, MemberUnit, Nomination, Participation, Pioneer, RecommendingUnit, Role, State
 from nominations.models.nomination import ENTRY_RELATIONS
 from nominations.rules import deadlines, quotas
 from nominations.rules.decision import ALLOW, Decision
@@ -162,13 +163,25 @@ def check_complete(nomination, action):
     return intake_check_complete(nomination)
 
 
+# The "not before" checks of a transition's ``opens`` kind ("dispatch", "publication"), registered by
+# the app whose rule it is (the reviews app, ``reviews.final``, at ready()): kind -> f(nomination, kind, now).
+OPENS_CHECKS: dict[str, Callable[..., Decision]] = {}
+
+
+def register_opens_check(kind: str, check: Callable[..., Decision]) -> None:
+    """Let another app own the moment from which transitions with ``opens=kind`` are allowed."""
+    OPENS_CHECKS[kind] = check
+
+
 def check_opens(nomination, kind, now=None):
     """Refuse an action before the moment it opens (review side; the rule lives in ``reviews.final``)."""
     if kind is None:
         return ALLOW
-    from reviews.final import check_opens as review_check_opens
-
-    return review_check_opens(nomination, kind, now)
+    try:
+        check = OPENS_CHECKS[kind]
+    except KeyError:
+        raise LookupError(f"No check registered for the opening of {kind!r}") from None
+    return check(nomination, kind, now)
 
 
 def check_edit(nomination, user, now=None):
@@ -221,7 +234,6 @@ def check_not_confirmed(nomination, action):
     """Refuse the secretariat's actions while the unit's Participation is confirmed."""
     if action not in LOCKED_AFTER_CONFIRMATION or not nomination.recommending_unit_id:
         return ALLOW
-    from nominations.models import Participation
 
     confirmed = (
         Participation.objects.filter(campaign_id=nomination.campaign_id, unit_id=nomination.recommending_unit_id)

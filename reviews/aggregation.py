@@ -24,6 +24,8 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from reviews.models import Score, ScoreStatus
+
 PRECISION = 3  # decimals kept when comparing values for ties
 
 
@@ -142,8 +144,6 @@ class EntryResult:
 
 def submitted_totals(score_filter):
     """``{expert_id: {nomination_id: total}}`` of the submitted reviews of active assignments."""
-    from reviews.models import Score, ScoreStatus
-
     rows = Score.objects.filter(score_filter, status=ScoreStatus.SUBMITTED, assignment__active=True).values_list(
         "assignment__expert_id", "assignment__nomination_id", "total"
     )

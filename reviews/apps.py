@@ -6,7 +6,7 @@ class ReviewsConfig(AppConfig):
     verbose_name = "评审"
 
     def ready(self):
-        from reviews import audit, policy
+        # Imported here, not at the top: models may not be imported before the app registry is ready.
+        from reviews import hooks
 
-        policy.register_actions()
-        audit.register_labels()
+        hooks.register()

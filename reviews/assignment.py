@@ -14,11 +14,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from kczg_site import clock
-from nominations.models import Profile, Role
+from nominations.models import Nomination, Profile, Role
+from nominations.notifications import queue_invitation
+from nominations.policy import may
 from nominations.rules.decision import ALLOW, Decision
 from nominations.workflow import WorkflowError
 from reviews import conflicts as conflict_rules
 from reviews.audit import record
+from reviews.models import Assignment, BodySubmission, ReviewBody, ScoreStatus
 from reviews.policy import REVIEW_STATES
 
 DEFAULT_K = 3
@@ -43,8 +46,6 @@ def body_experts(body):
 
 
 def body_entries(body):
-    from nominations.models import Nomination
-
     return (
         Nomination.objects.filter(dispatch__body=body, state__in=REVIEW_STATES)
         .select_related("ranking_list", "domain", "member_unit", "recommending_unit")
@@ -53,8 +54,6 @@ def body_entries(body):
 
 
 def check_not_locked(body):
-    from reviews.models import BodySubmission
-
     if BodySubmission.objects.filter(body=body).exists():
         return Decision.deny("本机构已报送初评结果,评审分配与评分已锁定。")
     return ALLOW
@@ -102,9 +101,6 @@ class AutoResult:
 
 def auto_assign(body, k, user):
     """Assign up to ``k`` experts to every entry of ``body``; all or nothing."""
-    from nominations.policy import may
-    from reviews.models import Assignment, ReviewBody
-
     decision = may(user, "manage_body_reviews", body)
     if decision:
         decision = check_not_locked(body)
@@ -154,9 +150,6 @@ def auto_assign(body, k, user):
 
 def assign(nomination, expert, user, override_reason=""):
     """Assign one expert by hand. An automatic conflict needs ``override_reason`` (recorded)."""
-    from nominations.policy import may
-    from reviews.models import Assignment
-
     decision = may(user, "assign_experts", nomination)
     if not decision:
         raise AssignmentError(decision)
@@ -193,9 +186,6 @@ def assign(nomination, expert, user, override_reason=""):
 
 def unassign(assignment, user, reason=""):
     """Remove an assignment (reassignment = remove, then assign another expert)."""
-    from nominations.policy import may
-    from reviews.models import Assignment, ScoreStatus
-
     decision = may(user, "assign_experts", assignment.nomination)
     if decision:
         decision = check_not_locked(assignment.body)
@@ -228,9 +218,6 @@ def invite_expert(body, inviter, *, name, email, organization):
     The mail is the platform's one invitation (``nominations.notifications``), sent after commit
     and kept in the mail log.
     """
-    from nominations.notifications import queue_invitation
-    from nominations.policy import may
-
     decision = may(inviter, "invite_expert", body)
     if not decision:
         raise AssignmentError(decision)

@@ -1,5 +1,7 @@
 """Audit records of the review side that are not workflow transitions (those write their own)."""
 
+from nominations.audit import EVENT_LABELS, record_event
+
 REVIEW_EVENT_LABELS = {
     "assign": "分配评审专家",
     "unassign": "撤销评审分配",
@@ -17,15 +19,9 @@ REVIEW_EVENT_LABELS = {
 
 def register_labels():
     """Let the site-wide log show the review verbs in Chinese."""
-    try:
-        from nominations.audit import EVENT_LABELS
-    except ImportError:  # pragma: no cover - the intake side always has it
-        return
     for verb, label in REVIEW_EVENT_LABELS.items():
         EVENT_LABELS.setdefault(verb, label)
 
 
 def record(verb, actor, *, nomination=None, note="", at=None):
-    from nominations.audit import record_event
-
     return record_event(verb, actor, nomination=nomination, note=note, at=at)

@@ -11,9 +11,12 @@
 from django.db import transaction
 
 from kczg_site import clock
+from nominations.policy import may
 from nominations.rules.decision import Decision
 from nominations.rules.duplicates import normalize_name
+from nominations.workflow import WorkflowError
 from reviews.audit import record
+from reviews.models import Assignment, ConflictDeclaration, ConflictKind
 
 
 def entry_keys(nomination):
@@ -39,8 +42,6 @@ def conflicts(nominations, experts):
 
     ``experts``: users with their profile loaded; ``nominations`` with member and recommending unit.
     """
-    from reviews.models import ConflictDeclaration
-
     nominations = list(nominations)
     experts = list(experts)
     found = {}
@@ -58,24 +59,17 @@ def conflicts(nominations, experts):
 
 
 def is_declared(nomination, expert):
-    from reviews.models import ConflictDeclaration
-
     return ConflictDeclaration.objects.filter(nomination=nomination, expert=expert).exists()
 
 
 def declare(user, nomination, kind, note=""):
     """An expert declares a conflict: recorded, audited, and the assignment is removed."""
-    from nominations.policy import may
-    from reviews.models import Assignment, ConflictDeclaration, ConflictKind
-
     decision = may(user, "declare_conflict", nomination)
     if decision and kind not in ConflictKind.values:
         decision = Decision.deny("请选择回避类型。")
     if decision and kind == ConflictKind.OTHER and not (note or "").strip():
         decision = Decision.deny("选择“其他”时请说明回避原因。")
     if not decision:
-        from nominations.workflow import WorkflowError
-
         raise WorkflowError(decision)
     now = clock.now()
     with transaction.atomic():

@@ -15,6 +15,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from reviews.models import ListTarget, ReviewCriterion
+
 # list code → [(code, name, weight, max score, description)]
 DEFAULT_CRITERIA = {
     "tech": [
@@ -54,8 +56,6 @@ def load_review_criteria(campaign, *, only_empty_lists=False):
     so that reviews never start without criteria, while a criterion staff deleted stays deleted).
     Returns ``(criteria_created, targets_created)``.
     """
-    from reviews.models import ListTarget, ReviewCriterion
-
     criteria_created = targets_created = 0
     for ranking_list in campaign.lists.all():
         if only_empty_lists and ReviewCriterion.objects.filter(ranking_list=ranking_list).exists():
@@ -85,6 +85,4 @@ def load_review_criteria(campaign, *, only_empty_lists=False):
 
 def criteria_for(ranking_list_id):
     """The criteria of a list, in order (one query)."""
-    from reviews.models import ReviewCriterion
-
     return list(ReviewCriterion.objects.filter(ranking_list_id=ranking_list_id).order_by("order", "pk"))

@@ -21,9 +21,11 @@ from django.db import transaction
 from kczg_site import clock
 from nominations import workflow
 from nominations.models import Nomination, State
+from nominations.policy import may
 from nominations.rules.decision import ALLOW, Decision
 from reviews.audit import record
 from reviews.criteria import load_review_criteria
+from reviews.models import Dispatch, ReviewCoverage
 
 
 class DispatchError(Exception):
@@ -42,8 +44,6 @@ class PlanRow:
 
 def coverage_map(campaign):
     """``{(ranking_list_id, domain_id): [body, …]}`` in body order (one query)."""
-    from reviews.models import ReviewCoverage
-
     bodies = defaultdict(list)
     for coverage in (
         ReviewCoverage.objects.filter(body__campaign=campaign).select_related("body").order_by("body__order", "pk")
@@ -62,8 +62,6 @@ def pending_entries(campaign):
 
 def plan(campaign, overrides=None, entries=None):
     """The body each pending entry would go to (nothing is saved)."""
-    from reviews.models import Dispatch
-
     overrides = {int(k): int(v) for k, v in (overrides or {}).items() if v}
     coverage = coverage_map(campaign)
     counts = defaultdict(int)
@@ -107,8 +105,6 @@ def check_dispatch(rows, user):
 
 def dispatch(campaign, user, overrides=None):
     """Dispatch every pending entry; all or nothing. Returns the plan rows that were applied."""
-    from reviews.models import Dispatch
-
     with transaction.atomic():
         rows = plan(campaign, overrides)
         if not rows:
@@ -147,9 +143,6 @@ def check_move(nomination, body):
 
 def move(nomination, body, user, reason):
     """Send a dispatched entry (without assignments) to another covering body; audited."""
-    from nominations.policy import may
-    from reviews.models import Dispatch
-
     nomination = Nomination.objects.select_related("dispatch").get(pk=nomination.pk)
     decision = may(user, "run_dispatch")
     if decision:

@@ -18,10 +18,13 @@ again from the owner's policy when the job runs, and the download is re-checked 
 from django.db.models import Prefetch, Q
 
 from nominations import policy
-from nominations.models import Campaign, Role, State
+from nominations.models import Campaign, Nomination, RankingList, Role, State
 from nominations.models.exports import ExportKind
 from nominations.rules.decision import ALLOW, Decision
 from reviews import aggregation, excel, final
+from reviews.assignment import body_entries
+from reviews.models import Assignment, ReviewBody, ReviewCriterion, Score
+from reviews.policy import body_of
 
 MANAGERS = (Role.PLATFORM, Role.ADMIN)
 
@@ -32,8 +35,6 @@ class ReviewExportError(ValueError):
 
 def scope_of(user):
     """``"all"`` for the platform secretariat and admins, a coordinator's body id, else ``None``."""
-    from reviews.policy import body_of
-
     role = policy.role_of(user)
     if role in MANAGERS:
         return "all"
@@ -64,8 +65,6 @@ def job_filters(user, kind, campaign, *, normalize=False):
 
 
 def describe(kind, filters):
-    from reviews.models import ReviewBody
-
     parts = [f"{filters['campaign']}年"]
     if kind != ExportKind.PUBLISHED:
         body = ReviewBody.objects.filter(pk=filters.get("body")).first() if filters.get("body") else None
@@ -107,9 +106,6 @@ def _body_of_job(user, filters):
 
 def score_sheets(user, campaign, body_id=None):
     """``[(ranking_list, criteria, scores)]``: the reviews of active assignments the user may see."""
-    from nominations.models import RankingList
-    from reviews.models import ReviewCriterion, Score
-
     scores = Score.objects.filter(
         assignment__active=True,
         assignment__nomination__campaign=campaign,
@@ -149,9 +145,6 @@ def ranking_groups(user, campaign, body_id=None, *, normalize=False):
         for group in groups:
             group.entries = [e for e in group.entries if e.nomination.pk in visible]
         return [group for group in groups if group.entries]
-    from reviews.assignment import body_entries
-    from reviews.models import Assignment, ReviewBody
-
     body = ReviewBody.objects.prefetch_related("coverages__ranking_list", "coverages__domain").get(pk=body_id)
     entries = list(
         body_entries(body).filter(pk__in=policy.visible_nominations(user)).select_related("campaign", "dispatch__body")
@@ -175,8 +168,6 @@ def count(kind, user, filters):
     """How many rows the job will write (the progress bar's total)."""
     campaign = _campaign(filters)
     if kind == ExportKind.PUBLISHED:
-        from nominations.models import Nomination
-
         return Nomination.objects.filter(campaign=campaign, state=State.PUBLISHED).count()
     body_id = _body_of_job(user, filters)
     if kind == ExportKind.REVIEW_SCORES:
@@ -203,8 +194,6 @@ def write(kind, fileobj, user, filters, *, tick=None):
 
 def may_download(user, job):
     """The owner (checked by the caller) still may: published lists still published, else still visible."""
-    from nominations.models import Nomination
-
     ids = set(job.entry_ids or [])
     if job.kind == ExportKind.PUBLISHED:
         if final.published_campaign((job.filters or {}).get("campaign")) is None:

@@ -14,17 +14,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from kczg_site import clock
 from kczg_site.formats import format_datetime
 from nominations import workflow
-from nominations.models import Nomination, State
+from nominations.models import Campaign, Domain, Nomination, RankingList, State
+from nominations.policy import may
 from nominations.rules import deadlines
 from nominations.rules.decision import ALLOW, Decision
 from reviews import aggregation
 from reviews.audit import record
+from reviews.models import Assignment, BodySubmission, FinalDecision, ListTarget, Publication
 
 S = State
 DECIDABLE_STATES = (S.IN_REVIEW, S.REVIEW_PASSED, S.REVIEW_FAILED, S.LISTED, S.NOT_LISTED)
@@ -144,8 +146,6 @@ def light_review_entries(campaign):
     Ranking every entry of a campaign only needs ids, states, lists and domains; loading 13,000 full
     rows with six joined tables for a page that shows 50 of them took most of a second.
     """
-    from nominations.models import Domain, RankingList
-
     lists = RankingList.objects.filter(campaign=campaign).in_bulk()
     domains = Domain.objects.filter(ranking_list__campaign=campaign).in_bulk()
     rows = review_entries(campaign).values_list("pk", "state", "ranking_list_id", "domain_id")
@@ -162,8 +162,6 @@ def ranked_groups(campaign, *, normalize=False, entries=None, with_counts=True):
     :func:`light_review_entries`); ranks and proposals are always over every entry passed.
     ``with_counts=False`` skips the assigned/submitted counts of each entry (a page that shows none).
     """
-    from reviews.models import Assignment, ListTarget
-
     entries = list(review_entries(campaign) if entries is None else entries)
     totals = aggregation.submitted_totals(Q(assignment__nomination__campaign=campaign))
     counts = assignment_counts(Assignment.objects.filter(nomination__campaign=campaign)) if with_counts else None
@@ -213,8 +211,6 @@ def current_choice(nomination):
 
 def assignment_counts(assignments):
     """``{nomination_id: (active assignments, submitted reviews)}`` (one query)."""
-    from django.db.models import Count
-
     rows = (
         assignments.filter(active=True)
         .values("nomination_id")
@@ -228,8 +224,6 @@ def assignment_counts(assignments):
 
 def decide(user, decisions):
     """Apply ``[(nomination, choice, reason)]`` all or nothing; returns the number of entries changed."""
-    from reviews.models import BodySubmission, FinalDecision
-
     problems = []
     for nomination, choice, _reason in decisions:
         if choice not in PATHS:
@@ -265,8 +259,6 @@ def decide(user, decisions):
 
 
 def set_target(ranking_list, count, user):
-    from reviews.models import ListTarget
-
     with transaction.atomic():
         target, _ = ListTarget.objects.update_or_create(ranking_list=ranking_list, defaults={"count": count})
         record("set_target", user, note=f"{ranking_list}拟入榜数量设为 {count}")
@@ -274,8 +266,6 @@ def set_target(ranking_list, count, user):
 
 
 def check_publish(campaign, now=None):
-    from reviews.models import Publication
-
     if Publication.objects.filter(campaign=campaign).exists():
         return Decision.deny("本年度榜单已发布。")
     decision = check_publication_open(campaign, now)
@@ -291,9 +281,6 @@ def check_publish(campaign, now=None):
 
 def publish(campaign, user):
     """Publish every listed entry of ``campaign`` (all or nothing) and open the public pages."""
-    from nominations.policy import may
-    from reviews.models import Publication
-
     decision = may(user, "run_final_review")
     if decision:
         decision = check_publish(campaign)
@@ -316,8 +303,6 @@ def publish(campaign, user):
 
 def published_campaign(year):
     """The campaign of ``year`` if its lists are published (else ``None``)."""
-    from nominations.models import Campaign
-
     return Campaign.objects.filter(year=year, publication__isnull=False).select_related("publication").first()
 
 

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kczg_site import clock
-from kczg_site.context_processors import active_campaign
+from nominations import exports
+from nominations.context_processors import active_campaign
 from nominations.models import ExportKind, RankingList
 from nominations.policy import may, visible_nominations
 from nominations.workflow import WorkflowError
@@ -337,8 +338,6 @@ def publish(request):
 @require_POST
 def ranking_excel(request):
     """Start the ranking's export job (``reviews.exports``); the file is picked up on the export list."""
-    from nominations import exports
-
     campaign = _platform(request)
     form = RankingExportForm(request.POST)
     if not form.is_valid():

@@ -8,13 +8,12 @@ The actions are registered with :func:`nominations.policy.register` (from ``Revi
 that ``may(user, action, obj)`` answers them with a reason, like every other action.
 """
 
-from typing import TYPE_CHECKING
+from django.db.models import Q, QuerySet
 
 from nominations.models import Role, State
-
-if TYPE_CHECKING:
-    from django.db.models import QuerySet
+from nominations.policy import can_see, profile_of, register, role_of, visible_nominations
 from nominations.rules.decision import ALLOW, Decision
+from reviews.models import Assignment, Score, ScoreStatus
 
 REVIEW_STATES = (
     State.IN_REVIEW,
@@ -29,14 +28,10 @@ NOT_FOUND = Decision.deny("没有找到该记录,或您无权查看。")
 
 
 def _profile(user):
-    from nominations.policy import profile_of
-
     return profile_of(user)
 
 
 def visible_nominations_for_reviewer(user, qs):
-    from reviews.models import Assignment
-
     profile = _profile(user)
     if profile is None or not profile.review_body_id:
         return qs.none()
@@ -50,15 +45,10 @@ def visible_nominations_for_reviewer(user, qs):
     return qs.none()
 
 
-def visible_scores(user) -> "QuerySet":
+def visible_scores(user) -> QuerySet:
     """The reviews ``user`` may read: of an entry the user sees, submitted ones only; a draft review is
     its expert's alone. Another expert of the body reads the submitted reviews of an entry only once
     their own review of it is submitted (as on the expert's page)."""
-    from django.db.models import Q
-
-    from nominations.policy import visible_nominations
-    from reviews.models import Score, ScoreStatus
-
     if user is None or not user.is_authenticated:
         return Score.objects.none()
     own = Q(assignment__expert=user)
@@ -81,14 +71,10 @@ def body_of(user):
 
 
 def _role(user):
-    from nominations.policy import role_of
-
     return role_of(user)
 
 
 def _platform_sees(user, nomination):
-    from nominations.policy import can_see
-
     if _role(user) not in (Role.PLATFORM, Role.ADMIN):
         return Decision.deny("只有平台秘书处可以进行此操作。")
     if nomination is not None and not can_see(user, nomination):
@@ -105,8 +91,6 @@ def _platform(reason):
 
 def _assigned_expert(user, nomination):
     """An expert with an active assignment to the entry (else 404-style)."""
-    from nominations.policy import can_see
-
     if _role(user) != Role.EXPERT:
         return Decision.deny("只有初评专家可以进行此操作。")
     return ALLOW if nomination is not None and can_see(user, nomination) else NOT_FOUND
@@ -122,8 +106,6 @@ def _score(user, nomination):
 
 
 def _coordinator_of_entry(user, nomination):
-    from nominations.policy import can_see
-
     if _role(user) != Role.COORDINATOR:
         return Decision.deny("只有初评机构联络人可以进行此操作。")
     return ALLOW if nomination is not None and can_see(user, nomination) else NOT_FOUND
@@ -171,7 +153,5 @@ ACTIONS = {
 
 
 def register_actions():
-    from nominations.policy import register
-
     for action, check in ACTIONS.items():
         register(action, check)

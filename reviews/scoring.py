@@ -13,12 +13,15 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from kczg_site import clock
+from nominations.policy import may
 from nominations.rules.deadlines import Deadline
 from nominations.rules.decision import ALLOW, Decision
 from nominations.workflow import WorkflowError
 from reviews import aggregation
+from reviews.assignment import body_entries
 from reviews.audit import record
 from reviews.criteria import criteria_for
+from reviews.models import Assignment, BodySubmission, ReviewBody, ReviewExtension, Score, ScoreStatus
 
 
 class ScoringError(WorkflowError):
@@ -29,15 +32,11 @@ class ScoringError(WorkflowError):
 
 def scoring_deadline(body):
     """The deadline for ``body``'s experts and coordinator, with its latest extension."""
-    from reviews.models import ReviewExtension
-
     extended = ReviewExtension.objects.filter(body=body).order_by("-until").values_list("until", flat=True).first()
     return Deadline("初评评分及结果报送截止时间", body.campaign.initial_review_deadline, extended)
 
 
 def is_locked(body):
-    from reviews.models import BodySubmission
-
     return BodySubmission.objects.filter(body=body).exists()
 
 
@@ -48,14 +47,11 @@ def check_scoring_open(body, now=None):
 
 
 def check_results_submittable(body, now=None):
-    from reviews.models import Score, ScoreStatus
-
     if is_locked(body):
         return Decision.deny("本机构已报送初评结果。")
     decision = scoring_deadline(body).check(now)
     if not decision:
         return decision
-    from reviews.assignment import body_entries
 
     entries = body_entries(body)
     if not entries.exists():
@@ -104,9 +100,6 @@ def compute_total(values, criteria):
 
 def save_score(assignment, user, raw_values, comment="", *, submit=False):
     """Save ``user``'s review as a draft or submit it; raises :class:`ScoringError` with the reasons."""
-    from nominations.policy import may
-    from reviews.models import Assignment, Score, ScoreStatus
-
     if assignment.expert_id != user.pk or not assignment.active:
         raise ScoringError(Decision.deny("没有找到该记录,或您无权查看。"))
     decision = may(user, "score_nomination", assignment.nomination)
@@ -142,8 +135,6 @@ def save_score(assignment, user, raw_values, comment="", *, submit=False):
 
 
 def own_score(user, nomination):
-    from reviews.models import Score
-
     return Score.objects.filter(
         assignment__nomination=nomination, assignment__expert=user, assignment__active=True
     ).first()
@@ -156,8 +147,6 @@ def others_visible(user, nomination):
 
 def other_scores(user, nomination):
     """The other experts' submitted reviews of ``nomination``, only once ``user`` submitted their own."""
-    from reviews.models import Score, ScoreStatus
-
     if not others_visible(user, nomination):
         return []
     return list(
@@ -170,9 +159,6 @@ def other_scores(user, nomination):
 
 def submit_results(body, user, note=""):
     """The coordinator sends the body's results to the platform; scoring is locked from then on."""
-    from nominations.policy import may
-    from reviews.models import BodySubmission, ReviewBody
-
     with transaction.atomic():
         ReviewBody.objects.select_for_update().get(pk=body.pk)
         decision = may(user, "submit_body_results", body)
@@ -186,9 +172,6 @@ def submit_results(body, user, note=""):
 
 
 def grant_extension(body, until, user, reason):
-    from nominations.policy import may
-    from reviews.models import ReviewExtension
-
     decision = may(user, "grant_review_extension")
     if decision and not (reason or "").strip():
         decision = Decision.deny("请填写延期理由。")

@@ -3,6 +3,7 @@ aggregation and final; visibility is ``nominations.policy.visible_nominations``.
 """
 
 from collections import defaultdict
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +17,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kczg_site import clock
-from kczg_site.context_processors import active_campaign, remember_campaign
+from nominations.context_processors import active_campaign, remember_campaign
+from nominations.documents.word import render_form, zip_member_name
+from nominations.forms import definition_for
 from nominations.models import Role
 from nominations.policy import profile_of, role_of, visible_nominations
 from nominations.workflow import WorkflowError
@@ -149,10 +152,8 @@ def _expert_entry(request, pk):
 def _entry_display(nomination):
     """What the read-only entry partial needs (or the fallback rows when it is not there yet)."""
     try:
-        from nominations.forms import definition_for
-
         definition = definition_for(nomination)
-    except (ImportError, LookupError):
+    except LookupError:  # a list without a form definition
         definition = None
     try:
         get_template(ENTRY_PARTIAL)
@@ -244,17 +245,11 @@ def entry_form_docx(request, pk):
     nomination = get_object_or_404(
         visible_nominations(request.user).select_related("campaign", "ranking_list", "domain", "member_unit"), pk=pk
     )
-    try:
-        from nominations.documents.word import render_form, zip_member_name
-        from nominations.forms import definition_for
-    except ImportError as exc:  # pragma: no cover - the documents side is part of the product
-        raise Http404("申报书尚不可用。") from exc
     content = render_form(nomination, definition_for(nomination))
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
     name = zip_member_name(nomination).rsplit("/", 1)[-1]
-    from urllib.parse import quote
 
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     response["Cache-Control"] = "private, no-store"

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from .nomination import State
+
 
 class AuditEvent(models.Model):
     """An append-only record of a state change, override, extension, reopening or setting change."""
@@ -49,12 +51,8 @@ class AuditEvent(models.Model):
 
     @property
     def from_label(self):
-        from .nomination import State
-
         return State(self.from_state).label if self.from_state in State.values else self.from_state
 
     @property
     def to_label(self):
-        from .nomination import State
-
         return State(self.to_state).label if self.to_state in State.values else self.to_state

@@ -1,5 +1,7 @@
 """Export jobs: an Excel workbook or a ZIP of Word forms, built in the background (``nominations.exports``)."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -27,8 +29,6 @@ class ExportState(models.TextChoices):
 
 def export_path(instance, filename):
     # Never the display name: a fresh opaque name under exports/<year>/, outside the web root.
-    import uuid
-
     year = (instance.filters or {}).get("campaign") or "all"
     suffix = ".zip" if instance.kind == ExportKind.DOCX_ZIP else ".xlsx"
     return f"exports/{year}/{uuid.uuid4().hex}{suffix}"

@@ -1,5 +1,7 @@
 from django.db import models
 
+from nominations.rules.duplicates import normalize_name
+
 from .campaign import ListCode
 
 
@@ -24,7 +26,5 @@ class EarlierListedItem(models.Model):
         return f"{self.year}年{self.get_list_code_display()}:{self.name}"
 
     def save(self, *args, **kwargs):
-        from nominations.rules.duplicates import normalize_name
-
         self.normalized_name = normalize_name(self.name)
         super().save(*args, **kwargs)

@@ -1,5 +1,7 @@
 """A nomination (申报) and its attachments. State changes go through ``nominations.workflow``."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -121,8 +123,6 @@ def entry_code(year, pk):
 
 def attachment_path(instance, filename):
     # The stored name never reuses the uploaded one: no path tricks, no guessing.
-    import uuid
-
     return f"attachments/{instance.nomination.campaign.year}/{instance.nomination_id}/{uuid.uuid4().hex}"
 
 

@@ -14,7 +14,9 @@ from django.utils.safestring import mark_safe
 from nominations.forms.creation import new_token
 from nominations.forms.types import Kind
 from nominations.forms.widgets import template_value
+from nominations.intake import history_of
 from nominations.rules.text import count_chars
+from nominations.rules.uploads import format_size
 
 register = template.Library()
 
@@ -43,8 +45,6 @@ def entry_sections(nomination, definition):
 
 @register.simple_tag
 def entry_history(nomination):
-    from nominations.intake import history_of
-
     return history_of(nomination)
 
 
@@ -103,6 +103,4 @@ def zi(text):
 
 @register.filter
 def filesize(size):
-    from nominations.rules.uploads import format_size
-
     return format_size(size or 0)

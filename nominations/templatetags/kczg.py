@@ -14,21 +14,10 @@ from django.utils import timezone
 
 from kczg_site import clock
 from kczg_site.formats import format_date, format_datetime, format_month
+from nominations import demo
+from nominations.policy import may as policy_may
 
 register = template.Library()
-
-DEFAULT_DEMO_PASSWORD = "kczg-demo-2023"  # noqa: S105 (the published demo password)
-FALLBACK_DEMO_LOGINS = [
-    ("member", "会员单位"),
-    ("member2", "会员单位"),
-    ("secretariat", "推荐单位秘书处(学会)"),
-    ("secretariat2", "推荐单位秘书处(第二推荐单位)"),
-    ("pioneer", "2022年先锋人物"),
-    ("expert", "初评专家"),
-    ("coordinator", "初评机构联络人"),
-    ("platform", "平台秘书处"),
-    ("admin", "系统管理员"),
-]
 
 
 @register.filter
@@ -107,8 +96,6 @@ def countdown_parts(moment, now=None):
 @register.simple_tag(takes_context=True)
 def may(context, action, obj=None):
     """``{% may "action" obj as decision %}``: the policy's :class:`Decision` for the current user."""
-    from nominations.policy import may as policy_may
-
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     return policy_may(user, action, obj)
@@ -117,14 +104,7 @@ def may(context, action, obj=None):
 @register.simple_tag
 def demo_logins():
     """The demo log-ins as ``(username, description)`` pairs and the shared password."""
-    try:
-        from nominations import demo
-    except ImportError:
-        demo = None
-    raw = getattr(demo, "DEMO_LOGINS", None) if demo else None
-    password = getattr(demo, "DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD) if demo else DEFAULT_DEMO_PASSWORD
-    rows = _normalise_logins(raw) if raw else []
-    return {"logins": rows or FALLBACK_DEMO_LOGINS, "password": password}
+    return {"logins": _normalise_logins(demo.DEMO_LOGINS), "password": demo.DEMO_PASSWORD}
 
 
 def _normalise_logins(raw):

@@ -3,14 +3,16 @@ direct Word form of one entry. Thin: the work is in ``nominations.exports``; who
 policy's. Anything a user may not have answers 404.
 """
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from kczg_site.context_processors import active_campaign
 from nominations import exports, policy
+from nominations.context_processors import active_campaign
 from nominations.forms.fields import first_error
 from nominations.forms.staff import ExportForm, ReviewExportForm
 from nominations.models import Campaign, ExportJob, Nomination, Role
@@ -175,6 +177,4 @@ def entry_docx(request, pk):
 
 
 def _attachment_header(name):
-    from urllib.parse import quote
-
     return f"attachment; filename=\"form.docx\"; filename*=UTF-8''{quote(name)}"

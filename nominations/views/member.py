@@ -5,6 +5,7 @@ save, submit and follow their own entries. Thin: the rules are in ``nominations.
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -235,8 +236,6 @@ def _edit_context(request, nomination, form, **extra):
 
 
 def _upload_limits():
-    from django.conf import settings
-
     return {
         "per_file": uploads.format_size(settings.ATTACHMENT_MAX_BYTES),
         "total": uploads.format_size(settings.ATTACHMENT_MAX_TOTAL_BYTES),

@@ -3,8 +3,8 @@
 from django.shortcuts import render
 
 from kczg_site import clock
-from kczg_site.context_processors import remember_campaign
 from nominations.call_page import call_context, load_campaign_for_home
+from nominations.context_processors import remember_campaign
 
 
 def home(request):

@@ -18,6 +18,7 @@ from kczg_site import clock
 from nominations import batch, confirmation, membership, policy, workflow
 from nominations.audit import record_event, verb_label
 from nominations.filters import InboxFilter, MailFilter
+from nominations.forms import definition_for
 from nominations.forms.actions import BatchForm, TransitionForm
 from nominations.forms.fields import first_error
 from nominations.forms.staff import ImportApplyForm, ImportUploadForm, MemberInviteForm
@@ -93,19 +94,8 @@ def _inbox_queryset(user, campaign):
 
 
 def entry_definition(nomination):
-    """The intake side's form definition of an entry, when that module offers one."""
-    try:
-        from nominations import forms as intake_forms
-    except ImportError:
-        return None
-    for name in ("definition_for", "get_definition", "definition_for_nomination"):
-        finder = getattr(intake_forms, name, None)
-        if callable(finder):
-            try:
-                return finder(nomination)
-            except Exception:  # the partial then renders without a definition
-                return None
-    return None
+    """The intake side's form definition of an entry."""
+    return definition_for(nomination)
 
 
 def _has_entry_partial():

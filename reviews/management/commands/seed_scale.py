@@ -14,12 +14,32 @@ import random
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from nominations.models import State
+from kczg_site import clock
+from nominations.campaign_data import load_campaign
+from nominations.forms.samples import complete_data
+from nominations.models import (
+    AuditEvent,
+    Channel,
+    Domain,
+    MailAudience,
+    MailKind,
+    MemberUnit,
+    Nomination,
+    Profile,
+    RankingList,
+    RecommendingUnit,
+    Role,
+    SentMail,
+    State,
+)
+from nominations.models.nomination import LIVE_STATES, RECOMMENDED_STATES
+from reviews.models import Assignment, Dispatch, ReviewBody, ReviewCoverage
 
 UNIT_PREFIX = "规模测试学会"
 STATE_WEIGHTS = [
@@ -52,8 +72,6 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2023)
 
     def handle(self, *args, **options):
-        from nominations.models import RecommendingUnit
-
         if options["units"] < 1 or options["members"] < options["units"] or options["entries"] < 0:
             raise CommandError("需要 --units ≥ 1,--members ≥ --units,--entries ≥ 0。")
         existing = RecommendingUnit.objects.filter(name__startswith=UNIT_PREFIX).count()
@@ -68,28 +86,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"规模测试数据已生成({elapsed:.1f} 秒):{summary}"))
 
     def _seed(self, options):
-        from django.conf import settings
-
-        from kczg_site import clock
-        from nominations.campaign_data import load_campaign
-        from nominations.forms.samples import complete_data
-        from nominations.models import (
-            AuditEvent,
-            Channel,
-            Domain,
-            MailAudience,
-            MailKind,
-            MemberUnit,
-            Nomination,
-            Profile,
-            RankingList,
-            RecommendingUnit,
-            Role,
-            SentMail,
-        )
-        from nominations.models.nomination import LIVE_STATES, RECOMMENDED_STATES
-        from reviews.models import Assignment, Dispatch, ReviewBody, ReviewCoverage
-
         rng = random.Random(options["seed"])  # noqa: S311 (test data, not secrets)
         User = get_user_model()
         password = make_password(options["password"])

@@ -9,6 +9,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 
 from kczg_site import clock
+from nominations.models import Campaign, Role
+from nominations.policy import role_of
+from nominations.rules.deadlines import next_deadline
 
 _CAMPAIGN_ATTR = "_kczg_active_campaign"
 
@@ -41,16 +44,12 @@ def remember_campaign(request, campaign):
 def active_campaign(request):
     """The active campaign (the newest active year), fetched once per request; ``None`` without one."""
     if not hasattr(request, _CAMPAIGN_ATTR):
-        from nominations.models import Campaign
-
         remember_campaign(request, Campaign.objects.filter(is_active=True).order_by("-year").first())
     return getattr(request, _CAMPAIGN_ATTR)
 
 
 def nav_items(request):
     """The navbar links of the user's role: dicts with ``label``, ``url`` and ``active``."""
-    from nominations.policy import role_of
-
     user = getattr(request, "user", None)
     role = role_of(user)
     items = []
@@ -74,7 +73,6 @@ def nav_items(request):
 
 def site(request):
     """The active campaign, the clock, the next deadline and the navigation, evaluated on demand."""
-    from nominations.rules.deadlines import next_deadline
 
     def upcoming():
         campaign = active_campaign(request)
@@ -87,9 +85,6 @@ def site(request):
         return {"label": label, "at": moment}
 
     def role_label():
-        from nominations.models import Role
-        from nominations.policy import role_of
-
         role = role_of(getattr(request, "user", None))
         return Role(role).label if role in Role.values else ""
 
