@@ -524,14 +524,12 @@ class NominationAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
-        from nominations.rules.duplicates import find_earlier_listed
+        from nominations.rules import earlier_listed
 
         obj.updated_at = clock.now()
         obj.version += 1
         if {"title", "credit_code"} & set(form.changed_data):
-            obj.earlier_listed = find_earlier_listed(
-                obj.title, obj.credit_code, list_code=obj.ranking_list.code, before_year=obj.campaign.year
-            )
+            obj.earlier_listed = earlier_listed.detect(obj, obj.title, obj.credit_code)
         obj._change_reason = "后台修改内容"
         super().save_model(request, obj, form, change)
 
