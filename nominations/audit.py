@@ -1,12 +1,13 @@
 """Audit records for events that are not workflow transitions (the workflow writes its own).
 
-Confirmation, reopening, extensions, overrides, invitations, imports and deactivations all land in
+Confirmation, reopening, extensions, invitations, imports and deactivations all land in
 the same append-only :class:`AuditEvent` table, on the entry (``nomination``) or the unit
 (``recommending_unit``) they concern.
 """
 
 from kczg_site import clock
 from nominations.models import AuditEvent
+from nominations.rules import earlier_listed
 from nominations.workflow import TRANSITIONS
 
 # Verbs written here, with their Chinese labels; workflow verbs take the transition's label.
@@ -14,7 +15,8 @@ EVENT_LABELS = {
     "confirm": "确认推荐结果",
     "reopen": "重新开放",
     "extension": "批准延期",
-    "override": "历年入榜仍推荐",
+    # Older records only: an override is now recorded in the recommend transition's own record.
+    "override": earlier_listed.OVERRIDE_LABEL,
     "invite": "邀请",
     "import": "批量导入",
     "deactivate": "停用",

@@ -18,7 +18,7 @@ from nominations.audit import record_event, verb_labels
 from nominations.forms import definition_for, stored_values
 from nominations.forms.types import Kind
 from nominations.models import AuditEvent, Domain, ListCode, Nomination, Role, State
-from nominations.rules import deadlines, duplicates, uploads
+from nominations.rules import deadlines, earlier_listed, uploads
 from nominations.rules.decision import ALLOW, Decision
 
 CONFLICT_MESSAGE = "该申报已在其他窗口或由他人修改,请刷新后再编辑;您本次填写的内容未保存,已保留在下方。"
@@ -45,16 +45,6 @@ class EditConflict(IntakeError):
 class SaveResult:
     nomination: Nomination
     earlier_listed: object  # EarlierListedItem or None
-
-
-def earlier_listed_warning(item):
-    """The member-facing warning for a match with an earlier listed item."""
-    if item is None:
-        return ""
-    return (
-        f"疑似已入选{item.year}年{item.get_list_code_display()}:{item.name},原则上不再推荐。"
-        "仍可提交,推荐单位秘书处将予以核实。"
-    )
 
 
 # ---------------------------------------------------------------- history
@@ -183,14 +173,10 @@ def _domain_from(nomination, definition, data):
 
 
 def find_earlier(nomination, definition=None, data=None):
+    """The earlier listed item matching the entry's name and credit code in ``data`` (or its own data)."""
     definition = definition or definition_for(nomination)
     data = nomination.data if data is None else data
-    return duplicates.find_earlier_listed(
-        definition.title_of(data),
-        definition.credit_code_of(data),
-        list_code=nomination.ranking_list.code,
-        before_year=nomination.campaign.year,
-    )
+    return earlier_listed.detect(nomination, definition.title_of(data), definition.credit_code_of(data))
 
 
 def save_draft(nomination, user, payload, version):
@@ -199,6 +185,10 @@ def save_draft(nomination, user, payload, version):
     Refuses (without changing anything) when the user may not edit now — another side's entry, a
     state that is not editable, the member deadline passed — or when someone saved in between
     (:class:`EditConflict`).
+
+    The earlier-listed match is looked up again (:func:`find_earlier`) only when the name or the
+    credit code changed since the last save; otherwise (most autosaves) the last save's match is kept.
+    :func:`submit` always looks again.
     """
     decision = workflow.check_edit(nomination, user)
     if not decision:

@@ -17,7 +17,7 @@ from kczg_site import clock
 from nominations import policy
 from nominations.models import AuditEvent, MemberUnit, Nomination, Participation, Pioneer, RecommendingUnit, Role, State
 from nominations.models.nomination import ENTRY_RELATIONS
-from nominations.rules import deadlines, quotas
+from nominations.rules import deadlines, earlier_listed, quotas
 from nominations.rules.decision import ALLOW, Decision
 
 # Sent after a transition has been saved (inside the transaction): sender=Transition, nomination, actor, event.
@@ -284,13 +284,10 @@ def check(nomination, action, user, note="", override_reason="", now=None):
     decision = check_not_confirmed(nomination, action)
     if not decision:
         return decision
-    needs_reason = transition.target == S.RECOMMENDED and nomination.earlier_listed_id
-    if needs_reason and not (override_reason or nomination.override_reason).strip():
-        item = nomination.earlier_listed
-        return Decision.deny(
-            f"该项目疑似已入选{item.year}年{item.get_list_code_display()}(“{item.name}”),"
-            "原则上不再推荐;如确需推荐,请填写理由。"
-        )
+    if transition.target == S.RECOMMENDED:
+        decision = earlier_listed.check_recommend(nomination, override_reason)
+        if not decision:
+            return decision
     return check_limit(nomination, transition)
 
 
@@ -334,10 +331,13 @@ def transition(nomination, action, user, note="", override_reason=""):
         if spec.target == S.SUBMITTED:
             locked.submitted_at = now
             fields.append("submitted_at")
+        # A flagged entry recommended anyway: its reason (given now, or stored before) is kept on the
+        # entry and recorded once, in this transition's audit record.
+        overridden = earlier_listed.flagged_item(locked) if spec.target == S.RECOMMENDED else None
         if spec.target == S.RECOMMENDED:
             locked.recommended_at = now
             fields.append("recommended_at")
-            if override_reason:
+            if override_reason.strip():
                 locked.override_reason = override_reason.strip()
                 fields.append("override_reason")
         if action == "unrecommend":
@@ -346,8 +346,9 @@ def transition(nomination, action, user, note="", override_reason=""):
         locked._change_reason = spec.label
         locked.save(update_fields=fields)
         event_note = note.strip()
-        if spec.target == S.RECOMMENDED and override_reason:
-            event_note = (event_note + "\n" if event_note else "") + f"历年入榜仍推荐,理由:{override_reason.strip()}"
+        if overridden is not None:
+            override = earlier_listed.override_note(overridden, earlier_listed.override_reason_of(locked))
+            event_note = (event_note + "\n" if event_note else "") + override
         event = AuditEvent.objects.create(
             at=now,
             actor=user,

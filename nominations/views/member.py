@@ -21,7 +21,7 @@ from nominations.forms.creation import NewEntryForm, new_token
 from nominations.forms.fields import first_error
 from nominations.models import Campaign, ListCode, RankingList, Role
 from nominations.models.nomination import ENTRY_RELATIONS
-from nominations.rules import deadlines, quotas, uploads
+from nominations.rules import deadlines, earlier_listed, quotas, uploads
 from nominations.rules.decision import Decision
 
 AUTHOR_ACTIONS = ("submit", "resubmit", "withdraw", "pioneer_recommend")
@@ -202,7 +202,7 @@ def _render_detail(request, nomination, withdraw_form=None, status=200):
             "return_note": _return_note(nomination, events),
             "actions": _actions(request, nomination),
             "can_edit": workflow.check_edit(nomination, request.user),
-            "earlier_warning": intake.earlier_listed_warning(nomination.earlier_listed),
+            "earlier_warning": earlier_listed.member_warning(nomination.earlier_listed),
             "namespace": _ns(request),
         },
         status=status,
@@ -223,7 +223,7 @@ def _edit_context(request, nomination, form, **extra):
         "upload_limits": _upload_limits(),
         "events": events,
         "return_note": _return_note(nomination, events),
-        "earlier_warning": intake.earlier_listed_warning(nomination.earlier_listed),
+        "earlier_warning": earlier_listed.member_warning(nomination.earlier_listed),
         "edit_decision": workflow.check_edit(nomination, request.user),
         "version": nomination.version,
         "namespace": _ns(request),
@@ -288,7 +288,7 @@ def edit(request, pk):
     except intake.IntakeError as exc:
         return refuse(str(exc), 403)
     nomination = result.nomination
-    warning = intake.earlier_listed_warning(result.earlier_listed)
+    warning = earlier_listed.member_warning(result.earlier_listed)
 
     if not control.wants_submit():
         messages.success(request, f"草稿已保存({clock.localnow():%H:%M})。提交前可随时修改。")
@@ -345,7 +345,7 @@ def autosave(request, pk):
         complete=not bad,
         bad_labels="、".join(definition._label_of(key) for key in bad),
         version=result.nomination.version,
-        earlier_warning=intake.earlier_listed_warning(result.earlier_listed),
+        earlier_warning=earlier_listed.member_warning(result.earlier_listed),
     )
     return render(request, "nominations/includes/autosave_status.html", context)
 
@@ -380,5 +380,5 @@ def act(request, pk, action):
     label = workflow.TRANSITIONS[action].label
     messages.success(request, f"已{label}。当前状态:{nomination.get_state_display()}。")
     if nomination.earlier_listed_id and action != "withdraw":
-        messages.warning(request, intake.earlier_listed_warning(nomination.earlier_listed))
+        messages.warning(request, earlier_listed.member_warning(nomination.earlier_listed))
     return redirect(reverse(f"{_ns(request)}:detail", kwargs={"pk": nomination.pk}))

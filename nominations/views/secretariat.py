@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kczg_site import clock
 from nominations import batch, confirmation, membership, policy, workflow
-from nominations.audit import record_event, verb_label
+from nominations.audit import verb_label
 from nominations.filters import InboxFilter, MailFilter
 from nominations.forms import definition_for
 from nominations.forms.actions import BatchForm, TransitionForm
@@ -235,16 +234,8 @@ def entry_action(request, pk):
     note = form.cleaned_data["note"]
     override_reason = form.cleaned_data["override_reason"] if nomination.earlier_listed_id else ""
     try:
-        with transaction.atomic():
-            workflow.transition(nomination, spec.action, request.user, note=note, override_reason=override_reason)
-            if spec.action == "recommend" and override_reason:
-                item = nomination.earlier_listed
-                record_event(
-                    "override",
-                    request.user,
-                    nomination=nomination,
-                    note=f"疑似已入选{item.year}年{item.get_list_code_display()}(“{item.name}”),仍推荐。理由:{override_reason}",
-                )
+        # The workflow checks the earlier-listed rule and records the override reason (once).
+        workflow.transition(nomination, spec.action, request.user, note=note, override_reason=override_reason)
     except workflow.WorkflowError as error:
         messages.error(request, f"不能{spec.label}:{error}")
         return _render_entry(request, unit, campaign, nomination, bound=form, status=403)

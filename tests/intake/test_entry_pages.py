@@ -211,7 +211,7 @@ def test_earlier_listed_variants_are_flagged(client_member, at_open, make_entry,
     nomination.refresh_from_db()
     assert nomination.state == State.SUBMITTED
     assert nomination.earlier_listed is not None and nomination.earlier_listed.year == 2022
-    assert "疑似已入选2022年新锐企业榜:青岛国数信息科技有限公司,原则上不再推荐" in response.content.decode()
+    assert "疑似已入选2022年新锐企业榜（“青岛国数信息科技有限公司”），原则上不再推荐。" in response.content.decode()
 
 
 def test_bracket_variant_of_a_technology_is_flagged(member_user, at_open, make_entry):

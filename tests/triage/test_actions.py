@@ -98,7 +98,10 @@ def test_flagged_entry_needs_a_reason_and_is_audited(client, secretariat_user, f
     page = client.get(reverse("secretariat:entry", args=[flagged_entry.pk])).content.decode()
     assert "历年入榜仍推荐的理由" in page
     html = _act(client, flagged_entry, "recommend", override_reason="  ").content.decode()
-    assert "原则上不再推荐;如确需推荐,请填写理由" in html
+    assert (
+        "疑似已入选2022年先导技术榜（“柔性电子多维感知及应用”，清华大学），原则上不再推荐。"
+        "如确需推荐，须在申报页面填写仍推荐的理由，理由将记入操作记录。"
+    ) in html
     flagged_entry.refresh_from_db()
     assert flagged_entry.state == State.ACCEPTED
     assert not AuditEvent.objects.filter(verb__in=["recommend", "override"]).exists()
@@ -107,12 +110,15 @@ def test_flagged_entry_needs_a_reason_and_is_audited(client, secretariat_user, f
     flagged_entry.refresh_from_db()
     assert flagged_entry.state == State.RECOMMENDED
     assert flagged_entry.override_reason == "技术已迭代到第二代,应用场景全新。"
-    override = AuditEvent.objects.get(verb="override", nomination=flagged_entry)
-    assert override.actor == secretariat_user
-    assert "技术已迭代到第二代" in override.note
-    assert "2022年先导技术榜" in override.note
+    # One audit record for the override: the recommend transition's own, with the item and the reason.
+    assert not AuditEvent.objects.filter(verb="override").exists()
     recommend = AuditEvent.objects.get(verb="recommend", nomination=flagged_entry)
-    assert "历年入榜仍推荐,理由:技术已迭代到第二代" in recommend.note
+    assert recommend.actor == secretariat_user
+    assert recommend.note == (
+        "历年入榜仍推荐：疑似已入选2022年先导技术榜（“柔性电子多维感知及应用”，清华大学），原则上不再推荐。"
+        "理由：技术已迭代到第二代,应用场景全新。"
+    )
+    assert AuditEvent.objects.filter(nomination=flagged_entry, note__contains="技术已迭代到第二代").count() == 1
     history = client.get(reverse("secretariat:entry", args=[flagged_entry.pk])).content.decode()
     assert "历年入榜仍推荐" in history
 
