@@ -32,6 +32,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from kczg_site import clock
 from kczg_site.formats import format_datetime
 from nominations import policy
+from nominations.admin_widgets import SafeAutocompleteMixin
 from nominations.audit import record_event, verb_label
 from nominations.demo import DEMO_MOMENTS, move_demo_clock
 from nominations.forms.fields import PlainTextField
@@ -267,7 +268,7 @@ class RecommendingUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(MemberUnit)
-class MemberUnitAdmin(admin.ModelAdmin):
+class MemberUnitAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ("name", "recommending_unit", "credit_code", "contact_name", "contact_phone", "is_active")
     list_filter = ("is_active", "recommending_unit")
     search_fields = ("name", "credit_code", "contact_name", "contact_email", "recommending_unit__name")
@@ -286,7 +287,7 @@ class PioneerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ("unit", "campaign", "member_deadline_label", "confirmed_at", "confirmed_by")
     list_filter = ("campaign",)
     search_fields = ("unit__name",)
@@ -321,7 +322,7 @@ class ExtensionForm(forms.ModelForm):
 
 
 @admin.register(Extension)
-class ExtensionAdmin(admin.ModelAdmin):
+class ExtensionAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     """Granted by the user who saves it, at the clock's "now"; every grant and revocation is audited."""
 
     form = ExtensionForm
@@ -382,7 +383,7 @@ class EarlierListedItemAdmin(admin.ModelAdmin):
 # ---------------------------------------------------------------- accounts
 
 
-class ProfileInline(SuperuserChangesMixin, admin.StackedInline):
+class ProfileInline(SafeAutocompleteMixin, SuperuserChangesMixin, admin.StackedInline):
     model = Profile
     can_delete = False
     extra = 0
@@ -400,7 +401,7 @@ class ProfileInline(SuperuserChangesMixin, admin.StackedInline):
 
 
 @admin.register(Profile)
-class ProfileAdmin(SuperuserChangesMixin, admin.ModelAdmin):
+class ProfileAdmin(SafeAutocompleteMixin, SuperuserChangesMixin, admin.ModelAdmin):
     list_display = ("user", "role", "display_name", "organisation", "phone")
     list_filter = ("role",)
     search_fields = (

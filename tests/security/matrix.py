@@ -7,8 +7,9 @@ hand-copied table, so the expected answer follows the policy and a view that for
 """
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from nominations import exports, policy
 from nominations.models import Role
@@ -31,6 +32,16 @@ SKIPPED_NAMES = {
 }
 # Static and media file handlers (only mounted when DEBUG serves files) are skipped by their view.
 SKIPPED_VIEWS = ("django.views.static.serve", "django.contrib.staticfiles.views.serve")
+
+
+def target_url(name, kwargs):
+    """The URL of ``name`` for a target's kwargs (``_args`` for positional patterns, ``_query`` for a query)."""
+    kwargs = dict(kwargs)
+    query = kwargs.pop("_query", None)
+    args = kwargs.pop("_args", None)
+    url = reverse(name, args=args) if args is not None else reverse(name, kwargs=kwargs)
+    return f"{url}?{urlencode(query)}" if query else url
+
 
 NEVER = object()  # a target no one may reach (e.g. an attachment of another entry in the URL): 404
 

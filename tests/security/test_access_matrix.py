@@ -18,15 +18,13 @@ Each request runs in a savepoint that is rolled back, so POSTs leave the shared 
 
 from copy import deepcopy
 from dataclasses import replace
-from urllib.parse import urlencode
 
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.urls import reverse
 
 from tests.security.conftest import ROLES
-from tests.security.matrix import MISSING, NEVER, REGISTRY, SKIPPED_NAMES, make_platform_staff, url_names
+from tests.security.matrix import MISSING, NEVER, REGISTRY, SKIPPED_NAMES, make_platform_staff, target_url, url_names
 
 LOGIN_PREFIX = "/accounts/login/"
 ADMIN_LOGIN_PREFIX = "/admin/login/"
@@ -52,11 +50,7 @@ def test_every_pattern_is_classified():
 
 
 def _url(name, kwargs):
-    kwargs = dict(kwargs)
-    query = kwargs.pop("_query", None)
-    args = kwargs.pop("_args", None)
-    url = reverse(name, args=args) if args is not None else reverse(name, kwargs=kwargs)
-    return f"{url}?{urlencode(query)}" if query else url
+    return target_url(name, kwargs)
 
 
 def _request(client, method, url, data):
