@@ -442,11 +442,11 @@ def main():
     over_cap = []
     for row in (
         Nomination.objects.filter(state__in=LIVE_STATES, member_unit__isnull=False)
-        .values("member_unit_id", "ranking_list_id", "ranking_list__per_unit_cap", "domain_id")
+        .values("member_unit_id", "ranking_list_id", "ranking_list__member_cap", "domain_id")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        if row["n"] > row["ranking_list__per_unit_cap"]:
+        if row["n"] > row["ranking_list__member_cap"]:
             over_cap.append(row)
     stored = dict(Nomination.objects.filter(pk__in=list(last_saved)).values_list("pk", "data"))
     codes = dict(Nomination.objects.filter(pk__in=list(last_saved)).values_list("pk", "ranking_list__code"))

@@ -93,7 +93,16 @@ class SuperuserChangesMixin:
 class RankingListInline(admin.TabularInline):
     model = RankingList
     extra = 0
-    fields = ("order", "code", "name", "per_unit_cap", "capped_per_domain", "nominee_is_person", "unit_label")
+    fields = (
+        "order",
+        "code",
+        "name",
+        "channel_quota",
+        "member_cap",
+        "capped_per_domain",
+        "nominee_is_person",
+        "unit_label",
+    )
     ordering = ("order",)
     show_change_link = True
 
@@ -159,7 +168,8 @@ class RankingListAdmin(admin.ModelAdmin):
         "campaign",
         "code",
         "order",
-        "per_unit_cap",
+        "channel_quota",
+        "member_cap",
         "capped_per_domain",
         "nominee_is_person",
         "domain_count",
@@ -172,7 +182,7 @@ class RankingListAdmin(admin.ModelAdmin):
     fields = (
         "campaign",
         ("code", "name", "order"),
-        ("per_unit_cap", "unit_label"),
+        ("channel_quota", "member_cap", "unit_label"),
         ("capped_per_domain", "nominee_is_person"),
         "description",
         "conditions",

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from kczg_site.formats import format_datetime
 from nominations.models import Campaign, Channel, RankingList
+from nominations.rules.quotas import stacked_quota
 from nominations.templatetags.kczg import phones
 
 ONE_SECOND = timedelta(seconds=1)
@@ -63,7 +64,7 @@ def split_phones(value):
 def cap_sentence(ranking_list):
     """``先导技术榜每个领域各单位推荐不超过3个`` from the list's cap, unit and per-domain flag."""
     scope = "每个领域各单位" if ranking_list.capped_per_domain else "各单位"
-    return f"{ranking_list.name}{scope}推荐不超过{ranking_list.per_unit_cap}{ranking_list.unit_label}"
+    return f"{ranking_list.name}{scope}推荐不超过{ranking_list.channel_quota}{ranking_list.unit_label}"
 
 
 def quota_rules(campaign, lists, channels):
@@ -87,7 +88,8 @@ def quota_rules(campaign, lists, channels):
 
 
 def quota_rows(lists, channel_counts=(1, 2, 3)):
-    """One row per list: the cap per channel and what stacking gives with 1, 2 and 3 channels."""
+    """One row per list: the quota per channel and what stacking gives with 1, 2 and 3 channels (the
+    quota rule's ``stacked_quota``)."""
     rows = []
     for lst in lists:
         scope = "每个领域分别计" if lst.capped_per_domain else "全榜合计"
@@ -95,7 +97,7 @@ def quota_rows(lists, channel_counts=(1, 2, 3)):
             {
                 "list": lst,
                 "scope": scope,
-                "stacked": [(n, lst.per_unit_cap * n) for n in channel_counts],
+                "stacked": [(n, stacked_quota(lst, n)) for n in channel_counts],
             }
         )
     return rows

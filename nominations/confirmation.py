@@ -12,8 +12,7 @@ from kczg_site.formats import format_datetime
 from nominations import policy
 from nominations.audit import record_event
 from nominations.models import Nomination, Participation, RecommendingUnit, Role
-from nominations.models.nomination import RECOMMENDED_STATES
-from nominations.rules import deadlines
+from nominations.rules import deadlines, quotas
 from nominations.rules.decision import ALLOW, Decision
 
 
@@ -34,7 +33,7 @@ def recommended_count(unit, campaign, entries=None) -> int:
     """How many entries ``unit`` has recommended, counted in ``entries`` (the reader's visible
     queryset) or, without it, among the entries staff may see (the figure goes to staff)."""
     entries = Nomination.objects.filter(policy.sent_to_staff()) if entries is None else entries
-    return entries.filter(recommending_unit=unit, campaign=campaign, pioneer=None, state__in=RECOMMENDED_STATES).count()
+    return quotas.recommended_count(unit, campaign, entries=entries)
 
 
 def check_confirm(user, unit, campaign, now=None):

@@ -17,8 +17,8 @@ from nominations import policy, workflow
 from nominations.audit import record_event, verb_labels
 from nominations.forms import definition_for, stored_values
 from nominations.forms.types import Kind
-from nominations.models import AuditEvent, Domain, ListCode, Nomination, Role, State
-from nominations.rules import deadlines, earlier_listed, uploads
+from nominations.models import AuditEvent, Domain, Nomination, Role, State
+from nominations.rules import deadlines, earlier_listed, quotas, uploads
 from nominations.rules.decision import ALLOW, Decision
 
 CONFLICT_MESSAGE = "该申报已在其他窗口或由他人修改,请刷新后再编辑;您本次填写的内容未保存,已保留在下方。"
@@ -107,8 +107,11 @@ def create_nomination(user, ranking_list, domain=None, token=None):
         domain = None
     fields = {}
     if role == Role.PIONEER:
-        if ranking_list.code != ListCode.MANAGER:
-            raise IntakeError("先锋人物只能推举技术经理人先锋榜候选人。")
+        allowed = list(quotas.pioneer_lists(campaign))
+        if not allowed:
+            raise IntakeError("本年度未设先锋人物推举渠道，先锋人物不能推举候选人。")
+        if ranking_list not in allowed:
+            raise IntakeError(f"先锋人物只能推举{'、'.join(lst.name for lst in allowed)}候选人。")
         fields["pioneer"] = profile.pioneer
     else:
         member_unit = profile.member_unit

@@ -41,11 +41,11 @@ def counts():
 
 def test_four_lists_with_caps(campaign):
     lists = list(RankingList.objects.filter(campaign=campaign).order_by("order"))
-    assert [(lst.code, lst.name, lst.per_unit_cap) for lst in lists] == [
-        ("tech", "先导技术榜", 3),
-        ("enterprise", "新锐企业榜", 5),
-        ("organization", "融通创新组织榜", 2),
-        ("manager", "技术经理人先锋榜", 2),
+    assert [(lst.code, lst.name, lst.channel_quota, lst.member_cap) for lst in lists] == [
+        ("tech", "先导技术榜", 3, 3),
+        ("enterprise", "新锐企业榜", 5, 5),
+        ("organization", "融通创新组织榜", 2, 2),
+        ("manager", "技术经理人先锋榜", 2, 2),
     ]
     assert [lst.code for lst in lists if lst.capped_per_domain] == ["tech"]
     assert [lst.code for lst in lists if lst.nominee_is_person] == ["manager"]
@@ -164,6 +164,7 @@ def test_loading_twice_changes_no_counts(campaign):
 
 
 def test_loading_repairs_an_edited_row(campaign):
-    RankingList.objects.filter(campaign=campaign, code="enterprise").update(per_unit_cap=9)
+    RankingList.objects.filter(campaign=campaign, code="enterprise").update(channel_quota=9, member_cap=8)
     load_campaign(CAMPAIGN_FILE)
-    assert RankingList.objects.get(campaign=campaign, code="enterprise").per_unit_cap == 5
+    enterprise = RankingList.objects.get(campaign=campaign, code="enterprise")
+    assert (enterprise.channel_quota, enterprise.member_cap) == (5, 5)

@@ -50,11 +50,11 @@ def test_small_run_keeps_quotas_and_member_caps():
             assert quota.used <= quota.total
     over = (
         Nomination.objects.filter(state__in=LIVE_STATES)
-        .values("member_unit_id", "ranking_list_id", "ranking_list__per_unit_cap", "domain_id")
+        .values("member_unit_id", "ranking_list_id", "ranking_list__member_cap", "domain_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    assert all(row["n"] <= row["ranking_list__per_unit_cap"] for row in over)
+    assert all(row["n"] <= row["ranking_list__member_cap"] for row in over)
     assert Nomination.objects.filter(state__in=RECOMMENDED_STATES, recommended_at=None).count() == 0
 
 

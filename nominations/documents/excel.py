@@ -259,40 +259,13 @@ class NominationWorkbook:
 def quota_rows(units, campaign, entries=None):
     """The 名额使用 rows of ``units`` in ``campaign``: ``(unit, list, domain, used, total, explanation)``.
 
-    The same figures as ``nominations.rules.quotas.quota_table`` (a test holds them equal), computed
-    for all units at once: the totals with the rule's own ``unit_quota_total`` (cap × channels), the
-    use with one grouped count instead of four queries per unit. ``entries``: the queryset the use is
-    counted in (the export's reader's visible entries); every entry without it.
+    The quota rule's own rows (``nominations.rules.quotas.quota_rows``: every unit at once, in a fixed
+    number of queries) laid out for the sheet. ``entries``: the queryset the use is counted in (the
+    export's reader's visible entries); every entry without it.
     """
-    from django.db.models import Count
+    from nominations.rules import quotas
 
-    from nominations.models import Nomination, RankingList
-    from nominations.models.nomination import RECOMMENDED_STATES
-    from nominations.rules.quotas import Quota, unit_channels, unit_quota_total
-
-    units = list(units.prefetch_related("channels__lists"))
-    lists = list(RankingList.objects.filter(campaign=campaign).prefetch_related("domains").order_by("order"))
-    used = {}
-    entries = Nomination.objects.all() if entries is None else entries
-    counted = (
-        entries.filter(campaign=campaign, recommending_unit__in=units, state__in=RECOMMENDED_STATES, pioneer=None)
-        .values_list("recommending_unit_id", "ranking_list_id", "domain_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for unit_id, list_id, domain_id, n in counted:
-        used[(unit_id, list_id, domain_id)] = used.get((unit_id, list_id, domain_id), 0) + n
-        used[(unit_id, list_id, None, "all")] = used.get((unit_id, list_id, None, "all"), 0) + n
-    for unit in units:
-        for ranking_list in lists:
-            channels = unit_channels(unit, ranking_list)
-            total = unit_quota_total(unit, ranking_list, channels)
-            names = tuple(c.name for c in channels)
-            cap = ranking_list.per_unit_cap
-            if ranking_list.capped_per_domain:
-                for domain in ranking_list.domains.all():
-                    quota = Quota(total, used.get((unit.pk, ranking_list.pk, domain.pk), 0), names, cap)
-                    yield unit.name, ranking_list.name, domain.name, quota.used, quota.total, quota.explanation
-            else:
-                quota = Quota(total, used.get((unit.pk, ranking_list.pk, None, "all"), 0), names, cap)
-                yield unit.name, ranking_list.name, "", quota.used, quota.total, quota.explanation
+    for row in quotas.quota_rows(units, campaign, entries=entries):
+        quota = row.quota
+        domain = row.domain.name if row.domain is not None else ""
+        yield row.unit.name, row.ranking_list.name, domain, quota.used, quota.total, quota.explanation

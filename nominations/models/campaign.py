@@ -52,7 +52,14 @@ class RankingList(models.Model):
     code = models.CharField("代码", max_length=20, choices=ListCode.choices)
     name = models.CharField("名称", max_length=50)
     order = models.PositiveSmallIntegerField("排序", default=0)
-    per_unit_cap = models.PositiveSmallIntegerField("每单位推荐上限", help_text="每个推荐渠道的名额。")
+    channel_quota = models.PositiveSmallIntegerField(
+        "每个推荐渠道的推荐名额",
+        help_text="推荐单位每属于一个服务本榜单的推荐渠道，就有这么多名额（可叠加）；按领域计算的榜单为每个领域的名额。",
+    )
+    member_cap = models.PositiveSmallIntegerField(
+        "每家会员单位的申报上限",
+        help_text="一家会员单位在本榜单（按领域计算的榜单为每个领域）最多同时有多少项在办申报。",
+    )
     capped_per_domain = models.BooleanField("按领域计算名额", default=False)
     nominee_is_person = models.BooleanField("推荐对象为个人", default=False)
     unit_label = models.CharField("名额单位", max_length=10, default="个", help_text="如“个”“人”。")

@@ -8,7 +8,7 @@ from django.db import models
 class RecommendingUnit(models.Model):
     """An organisation that recommends to the platform (推荐单位), e.g. a national society.
 
-    Its quota for a list is that list's cap times the number of its channels that serve the list
+    Its quota for a list is that list's ``channel_quota`` times the number of its channels that serve the list
     (see ``nominations.rules.quotas``).
     """
 

@@ -1,16 +1,18 @@
 """Quotas (推荐名额) and caps.
 
-* A recommending unit may recommend, per list, the list's cap for each of its channels that serves the
+* A recommending unit may recommend, per list, the list's ``channel_quota`` for each of its channels that serves the
   list (可叠加推荐名额): 先导技术榜 3 per domain, 新锐企业榜 5, 融通创新组织榜 2, 技术经理人先锋榜 2.
   A unit in two channels therefore has 6 per domain of 先导技术榜.
 * A 2022 pioneer may recommend one person to 技术经理人先锋榜 (the channel's ``pioneer_quota``).
-* A member unit may have at most the list's per-unit cap of live entries in a list (per domain for
+* A member unit may have at most the list's ``member_cap`` of live entries in a list (per domain for
   先导技术榜): the product's choice, so that one member cannot flood its society's inbox.
 """
 
 from dataclasses import dataclass, field
 
-from nominations.models import Channel, Nomination
+from django.db.models import Count, QuerySet
+
+from nominations.models import Channel, Domain, Nomination, RankingList, RecommendingUnit
 from nominations.models.nomination import LIVE_STATES, RECOMMENDED_STATES
 
 
@@ -37,39 +39,106 @@ class Quota:
         return f"{self.per_channel} × {len(self.channels)} 个渠道({names})"
 
 
-def unit_channels(unit, ranking_list):
-    """The channels of ``unit`` that may recommend to ``ranking_list`` (the pioneer route excluded)."""
-    return [
-        channel
-        for channel in unit.channels.all()
-        if channel.campaign_id == ranking_list.campaign_id
-        and not channel.is_pioneer_route
-        and any(lst.pk == ranking_list.pk for lst in channel.lists.all())
-    ]
+def stacked_quota(ranking_list: RankingList, channel_count: int) -> int:
+    """可叠加推荐名额: the list's quota per channel times the number of channels serving it
+    (per domain for lists capped per domain)."""
+    return ranking_list.channel_quota * channel_count
 
 
-def unit_quota_total(unit, ranking_list, channels=None):
-    """cap × number of channels; for 先导技术榜 this is the quota of each domain."""
-    channels = unit_channels(unit, ranking_list) if channels is None else channels
-    return ranking_list.per_unit_cap * len(channels)
+@dataclass(frozen=True)
+class QuotaRow:
+    """One unit's quota in one list (and domain, for lists capped per domain)."""
+
+    unit: RecommendingUnit
+    ranking_list: RankingList
+    domain: Domain | None
+    quota: Quota
 
 
-def unit_quota(unit, ranking_list, domain=None, *, exclude=None):
-    """The quota of ``unit`` in a list (and domain), with how much is used by recommended entries."""
-    channels = unit_channels(unit, ranking_list)
-    used = Nomination.objects.filter(
-        recommending_unit=unit, ranking_list=ranking_list, state__in=RECOMMENDED_STATES, pioneer=None
-    )
-    if ranking_list.capped_per_domain:
-        used = used.filter(domain=domain)
+def quota_use(unit_ids, campaign, *, entries=None) -> QuerySet:
+    """The entries that use the quotas of the units ``unit_ids`` in ``campaign``: recommended (or
+    further), not a pioneer's, among ``entries`` (every entry without it)."""
+    entries = Nomination.objects.all() if entries is None else entries
+    return entries.filter(recommending_unit__in=unit_ids, campaign=campaign, state__in=RECOMMENDED_STATES, pioneer=None)
+
+
+def quota_rows(units, campaign, *, entries=None, ranking_list=None) -> list[QuotaRow]:
+    """The quotas of many ``units`` in ``campaign`` at once, in four queries whatever their number.
+
+    Per unit, per list (per domain for lists capped per domain), in the units' order and the lists'
+    and domains' order: total = ``stacked_quota`` (quota per channel × the unit's channels serving the
+    list, the pioneer route excluded), used = its recommended entries (not the pioneers'), and the
+    channels' names. ``entries``: the queryset the use is counted in — the reader's visible entries
+    for figures shown to a user (``policy.visible_nominations``); every entry without it.
+    ``ranking_list``: only that list's rows.
+    """
+    units = list(units)
+    unit_ids = [unit.pk for unit in units]
+    lists = RankingList.objects.filter(campaign=campaign).prefetch_related("domains").order_by("order", "pk")
+    if ranking_list is not None:
+        lists = lists.filter(pk=ranking_list.pk)
+    lists = list(lists)
+    list_ids = [lst.pk for lst in lists]
+    # Each unit's (non-pioneer) channels that serve each list, the channels' names in their order.
+    serving = {}
+    for unit_id, list_id, name in (
+        RecommendingUnit.channels.through.objects.filter(
+            recommendingunit_id__in=unit_ids, channel__is_pioneer_route=False, channel__lists__in=list_ids
+        )
+        .order_by("channel__order", "channel_id")
+        .values_list("recommendingunit_id", "channel__lists", "channel__name")
+    ):
+        serving.setdefault((unit_id, list_id), []).append(name)
+    used = {}
+    for unit_id, list_id, domain_id, n in (
+        quota_use(unit_ids, campaign, entries=entries)
+        .filter(ranking_list__in=list_ids)
+        .values_list("recommending_unit_id", "ranking_list_id", "domain_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        used[(unit_id, list_id, domain_id)] = used.get((unit_id, list_id, domain_id), 0) + n
+        used[(unit_id, list_id)] = used.get((unit_id, list_id), 0) + n
+    rows = []
+    for unit in units:
+        for lst in lists:
+            names = tuple(serving.get((unit.pk, lst.pk), ()))
+            total = stacked_quota(lst, len(names))
+            if lst.capped_per_domain:
+                for domain in lst.domains.all():
+                    quota = Quota(total, used.get((unit.pk, lst.pk, domain.pk), 0), names, lst.channel_quota)
+                    rows.append(QuotaRow(unit, lst, domain, quota))
+            else:
+                quota = Quota(total, used.get((unit.pk, lst.pk), 0), names, lst.channel_quota)
+                rows.append(QuotaRow(unit, lst, None, quota))
+    return rows
+
+
+def unit_quota(unit, ranking_list, domain=None, *, exclude=None, entries=None):
+    """The quota of ``unit`` in a list (and domain), with how much is used by recommended entries:
+    the row of :func:`quota_rows` for that list and domain. ``exclude``: an entry not to count."""
+    entries = Nomination.objects.all() if entries is None else entries
     if exclude is not None:
-        used = used.exclude(pk=exclude.pk)
-    return Quota(
-        total=unit_quota_total(unit, ranking_list, channels),
-        used=used.count(),
-        channels=tuple(c.name for c in channels),
-        per_channel=ranking_list.per_unit_cap,
-    )
+        entries = entries.exclude(pk=exclude.pk)
+    rows = quota_rows([unit], ranking_list.campaign_id, entries=entries, ranking_list=ranking_list)
+    for row in rows:
+        if not ranking_list.capped_per_domain or (domain is not None and row.domain.pk == domain.pk):
+            return row.quota
+    # A list capped per domain asked without one of its domains: the per-domain total, nothing used.
+    total = rows[0].quota if rows else Quota(0)
+    return Quota(total.total, 0, total.channels, total.per_channel)
+
+
+def recommended_count(unit, campaign, *, entries=None) -> int:
+    """How many entries ``unit`` has recommended in ``campaign``: its quotas' use, all lists together."""
+    return quota_use([unit.pk], campaign, entries=entries).count()
+
+
+def pioneer_lists(campaign) -> QuerySet:
+    """The lists a 2022 pioneer may recommend to: those the campaign's pioneer route serves."""
+    return RankingList.objects.filter(
+        campaign=campaign, channels__campaign=campaign, channels__is_pioneer_route=True
+    ).distinct()
 
 
 def pioneer_quota(pioneer, ranking_list, *, exclude=None):
@@ -93,7 +162,7 @@ def member_cap(member_unit, ranking_list, domain=None, *, exclude=None):
         live = live.filter(domain=domain)
     if exclude is not None:
         live = live.exclude(pk=exclude.pk)
-    return Quota(total=ranking_list.per_unit_cap, used=live.count(), per_channel=ranking_list.per_unit_cap)
+    return Quota(total=ranking_list.member_cap, used=live.count(), per_channel=ranking_list.member_cap)
 
 
 def quota_table(unit, campaign, entries=None):
@@ -101,35 +170,11 @@ def quota_table(unit, campaign, entries=None):
 
     ``entries``: the queryset the use is counted in — the reader's visible entries for a meter shown
     to a user (``policy.visible_nominations``); every entry without it."""
-    from nominations.models import RankingList
-
-    lists = RankingList.objects.filter(campaign=campaign).prefetch_related("domains", "channels")
-    unit_channel_ids = {c.pk for c in unit.channels.all()}
-    entries = Nomination.objects.all() if entries is None else entries
-    used_rows = entries.filter(
-        recommending_unit=unit, campaign=campaign, state__in=RECOMMENDED_STATES, pioneer=None
-    ).values_list("ranking_list_id", "domain_id")
-    used = {}
-    for list_id, domain_id in used_rows:
-        used[(list_id, domain_id)] = used.get((list_id, domain_id), 0) + 1
-    rows = []
-    for lst in lists:
-        channels = [c for c in lst.channels.all() if c.pk in unit_channel_ids and not c.is_pioneer_route]
-        names = tuple(c.name for c in channels)
-        total = lst.per_unit_cap * len(channels)
-        if lst.capped_per_domain:
-            for domain in lst.domains.all():
-                rows.append((lst, domain, Quota(total, used.get((lst.pk, domain.pk), 0), names, lst.per_unit_cap)))
-        else:
-            count = sum(n for (list_id, _), n in used.items() if list_id == lst.pk)
-            rows.append((lst, None, Quota(total, count, names, lst.per_unit_cap)))
-    return rows
+    return [(row.ranking_list, row.domain, row.quota) for row in quota_rows([unit], campaign, entries=entries)]
 
 
 def member_cap_table(member_unit, campaign):
     """Rows ``(ranking_list, domain, quota)`` of a member unit's caps (``member_cap``) in two queries."""
-    from nominations.models import RankingList
-
     lists = RankingList.objects.filter(campaign=campaign).prefetch_related("domains")
     live = {}
     for list_id, domain_id in Nomination.objects.filter(
@@ -141,8 +186,8 @@ def member_cap_table(member_unit, campaign):
         if lst.capped_per_domain:
             for domain in lst.domains.all():
                 used = live.get((lst.pk, domain.pk), 0)
-                rows.append((lst, domain, Quota(lst.per_unit_cap, used, per_channel=lst.per_unit_cap)))
+                rows.append((lst, domain, Quota(lst.member_cap, used, per_channel=lst.member_cap)))
         else:
             used = sum(n for (list_id, _), n in live.items() if list_id == lst.pk)
-            rows.append((lst, None, Quota(lst.per_unit_cap, used, per_channel=lst.per_unit_cap)))
+            rows.append((lst, None, Quota(lst.member_cap, used, per_channel=lst.member_cap)))
     return rows

@@ -19,7 +19,7 @@ from nominations.forms import build_form, definition_for
 from nominations.forms.actions import EditControlForm, WithdrawForm
 from nominations.forms.creation import NewEntryForm, new_token
 from nominations.forms.fields import first_error
-from nominations.models import Campaign, ListCode, RankingList, Role
+from nominations.models import Campaign, RankingList, Role
 from nominations.models.nomination import ENTRY_RELATIONS
 from nominations.rules import deadlines, earlier_listed, quotas, uploads
 from nominations.rules.decision import Decision
@@ -92,9 +92,9 @@ def dashboard(request):
         .order_by("ranking_list__order", "domain__order", "-updated_at")
     )
     if _ns(request) == "pioneer":
-        manager = RankingList.objects.filter(campaign=campaign, code=ListCode.MANAGER).first()
+        route_list = quotas.pioneer_lists(campaign).first()
         deadline = deadlines.platform_deadline(campaign)
-        quota = quotas.pioneer_quota(profile.pioneer, manager) if manager and profile.pioneer_id else None
+        quota = quotas.pioneer_quota(profile.pioneer, route_list) if route_list and profile.pioneer_id else None
         context.update(
             entries=entries, deadline=deadline, time_left=time_left(deadline), quota=quota, pioneer=profile.pioneer
         )
@@ -122,7 +122,7 @@ def new_entry(request):
         raise Http404("当前没有开放的征集年度。")
     lists = RankingList.objects.filter(campaign=campaign).prefetch_related("domains")
     if _ns(request) == "pioneer":
-        lists = lists.filter(code=ListCode.MANAGER)
+        lists = quotas.pioneer_lists(campaign).prefetch_related("domains")
     lists = list(lists)
     error = ""
     form = NewEntryForm(request.POST if request.method == "POST" else None, lists=lists)

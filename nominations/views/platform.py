@@ -29,12 +29,11 @@ from nominations.models import (
     MemberUnit,
     Participation,
     Pioneer,
-    RankingList,
     RecommendingUnit,
     State,
 )
 from nominations.models.nomination import RECOMMENDED_STATES
-from nominations.rules import deadlines
+from nominations.rules import deadlines, quotas
 from nominations.views.secretariat import active_campaign, count_per, countdown
 
 PAGE_SIZE = 50
@@ -67,10 +66,11 @@ def platform_extended_units(campaign):
 def overview_rows(user, campaign, units=None, extended=None):
     """Per unit and per list/domain: submitted, accepted, recommended, quota, confirmed — in a fixed
     number of queries (aggregated with values/annotate, not one query per unit), counted among the
-    entries ``user`` may see. ``units``: only these (one page of the overview); every unit without it."""
-    lists = list(RankingList.objects.filter(campaign=campaign).prefetch_related("domains", "channels"))
+    entries ``user`` may see. ``units``: only these (one page of the overview); every unit without it.
+    The quota and the recommended count are the quota rule's (``quotas.quota_rows``)."""
     paged = units is not None
     units = list(overview_units() if units is None else units)
+    visible = policy.visible_nominations(user)
     participations = {
         p.unit_id: p for p in Participation.objects.filter(campaign=campaign).select_related("confirmed_by__profile")
     }
@@ -78,15 +78,13 @@ def overview_rows(user, campaign, units=None, extended=None):
         extended = platform_extended_units(campaign)
     stats = {}
     aggregated = (
-        policy.visible_nominations(user)
-        .filter(campaign=campaign, pioneer=None)
+        visible.filter(campaign=campaign, pioneer=None)
         .exclude(state__in=RECEIVED_EXCLUDED)
         .filter(**({"recommending_unit__in": [unit.pk for unit in units]} if paged else {}))
         .values("recommending_unit_id", "ranking_list_id", "domain_id")
         .annotate(
             submitted=Count("pk"),
             accepted=Count("pk", filter=Q(state=State.ACCEPTED) | Q(state__in=RECOMMENDED_STATES)),
-            recommended=Count("pk", filter=Q(state__in=RECOMMENDED_STATES)),
         )
         .order_by()
     )
@@ -94,30 +92,27 @@ def overview_rows(user, campaign, units=None, extended=None):
     for row in aggregated:
         stats[(row["recommending_unit_id"], row["ranking_list_id"], row["domain_id"])] = row
         by_unit_list.setdefault((row["recommending_unit_id"], row["ranking_list_id"]), []).append(row)
+    lines_of = {}
+    for quota_row in quotas.quota_rows(units, campaign, entries=visible):
+        unit, lst, domain, quota = quota_row.unit, quota_row.ranking_list, quota_row.domain, quota_row.quota
+        if domain is None:
+            # Indexed by (unit, list): scanning every stats row per unit grew with units × rows.
+            found = by_unit_list.get((unit.pk, lst.pk), [])
+        else:
+            found = [stats[(unit.pk, lst.pk, domain.pk)]] if (unit.pk, lst.pk, domain.pk) in stats else []
+        line = {
+            "list": lst,
+            "domain": domain,
+            "quota": quota.total,
+            "submitted": sum(v["submitted"] for v in found),
+            "accepted": sum(v["accepted"] for v in found),
+            "recommended": quota.used,
+        }
+        line["over"] = line["recommended"] > line["quota"]
+        lines_of.setdefault(unit.pk, []).append(line)
     rows = []
     for unit in units:
-        channel_ids = {c.pk for c in unit.channels.all() if not c.is_pioneer_route}
-        lines = []
-        for lst in lists:
-            count = sum(1 for c in lst.channels.all() if c.pk in channel_ids)
-            quota = lst.per_unit_cap * count
-            domains = list(lst.domains.all()) if lst.capped_per_domain else [None]
-            for domain in domains:
-                if domain is None:
-                    # Indexed by (unit, list): scanning every stats row per unit grew with units × rows.
-                    found = by_unit_list.get((unit.pk, lst.pk), [])
-                else:
-                    found = [stats[(unit.pk, lst.pk, domain.pk)]] if (unit.pk, lst.pk, domain.pk) in stats else []
-                line = {
-                    "list": lst,
-                    "domain": domain,
-                    "quota": quota,
-                    "submitted": sum(v["submitted"] for v in found),
-                    "accepted": sum(v["accepted"] for v in found),
-                    "recommended": sum(v["recommended"] for v in found),
-                }
-                line["over"] = line["recommended"] > quota
-                lines.append(line)
+        lines = lines_of.get(unit.pk, [])
         participation = participations.get(unit.pk)
         rows.append(
             {

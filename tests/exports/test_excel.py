@@ -107,21 +107,21 @@ def test_a_user_only_exports_what_the_policy_shows(entries, other_entry, campaig
 
 
 @pytest.mark.django_db
-def test_quota_rows_match_the_quota_rule(entries, other_entry, campaign, society, other_unit, tech, member_unit):
-    from nominations.documents.excel import quota_rows
-    from nominations.models import RecommendingUnit
-    from nominations.rules.quotas import quota_table
-
+def test_the_quota_sheet_shows_the_quota_rule_s_figures(entries, other_entry, campaign, tech, member_unit, tmp_path):
     make_entry(tech, member_unit, title="第二项", domain=entries["tech"].domain, state=State.IN_REVIEW)
     make_entry(tech, member_unit, title="未推荐", domain=entries["tech"].domain, state=State.ACCEPTED)
-    units = RecommendingUnit.objects.filter(pk__in=[society.pk, other_unit.pk]).order_by("name")
-    expected = [
-        (unit.name, lst.name, domain.name if domain else "", q.used, q.total, q.explanation)
-        for unit in units
-        for lst, domain, q in quota_table(unit, campaign)
-    ]
-    assert list(quota_rows(units, campaign)) == expected
-    assert ("中国技术经济学会", "先导技术榜", "电子信息", 2, 6) in [row[:5] for row in expected]
+    _count, book = _export(tmp_path, exports.Filters(campaign=2023))
+    rows = [[c.value for c in row] for row in book["名额使用"].iter_rows(min_row=2)]
+    by_key = {(row[0], row[1], row[2] or ""): row for row in rows}
+    # Recommended and in review count, accepted does not; 3 × 2 channels per domain.
+    electronics = by_key[("中国技术经济学会", "先导技术榜", "电子信息")]
+    assert electronics[3:6] == [2, 6, 4]
+    assert "3 × 2 个渠道" in electronics[6]
+    assert by_key[("中国技术经济学会", "先导技术榜", "生物医药")][3:6] == [0, 6, 6]
+    assert by_key[("中国技术经济学会", "新锐企业榜", "")][3:6] == [1, 10, 9]
+    # Every active unit has a row per list and domain: six domains of 先导技术榜 and three lists.
+    units = {row[0] for row in rows}
+    assert len(rows) == 9 * len(units)
 
 
 @pytest.mark.django_db

@@ -78,7 +78,7 @@ def test_quota_sentences(client, campaign):
 
 
 def test_quota_sentences_follow_the_data(client, campaign):
-    RankingList.objects.filter(campaign=campaign, code="enterprise").update(per_unit_cap=7)
+    RankingList.objects.filter(campaign=campaign, code="enterprise").update(channel_quota=7)
     campaign.channels.filter(is_pioneer_route=True).update(pioneer_quota=2)
     text = text_of(get_home(client))
     assert "新锐企业榜各单位推荐不超过7个" in text

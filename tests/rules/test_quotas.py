@@ -2,8 +2,18 @@
 
 import pytest
 
-from nominations.models import RankingList, State
-from nominations.rules.quotas import member_cap, pioneer_quota, quota_table, unit_channels, unit_quota
+from nominations.models import Channel, RankingList, State
+from nominations.rules.quotas import (
+    member_cap,
+    member_cap_table,
+    pioneer_lists,
+    pioneer_quota,
+    quota_rows,
+    quota_table,
+    recommended_count,
+    stacked_quota,
+    unit_quota,
+)
 from tests.factories import MemberUnitFactory, NominationFactory, PioneerFactory, RecommendingUnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,8 +66,8 @@ def test_stacking(campaign, list_code, channels):
         assert quota.used == 0
         assert quota.left == expected
         assert len(quota.channels) == channels
-        assert quota.per_channel == ranking_list.per_unit_cap
-        assert f"{ranking_list.per_unit_cap} × {channels} 个渠道" in quota.explanation
+        assert quota.per_channel == ranking_list.channel_quota
+        assert f"{ranking_list.channel_quota} × {channels} 个渠道" in quota.explanation
 
 
 def test_no_channel_no_quota(tech, electronics):
@@ -70,7 +80,7 @@ def test_no_channel_no_quota(tech, electronics):
 
 def test_the_pioneer_route_does_not_count_for_a_unit(campaign, tech, manager):
     unit = RecommendingUnitFactory(channel_codes=["society", "pioneer_2022"])
-    assert [c.code for c in unit_channels(unit, manager)] == ["society"]
+    assert unit_quota(unit, manager).channels == ("全国学会、协会、研究会",)
     assert unit_quota(unit, manager).total == 2
     assert unit_quota(unit, tech, tech.domains.first()).total == 3
     only_route = RecommendingUnitFactory(channel_codes=["pioneer_2022"])
@@ -78,7 +88,7 @@ def test_the_pioneer_route_does_not_count_for_a_unit(campaign, tech, manager):
 
 
 def test_channels_of_another_campaign_do_not_count(campaign, tech, electronics):
-    from nominations.models import Campaign, Channel
+    from nominations.models import Campaign
 
     other = Campaign.objects.create(
         year=2024,
@@ -226,3 +236,87 @@ def test_quota_table_ignores_the_pioneer_route(campaign):
     unit = RecommendingUnitFactory(channel_codes=["other", "pioneer_2022"])
     totals = {lst.code: q.total for lst, _, q in quota_table(unit, campaign)}
     assert totals == {"tech": 3, "enterprise": 5, "organization": 2, "manager": 2}
+
+
+# ---------------------------------------------------------------- one home: quota_rows
+
+
+def _units(n):
+    codes = [CHANNEL_SETS[1 + i % 3] for i in range(n)]
+    units = [RecommendingUnitFactory(channel_codes=c) for c in codes]
+    for unit in units:
+        member = MemberUnitFactory(recommending_unit=unit)
+        entry(RankingList.objects.get(code="enterprise"), member, State.RECOMMENDED)
+    return units
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_quota_rows_run_the_same_queries_for_one_unit_and_five(campaign, django_assert_max_num_queries, n):
+    units = _units(n)
+    # Lists, their domains, the units' channels serving them, the use: four queries for any number.
+    with django_assert_max_num_queries(4):
+        rows = quota_rows(units, campaign)
+    # Six domains of 先导技术榜 and three other lists for each unit, in the units' order.
+    assert len(rows) == 9 * n
+    assert [row.unit for row in rows[::9]] == units
+    for i, unit in enumerate(units):
+        enterprise = next(r for r in rows if r.unit == unit and r.ranking_list.code == "enterprise")
+        channels = 1 + i % 3
+        assert (enterprise.quota.total, enterprise.quota.used) == (5 * channels, 1)
+
+
+def test_quota_rows_are_what_the_single_unit_functions_give(society, other_unit, campaign, tech, electronics):
+    member = MemberUnitFactory(recommending_unit=society)
+    entry(tech, member, State.RECOMMENDED, electronics)
+    entry(tech, member, State.IN_REVIEW, electronics)
+    entry(tech, member, State.ACCEPTED, electronics)
+    rows = quota_rows([society, other_unit], campaign)
+    for row in rows:
+        single = unit_quota(row.unit, row.ranking_list, row.domain)
+        assert single == row.quota
+    electronics_row = next(r for r in rows if r.unit == society and r.domain == electronics)
+    assert (electronics_row.quota.used, electronics_row.quota.total) == (2, 6)
+    assert recommended_count(society, campaign) == 2
+    assert recommended_count(other_unit, campaign) == 0
+
+
+def test_quota_rows_count_only_the_entries_given(society, campaign, enterprise):
+    from nominations.models import Nomination
+
+    member = MemberUnitFactory(recommending_unit=society)
+    shown = entry(enterprise, member, State.RECOMMENDED)
+    entry(enterprise, member, State.RECOMMENDED)
+    rows = quota_rows([society], campaign, entries=Nomination.objects.filter(pk=shown.pk))
+    assert next(r for r in rows if r.ranking_list == enterprise).quota.used == 1
+    assert unit_quota(society, enterprise, entries=Nomination.objects.filter(pk=shown.pk)).used == 1
+    assert recommended_count(society, campaign, entries=Nomination.objects.filter(pk=shown.pk)) == 1
+    assert unit_quota(society, enterprise).used == 2
+
+
+def test_stacked_quota_is_the_quota_per_channel_times_the_channels(enterprise, tech):
+    assert [stacked_quota(enterprise, n) for n in (0, 1, 2, 3)] == [0, 5, 10, 15]
+    assert stacked_quota(tech, 2) == 6
+
+
+def test_the_channel_quota_and_the_member_cap_are_two_numbers(society, member_unit, campaign, enterprise):
+    enterprise.channel_quota = 4
+    enterprise.member_cap = 1
+    enterprise.save()
+    entry(enterprise, member_unit, State.SUBMITTED)
+    quota = unit_quota(society, enterprise)
+    assert (quota.total, quota.per_channel) == (8, 4)
+    assert "4 × 2 个渠道" in quota.explanation
+    cap = member_cap(member_unit, enterprise)
+    assert (cap.total, cap.used, cap.is_full) == (1, 1, True)
+    caps = {lst.code: q.total for lst, _, q in member_cap_table(member_unit, campaign)}
+    assert caps["enterprise"] == 1
+    assert {lst.code: q.total for lst, _, q in quota_table(society, campaign)}["enterprise"] == 8
+
+
+def test_the_pioneer_lists_are_the_pioneer_route_s_lists(campaign, manager, enterprise):
+    assert list(pioneer_lists(campaign)) == [manager]
+    route = Channel.objects.get(campaign=campaign, is_pioneer_route=True)
+    route.lists.add(enterprise)
+    assert list(pioneer_lists(campaign)) == [enterprise, manager]
+    route.lists.set([])
+    assert list(pioneer_lists(campaign)) == []

@@ -39,6 +39,7 @@ from nominations.models import (
     State,
 )
 from nominations.models.nomination import LIVE_STATES, RECOMMENDED_STATES
+from nominations.rules.quotas import stacked_quota
 from reviews.models import Assignment, Dispatch, ReviewBody, ReviewCoverage
 
 UNIT_PREFIX = "规模测试学会"
@@ -177,13 +178,13 @@ class Command(BaseCommand):
             key = (unit_id, ranking_list.pk, domain.pk if domain else None)
             if state in RECOMMENDED_STATES:
                 serving = sum(1 for c in unit_channels[unit_id] if ranking_list.pk in channel_lists[c.pk])
-                if used_quota.get(key, 0) >= ranking_list.per_unit_cap * serving:
+                if used_quota.get(key, 0) >= stacked_quota(ranking_list, serving):
                     state = State.ACCEPTED
                 else:
                     used_quota[key] = used_quota.get(key, 0) + 1
             cap_key = (member.pk, ranking_list.pk, domain.pk if domain else None)
             if state in LIVE_STATES:
-                if live_cap.get(cap_key, 0) >= ranking_list.per_unit_cap:
+                if live_cap.get(cap_key, 0) >= ranking_list.member_cap:
                     state = State.DRAFT
                 else:
                     live_cap[cap_key] = live_cap.get(cap_key, 0) + 1
