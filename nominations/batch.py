@@ -14,7 +14,7 @@ from nominations import policy, workflow
 from nominations.models import Nomination, RecommendingUnit
 from nominations.models.nomination import ENTRY_RELATIONS
 from nominations.rules import quotas
-from nominations.rules.decision import ALLOW, Decision
+from nominations.rules.decision import ALLOW, Decision, Refused
 
 BATCH_ACTIONS = ("accept", "return", "decline", "recommend")
 # A batch is chosen on one page of the inbox: at most this many entries (the inbox's page size).
@@ -52,10 +52,19 @@ class BatchResult:
         return [item for item in self.items if not item.ok]
 
 
-class BatchRefused(Exception):
+class BatchRefused(Refused):
+    """A batch refused as a whole; ``detail`` is the :class:`BatchResult` (its items and problems)."""
+
     def __init__(self, result):
-        self.result = result
-        super().__init__("；".join(result.problems) or "部分申报不能处理,本批未做任何修改。")
+        super().__init__(
+            "；".join(result.problems) or "部分申报不能处理，本批未做任何修改。",
+            problems=result.problems,
+            detail=result,
+        )
+
+    @property
+    def result(self):
+        return self.detail
 
 
 def parse_id(value):

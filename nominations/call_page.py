@@ -42,16 +42,11 @@ def register_section(section: CallPageSection) -> None:
 
 def load_campaign_for_home():
     """The active campaign with everything the page shows, in a fixed number of queries."""
-    return (
-        Campaign.objects.filter(is_active=True)
-        .order_by("-year")
-        .prefetch_related(
-            Prefetch("lists", queryset=RankingList.objects.order_by("order").prefetch_related("domains")),
-            Prefetch("channels", queryset=Channel.objects.order_by("order").prefetch_related("lists")),
-            *(prefetch for section in SECTIONS for prefetch in section.prefetches()),
-        )
-        .first()
-    )
+    return Campaign.objects.prefetch_related(
+        Prefetch("lists", queryset=RankingList.objects.order_by("order").prefetch_related("domains")),
+        Prefetch("channels", queryset=Channel.objects.order_by("order").prefetch_related("lists")),
+        *(prefetch for section in SECTIONS for prefetch in section.prefetches()),
+    ).active()
 
 
 def split_phones(value):

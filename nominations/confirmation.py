@@ -13,10 +13,10 @@ from nominations import policy
 from nominations.audit import record_event
 from nominations.models import Nomination, Participation, RecommendingUnit, Role
 from nominations.rules import deadlines, quotas
-from nominations.rules.decision import ALLOW, Decision
+from nominations.rules.decision import ALLOW, Decision, Refused
 
 
-class ConfirmationError(Exception):
+class ConfirmationError(Refused):
     """A refused confirmation or reopening; ``str(error)`` is the Chinese reason."""
 
 

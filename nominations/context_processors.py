@@ -44,7 +44,7 @@ def remember_campaign(request, campaign):
 def active_campaign(request):
     """The active campaign (the newest active year), fetched once per request; ``None`` without one."""
     if not hasattr(request, _CAMPAIGN_ATTR):
-        remember_campaign(request, Campaign.objects.filter(is_active=True).order_by("-year").first())
+        remember_campaign(request, Campaign.objects.active())
     return getattr(request, _CAMPAIGN_ATTR)
 
 

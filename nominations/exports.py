@@ -40,7 +40,7 @@ from nominations.models import (
 )
 from nominations.models.exports import NOMINATION_KINDS, REVIEW_KINDS
 from nominations.models.nomination import LIVE_STATES, RECOMMENDED_STATES
-from nominations.rules.decision import ALLOW, Decision
+from nominations.rules.decision import ALLOW, Decision, Refused
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ STATE_GROUPS = {
 }
 
 
-class ExportError(ValueError):
+class ExportError(Refused):
     """A filter that cannot be applied (unknown year, list, domain or unit); the message is Chinese."""
 
 

@@ -8,9 +8,10 @@ from kczg_site.formats import format_datetime
 from nominations import policy
 from nominations.audit import record_event
 from nominations.models import Extension, ExtensionKind
+from nominations.rules.decision import Refused
 
 
-class ExtensionError(Exception):
+class ExtensionError(Refused):
     """A refused extension; ``str(error)`` is the Chinese reason."""
 
 

@@ -19,19 +19,13 @@ from nominations.forms import definition_for, stored_values
 from nominations.forms.types import Kind
 from nominations.models import AuditEvent, Domain, Nomination, Role, State
 from nominations.rules import deadlines, earlier_listed, quotas, uploads
-from nominations.rules.decision import ALLOW, Decision
+from nominations.rules.decision import ALLOW, Decision, Refused
 
 CONFLICT_MESSAGE = "该申报已在其他窗口或由他人修改,请刷新后再编辑;您本次填写的内容未保存,已保留在下方。"
 
 
-class IntakeError(Exception):
+class IntakeError(Refused):
     """A refused intake operation; ``str(error)`` is the Chinese reason."""
-
-    def __init__(self, decision):
-        if isinstance(decision, str):
-            decision = Decision.deny(decision)
-        self.decision = decision
-        super().__init__(decision.reason)
 
 
 class EditConflict(IntakeError):

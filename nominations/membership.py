@@ -26,6 +26,7 @@ from nominations.models import Channel, MemberUnit, Participation, Pioneer, Prof
 from nominations.notifications import queue_invitation
 from nominations.rules import uploads
 from nominations.rules.credit_codes import credit_code_error
+from nominations.rules.decision import Refused
 from nominations.rules.duplicates import normalize_credit_code
 
 MEMBER_COLUMNS = ("单位名称", "统一社会信用代码", "联系人", "联系电话", "联系邮箱")
@@ -38,7 +39,7 @@ _SIGNING_SALT = "nominations.membership.import"
 _PREVIEW_MAX_AGE = 3600
 
 
-class MembershipError(Exception):
+class MembershipError(Refused):
     """A refused invitation, import or deactivation; ``str(error)`` is the Chinese reason."""
 
 
@@ -284,9 +285,14 @@ def _load_payload(payload, kind):
 
 
 class ImportRefused(MembershipError):
+    """An import refused as a whole; ``detail`` is the preview with each row's problems."""
+
     def __init__(self, preview):
-        self.preview = preview
-        super().__init__(f"有 {len(preview.bad_rows)} 行存在问题,本次未导入任何数据。")
+        super().__init__(detail=preview, decision=f"有 {len(preview.bad_rows)} 行存在问题,本次未导入任何数据。")
+
+    @property
+    def preview(self):
+        return self.detail
 
 
 # ---------------------------------------------------------------- member units (secretariat)

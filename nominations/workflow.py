@@ -18,7 +18,7 @@ from nominations import policy
 from nominations.models import AuditEvent, MemberUnit, Nomination, Participation, Pioneer, RecommendingUnit, Role, State
 from nominations.models.nomination import ENTRY_RELATIONS
 from nominations.rules import deadlines, earlier_listed, quotas
-from nominations.rules.decision import ALLOW, Decision
+from nominations.rules.decision import ALLOW, Decision, Refused
 
 # Sent after a transition has been saved (inside the transaction): sender=Transition, nomination, actor, event.
 transitioned = Signal()
@@ -115,12 +115,8 @@ TRANSITIONS = {
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 
 
-class WorkflowError(Exception):
+class WorkflowError(Refused):
     """A refused transition; ``str(error)`` is the Chinese reason for the user."""
-
-    def __init__(self, decision):
-        self.decision = decision
-        super().__init__(decision.reason)
 
 
 def available_actions(nomination, user):

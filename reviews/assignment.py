@@ -17,8 +17,7 @@ from kczg_site import clock
 from nominations.models import Nomination, Profile, Role
 from nominations.notifications import queue_invitation
 from nominations.policy import may
-from nominations.rules.decision import ALLOW, Decision
-from nominations.workflow import WorkflowError
+from nominations.rules.decision import ALLOW, Decision, Refused
 from reviews import conflicts as conflict_rules
 from reviews.audit import record
 from reviews.models import Assignment, BodySubmission, ReviewBody, ScoreStatus
@@ -27,8 +26,8 @@ from reviews.policy import REVIEW_STATES
 DEFAULT_K = 3
 
 
-class AssignmentError(WorkflowError):
-    pass
+class AssignmentError(Refused):
+    """A refused assignment of experts or conflict declaration."""
 
 
 def _deny(reason):

@@ -22,16 +22,17 @@ from kczg_site import clock
 from nominations import workflow
 from nominations.models import Nomination, State
 from nominations.policy import may
-from nominations.rules.decision import ALLOW, Decision
+from nominations.rules.decision import ALLOW, Decision, Refused
 from reviews.audit import record
 from reviews.criteria import load_review_criteria
 from reviews.models import Dispatch, ReviewCoverage
 
 
-class DispatchError(Exception):
+class DispatchError(Refused):
+    """A dispatch refused as a whole; ``problems`` holds one reason per entry that could not go."""
+
     def __init__(self, problems):
-        self.problems = problems
-        super().__init__(";".join(problems))
+        super().__init__(problems=problems)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from django.db.models import Prefetch, Q
 from nominations import policy
 from nominations.models import Campaign, Nomination, RankingList, Role, State
 from nominations.models.exports import ExportKind
-from nominations.rules.decision import ALLOW, Decision
+from nominations.rules.decision import ALLOW, Decision, Refused
 from reviews import aggregation, excel, final
 from reviews.assignment import body_entries
 from reviews.models import Assignment, ReviewBody, ReviewCriterion, Score
@@ -29,7 +29,7 @@ from reviews.policy import body_of
 MANAGERS = (Role.PLATFORM, Role.ADMIN)
 
 
-class ReviewExportError(ValueError):
+class ReviewExportError(Refused):
     """A review export that cannot be made (no such year, not published); the message is Chinese."""
 
 

@@ -23,7 +23,7 @@ from nominations import workflow
 from nominations.models import Campaign, Domain, Nomination, RankingList, State
 from nominations.policy import may
 from nominations.rules import deadlines
-from nominations.rules.decision import ALLOW, Decision
+from nominations.rules.decision import ALLOW, Decision, Refused
 from reviews import aggregation
 from reviews.audit import record
 from reviews.models import Assignment, BodySubmission, FinalDecision, ListTarget, Publication
@@ -61,10 +61,11 @@ PATHS = {
 }
 
 
-class FinalReviewError(Exception):
+class FinalReviewError(Refused):
+    """A refused final-review step; ``problems`` holds one reason per entry."""
+
     def __init__(self, problems):
-        self.problems = list(problems)
-        super().__init__(";".join(self.problems))
+        super().__init__(problems=problems)
 
 
 def check_opens(nomination, kind, now=None):

@@ -16,7 +16,7 @@ from nominations import exports
 from nominations.context_processors import active_campaign
 from nominations.models import ExportKind, RankingList
 from nominations.policy import may, visible_nominations
-from nominations.workflow import WorkflowError
+from nominations.rules.decision import Refused
 from reviews import dispatch as dispatching
 from reviews import final, paging, scoring
 from reviews.forms import DecideForm, DispatchForm, ExtensionForm, MoveForm, RankingExportForm, TargetForm
@@ -167,7 +167,7 @@ def move_entry(request, pk):
     body = form.cleaned_data["body"]
     try:
         dispatching.move(nomination, body, request.user, form.cleaned_data["reason"])
-    except WorkflowError as error:
+    except Refused as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"已将“{nomination}”调整至{body}。")
@@ -195,7 +195,7 @@ def grant_extension(request, pk):
         return refused(request, form, title="批准初评延期", back=reverse("reviews:platform_progress"))
     try:
         scoring.grant_extension(body, form.cleaned_data["until"], request.user, form.cleaned_data["reason"])
-    except WorkflowError as error:
+    except Refused as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"已为{body}批准初评延期。")

@@ -15,8 +15,7 @@ from django.db import transaction
 from kczg_site import clock
 from nominations.policy import may
 from nominations.rules.deadlines import Deadline
-from nominations.rules.decision import ALLOW, Decision
-from nominations.workflow import WorkflowError
+from nominations.rules.decision import ALLOW, Decision, Refused
 from reviews import aggregation
 from reviews.assignment import body_entries
 from reviews.audit import record
@@ -24,10 +23,15 @@ from reviews.criteria import criteria_for
 from reviews.models import Assignment, BodySubmission, ReviewBody, ReviewExtension, Score, ScoreStatus
 
 
-class ScoringError(WorkflowError):
+class ScoringError(Refused):
+    """A refused score sheet; ``errors`` (the ``detail``) maps each refused field to its message."""
+
     def __init__(self, decision, errors=None):
-        super().__init__(decision)
-        self.errors = errors or {}
+        super().__init__(decision, detail=errors or {})
+
+    @property
+    def errors(self):
+        return self.detail
 
 
 def scoring_deadline(body):

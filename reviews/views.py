@@ -22,7 +22,7 @@ from nominations.documents.word import render_form, zip_member_name
 from nominations.forms import definition_for
 from nominations.models import Role
 from nominations.policy import profile_of, role_of, visible_nominations
-from nominations.workflow import WorkflowError
+from nominations.rules.decision import Refused
 from reviews import aggregation, assignment, conflicts, paging, scoring
 from reviews.criteria import criteria_for
 from reviews.final import assignment_counts
@@ -230,7 +230,7 @@ def declare_conflict(request, pk):
         return refused(request, form, title="申报回避", back=back)
     try:
         conflicts.declare(request.user, nomination, form.cleaned_data["kind"], form.cleaned_data["note"])
-    except WorkflowError as error:
+    except Refused as error:
         _refuse(request, error)
         return redirect("reviews:expert_entry", pk=nomination.pk)
     messages.success(request, f"已申报回避“{nomination}”,该项申报已从您的评审任务中移除。")
@@ -375,7 +375,7 @@ def auto_assign(request):
         return refused(request, form, title="自动分配", back=reverse("reviews:coordinator_dashboard"))
     try:
         result = assignment.auto_assign(body, form.cleaned_data["k"], request.user)
-    except WorkflowError as error:
+    except Refused as error:
         _refuse(request, error)
         return redirect("reviews:coordinator_dashboard")
     text = f"自动分配完成:新增 {len(result.created)} 条评审分配。"
@@ -436,7 +436,7 @@ def assign_expert(request, pk):
     expert = form.cleaned_data["expert"]
     try:
         assignment.assign(nomination, expert, request.user, form.cleaned_data["override_reason"])
-    except WorkflowError as error:
+    except Refused as error:
         _refuse(request, error)
     else:
         messages.success(request, f"已分配专家:{expert.profile.display_name or expert.username}。")
@@ -459,7 +459,7 @@ def remove_assignment(request, pk):
         return refused(request, form, title="撤销评审分配", back=back)
     try:
         assignment.unassign(item, request.user, form.cleaned_data["reason"])
-    except WorkflowError as error:
+    except Refused as error:
         _refuse(request, error)
     else:
         messages.success(request, "已撤销该评审分配,可重新分配其他专家。")
@@ -481,7 +481,7 @@ def invite(request):
             email=form.cleaned_data["email"],
             organization=form.cleaned_data["organization"],
         )
-    except WorkflowError as error:
+    except Refused as error:
         _refuse(request, error)
     else:
         messages.success(request, f"已向 {user.email} 发送邀请邮件。")
@@ -497,7 +497,7 @@ def submit_results(request):
         return refused(request, form, title="报送初评结果", back=reverse("reviews:coordinator_dashboard"))
     try:
         scoring.submit_results(body, request.user, form.cleaned_data["note"])
-    except WorkflowError as error:
+    except Refused as error:
         _refuse(request, error)
     else:
         messages.success(request, "初评结果已报送平台秘书处,本机构的评分已锁定。")

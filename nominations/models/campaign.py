@@ -1,6 +1,14 @@
 """A campaign year, its four ranking lists, their domains and the recommendation channels."""
 
+from __future__ import annotations
+
 from django.db import models
+
+
+class CampaignQuerySet(models.QuerySet):
+    def active(self) -> Campaign | None:
+        """The campaign the site works on: the latest year marked 当前年度, or ``None`` before any is."""
+        return self.filter(is_active=True).order_by("-year").first()
 
 
 class Campaign(models.Model):
@@ -30,6 +38,8 @@ class Campaign(models.Model):
     promotion_start = models.DateTimeField("宣传推广开始")
     promotion_end = models.DateTimeField("宣传推广结束")
     is_active = models.BooleanField("当前年度", default=True)
+
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year"]

@@ -43,7 +43,7 @@ def author_view(view):
 
 
 def _active_campaign():
-    return Campaign.objects.filter(is_active=True).order_by("-year").first()
+    return Campaign.objects.active()
 
 
 def get_entry(request, pk):

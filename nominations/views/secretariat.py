@@ -33,7 +33,7 @@ ENTRY_PARTIAL = "nominations/includes/entry_detail.html"
 
 
 def active_campaign():
-    return Campaign.objects.filter(is_active=True).order_by("-year").first()
+    return Campaign.objects.active()
 
 
 def _context(request):
