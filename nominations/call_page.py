@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from kczg_site.formats import format_datetime
 from nominations.models import Campaign, Channel, RankingList
+from nominations.rules.phones import split_phones
 from nominations.rules.quotas import stacked_quota
-from nominations.templatetags.kczg import phones
 
 ONE_SECOND = timedelta(seconds=1)
 
@@ -47,10 +47,6 @@ def load_campaign_for_home():
         Prefetch("channels", queryset=Channel.objects.order_by("order").prefetch_related("lists")),
         *(prefetch for section in SECTIONS for prefetch in section.prefetches()),
     ).active()
-
-
-def split_phones(value):
-    return phones(value)
 
 
 # ---------------------------------------------------------------- quotas

@@ -25,15 +25,14 @@ from nominations.audit import record_event
 from nominations.models import Channel, MemberUnit, Participation, Pioneer, Profile, RecommendingUnit, Role
 from nominations.notifications import queue_invitation
 from nominations.rules import uploads
-from nominations.rules.credit_codes import credit_code_error
+from nominations.rules.credit_codes import credit_code_error, normalize_credit_code
 from nominations.rules.decision import Refused
-from nominations.rules.duplicates import normalize_credit_code
+from nominations.rules.phones import phone_error
 
 MEMBER_COLUMNS = ("单位名称", "统一社会信用代码", "联系人", "联系电话", "联系邮箱")
 UNIT_COLUMNS = ("单位名称", "推荐渠道", "联系人", "联系电话", "联系邮箱")
 PIONEER_COLUMNS = ("姓名", "工作单位", "入选年度", "联系邮箱")
 
-_PHONE = re.compile(r"^[0-9+\-()()/ 、,,转]{5,50}$")
 _CHANNEL_SPLIT = re.compile(r"[;;\n]+")
 _SIGNING_SALT = "nominations.membership.import"
 _PREVIEW_MAX_AGE = 3600
@@ -130,8 +129,9 @@ def _check_email(email, errors, seen_emails, row_numbers):
 
 
 def _check_phone(phone, errors):
-    if phone and not _PHONE.match(phone):
-        errors.append(f"联系电话格式不正确:{phone}。")
+    error = phone_error(phone)
+    if error:
+        errors.append(error)
 
 
 def validate_member_row(unit, values, number, seen):

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from nominations.rules.phones import split_phones
+
 
 class ReviewBody(models.Model):
     campaign = models.ForeignKey(
@@ -25,7 +27,7 @@ class ReviewBody(models.Model):
 
     @property
     def phone_list(self):
-        return [p.strip() for p in self.contact_phones.split("/") if p.strip()]
+        return split_phones(self.contact_phones)
 
 
 class ReviewCoverage(models.Model):

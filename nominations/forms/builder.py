@@ -22,37 +22,18 @@ from django.forms import formset_factory
 from django.forms.formsets import BaseFormSet
 
 from kczg_site import clock
-from nominations.rules.credit_codes import credit_code_error
+from nominations.rules.credit_codes import credit_code_error, normalize_credit_code
+from nominations.rules.phones import PHONE_MESSAGE, is_valid_phone, normalize_phone
 from nominations.rules.text import count_chars, over_limit_message
 
 from . import widgets
 from .types import Kind
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(?:-\d{1,6})?$")
 MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
-
-PHONE_MESSAGE = (
-    "请输入有效的电话号码:手机号为 11 位数字(如 13812345678),座机请带区号(如 010-68767227,分机写作 010-68767227-123)。"
-)
 
 
 def _nfkc(value):
     return unicodedata.normalize("NFKC", value or "").strip()
-
-
-def normalize_phone(value):
-    text = _nfkc(value)
-    text = re.sub(r"[\s()()]", "", text)
-    text = text.replace("—", "-").replace("–", "-").replace("转", "-")
-    if text.startswith("+86"):
-        text = text[3:]
-    return text
-
-
-def is_valid_phone(value):
-    text = normalize_phone(value)
-    return bool(MOBILE.match(text) or LANDLINE.match(text))
 
 
 class PhoneField(forms.CharField):
@@ -61,13 +42,13 @@ class PhoneField(forms.CharField):
 
     def validate(self, value):
         super().validate(value)
-        if value and not (MOBILE.match(value) or LANDLINE.match(value)):
+        if value and not is_valid_phone(value):
             raise ValidationError(PHONE_MESSAGE, code="invalid")
 
 
 class CreditCodeField(forms.CharField):
     def to_python(self, value):
-        return _nfkc(super().to_python(value)).replace(" ", "").upper()
+        return normalize_credit_code(super().to_python(value))
 
     def validate(self, value):
         super().validate(value)

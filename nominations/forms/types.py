@@ -8,6 +8,8 @@ A definition is plain data. The web form (``builder.EntryForm``), the server-sid
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from nominations.rules.credit_codes import normalize_credit_code
+
 
 class Kind(StrEnum):
     TEXT = "text"  # one line
@@ -150,7 +152,7 @@ class Definition:
     def credit_code_of(self, data):
         if not self.credit_code_key:
             return ""
-        return str((data or {}).get(self.credit_code_key) or "").strip().upper()
+        return normalize_credit_code(str((data or {}).get(self.credit_code_key) or ""))
 
     def display_rows(self, data, nomination=None):
         """Sections for read-only display: ``[{"title", "rows": [{"label", "value", "field", "items"}]}]``.

@@ -4,8 +4,16 @@
 the first 17 with the weights 3^i mod 31.
 """
 
+import re
+import unicodedata
+
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def normalize_credit_code(code: str | None) -> str:
+    """The one normal form of a typed code: full-width folded (NFKC), white space removed, upper case."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", code or "")).upper()
 
 
 def check_character(first17):
@@ -15,7 +23,7 @@ def check_character(first17):
 
 def credit_code_error(code):
     """``None`` for a valid code, else a Chinese message saying what is wrong."""
-    code = (code or "").strip().upper()
+    code = normalize_credit_code(code)
     if len(code) != 18:
         return f"统一社会信用代码应为 18 位,当前为 {len(code)} 位。"
     bad = sorted({ch for ch in code if ch not in CHARSET})

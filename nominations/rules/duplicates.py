@@ -7,6 +7,8 @@ Names arrive with variant punctuation and spacing: "（青岛）" vs "(青岛)",
 import re
 import unicodedata
 
+from nominations.rules.credit_codes import normalize_credit_code
+
 # Company forms are dropped from the end: "X股份有限公司", "X有限责任公司", "X有限公司" and "X公司"
 # all match "X". Longest first.
 _SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "公司")
@@ -25,10 +27,6 @@ def normalize_name(name):
                 text = text[: -len(suffix)]
             break
     return text
-
-
-def normalize_credit_code(code):
-    return unicodedata.normalize("NFKC", code or "").strip().upper()
 
 
 def find_earlier_listed(name, credit_code="", list_code=None, before_year=None):

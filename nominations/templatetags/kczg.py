@@ -16,6 +16,7 @@ from kczg_site import clock
 from kczg_site.formats import format_date, format_datetime, format_month
 from nominations import demo
 from nominations.policy import may as policy_may
+from nominations.rules.phones import split_phones
 
 register = template.Library()
 
@@ -55,12 +56,8 @@ def iso(moment):
 
 @register.filter
 def phones(value):
-    """Split ``010-68767227/13801237788`` (also on spaces, commas and 、) into separate numbers."""
-    if not value:
-        return []
-    if isinstance(value, list | tuple):
-        return list(value)
-    return [part for part in re.split(r"[/,,、;;\s]+", str(value)) if part]
+    """Split ``010-68767227/13801237788`` into separate numbers (``rules.phones.split_phones``)."""
+    return split_phones(value)
 
 
 _EXTENSION = re.compile(r"^(0\d{2,3})-?(\d{7,8})-(\d{1,5})$")

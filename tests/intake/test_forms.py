@@ -3,10 +3,10 @@
 import pytest
 
 from nominations.forms import get_definition
-from nominations.forms.builder import is_valid_phone
 from nominations.forms.samples import complete_data, credit_code
 from nominations.forms.types import Kind
 from nominations.rules.credit_codes import credit_code_error
+from nominations.rules.phones import is_valid_phone
 from nominations.rules.text import count_chars
 
 LISTS = ("tech", "enterprise", "organization", "manager")

@@ -3,7 +3,8 @@
 import pytest
 
 from nominations.models import EarlierListedItem
-from nominations.rules.duplicates import find_earlier_listed, normalize_credit_code, normalize_name
+from nominations.rules.credit_codes import normalize_credit_code
+from nominations.rules.duplicates import find_earlier_listed, normalize_name
 
 pytestmark = pytest.mark.django_db
 
