@@ -11,7 +11,7 @@ import unicodedata
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(?:-\d{1,6})?$")
-SEPARATORS = re.compile(r"[/,，、;；\s]+")
+SEPARATORS = re.compile(r"[/,，、;；]+")
 
 PHONE_MESSAGE = (
     "请输入有效的电话号码：手机号为 11 位数字（如 13812345678），"
@@ -35,12 +35,23 @@ def is_valid_phone(value: str | None) -> bool:
 
 
 def split_phones(value) -> list[str]:
-    """Split ``010-68767227/13801237788`` (also on spaces, commas, semicolons and 、) into numbers."""
+    """Split ``010-68767227/13801237788`` (on /, commas, semicolons and 、) into numbers.
+
+    White space separates numbers only where each piece is a number of its own: ``010-68767227
+    13801237788`` is two, ``138 1234 5678`` stays one.
+    """
     if not value:
         return []
     if isinstance(value, list | tuple):
         return [str(part) for part in value if part]
-    return [part for part in SEPARATORS.split(str(value)) if part]
+    numbers = []
+    for part in SEPARATORS.split(str(value)):
+        pieces = part.split()
+        if len(pieces) > 1 and all(is_valid_phone(piece) for piece in pieces):
+            numbers.extend(pieces)
+        elif part.strip():
+            numbers.append(part.strip())
+    return numbers
 
 
 def phone_error(value: str | None) -> str | None:

@@ -13,6 +13,8 @@ def test_typed_variants_of_a_valid_number_pass(typed):
 
 def test_a_cell_with_several_numbers_names_only_the_bad_one():
     assert split_phones("010-68767227/13801237788、12345") == ["010-68767227", "13801237788", "12345"]
+    assert split_phones("010-68767227 13801237788") == ["010-68767227", "13801237788"]
+    assert split_phones("138 1234 5678") == ["138 1234 5678"]
     message = phone_error("010-68767227/12345")
     assert message.startswith("联系电话格式不正确：12345。")
     assert "010-68767227，" not in message.split("。")[0]
