@@ -4,10 +4,6 @@ Ranks are computed over every entry of a list/domain first; only then are the ro
 shows the same ranks as the whole table would.
 """
 
-from django.core.paginator import Paginator
-
-PAGE_SIZE = 50
-
 
 def group_key(ranking_list_id, domain_id):
     """``"3-12"`` for a list/domain, ``"3"`` for a list without domains: the ``group`` query value."""
@@ -26,11 +22,6 @@ def split_group(key):
     """``(ranking_list_id, domain_id or None)`` of a normalised group key."""
     list_id, _, domain_id = key.partition("-")
     return int(list_id), int(domain_id) if domain_id else None
-
-
-def page_of(rows, number, per_page=None):
-    """The page ``number`` of ``rows`` (a list or a queryset); out-of-range or nonsense → first/last."""
-    return Paginator(rows, per_page or PAGE_SIZE).get_page(number)
 
 
 def regroup(pairs):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kczg_site import clock
+from kczg_site.paging import page_of
 from nominations import exports
 from nominations.context_processors import active_campaign
 from nominations.models import ExportKind, RankingList
@@ -88,11 +89,11 @@ def _dispatch_tables(request, campaign):
         pending = [e for e in pending if paging.group_key(e.ranking_list_id, e.domain_id) == selected]
         list_id, domain_id = paging.split_group(selected)
         in_review = in_review.filter(ranking_list_id=list_id, domain_id=domain_id)
-    rows_page = paging.page_of(dispatching.plan(campaign, entries=pending), request.GET.get("page"))
+    rows_page = page_of(dispatching.plan(campaign, entries=pending), request.GET.get("page"))
     full = dispatching.pending_entries(campaign).defer("data").in_bulk([row.nomination.pk for row in rows_page])
     for row in rows_page:
         row.nomination = full[row.nomination.pk]
-    dispatched_page = paging.page_of(
+    dispatched_page = page_of(
         in_review.select_related("ranking_list", "domain", "recommending_unit", "dispatch__body").defer("data"),
         request.GET.get("dpage"),
     )
@@ -232,7 +233,7 @@ def final_page(request):
         for group in groups
     ]
     shown = [(group, entry) for group in groups if selected in (None, group.key) for entry in group.entries]
-    page = paging.page_of(shown, request.GET.get("page"))
+    page = page_of(shown, request.GET.get("page"))
     full = final.review_entries(campaign).defer("data").in_bulk([entry.nomination.pk for _, entry in page])
     for _, entry in page:
         entry.nomination = full[entry.nomination.pk]

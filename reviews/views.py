@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kczg_site import clock
+from kczg_site.paging import page_of
 from nominations.context_processors import active_campaign, remember_campaign
 from nominations.documents.word import render_form, zip_member_name
 from nominations.forms import definition_for
@@ -295,8 +296,8 @@ def _body_overview(body, request, *, normalize=False):
             }
         )
     shown = light if selected is None else by_group.get(selected, [])
-    entries_page = paging.page_of(shown, request.GET.get("page"))
-    ranking_page = paging.page_of(
+    entries_page = page_of(shown, request.GET.get("page"))
+    ranking_page = page_of(
         [(group, entry) for group in groups if selected in (None, group["key"]) for entry in group["entries"]],
         request.GET.get("rpage"),
     )

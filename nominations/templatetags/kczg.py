@@ -125,3 +125,11 @@ def _normalise_logins(raw):
         if username:
             rows.append((str(username), str(label) if label is not None else ""))
     return rows
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, param, number):
+    """The current query string with ``param`` set to ``number`` (the other filters kept)."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return "?" + query.urlencode()

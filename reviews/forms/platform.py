@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from kczg_site.paging import PAGE_SIZE
 from nominations.batch import parse_id
 from nominations.forms.fields import PlainTextField
 from reviews import final, paging
@@ -10,8 +11,8 @@ from reviews.forms.base import IdChoiceField, PlainDateTimeField, note
 from reviews.models import ReviewBody
 
 MAX_TARGET = 100_000
-# More than a page of the dispatch and final tables (``paging.PAGE_SIZE``), far less than a denial of service.
-MAX_ROWS = 20 * paging.PAGE_SIZE
+# More than a page of the dispatch and final tables (``PAGE_SIZE``), far less than a denial of service.
+MAX_ROWS = 20 * PAGE_SIZE
 MAX_PAGE = 1_000_000
 MAX_ID = 10**18 - 1  # ``parse_id``'s bound: inside a 64-bit column
 NORM_CHOICES = [("", "原始分"), ("z", "标准分")]

@@ -26,14 +26,6 @@ def review_platform_nav(context):
     return {"path": request.path if request else ""}
 
 
-@register.simple_tag(takes_context=True)
-def page_query(context, param, number):
-    """The current query string with ``param`` set to ``number`` (the other filters kept)."""
-    query = context["request"].GET.copy()
-    query[param] = number
-    return "?" + query.urlencode()
-
-
 @register.filter
 def reason_field(form, pk):
     """The ``reason_<pk>`` field of a :class:`~reviews.forms.DecideForm`."""

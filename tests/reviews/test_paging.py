@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from kczg_site import paging as kczg_paging
 from nominations.models import Domain, State
 from reviews import assignment, paging, scoring
 from tests.factories import PASSWORD
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def small_pages(monkeypatch):
-    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    monkeypatch.setattr(kczg_paging, "PAGE_SIZE", 2)
 
 
 @pytest.fixture
