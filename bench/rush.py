@@ -22,11 +22,8 @@
 import argparse
 import json
 import os
-import platform
 import random
 import re
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -39,10 +36,18 @@ sys.path.insert(0, str(ROOT))
 
 from bench import _cpu as cpu  # noqa: E402
 from bench import _rush_data as data  # noqa: E402
-from bench._rush_client import VERSION_RE, Client, Recorder, percentile  # noqa: E402
+from bench._rush_client import VERSION_RE, Client, Recorder  # noqa: E402
+from bench._rush_server import (  # noqa: E402
+    CLOCK_START,
+    figures,
+    free_port,
+    machine,
+    run_threads,
+    start_gunicorn,
+    stop_gunicorn,
+)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kczg_bench_rush"
-CLOCK_START = "2023-11-20T16:55:00+08:00"
 ENTRY_RE = re.compile(r'href="/secretariat/entries/(\d+)/"')
 EXPECTED = {
     "edit_get": {200},
@@ -54,124 +59,6 @@ EXPECTED = {
     "baseline": {200},
 }
 MEASURED = ("edit_get", "autosave", "submit", "inbox", "accept", "recommend")
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(args, port, url):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.rush_settings",
-        "DATABASE_URL": url,
-        "KCZG_ENV": "development",
-        "DEBUG": "0",
-        "DEMO_CLOCK": "1",
-        "DEMO_CLOCK_START": CLOCK_START,
-        "LOG_LEVEL": "WARNING",
-        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-        "DATABASE_CONN_MAX_AGE": str(args.conn_max_age),
-        "KCZG_VAR_DIR": str(ROOT / "bench" / "out" / "rush-var"),
-        "MEDIA_ROOT": str(ROOT / "bench" / "out" / "rush-var" / "media"),
-    }
-    command = [
-        "timeout",
-        "--kill-after=10",
-        str(args.server_lifetime),
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "kczg_site.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(args.workers),
-        "--worker-class",
-        args.worker_class,
-        "--threads",
-        str(args.threads),
-        "--backlog",
-        "512",
-        "--timeout",
-        "60",
-        "--graceful-timeout",
-        "5",
-        "--log-level",
-        "warning",
-        "--chdir",
-        str(ROOT),
-    ]
-    log = open(ROOT / "bench" / "out" / "rush-gunicorn.log", "w")  # noqa: SIM115 (closed by the caller)
-    proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    deadline = time.monotonic() + 60
-    probe = Client(port, Recorder(), timeout=5)
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("gunicorn stopped during start-up; see bench/out/rush-gunicorn.log")
-        status, _body, _loc = probe.request("probe", "GET", "/accounts/login/")
-        if status == 200:
-            return proc, log
-        time.sleep(0.5)
-    proc.terminate()
-    raise SystemExit("gunicorn did not answer within 60 s")
-
-
-def stop_gunicorn(proc, log):
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-    log.close()
-
-
-def run_threads(count, target):
-    threads = [threading.Thread(target=target, args=(i,), daemon=True) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-
-def summarise(samples, duration):
-    by_kind = defaultdict(list)
-    statuses = defaultdict(Counter)
-    for kind, status, seconds, _at in samples:
-        by_kind[kind].append(seconds)
-        statuses[kind][status] += 1
-    rows = {}
-    for kind, values in by_kind.items():
-        rows[kind] = {
-            "count": len(values),
-            "per_second": len(values) / duration if duration else 0,
-            "p50_ms": 1000 * percentile(values, 0.50),
-            "p95_ms": 1000 * percentile(values, 0.95),
-            "p99_ms": 1000 * percentile(values, 0.99),
-            "statuses": dict(statuses[kind]),
-        }
-    return rows
-
-
-def machine():
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "commit": commit.strip(),
-        "loadavg_before": os.getloadavg(),
-    }
 
 
 def main():
@@ -404,57 +291,22 @@ def main():
         stop_gunicorn(proc, log)
 
     # ------------------------------------------------------------ figures
-    base_samples = [s for s in recorder.samples if s[0] == "baseline"]
-    rush_samples = [s for s in recorder.samples if s[0] in MEASURED]
-    base = summarise(base_samples, base_duration).get("baseline", {"count": 0, "per_second": 0})
-    rows = summarise(rush_samples, rush_duration)
-    all_rush = [s[2] for s in rush_samples]
-    rush_total = {
-        "count": len(all_rush),
-        "per_second": len(all_rush) / rush_duration if rush_duration else 0,
-        "p50_ms": 1000 * percentile(all_rush, 0.50),
-        "p95_ms": 1000 * percentile(all_rush, 0.95),
-        "p99_ms": 1000 * percentile(all_rush, 0.99),
-    }
-    five_xx = [s for s in recorder.samples if s[1] >= 500]
-    failed = [s for s in recorder.samples if s[1] == 0]
-    unexpected = Counter((s[0], s[1]) for s in recorder.samples if s[0] in EXPECTED and s[1] not in EXPECTED[s[0]])
+    base, rows, rush_total, five_xx, failed, unexpected = figures(
+        recorder.samples, MEASURED, EXPECTED, base_duration, rush_duration
+    )
 
     # ------------------------------------------------------------ checks in the database
-    from django.db.models import Count
+    from bench._rush_checks import database_checks  # needs Django set up (above)
 
-    from nominations.models import Campaign, RecommendingUnit
-    from nominations.models.nomination import LIVE_STATES
-    from nominations.rules import quotas
-
-    campaign = Campaign.objects.get(year=2023)
-    over_quota = []
-    recommended_at_edge = {}
-    for unit in RecommendingUnit.objects.prefetch_related("channels"):
-        for ranking_list, domain, quota in quotas.quota_table(unit, campaign):
-            if quota.used > quota.total:
-                over_quota.append((unit.name, ranking_list.name, domain and domain.name, quota.used, quota.total))
-            contested = (ranking_list.code, domain.code if domain else None) in set(data.EDGE_PLAN)
-            if unit.pk in edge_accepted and contested:
-                recommended_at_edge.setdefault(unit.pk, [0, 0])
-                recommended_at_edge[unit.pk][0] += quota.used
-                recommended_at_edge[unit.pk][1] += quota.total
-    over_cap = []
-    for row in (
-        Nomination.objects.filter(state__in=LIVE_STATES, member_unit__isnull=False)
-        .values("member_unit_id", "ranking_list_id", "ranking_list__member_cap", "domain_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        if row["n"] > row["ranking_list__member_cap"]:
-            over_cap.append(row)
-    stored = dict(Nomination.objects.filter(pk__in=list(last_saved)).values_list("pk", "data"))
-    codes = dict(Nomination.objects.filter(pk__in=list(last_saved)).values_list("pk", "ranking_list__code"))
-    states = dict(Nomination.objects.filter(pk__in=list(last_saved)).values_list("pk", "state"))
-    lost = [pk for pk, marker in last_saved.items() if stored[pk].get(data.MARKER_FIELD[codes[pk]]) != marker]
-    submitted_checked = sum(1 for pk in last_saved if states[pk] != State.DRAFT)
-    submitted_total = Nomination.objects.filter(state__in=LIVE_STATES, title__startswith="压测申报").count()
-    refused_by_cap = Nomination.objects.filter(state=State.DRAFT, pk__in=list(last_saved)).count()
+    found = database_checks(edge_accepted, last_saved)
+    over_quota, recommended_at_edge, over_cap, lost = (
+        found["over_quota"],
+        found["recommended_at_edge"],
+        found["over_cap"],
+        found["lost"],
+    )
+    submitted_checked, submitted_total = found["submitted_checked"], found["submitted_total"]
+    refused_by_cap = found["refused_by_cap"]
 
     # ------------------------------------------------------------ report
     print()
