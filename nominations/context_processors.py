@@ -5,6 +5,9 @@ is fetched at most once per request (a view that already loaded it hands it over
 :func:`remember_campaign`).
 """
 
+from typing import Any
+
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 
@@ -36,19 +39,19 @@ ROLE_NAV = {
 }
 
 
-def remember_campaign(request, campaign):
+def remember_campaign(request: HttpRequest, campaign: Campaign | None) -> None:
     """Let the context processor reuse a campaign the view already loaded (with its prefetches)."""
     setattr(request, _CAMPAIGN_ATTR, campaign)
 
 
-def active_campaign(request):
+def active_campaign(request: HttpRequest) -> Campaign | None:
     """The active campaign (the newest active year), fetched once per request; ``None`` without one."""
     if not hasattr(request, _CAMPAIGN_ATTR):
         remember_campaign(request, Campaign.objects.active())
     return getattr(request, _CAMPAIGN_ATTR)
 
 
-def nav_items(request):
+def nav_items(request: HttpRequest) -> list[dict[str, Any]]:
     """The navbar links of the user's role: dicts with ``label``, ``url`` and ``active``."""
     user = getattr(request, "user", None)
     role = role_of(user)
@@ -71,10 +74,10 @@ def nav_items(request):
     return items
 
 
-def site(request):
+def site(request: HttpRequest) -> dict[str, Any]:
     """The active campaign, the clock, the next deadline and the navigation, evaluated on demand."""
 
-    def upcoming():
+    def upcoming() -> dict[str, Any] | None:
         campaign = active_campaign(request)
         if campaign is None:
             return None
@@ -84,7 +87,7 @@ def site(request):
         label, moment = found
         return {"label": label, "at": moment}
 
-    def role_label():
+    def role_label() -> str:
         role = role_of(getattr(request, "user", None))
         return Role(role).label if role in Role.values else ""
 

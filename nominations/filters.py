@@ -4,15 +4,22 @@ Every choice list starts from the user's visible querysets (``nominations.policy
 never reveal another unit's member units.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 import django_filters
-from django.db.models import Q
+from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Q, QuerySet
 
 from nominations import policy
 from nominations.audit import verb_labels
 from nominations.models import (
     AuditEvent,
+    Campaign,
     Domain,
     MailKind,
+    MemberUnit,
     Nomination,
     RankingList,
     RecommendingUnit,
@@ -22,7 +29,7 @@ from nominations.models import (
 from nominations.policy import STAFF_HIDDEN_STATES
 
 
-def style(form):
+def style(form: forms.Form) -> forms.Form:
     """Bootstrap classes on a filter form's widgets."""
     for field in form.fields.values():
         css = "form-select" if hasattr(field.widget, "choices") else "form-control"
@@ -69,15 +76,26 @@ class InboxFilter(django_filters.FilterSet):
         model = Nomination
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, campaign=None, **kwargs):
-        super().__init__(data, queryset, request=request, **kwargs)
+    def __init__(
+        self,
+        data: Mapping | None = None,
+        queryset: QuerySet | None = None,
+        *,
+        user: AbstractBaseUser | None = None,
+        campaign: Campaign | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``user``: the reader, whose visible member units are the only choices; ``campaign``: its lists."""
+        super().__init__(data, queryset, **kwargs)
         lists = RankingList.objects.filter(campaign=campaign) if campaign else RankingList.objects.none()
         self.filters["ranking_list"].queryset = lists
         self.filters["domain"].queryset = Domain.objects.filter(ranking_list__in=lists).select_related("ranking_list")
-        self.filters["member_unit"].queryset = policy.visible_member_units(request.user) if request else None
+        self.filters["member_unit"].queryset = (
+            policy.visible_member_units(user) if user is not None else MemberUnit.objects.none()
+        )
         style(self.form)
 
-    def search(self, queryset, name, value):
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
         if not value:
             return queryset
@@ -94,7 +112,7 @@ class AuditFilter(django_filters.FilterSet):
         model = AuditEvent
         fields = ["verb", "recommending_unit"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.filters["verb"].extra["choices"] = sorted(verb_labels().items(), key=lambda item: item[1])
         style(self.form)
@@ -108,10 +126,10 @@ class MailFilter(django_filters.FilterSet):
         model = SentMail
         fields = ["kind"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style(self.form)
 
-    def search(self, queryset, name, value):
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
         return queryset.filter(Q(to__icontains=value) | Q(subject__icontains=value)) if value else queryset

@@ -4,6 +4,8 @@ pioneers, extensions and reopening, and the export pages. Every text goes throug
 (limits, no control characters, Chinese messages); every id or code through a choice field.
 """
 
+from collections.abc import Mapping
+
 from django import forms
 
 from nominations import exports, policy
@@ -159,6 +161,23 @@ class ExtensionForm(forms.Form):
         return [
             (f"{prefix}:{data[field].pk}", data[field]) for prefix, field in TARGET_FIELDS.items() if data.get(field)
         ]
+
+
+EXTENSION_SEARCH_MAX_CHARS = 100
+
+
+class ExtensionSearchForm(forms.Form):
+    """The unit search of the extension page (``?q=``): a name fragment, stripped and cut to 100
+    characters (a longer one is shortened, not refused); one with control characters searches nothing."""
+
+    q = PlainTextField(label="搜索单位", required=False, max_length=EXTENSION_SEARCH_MAX_CHARS)
+
+    def __init__(self, data: Mapping) -> None:
+        super().__init__({"q": str(data.get("q") or "").strip()[:EXTENSION_SEARCH_MAX_CHARS]})
+
+    def query(self) -> str:
+        """The fragment to search for, or ``""``."""
+        return self.cleaned_data["q"] if self.is_valid() else ""
 
 
 class UnitInviteForm(forms.Form):

@@ -1,0 +1,136 @@
+"""The recommending unit's secretariat pages: the dashboard, the inbox, the entry page, the batch
+preview and the member units. Every figure is counted among the entries the user may see."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.paginator import Page
+from django.db.models import Count, QuerySet
+
+from kczg_site.paging import page_of
+from nominations import batch, confirmation, policy, workflow
+from nominations.audit import verb_label
+from nominations.filters import InboxFilter
+from nominations.forms import definition_for
+from nominations.forms.actions import TransitionForm
+from nominations.models import Campaign, MemberUnit, Nomination, RecommendingUnit, State
+from nominations.queries.common import count_per
+from nominations.rules import deadlines, quotas
+
+INBOX_PAGE_SIZE = batch.MAX_IDS  # a batch is one page of the inbox
+INBOX_ORDER = ("-submitted_at", "-pk")
+
+
+def meter_rows(user: AbstractBaseUser, unit: RecommendingUnit, campaign: Campaign) -> list[dict[str, Any]]:
+    """The quota meters of ``unit``, counted among the entries ``user`` may see."""
+    rows = []
+    for ranking_list, domain, quota in quotas.quota_table(unit, campaign, entries=policy.visible_nominations(user)):
+        percent = round(100 * quota.used / quota.total) if quota.total else 0
+        rows.append({"list": ranking_list, "domain": domain, "quota": quota, "percent": min(percent, 100)})
+    return rows
+
+
+def dashboard(user: AbstractBaseUser, unit: RecommendingUnit, campaign: Campaign) -> dict[str, Any]:
+    """The secretariat's dashboard: meters, entries per state, the platform deadline and the confirmation."""
+    # Only what the policy shows this secretariat: never its members' drafts, nor entries withdrawn
+    # before they were ever submitted.
+    visible = policy.visible_nominations(user)
+    counts = dict(visible.filter(campaign=campaign).values_list("state").annotate(n=Count("pk")).order_by())
+    return {
+        "unit": unit,
+        "campaign": campaign,
+        "meters": meter_rows(user, unit, campaign),
+        "state_counts": [(label, counts[value], value) for value, label in State.choices if value in counts],
+        "total": sum(counts.values()),
+        "platform_deadline": deadlines.platform_deadline(campaign, unit),
+        "participation": confirmation.participation_for(unit, campaign),
+        "recommended": confirmation.recommended_count(unit, campaign, entries=visible),
+        "confirm_decision": confirmation.check_confirm(user, unit, campaign),
+        "member_count": policy.visible_member_units(user).filter(is_active=True).count(),
+    }
+
+
+def inbox_entries(user: AbstractBaseUser, campaign: Campaign) -> QuerySet:
+    """The entries of ``campaign`` the inbox lists for ``user``, with what its rows show."""
+    return (
+        policy.visible_nominations(user)
+        .filter(campaign=campaign)
+        .select_related("ranking_list", "domain", "member_unit", "earlier_listed")
+        .annotate(attachment_count=Count("attachments"))
+    )
+
+
+def inbox(
+    user: AbstractBaseUser, campaign: Campaign, data: Mapping | None, page: str | int | None
+) -> tuple[InboxFilter, Page]:
+    """The inbox filtered by ``data`` (the query string): the filter and one page (one batch) of entries.
+
+    Without an ordering asked for, or with one that is not a choice, the newest submissions come first
+    (a stable order for the pages)."""
+    filterset = InboxFilter(data or None, inbox_entries(user, campaign), user=user, campaign=campaign)
+    entries = filterset.qs
+    if not (data or {}).get("ordering") or not entries.ordered:
+        entries = entries.order_by(*INBOX_ORDER)
+    return filterset, page_of(entries, page, INBOX_PAGE_SIZE)
+
+
+def entry_actions(
+    user: AbstractBaseUser, nomination: Nomination, bound: TransitionForm | None = None
+) -> list[dict[str, Any]]:
+    """The workflow actions the secretariat may take on the entry, each with its decision and form
+    (``bound``: the posted action's form, shown again with its errors and text)."""
+    actions = []
+    for spec in workflow.available_actions(nomination, user):
+        # The note and the override reason are asked for by the form: check every other rule.
+        decision = workflow.check(
+            nomination, spec.action, user, note="-", override_reason="-" if nomination.earlier_listed_id else ""
+        )
+        if bound is not None and bound.spec is spec:
+            form = bound
+        else:
+            form = TransitionForm(spec=spec, initial={"override_reason": nomination.override_reason})
+        actions.append({"spec": spec, "decision": decision, "form": form})
+    return actions
+
+
+def entry_page(
+    user: AbstractBaseUser,
+    unit: RecommendingUnit,
+    campaign: Campaign,
+    nomination: Nomination,
+    bound: TransitionForm | None = None,
+) -> dict[str, Any]:
+    """The secretariat's entry page: the entry, its history, its actions, the quota it would use and
+    the member deadline (a returned entry can only come back before it, or with an extension)."""
+    quota = None
+    if nomination.state in (State.ACCEPTED, State.RECOMMENDED):
+        quota = quotas.unit_quota(nomination.recommending_unit, nomination.ranking_list, nomination.domain)
+    member_deadline = None
+    if nomination.member_unit_id:
+        member_deadline = deadlines.member_deadline(nomination.campaign, nomination.member_unit)
+    member_deadline_open = member_deadline.is_open() if member_deadline else True
+    events = list(nomination.events.select_related("actor__profile").order_by("at", "pk"))
+    for event in events:
+        event.verb_label = verb_label(event.verb)
+    return {
+        "unit": unit,
+        "campaign": campaign,
+        "nomination": nomination,
+        "definition": definition_for(nomination),
+        "events": events,
+        "actions": entry_actions(user, nomination, bound),
+        "quota": quota,
+        "member_deadline": member_deadline,
+        "member_deadline_open": member_deadline_open,
+        "returned_after_deadline": nomination.state == State.RETURNED and not member_deadline_open,
+    }
+
+
+def member_units(user: AbstractBaseUser) -> QuerySet[MemberUnit]:
+    """The member units ``user`` may see, active first, each with its number of visible entries."""
+    return (
+        policy.visible_member_units(user)
+        .annotate(entries=count_per(policy.visible_nominations(user), "member_unit"))
+        .order_by("-is_active", "name")
+    )
