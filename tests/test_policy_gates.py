@@ -7,8 +7,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 
 from kczg_site import clock
-from nominations import exports, membership, policy
-from nominations.models import ExportJob, ExportKind, ExportState, Role, State
+from nominations import confirmation, exports, membership, policy
+from nominations.models import ExportJob, ExportKind, ExportState, Participation, Role, State
 from nominations.rules.decision import Refused
 from tests.factories import NominationFactory, make_user
 
@@ -92,6 +92,36 @@ def test_an_invitation_refused_for_its_values_carries_each_problem(society, secr
     assert isinstance(error.value, membership.MembershipError)
     assert error.value.problems == ["缺少单位名称。", "联系邮箱格式不正确:not-an-address。"]
     assert str(error.value) == "缺少单位名称。 联系邮箱格式不正确:not-an-address。"
+
+
+# ---------------------------------------------------------------- confirmation
+
+
+def test_confirm_recommendations(
+    campaign, society, other_unit, secretariat_user, other_secretariat_user, platform_user
+):
+    assert policy.may(secretariat_user, "confirm_recommendations", society)
+    reason = "只有本推荐单位的秘书处可以确认推荐结果。"
+    assert refused(policy.may(other_secretariat_user, "confirm_recommendations", society), reason)
+    assert refused(policy.may(platform_user, "confirm_recommendations", society), reason)
+    for user in (secretariat_user, other_secretariat_user, platform_user):
+        assert agrees(user, "confirm_recommendations", society)
+    with pytest.raises(confirmation.ConfirmationError, match=reason):
+        confirmation.confirm(other_secretariat_user, society, campaign)
+    assert not confirmation.is_confirmed(society, campaign)
+
+
+def test_reopen_recommendations(campaign, society, secretariat_user, platform_user, admin_user_):
+    assert policy.may(platform_user, "reopen_recommendations", society)
+    assert policy.may(admin_user_, "reopen_recommendations", society)
+    reason = "只有平台秘书处可以重新开放。"
+    assert refused(policy.may(secretariat_user, "reopen_recommendations", society), reason)
+    assert agrees(secretariat_user, "reopen_recommendations", society)
+    assert agrees(platform_user, "reopen_recommendations", society)
+    Participation.objects.update_or_create(campaign=campaign, unit=society, defaults={"confirmed_at": clock.now()})
+    with pytest.raises(confirmation.ConfirmationError, match=reason):
+        confirmation.reopen(secretariat_user, society, campaign, reason="重新调整")
+    assert confirmation.is_confirmed(society, campaign)
 
 
 # ---------------------------------------------------------------- exports

@@ -131,6 +131,14 @@ def _manages_members_of(user: AnyUser, unit: RecommendingUnit | None) -> Decisio
     return Decision.deny("只有本推荐单位的秘书处可以管理会员单位。")
 
 
+def _confirms_for(user: AnyUser, unit: RecommendingUnit | None) -> Decision:
+    """Confirming a recommending unit's recommendations to the platform: its own secretariat only."""
+    profile = profile_of(user)
+    if role_of(user) == Role.SECRETARIAT and unit is not None and profile.recommending_unit_id == unit.pk:
+        return ALLOW
+    return Decision.deny("只有本推荐单位的秘书处可以确认推荐结果。")
+
+
 _platform_only = _role_only(Role.PLATFORM, Role.ADMIN, reason="只有平台秘书处可以进行此操作。")
 
 ACTIONS: dict[str, Check] = {
@@ -154,6 +162,9 @@ ACTIONS: dict[str, Check] = {
     "view_platform_overview": _role_only(Role.PLATFORM, Role.ADMIN, reason="只有平台秘书处可以查看。"),
     "grant_extension": _role_only(Role.PLATFORM, Role.ADMIN, reason="只有平台秘书处可以批准延期。"),
     "move_demo_clock": _role_only(Role.PLATFORM, Role.ADMIN, reason="只有平台秘书处或管理员可以调整演示时钟。"),
+    # Confirmation (nominations.confirmation): obj is the recommending unit.
+    "confirm_recommendations": _confirms_for,
+    "reopen_recommendations": _role_only(Role.PLATFORM, Role.ADMIN, reason="只有平台秘书处可以重新开放。"),
     # Membership (nominations.membership): obj is the recommending unit whose members are managed.
     "manage_member_units": _manages_members_of,
     "manage_recommending_units": _platform_only,
