@@ -5,8 +5,13 @@ the same append-only :class:`AuditEvent` table, on the entry (``nomination``) or
 (``recommending_unit``) they concern.
 """
 
+from __future__ import annotations
+
+from datetime import datetime
+
 from kczg_site import clock
-from nominations.models import AuditEvent
+from nominations.models import AuditEvent, Nomination, RecommendingUnit
+from nominations.policy import AnyUser
 from nominations.rules import earlier_listed
 from nominations.workflow import TRANSITIONS
 
@@ -29,18 +34,26 @@ EVENT_LABELS = {
 }
 
 
-def verb_labels():
+def verb_labels() -> dict[str, str]:
     """Every verb that may appear in the log, with its label (workflow transitions included)."""
     labels = {action: spec.label for action, spec in TRANSITIONS.items()}
     labels.update(EVENT_LABELS)
     return labels
 
 
-def verb_label(verb):
+def verb_label(verb: str) -> str:
     return verb_labels().get(verb, verb)
 
 
-def record_event(verb, actor, *, nomination=None, recommending_unit=None, note="", at=None):
+def record_event(
+    verb: str,
+    actor: AnyUser,
+    *,
+    nomination: Nomination | None = None,
+    recommending_unit: RecommendingUnit | None = None,
+    note: str = "",
+    at: datetime | None = None,
+) -> AuditEvent:
     """Append one audit record and return it."""
     if recommending_unit is None and nomination is not None:
         recommending_unit_id = nomination.recommending_unit_id

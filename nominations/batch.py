@@ -6,6 +6,9 @@ repeats the preview under the unit's row lock and applies every transition insid
 if any entry would be refused, nothing changes and the result says why.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -27,35 +30,35 @@ class BatchItem:
     decision: Decision = ALLOW
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return bool(self.decision)
 
 
 @dataclass
 class BatchResult:
     action: str
-    items: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
+    items: list[BatchItem] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
     applied: bool = False
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return bool(self.items) and not self.problems and all(item.ok for item in self.items)
 
     @property
-    def label(self):
+    def label(self) -> str:
         spec = workflow.TRANSITIONS.get(self.action)
         return spec.label if spec else self.action
 
     @property
-    def refused(self):
+    def refused(self) -> list[BatchItem]:
         return [item for item in self.items if not item.ok]
 
 
 class BatchRefused(Refused):
     """A batch refused as a whole; ``detail`` is the :class:`BatchResult` (its items and problems)."""
 
-    def __init__(self, result):
+    def __init__(self, result: BatchResult) -> None:
         super().__init__(
             "；".join(result.problems) or "部分申报不能处理，本批未做任何修改。",
             problems=result.problems,
@@ -63,11 +66,12 @@ class BatchRefused(Refused):
         )
 
     @property
-    def result(self):
+    def result(self) -> BatchResult:
+        # The inbox (views/secretariat.py) shows the refused batch's items again.
         return self.detail
 
 
-def parse_id(value):
+def parse_id(value: object) -> int | None:
     """A primary key typed or posted by a user, or ``None`` when it is not one.
 
     Only ASCII digits, and short enough for a 64-bit column: ``"²"`` or a 40-digit number would make
@@ -79,7 +83,7 @@ def parse_id(value):
     return int(text)
 
 
-def _selection(user, ids):
+def _selection(user: policy.AnyUser, ids: Iterable[object]) -> tuple[set[int], list[Nomination]]:
     wanted = {pk for pk in map(parse_id, ids) if pk is not None}
     found = list(
         policy.visible_nominations(user)
@@ -90,7 +94,7 @@ def _selection(user, ids):
     return wanted, found
 
 
-def preview(user, action, ids, note=""):
+def preview(user: policy.AnyUser, action: str, ids: Iterable[object], note: str = "") -> BatchResult:
     """The outcome per selected entry, without changing anything."""
     result = BatchResult(action=action)
     if action not in BATCH_ACTIONS:
@@ -112,9 +116,9 @@ def preview(user, action, ids, note=""):
     return result
 
 
-def _check_batch_quota(result):
+def _check_batch_quota(result: BatchResult) -> None:
     """Several entries of one list (and domain) together must fit the quota, not just one by one."""
-    groups = {}
+    groups: dict[tuple, list[BatchItem]] = {}
     for item in result.items:
         if not item.ok:
             continue
@@ -132,7 +136,7 @@ def _check_batch_quota(result):
                 item.decision = Decision.deny(message)
 
 
-def apply(user, action, ids, note=""):
+def apply(user: policy.AnyUser, action: str, ids: Iterable[object], note: str = "") -> BatchResult:
     """Apply ``action`` to every selected entry, or to none: raises :class:`BatchRefused`."""
     with transaction.atomic():
         if action == "recommend":

@@ -5,21 +5,35 @@ raises :class:`IntakeError` (or :class:`EditConflict`) with a Chinese reason whe
 changes go through ``nominations.workflow.transition``.
 """
 
+from __future__ import annotations
+
 import posixpath
 import unicodedata
 from dataclasses import dataclass
+from uuid import UUID
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 
 from kczg_site import clock
 from nominations import policy, workflow
 from nominations.audit import record_event, verb_labels
-from nominations.forms import definition_for, stored_values
-from nominations.forms.types import Kind
-from nominations.models import AuditEvent, Domain, Nomination, Role, State
+from nominations.forms import definition_for, get_definition, stored_values
+from nominations.forms.types import Definition, Kind
+from nominations.models import (
+    Attachment,
+    AuditEvent,
+    Campaign,
+    Domain,
+    EarlierListedItem,
+    Nomination,
+    RankingList,
+    Role,
+    State,
+)
 from nominations.rules import deadlines, earlier_listed, quotas, uploads
-from nominations.rules.decision import ALLOW, Decision, Refused
+from nominations.rules.decision import ALLOW, Decision, Refused, require
 
 CONFLICT_MESSAGE = "该申报已在其他窗口或由他人修改,请刷新后再编辑;您本次填写的内容未保存,已保留在下方。"
 
@@ -31,20 +45,20 @@ class IntakeError(Refused):
 class EditConflict(IntakeError):
     """The entry changed since the form was loaded (another tab, another user)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(CONFLICT_MESSAGE)
 
 
 @dataclass(frozen=True)
 class SaveResult:
     nomination: Nomination
-    earlier_listed: object  # EarlierListedItem or None
+    earlier_listed: EarlierListedItem | None
 
 
 # ---------------------------------------------------------------- history
 
 
-def history_of(nomination):
+def history_of(nomination: Nomination) -> list[AuditEvent]:
     """The entry's audit records, oldest first, each with ``verb_label`` and ``changes_state``."""
     labels = verb_labels()
     events = list(
@@ -59,7 +73,7 @@ def history_of(nomination):
 # ---------------------------------------------------------------- creating
 
 
-def creation_deadline(user, campaign):
+def creation_deadline(user: policy.AnyUser, campaign: Campaign) -> deadlines.Deadline:
     """The deadline that bounds creating an entry for ``user``'s side."""
     profile = policy.profile_of(user)
     if policy.role_of(user) == Role.MEMBER and profile and profile.member_unit_id:
@@ -70,7 +84,9 @@ def creation_deadline(user, campaign):
 NEW_ENTRY_FORM_REUSED_MESSAGE = "此页面已用于创建一份申报草稿，请刷新页面后重新选择榜单。"
 
 
-def _created_with(user, token, ranking_list, domain):
+def _created_with(
+    user: policy.AnyUser, token: UUID | None, ranking_list: RankingList, domain: Domain | None
+) -> Nomination | None:
     """The draft ``user`` already created with the form token ``token``, or ``None``."""
     if token is None:
         return None
@@ -82,15 +98,15 @@ def _created_with(user, token, ranking_list, domain):
     return existing
 
 
-def create_nomination(user, ranking_list, domain=None, token=None):
+def create_nomination(
+    user: policy.AnyUser, ranking_list: RankingList, domain: Domain | None = None, token: UUID | None = None
+) -> Nomination:
     """A new draft of ``ranking_list`` (and ``domain`` for lists with domains) for ``user``'s side.
 
     ``token`` is the one-time token of the form that asks for it: a second call with the same token
     (a double click, even two requests at once) returns the draft the first one created.
     """
-    decision = policy.may(user, "create_nomination")
-    if not decision:
-        raise IntakeError(decision)
+    require(policy.may(user, "create_nomination"), IntakeError)
     role = policy.role_of(user)
     profile = policy.profile_of(user)
     campaign = ranking_list.campaign
@@ -114,9 +130,7 @@ def create_nomination(user, ranking_list, domain=None, token=None):
     existing = _created_with(user, token, ranking_list, domain)
     if existing is not None:
         return existing
-    decision = creation_deadline(user, campaign).check()
-    if not decision:
-        raise IntakeError(decision)
+    require(creation_deadline(user, campaign).check(), IntakeError)
     definition = definition_for_list(ranking_list)
     data = {}
     for spec in definition.fields:
@@ -147,16 +161,14 @@ def create_nomination(user, ranking_list, domain=None, token=None):
     return nomination
 
 
-def definition_for_list(ranking_list):
-    from nominations.forms import get_definition
-
+def definition_for_list(ranking_list: RankingList) -> Definition:
     return get_definition(ranking_list.code, ranking_list.campaign.year)
 
 
 # ---------------------------------------------------------------- saving
 
 
-def _domain_from(nomination, definition, data):
+def _domain_from(nomination: Nomination, definition: Definition, data: dict) -> Domain | None:
     for spec in definition.fields:
         if spec.kind == Kind.DOMAIN:
             code = data.get(spec.key)
@@ -169,14 +181,16 @@ def _domain_from(nomination, definition, data):
     return nomination.domain
 
 
-def find_earlier(nomination, definition=None, data=None):
+def find_earlier(
+    nomination: Nomination, definition: Definition | None = None, data: dict | None = None
+) -> EarlierListedItem | None:
     """The earlier listed item matching the entry's name and credit code in ``data`` (or its own data)."""
     definition = definition or definition_for(nomination)
     data = nomination.data if data is None else data
     return earlier_listed.detect(nomination, definition.title_of(data), definition.credit_code_of(data))
 
 
-def save_draft(nomination, user, payload, version):
+def save_draft(nomination: Nomination, user: policy.AnyUser, payload: dict, version: int) -> SaveResult:
     """Store ``payload`` (cleaned form values) over the entry's data, if the entry is still at ``version``.
 
     Refuses (without changing anything) when the user may not edit now — another side's entry, a
@@ -187,9 +201,7 @@ def save_draft(nomination, user, payload, version):
     credit code changed since the last save; otherwise (most autosaves) the last save's match is kept.
     :func:`submit` always looks again.
     """
-    decision = workflow.check_edit(nomination, user)
-    if not decision:
-        raise IntakeError(decision)
+    require(workflow.check_edit(nomination, user), IntakeError)
     definition = definition_for(nomination)
     data = {**(nomination.data or {}), **payload}
     domain = _domain_from(nomination, definition, data)
@@ -238,7 +250,7 @@ def save_draft(nomination, user, payload, version):
 # ---------------------------------------------------------------- completeness and submitting
 
 
-def check_complete(nomination):
+def check_complete(nomination: Nomination) -> Decision:
     """``ALLOW`` when the entry passes its definition's full validation, else "申报内容不完整:…"."""
     definition = definition_for(nomination)
     errors = definition.validate(
@@ -250,14 +262,14 @@ def check_complete(nomination):
     return Decision.deny(f"申报内容不完整:{labels}需要填写或修改。")
 
 
-def submit_action(nomination):
+def submit_action(nomination: Nomination) -> str:
     """The workflow action that sends this entry on: submit, resubmit or (pioneers) pioneer_recommend."""
     if nomination.pioneer_id and not nomination.member_unit_id:
         return "pioneer_recommend"
     return "resubmit" if nomination.state == State.RETURNED else "submit"
 
 
-def submit(nomination, user, note=""):
+def submit(nomination: Nomination, user: policy.AnyUser, note: str = "") -> Nomination:
     """Send the entry on through the workflow (which checks completeness, deadline and cap)."""
     earlier = find_earlier(nomination)
     if (earlier.pk if earlier else None) != nomination.earlier_listed_id:
@@ -269,7 +281,7 @@ def submit(nomination, user, note=""):
 # ---------------------------------------------------------------- attachments
 
 
-def clean_filename(name):
+def clean_filename(name: str | None) -> str:
     """The uploaded name for display and download: no directories, no control characters, ≤ 200."""
     name = unicodedata.normalize("NFC", name or "")
     name = posixpath.basename(name.replace("\\", "/"))
@@ -280,14 +292,14 @@ def clean_filename(name):
     return name
 
 
-def attachments_total(nomination):
+def attachments_total(nomination: Nomination) -> int:
     return nomination.attachments.aggregate(total=Sum("size"))["total"] or 0
 
 
 UPLOAD_FORM_REUSED_MESSAGE = "此上传表单已使用过，请刷新页面后重新选择文件。"
 
 
-def _uploaded_before(nomination, token, digest, name):
+def _uploaded_before(nomination: Nomination, token: UUID | None, digest: str, name: str) -> Attachment | None:
     """The attachment this upload repeats (same form token, or same content under the same name)."""
     if token is not None:
         existing = nomination.attachments.filter(upload_token=token).first()
@@ -298,22 +310,21 @@ def _uploaded_before(nomination, token, digest, name):
     return nomination.attachments.filter(sha256=digest, original_name=name).first()
 
 
-def add_attachment(nomination, user, uploaded, description="", token=None):
+def add_attachment(
+    nomination: Nomination,
+    user: policy.AnyUser,
+    uploaded: UploadedFile,
+    description: str = "",
+    token: UUID | None = None,
+) -> Attachment:
     """Store one uploaded file for the entry after checking who, when, its content and its size.
 
     Idempotent: the same upload form posted twice (``token``), or the same content under the same
     name, returns the attachment already stored instead of storing a second copy.
     """
-    from nominations.models import Attachment
-
-    decision = policy.may(user, "upload_attachment", nomination)
-    if decision:
-        decision = workflow.check_edit(nomination, user)
-    if not decision:
-        raise IntakeError(decision)
-    decision = uploads.check_size(uploaded.size)
-    if not decision:
-        raise IntakeError(decision)
+    require(policy.may(user, "upload_attachment", nomination), IntakeError)
+    require(workflow.check_edit(nomination, user), IntakeError)
+    require(uploads.check_size(uploaded.size), IntakeError)
     digest = uploads.sha256_of(uploaded)
     name = clean_filename(uploaded.name)
     with transaction.atomic():
@@ -324,8 +335,7 @@ def add_attachment(nomination, user, uploaded, description="", token=None):
         if existing is not None:
             return existing
         decision, kind = uploads.check_upload(uploaded, attachments_total(nomination))
-        if not decision:
-            raise IntakeError(decision)
+        require(decision, IntakeError)
         now = clock.now()
         attachment = Attachment(
             nomination=nomination,
@@ -359,13 +369,10 @@ def add_attachment(nomination, user, uploaded, description="", token=None):
     return attachment
 
 
-def delete_attachment(attachment, user):
+def delete_attachment(attachment: Attachment, user: policy.AnyUser) -> None:
     nomination = attachment.nomination
-    decision = policy.may(user, "delete_attachment", nomination)
-    if decision:
-        decision = workflow.check_edit(nomination, user)
-    if not decision:
-        raise IntakeError(decision)
+    require(policy.may(user, "delete_attachment", nomination), IntakeError)
+    require(workflow.check_edit(nomination, user), IntakeError)
     name = attachment.file.name
     storage = attachment.file.storage
     with transaction.atomic():

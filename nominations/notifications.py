@@ -5,8 +5,14 @@ The workflow sends ``transitioned`` inside its transaction; the listener here re
 rolled-back change never mails anyone. Confirmation and reopening queue their mail the same way.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -19,7 +25,18 @@ from django.utils.http import urlsafe_base64_encode
 from kczg_site import clock
 from kczg_site.formats import format_datetime
 from nominations import workflow
-from nominations.models import AuditEvent, MailAudience, MailKind, MailStatus, Profile, Role, SentMail
+from nominations.models import (
+    AuditEvent,
+    MailAudience,
+    MailKind,
+    MailStatus,
+    MemberUnit,
+    Nomination,
+    Profile,
+    RecommendingUnit,
+    Role,
+    SentMail,
+)
 
 # Audit verbs that mail someone, and the kind of mail.
 EVENT_MAIL = {
@@ -33,17 +50,18 @@ EVENT_MAIL = {
 
 
 @receiver(workflow.transitioned)
-def on_transition(sender, nomination, actor, event, **kwargs):
+def on_transition(sender: type, nomination: Nomination, actor: User, event: AuditEvent, **kwargs: Any) -> None:
     queue_event_mail(event)
 
 
-def queue_event_mail(event):
+def queue_event_mail(event: AuditEvent) -> None:
     """After the current transaction commits, mail about ``event`` (if its verb mails anyone)."""
     if event.verb not in EVENT_MAIL:
         return
     event_id = event.pk
 
-    def send():
+    def send() -> None:
+        # Inside the function: nominations.tasks imports this module (and reminders, which imports it too).
         from nominations.tasks import send_event_mail
 
         send_event_mail.delay(event_id)
@@ -51,8 +69,9 @@ def queue_event_mail(event):
     transaction.on_commit(send)
 
 
-def queue_invitation(user_id):
-    def send():
+def queue_invitation(user_id: int) -> None:
+    def send() -> None:
+        # Inside the function: nominations.tasks imports this module.
         from nominations.tasks import send_invitation
 
         send_invitation.delay(user_id)
@@ -63,8 +82,8 @@ def queue_invitation(user_id):
 # ---------------------------------------------------------------- recipients
 
 
-def _unique(addresses):
-    seen = []
+def _unique(addresses: Iterable[str | None]) -> list[str]:
+    seen: list[str] = []
     for address in addresses:
         address = (address or "").strip()
         if address and address.lower() not in {a.lower() for a in seen}:
@@ -72,17 +91,17 @@ def _unique(addresses):
     return seen
 
 
-def member_unit_recipients(member_unit):
+def member_unit_recipients(member_unit: MemberUnit) -> list[str]:
     users = Profile.objects.filter(role=Role.MEMBER, member_unit=member_unit, user__is_active=True)
     return _unique([*users.values_list("user__email", flat=True), member_unit.contact_email])
 
 
-def unit_staff_recipients(unit):
+def unit_staff_recipients(unit: RecommendingUnit) -> list[str]:
     users = Profile.objects.filter(role=Role.SECRETARIAT, recommending_unit=unit, user__is_active=True)
     return _unique([*users.values_list("user__email", flat=True), unit.contact_email])
 
 
-def platform_staff_recipients():
+def platform_staff_recipients() -> list[str]:
     users = Profile.objects.filter(role=Role.PLATFORM, user__is_active=True)
     return _unique(users.values_list("user__email", flat=True))
 
@@ -90,11 +109,11 @@ def platform_staff_recipients():
 # ---------------------------------------------------------------- sending
 
 
-def site_url(path=""):
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+def site_url(path: str = "") -> str:
+    return settings.SITE_URL.rstrip("/") + path
 
 
-def render_mail(kind, context):
+def render_mail(kind: str, context: dict[str, Any]) -> tuple[str, str]:
     context = {"site_url": site_url(), "format_datetime": format_datetime, **context}
     subject = render_to_string(f"emails/{kind}_subject.txt", context)
     subject = " ".join(subject.split())
@@ -103,17 +122,17 @@ def render_mail(kind, context):
 
 
 def deliver(
-    kind,
-    to,
-    subject,
-    body,
+    kind: str,
+    to: Iterable[str],
+    subject: str,
+    body: str,
     *,
     audience: str,
-    nomination=None,
-    recommending_unit=None,
-    member_unit=None,
-    dedupe_key=None,
-):
+    nomination: Nomination | None = None,
+    recommending_unit: RecommendingUnit | None = None,
+    member_unit: MemberUnit | None = None,
+    dedupe_key: str | None = None,
+) -> SentMail | None:
     """Send one mail and log it; with ``dedupe_key`` a mail already logged is not sent again (None).
 
     ``audience`` (a :class:`MailAudience`) says whom the mail is addressed to: the policy's
@@ -147,7 +166,7 @@ def deliver(
     return log
 
 
-def send_event_mail(event_id):
+def send_event_mail(event_id: int) -> SentMail | None:
     """The mail about one audit event (a transition, a confirmation or a reopening)."""
     event = (
         AuditEvent.objects.select_related(
@@ -195,13 +214,13 @@ def send_event_mail(event_id):
     return deliver(kind, to, subject, body, audience=MailAudience.SECRETARIAT, recommending_unit=unit)
 
 
-def invitation_link(user):
+def invitation_link(user: User) -> str:
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     return site_url(reverse("password_reset_confirm", kwargs={"uidb64": uidb64, "token": token}))
 
 
-def send_invitation(user_id):
+def send_invitation(user_id: int) -> SentMail | None:
     user = get_user_model().objects.select_related("profile").filter(pk=user_id).first()
     if user is None or not user.is_active or not user.email:
         return None
@@ -228,7 +247,7 @@ def send_invitation(user_id):
     )
 
 
-def invitation_audience(profile) -> str:
+def invitation_audience(profile: Profile | None) -> str:
     """An invitation is addressed to one user: a member unit's, a secretariat's, or anyone else's."""
     role = profile.role if profile else None
     if role == Role.MEMBER and profile.member_unit_id:

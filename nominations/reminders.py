@@ -8,13 +8,25 @@
 again (the management command, the Celery beat entry) sends nothing new.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from kczg_site import clock
 from kczg_site.formats import format_datetime
 from nominations import policy
-from nominations.models import Campaign, MailAudience, MailKind, MemberUnit, Participation, RecommendingUnit, State
+from nominations.models import (
+    Campaign,
+    MailAudience,
+    MailKind,
+    MemberUnit,
+    Participation,
+    RecommendingUnit,
+    SentMail,
+    State,
+)
 from nominations.notifications import deliver, member_unit_recipients, render_mail, unit_staff_recipients
 from nominations.rules import deadlines
 
@@ -30,7 +42,7 @@ class Reminder:
     kind: str
     audience: str
     key: str
-    to: list
+    to: list[str]
     deadline: datetime
     days: int
     context: dict = field(default_factory=dict)
@@ -38,7 +50,7 @@ class Reminder:
     recommending_unit: RecommendingUnit | None = None
 
 
-def reminder_window(now, deadline):
+def reminder_window(now: datetime, deadline: datetime) -> int | None:
     """The reminder (3 or 1 days before) whose window contains ``now``, or None.
 
     The 3-day reminder is due from 72 hours before until 24 hours before; the 1-day reminder from
@@ -55,11 +67,11 @@ def reminder_window(now, deadline):
     return None
 
 
-def due_reminders(now=None, campaigns=None):
+def due_reminders(now: datetime | None = None, campaigns: Iterable[Campaign] | None = None) -> list[Reminder]:
     """Every reminder due at ``now`` (already sent ones included; sending skips them by key)."""
     now = now or clock.now()
     campaigns = list(campaigns) if campaigns is not None else list(Campaign.objects.filter(is_active=True))
-    due = []
+    due: list[Reminder] = []
     for campaign in campaigns:
         members = (
             MemberUnit.objects.filter(
@@ -130,7 +142,7 @@ def due_reminders(now=None, campaigns=None):
     return due
 
 
-def send_reminders(now=None):
+def send_reminders(now: datetime | None = None) -> list[SentMail]:
     """Send the reminders due at ``now`` that were not sent before; returns the new SentMail rows."""
     sent = []
     for reminder in due_reminders(now):

@@ -7,8 +7,11 @@ writes an append-only :class:`AuditEvent` — all inside one database transactio
 queued with ``transaction.on_commit`` by the listeners in ``nominations.notifications``.
 """
 
-from collections.abc import Callable
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -18,6 +21,7 @@ from nominations import policy
 from nominations.models import AuditEvent, MemberUnit, Nomination, Participation, Pioneer, RecommendingUnit, Role, State
 from nominations.models.nomination import ENTRY_RELATIONS
 from nominations.rules import deadlines, earlier_listed, quotas
+from nominations.rules.deadlines import Deadline
 from nominations.rules.decision import ALLOW, Decision, Refused
 
 # Sent after a transition has been saved (inside the transaction): sender=Transition, nomination, actor, event.
@@ -38,7 +42,9 @@ class Transition:
     opens: str | None = None  # "dispatch" or "publication": refused before that moment (reviews.final)
 
 
-def _t(action, label, sources, target, roles, **kwargs):
+def _t(
+    action: str, label: str, sources: Iterable[str], target: str, roles: Iterable[str], **kwargs: object
+) -> Transition:
     return Transition(action, label, frozenset(sources), target, frozenset(roles), **kwargs)
 
 
@@ -119,13 +125,13 @@ class WorkflowError(Refused):
     """A refused transition; ``str(error)`` is the Chinese reason for the user."""
 
 
-def available_actions(nomination, user):
+def available_actions(nomination: Nomination, user: policy.AnyUser) -> list[Transition]:
     """The transitions whose role and source state fit (deadline and quota are checked on use)."""
     role = policy.role_of(user)
     return [t for t in TRANSITIONS.values() if nomination.state in t.sources and role in t.roles]
 
 
-def deadline_for(nomination, kind):
+def deadline_for(nomination: Nomination, kind: str) -> Deadline:
     # Remembered on the instance: a request asks several times (edit check, actions, save), and a
     # deadline does not change within one request. A fresh instance (e.g. the locked row in
     # ``transition``) asks the database again.
@@ -138,7 +144,7 @@ def deadline_for(nomination, kind):
     return cache[kind]
 
 
-def check_deadline(nomination, kind, now=None):
+def check_deadline(nomination: Nomination, kind: str | None, now: datetime | None = None) -> Decision:
     if kind is None:
         return ALLOW
     if kind == "member" and nomination.member_unit_id is None:
@@ -150,10 +156,11 @@ def check_deadline(nomination, kind, now=None):
 COMPLETENESS_ACTIONS = frozenset({"submit", "resubmit", "pioneer_recommend"})
 
 
-def check_complete(nomination, action):
+def check_complete(nomination: Nomination, action: str) -> Decision:
     """Refuse sending an incomplete entry on ("申报内容不完整:…"); the rule lives in ``nominations.intake``."""
     if action not in COMPLETENESS_ACTIONS:
         return ALLOW
+    # Inside the function: intake imports this module (check_edit, transition, EDITABLE_STATES).
     from nominations.intake import check_complete as intake_check_complete
 
     return intake_check_complete(nomination)
@@ -169,7 +176,7 @@ def register_opens_check(kind: str, check: Callable[..., Decision]) -> None:
     OPENS_CHECKS[kind] = check
 
 
-def check_opens(nomination, kind, now=None):
+def check_opens(nomination: Nomination, kind: str | None, now: datetime | None = None) -> Decision:
     """Refuse an action before the moment it opens (review side; the rule lives in ``reviews.final``)."""
     if kind is None:
         return ALLOW
@@ -180,7 +187,7 @@ def check_opens(nomination, kind, now=None):
     return check(nomination, kind, now)
 
 
-def check_edit(nomination, user, now=None):
+def check_edit(nomination: Nomination, user: policy.AnyUser, now: datetime | None = None) -> Decision:
     """May ``user`` change the entry's content now (author, editable state, member deadline)?"""
     decision = policy.may(user, "edit_nomination", nomination)
     if not decision:
@@ -190,7 +197,7 @@ def check_edit(nomination, user, now=None):
     return check_deadline(nomination, "member", now)
 
 
-def check_limit(nomination, transition):
+def check_limit(nomination: Nomination, transition: Transition) -> Decision:
     kind = transition.limit
     if kind is None:
         return ALLOW
@@ -226,7 +233,7 @@ LOCKED_AFTER_CONFIRMATION = frozenset({"recommend", "unrecommend", "return", "de
 CONFIRMED_LOCK_REASON = "本单位已确认推荐结果,如需修改请联系平台秘书处重新开放"
 
 
-def check_not_confirmed(nomination, action):
+def check_not_confirmed(nomination: Nomination, action: str) -> Decision:
     """Refuse the secretariat's actions while the unit's Participation is confirmed."""
     if action not in LOCKED_AFTER_CONFIRMATION or not nomination.recommending_unit_id:
         return ALLOW
@@ -239,13 +246,13 @@ def check_not_confirmed(nomination, action):
     return Decision.deny(CONFIRMED_LOCK_REASON) if confirmed else ALLOW
 
 
-def _where(nomination):
+def _where(nomination: Nomination) -> str:
     if nomination.domain_id:
         return f"{nomination.ranking_list.name}“{nomination.domain.name}”领域"
     return nomination.ranking_list.name
 
 
-def check_access(nomination, action, user):
+def check_access(nomination: Nomination, action: str, user: policy.AnyUser) -> Decision:
     """The policy, the role and the state: may ``user`` take ``action`` on this entry at all?"""
     transition = TRANSITIONS.get(action)
     if transition is None:
@@ -260,7 +267,14 @@ def check_access(nomination, action, user):
     return ALLOW
 
 
-def check(nomination, action, user, note="", override_reason="", now=None):
+def check(
+    nomination: Nomination,
+    action: str,
+    user: policy.AnyUser,
+    note: str = "",
+    override_reason: str = "",
+    now: datetime | None = None,
+) -> Decision:
     """Every rule of one transition, without changing anything."""
     decision = check_access(nomination, action, user)
     if not decision:
@@ -287,7 +301,7 @@ def check(nomination, action, user, note="", override_reason="", now=None):
     return check_limit(nomination, transition)
 
 
-def _lock_scope(nomination, transition):
+def _lock_scope(nomination: Nomination, transition: Transition) -> None:
     """Lock the row that serialises the quota or cap being used (no-op on SQLite)."""
     if transition.limit == "member_cap":
         MemberUnit.objects.select_for_update().get(pk=nomination.member_unit_id)
@@ -297,7 +311,9 @@ def _lock_scope(nomination, transition):
         Pioneer.objects.select_for_update().get(pk=nomination.pioneer_id)
 
 
-def transition(nomination, action, user, note="", override_reason=""):
+def transition(
+    nomination: Nomination, action: str, user: policy.AnyUser, note: str = "", override_reason: str = ""
+) -> Nomination:
     """Apply ``action`` to ``nomination`` as ``user``; raise :class:`WorkflowError` with the reason."""
     spec = TRANSITIONS.get(action)
     if spec is None:

@@ -4,7 +4,9 @@
 ``REVIEW_KINDS`` it calls into this module to check who may start a job, to describe it, to write its
 workbook (``reviews.excel``) and to re-check the download.
 
-Who may start which (:func:`may_start`):
+Who may start which (:func:`may_start`; registered with the export kinds, it is what the policy's
+``start_export`` answers for these kinds, and :func:`may_download` what ``download_export`` answers
+once the owner and the finished file are checked):
 
 * the experts' reviews and the ranked tables — the platform secretariat and admins for every body, a
   coordinator for its own body only (what the reviewer policy lets it see); never an expert, so that
@@ -15,10 +17,16 @@ A job's filter is ``{"campaign": year, "norm": bool, "body": id or None}``; the 
 again from the owner's policy when the job runs, and the download is re-checked the same way.
 """
 
-from django.db.models import Prefetch, Q
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, BinaryIO
+
+from django.contrib.auth.models import User
+from django.db.models import Prefetch, Q, QuerySet
 
 from nominations import policy
-from nominations.models import Campaign, Nomination, RankingList, Role, State
+from nominations.models import Campaign, ExportJob, Nomination, RankingList, Role, State
 from nominations.models.exports import ExportKind
 from nominations.rules.decision import ALLOW, Decision, Refused
 from reviews import aggregation, excel, final
@@ -33,7 +41,7 @@ class ReviewExportError(Refused):
     """A review export that cannot be made (no such year, not published); the message is Chinese."""
 
 
-def scope_of(user):
+def scope_of(user: User) -> str | int | None:
     """``"all"`` for the platform secretariat and admins, a coordinator's body id, else ``None``."""
     role = policy.role_of(user)
     if role in MANAGERS:
@@ -43,7 +51,7 @@ def scope_of(user):
     return None
 
 
-def may_start(user, kind):
+def may_start(user: User, kind: str) -> Decision:
     if user is None or not user.is_authenticated:
         return Decision.deny("请先登录。")
     if kind == ExportKind.PUBLISHED:
@@ -55,7 +63,7 @@ def may_start(user, kind):
     return Decision.deny("未知的导出类型。")
 
 
-def job_filters(user, kind, campaign, *, normalize=False):
+def job_filters(user: User, kind: str, campaign: Campaign, *, normalize: bool = False) -> dict[str, Any]:
     """The filter stored on the job; refuses what cannot be exported (the message is Chinese)."""
     if kind == ExportKind.PUBLISHED and final.published_campaign(campaign.year) is None:
         raise ReviewExportError(f"{campaign.year}年榜单尚未发布。")
@@ -64,7 +72,7 @@ def job_filters(user, kind, campaign, *, normalize=False):
     return {"campaign": campaign.year, "norm": bool(normalize and kind == ExportKind.RANKING), "body": body}
 
 
-def describe(kind, filters):
+def describe(kind: str, filters: dict[str, Any]) -> str:
     parts = [f"{filters['campaign']}年"]
     if kind != ExportKind.PUBLISHED:
         body = ReviewBody.objects.filter(pk=filters.get("body")).first() if filters.get("body") else None
@@ -74,7 +82,7 @@ def describe(kind, filters):
     return " · ".join(parts)
 
 
-def file_stem(kind):
+def file_stem(kind: str) -> str:
     return {
         ExportKind.REVIEW_SCORES: "初评评分",
         ExportKind.RANKING: "初评排名",
@@ -82,14 +90,14 @@ def file_stem(kind):
     }[kind]
 
 
-def _campaign(filters):
+def _campaign(filters: dict[str, Any]) -> Campaign:
     campaign = Campaign.objects.filter(year=filters.get("campaign")).first()
     if campaign is None:
         raise ReviewExportError(f"没有 {filters.get('campaign')} 年度的征集。")
     return campaign
 
 
-def _body_of_job(user, filters):
+def _body_of_job(user: User, filters: dict[str, Any]) -> int | None:
     """The body a coordinator's job covers: the one it has now (a changed body fails the job)."""
     scope = scope_of(user)
     if scope is None:
@@ -104,7 +112,9 @@ def _body_of_job(user, filters):
 # ---------------------------------------------------------------- selections
 
 
-def score_sheets(user, campaign, body_id=None):
+def score_sheets(
+    user: User, campaign: Campaign, body_id: int | None = None
+) -> list[tuple[RankingList, list[ReviewCriterion], QuerySet[Score]]]:
     """``[(ranking_list, criteria, scores)]``: the reviews of active assignments the user may see."""
     scores = Score.objects.filter(
         assignment__active=True,
@@ -137,7 +147,9 @@ def score_sheets(user, campaign, body_id=None):
     ]
 
 
-def ranking_groups(user, campaign, body_id=None, *, normalize=False):
+def ranking_groups(
+    user: User, campaign: Campaign, body_id: int | None = None, *, normalize: bool = False
+) -> list[final.Group]:
     """The ranked tables the user may see: across bodies for the platform, per coverage for a body."""
     if body_id is None:
         groups, _targets = final.ranked_groups(campaign, normalize=normalize)
@@ -164,7 +176,7 @@ def ranking_groups(user, campaign, body_id=None, *, normalize=False):
 # ---------------------------------------------------------------- the job's file
 
 
-def count(kind, user, filters):
+def count(kind: str, user: User, filters: dict[str, Any]) -> int | None:
     """How many rows the job will write (the progress bar's total)."""
     campaign = _campaign(filters)
     if kind == ExportKind.PUBLISHED:
@@ -175,7 +187,9 @@ def count(kind, user, filters):
     return None  # the ranking: counted while it is built
 
 
-def write(kind, fileobj, user, filters, *, tick=None):
+def write(
+    kind: str, fileobj: BinaryIO, user: User, filters: dict[str, Any], *, tick: Callable[[], None] | None = None
+) -> list[int]:
     """Write the workbook of a review export job; return the ids of the entries in it, in order."""
     campaign = _campaign(filters)
     if kind == ExportKind.PUBLISHED:
@@ -192,7 +206,7 @@ def write(kind, fileobj, user, filters, *, tick=None):
     raise ReviewExportError(f"未知的导出类型:{kind}")
 
 
-def may_download(user, job):
+def may_download(user: User, job: ExportJob) -> Decision:
     """The owner (checked by the caller) still may: published lists still published, else still visible."""
     ids = set(job.entry_ids or [])
     if job.kind == ExportKind.PUBLISHED:
@@ -208,6 +222,6 @@ def may_download(user, job):
     return ALLOW
 
 
-def _count_in(qs, ids, chunk=2000):
+def _count_in(qs: QuerySet[Nomination], ids: set[int], chunk: int = 2000) -> int:
     ids = list(ids)
     return sum(qs.filter(pk__in=ids[i : i + chunk]).count() for i in range(0, len(ids), chunk))

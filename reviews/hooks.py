@@ -76,7 +76,7 @@ def register() -> None:
     for role in (Role.EXPERT, Role.COORDINATOR):
         core_policy.register_visibility(role, policy.visible_nominations_for_reviewer)
     for kind in REVIEW_KINDS:
-        exports.register_export_kind(kind, review_exports, refusal=review_exports.ReviewExportError)
+        exports.register_export_kind(kind, review_exports)
     for kind in ("dispatch", "publication"):
         workflow.register_opens_check(kind, final.check_opens)
     call_page.register_section(CALL_PAGE_SECTION)

@@ -4,16 +4,18 @@ view for every role, which asks the policy and answers 404 to anyone who may not
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from nominations import intake, policy, workflow
 from nominations.forms.creation import AttachmentUploadForm
+from nominations.models import Nomination
+from nominations.rules.decision import Refused
 from nominations.views.member import _upload_limits, author_view, get_entry
 
 
-def _block(request, nomination, *, error="", notice=""):
+def _block(request: HttpRequest, nomination: Nomination, *, error: str = "", notice: str = "") -> HttpResponse:
     attachments = list(nomination.attachments.all())
     return render(
         request,
@@ -33,7 +35,7 @@ def _block(request, nomination, *, error="", notice=""):
     )
 
 
-def _respond(request, nomination, *, error, notice):
+def _respond(request: HttpRequest, nomination: Nomination, *, error: str, notice: str) -> HttpResponse:
     """The attachments block for htmx; otherwise a message and back to the edit page."""
     if request.htmx:
         return _block(request, nomination, error=error, notice=notice)
@@ -46,7 +48,7 @@ def _respond(request, nomination, *, error, notice):
 
 @author_view
 @require_POST
-def upload(request, pk):
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = get_entry(request, pk)
     form = AttachmentUploadForm(request.POST, request.FILES)
     error = notice = ""
@@ -58,8 +60,8 @@ def upload(request, pk):
             attachment = intake.add_attachment(
                 nomination, request.user, data["file"], data["description"], token=data["token"]
             )
-        except intake.IntakeError as exc:
-            error = str(exc)
+        except Refused as refusal:
+            error = refusal.reason
         else:
             notice = f"已上传“{attachment.original_name}”。"
     return _respond(request, nomination, error=error, notice=notice)
@@ -67,7 +69,7 @@ def upload(request, pk):
 
 @author_view
 @require_POST
-def delete(request, pk, attachment_pk):
+def delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     nomination = get_entry(request, pk)
     attachment = nomination.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
@@ -75,15 +77,15 @@ def delete(request, pk, attachment_pk):
     error = notice = ""
     try:
         intake.delete_attachment(attachment, request.user)
-    except intake.IntakeError as exc:
-        error = str(exc)
+    except Refused as refusal:
+        error = refusal.reason
     else:
         notice = f"已删除“{attachment.original_name}”。"
     return _respond(request, nomination, error=error, notice=notice)
 
 
 @login_required
-def download(request, pk):
+def download(request: HttpRequest, pk: int) -> FileResponse:
     """The file, as a download with its original name (RFC 5987 for Chinese names), if the policy agrees."""
     attachment = policy.visible_attachments(request.user).filter(pk=pk).first()
     if attachment is None or not policy.may(request.user, "view_attachment", attachment):

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,30 +17,31 @@ from nominations.forms.fields import first_error
 from nominations.forms.staff import ExportForm, ReviewExportForm
 from nominations.models import Campaign, ExportJob, Nomination, Role
 from nominations.models.exports import REVIEW_KINDS
+from nominations.rules.decision import Refused
 
 JOBS_SHOWN = 30
 
 
-def _campaign_or_404(request):
+def _campaign_or_404(request: HttpRequest) -> Campaign:
     campaign = active_campaign(request)
     if campaign is None:
         raise Http404("没有正在进行的征集年度。")
     return campaign
 
 
-def _own_job(request, pk):
+def _own_job(request: HttpRequest, pk: int) -> ExportJob:
     return get_object_or_404(ExportJob, pk=pk, requested_by=request.user)
 
 
 @login_required
 @require_GET
-def job_list(request):
+def job_list(request: HttpRequest) -> HttpResponse:
     """The user's exports, newest first, and the form to start one (for the roles that may)."""
     return _render_list(request)
 
 
-def _render_list(request, form=None, status=200):
-    can_export = exports.may_export(request.user)
+def _render_list(request: HttpRequest, form: ExportForm | None = None, status: int = 200) -> HttpResponse:
+    can_export = policy.may(request.user, "export")
     campaign = active_campaign(request)
     if form is None:
         form = ExportForm(user=request.user, campaign=campaign) if can_export and campaign else None
@@ -71,8 +72,8 @@ def _render_list(request, form=None, status=200):
 
 @login_required
 @require_POST
-def job_create(request):
-    decision = exports.may_export(request.user)
+def job_create(request: HttpRequest) -> HttpResponse:
+    decision = policy.may(request.user, "export")
     if not decision:
         raise Http404(decision.reason)
     campaign = _campaign_or_404(request)
@@ -82,8 +83,8 @@ def job_create(request):
         return _render_list(request, form=form, status=400)
     try:
         job = exports.create_job(request.user, form.cleaned_data["kind"], form.filters())
-    except exports.ExportError as exc:
-        messages.error(request, str(exc))
+    except Refused as refusal:
+        messages.error(request, refusal.reason)
         return redirect("exports:list")
     messages.success(request, f"已开始导出:{job.description}。可以离开本页,稍后在此下载。")
     return redirect("exports:list")
@@ -91,7 +92,7 @@ def job_create(request):
 
 @login_required
 @require_POST
-def review_job_create(request, kind):
+def review_job_create(request: HttpRequest, kind: str) -> HttpResponse:
     """Start a review export (``kind``: scores, ranking, published) and go to the export list.
 
     ``year`` (optional, else the active campaign) and ``norm=z`` (the ranking by normalised score).
@@ -99,7 +100,7 @@ def review_job_create(request, kind):
     """
     if kind not in REVIEW_KINDS:
         raise Http404("没有这种导出。")
-    decision = exports.may_start(request.user, kind)
+    decision = policy.may(request.user, "start_export", kind)
     if not decision:
         raise Http404(decision.reason)
     form = ReviewExportForm(request.POST)
@@ -117,8 +118,8 @@ def review_job_create(request, kind):
     normalize = form.cleaned_data["norm"] == "z"
     try:
         job = exports.create_review_job(request.user, kind, campaign, normalize=normalize)
-    except exports.ExportError as exc:
-        messages.error(request, str(exc))
+    except Refused as refusal:
+        messages.error(request, refusal.reason)
         return redirect("exports:list")
     messages.success(request, f"已开始导出{job.get_kind_display()}:{job.description}。可以离开本页,稍后在此下载。")
     return redirect("exports:list")
@@ -126,7 +127,7 @@ def review_job_create(request, kind):
 
 @login_required
 @require_GET
-def job_status(request, pk):
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     """One job's row; while the job is queued or running, the row polls itself every second (htmx)."""
     job = _own_job(request, pk)
     return render(request, "nominations/exports/_job_row.html", {"job": job})
@@ -134,12 +135,12 @@ def job_status(request, pk):
 
 @login_required
 @require_POST
-def job_retry(request, pk):
+def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
     try:
         exports.retry_job(job, request.user)
-    except exports.ExportError as exc:
-        messages.error(request, str(exc))
+    except Refused as refusal:
+        messages.error(request, refusal.reason)
     else:
         messages.success(request, "已重新开始导出。")
     if request.htmx:
@@ -150,9 +151,9 @@ def job_retry(request, pk):
 
 @login_required
 @require_GET
-def job_download(request, pk):
+def job_download(request: HttpRequest, pk: int) -> FileResponse:
     job = _own_job(request, pk)
-    if not exports.may_download(request.user, job):
+    if not policy.may(request.user, "download_export", job):
         raise Http404("文件不存在或您无权下载。")
     try:
         handle = job.file.open("rb")
@@ -163,7 +164,7 @@ def job_download(request, pk):
 
 @login_required
 @require_GET
-def entry_docx(request, pk):
+def entry_docx(request: HttpRequest, pk: int) -> HttpResponse:
     """The Word 附件2 form of one entry, for anyone who may see the entry (else 404)."""
     nomination = get_object_or_404(Nomination, pk=pk)
     if not policy.may(request.user, "view_nomination", nomination):
@@ -176,5 +177,5 @@ def entry_docx(request, pk):
     return response
 
 
-def _attachment_header(name):
+def _attachment_header(name: str) -> str:
     return f"attachment; filename=\"form.docx\"; filename*=UTF-8''{quote(name)}"

@@ -58,7 +58,7 @@ def test_failed_job_records_the_error_and_can_be_retried(
     def boom(*args, **kwargs):
         raise OSError("磁盘已满")
 
-    monkeypatch.setattr(exports, "write_export", boom)
+    monkeypatch.setattr(exports.files, "write_export", boom)
     with django_capture_on_commit_callbacks(execute=True):
         job = exports.create_job(platform_user, ExportKind.XLSX, exports.Filters(campaign=2023))
     job.refresh_from_db()
@@ -78,7 +78,7 @@ def test_failed_job_records_the_error_and_can_be_retried(
 
 
 def test_only_staff_roles_may_start_a_batch(member_user, campaign):
-    with pytest.raises(PermissionError):
+    with pytest.raises(exports.ExportError, match="只有推荐单位秘书处和平台秘书处可以批量导出"):
         exports.create_job(member_user, ExportKind.XLSX, exports.Filters(campaign=2023))
 
 

@@ -7,7 +7,7 @@ import docx
 import pytest
 from django.urls import reverse
 
-from nominations import exports
+from nominations import exports, policy
 from nominations.models import ExportJob, ExportKind, ExportState, State
 from tests.exports.conftest import make_entry
 
@@ -77,7 +77,7 @@ def test_file_refused_once_the_user_no_longer_sees_every_entry(client, entries, 
     moved = entries["organization"]
     moved.recommending_unit = other_unit
     moved.save()
-    assert not exports.may_download(secretariat_user, job)
+    assert not policy.may(secretariat_user, "download_export", job)
     assert client.get(reverse("exports:download", args=[job.pk])).status_code == 404
 
 
@@ -134,7 +134,7 @@ def test_member_page_lists_its_own_word_forms_and_no_batch(
 def test_failed_job_shows_the_error_and_retries(
     client, entries, platform_user, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(exports, "write_export", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("模板缺失")))
+    monkeypatch.setattr(exports.files, "write_export", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("模板缺失")))
     job = _run(platform_user)
     assert job.state == ExportState.FAILED
     client.force_login(platform_user)

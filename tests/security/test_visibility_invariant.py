@@ -309,7 +309,7 @@ def test_review_and_published_workbooks_hold_only_what_their_readers_may_see(sdb
         client = _client(sdb, role)
         for kind in ("scores", "ranking", "published"):
             url = reverse("exports:review_create", args=[kind])
-            if not exports.may_start(user, kind):
+            if not policy.may(user, "start_export", kind):
                 assert client.post(url).status_code == 404, (role, kind)
                 continue
             content = _run_review_export(client, capture, user, url)

@@ -1,11 +1,15 @@
 """Options shared by ``export_nominations`` and ``export_forms``."""
 
-from django.core.management.base import CommandError
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
 
 from nominations import exports
+from nominations.rules.decision import Refused
 
 
-def add_filter_arguments(parser):
+def add_filter_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--campaign", type=int, required=True, help="征集年度,如 2023")
     parser.add_argument("--output", required=True, help="输出文件路径")
     parser.add_argument("--list", default="", help="榜单代码:tech、enterprise、organization、manager")
@@ -18,7 +22,7 @@ def add_filter_arguments(parser):
     )
 
 
-def filters_from(options):
+def filters_from(options: dict[str, Any]) -> exports.Filters:
     try:
         unit = exports.resolve_unit(options["unit"])
         return exports.Filters(
@@ -28,21 +32,21 @@ def filters_from(options):
             unit=unit.pk if unit else None,
             state=options["state"],
         )
-    except exports.ExportError as exc:
-        raise CommandError(str(exc)) from exc
+    except Refused as refusal:
+        raise CommandError(refusal.reason) from refusal
 
 
-def run(command, kind, options, what):
+def run(command: BaseCommand, kind: str, options: dict[str, Any], what: str) -> int:
     filters = filters_from(options)
     verbosity = options.get("verbosity", 1)
 
-    def progress(done):
+    def progress(done: int) -> None:
         if verbosity > 1:
             command.stderr.write(f"已处理 {done} 条")
 
     try:
         count = exports.export_to_path(kind, options["output"], filters, progress=progress)
-    except exports.ExportError as exc:
-        raise CommandError(str(exc)) from exc
+    except Refused as refusal:
+        raise CommandError(refusal.reason) from refusal
     command.stdout.write(f"已导出 {count} 条申报{what}({exports.describe(filters)}):{options['output']}")
     return count

@@ -1,0 +1,154 @@
+"""What a user may see: the querysets every list, search, export and download starts from.
+
+For an object, "may see it" (:func:`can_see`) is asked of the same queryset, so the two never drift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+
+from nominations.models import (
+    Attachment,
+    AuditEvent,
+    MailAudience,
+    MemberUnit,
+    Nomination,
+    RecommendingUnit,
+    Role,
+    SentMail,
+    State,
+)
+from nominations.policy.roles import AnyUser, profile_of, role_of
+
+STAFF_HIDDEN_STATES = (State.DRAFT,)
+
+
+def _never_sent() -> Q:
+    """Entries that never left their author: drafts, and drafts withdrawn before being submitted."""
+    return Q(state__in=STAFF_HIDDEN_STATES) | Q(state=State.WITHDRAWN, submitted_at=None, recommended_at=None)
+
+
+def sent_to_staff() -> Q:
+    """The entries the staff (secretariat, platform) may see at all: every one but ``_never_sent``.
+
+    For figures without a logged-in reader to start from, such as the counts in a mail to a
+    secretariat. A count shown to a user starts from ``visible_nominations(user)`` instead (for a list
+    of units with a figure each: ``views.secretariat.count_per``)."""
+    return ~_never_sent()
+
+
+def visible_nominations(user: AnyUser) -> QuerySet[Nomination]:
+    """Every nomination ``user`` may see."""
+    role = role_of(user)
+    profile = profile_of(user)
+    qs = Nomination.objects.all()
+    if role == Role.ADMIN:
+        return qs
+    if role == Role.PLATFORM:
+        return qs.exclude(_never_sent())
+    if role == Role.MEMBER and profile.member_unit_id:
+        return qs.filter(member_unit_id=profile.member_unit_id)
+    if role == Role.SECRETARIAT and profile.recommending_unit_id:
+        return qs.filter(recommending_unit_id=profile.recommending_unit_id, pioneer=None).exclude(_never_sent())
+    if role == Role.PIONEER and profile.pioneer_id:
+        return qs.filter(pioneer_id=profile.pioneer_id)
+    if role in VISIBLE_FOR_ROLE:
+        return VISIBLE_FOR_ROLE[role](user, qs)
+    return qs.none()
+
+
+# Roles whose visible entries another app decides (the reviews app registers experts and
+# coordinators at ready()): role -> ``f(user, every nomination) -> the ones the user may see``.
+VISIBLE_FOR_ROLE: dict[str, Callable[[Any, QuerySet], QuerySet]] = {}
+
+
+def register_visibility(role: str, visible: Callable[[Any, QuerySet], QuerySet]) -> None:
+    """Let another app say which nominations a user of ``role`` sees (the reviewers)."""
+    VISIBLE_FOR_ROLE[role] = visible
+
+
+def visible_attachments(user: AnyUser) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(nomination__in=visible_nominations(user))
+
+
+def visible_entry_versions(user: AnyUser, versions: QuerySet) -> QuerySet:
+    """The recorded versions (``Nomination.history``) of visible entries that ``user`` may read.
+
+    Staff see an entry from its submission on; the versions recorded while it was still a draft
+    (its titles and names before it was sent) stay its author's, as the draft itself did.
+    """
+    versions = versions.filter(id__in=visible_nominations(user).values("pk"))
+    role = role_of(user)
+    if role in (Role.PLATFORM, Role.SECRETARIAT):
+        return versions.exclude(_never_sent())
+    return versions
+
+
+def visible_audit_events(user: AnyUser) -> QuerySet[AuditEvent]:
+    """The audit records ``user`` may read: those about entries the user sees (their uploads included)
+    and, for the platform and the admin, the records not tied to any entry (units, extensions, clock)."""
+    about_visible = Q(nomination__in=visible_nominations(user))
+    if role_of(user) in (Role.PLATFORM, Role.ADMIN):
+        return AuditEvent.objects.filter(Q(nomination=None) | about_visible)
+    return AuditEvent.objects.filter(about_visible)
+
+
+def visible_member_units(user: AnyUser) -> QuerySet[MemberUnit]:
+    role = role_of(user)
+    profile = profile_of(user)
+    if role in (Role.PLATFORM, Role.ADMIN):
+        return MemberUnit.objects.all()
+    if role == Role.SECRETARIAT and profile.recommending_unit_id:
+        return MemberUnit.objects.filter(recommending_unit_id=profile.recommending_unit_id)
+    if role == Role.MEMBER and profile.member_unit_id:
+        return MemberUnit.objects.filter(pk=profile.member_unit_id)
+    return MemberUnit.objects.none()
+
+
+def visible_recommending_units(user: AnyUser) -> QuerySet[RecommendingUnit]:
+    role = role_of(user)
+    profile = profile_of(user)
+    if role in (Role.PLATFORM, Role.ADMIN):
+        return RecommendingUnit.objects.all()
+    if role == Role.SECRETARIAT and profile.recommending_unit_id:
+        return RecommendingUnit.objects.filter(pk=profile.recommending_unit_id)
+    if role == Role.MEMBER and profile.member_unit_id:
+        return RecommendingUnit.objects.filter(members=profile.member_unit_id)
+    return RecommendingUnit.objects.none()
+
+
+def visible_sent_mails(user: AnyUser) -> QuerySet[SentMail]:
+    """The mail log ``user`` may read: a mail is read by its audience and the platform.
+
+    A mail to a member unit (a notification about its entry, a reminder counting its drafts, an
+    invitation to its users) is read by that member unit and the platform, never by the secretariat;
+    a mail to a recommending unit's secretariat by that secretariat and the platform; any other mail
+    (to a pioneer, an expert, platform staff) by the platform only."""
+    role = role_of(user)
+    profile = profile_of(user)
+    qs = SentMail.objects.all()
+    if role in (Role.PLATFORM, Role.ADMIN):
+        return qs
+    if role == Role.SECRETARIAT and profile.recommending_unit_id:
+        return qs.filter(audience=MailAudience.SECRETARIAT, recommending_unit_id=profile.recommending_unit_id)
+    if role == Role.MEMBER and profile.member_unit_id:
+        return qs.filter(audience=MailAudience.MEMBER, member_unit_id=profile.member_unit_id)
+    return qs.none()
+
+
+def can_see(user: AnyUser, obj: Model) -> bool:
+    """Whether ``obj`` is in the user's visible queryset (one query, the same definition)."""
+    if isinstance(obj, Nomination):
+        return visible_nominations(user).filter(pk=obj.pk).exists()
+    if isinstance(obj, Attachment):
+        return visible_attachments(user).filter(pk=obj.pk).exists()
+    if isinstance(obj, MemberUnit):
+        return visible_member_units(user).filter(pk=obj.pk).exists()
+    if isinstance(obj, RecommendingUnit):
+        return visible_recommending_units(user).filter(pk=obj.pk).exists()
+    if isinstance(obj, SentMail):
+        return visible_sent_mails(user).filter(pk=obj.pk).exists()
+    raise TypeError(f"No visibility rule for {type(obj).__name__}")
