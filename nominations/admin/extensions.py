@@ -1,4 +1,5 @@
-"""The admin of deadline extensions: every grant and revocation is audited."""
+"""The admin of deadline extensions: the conditions are ``nominations.extensions.check_extension``'s, and
+every grant and revocation is audited."""
 
 from typing import Any
 
@@ -11,7 +12,8 @@ from kczg_site import clock
 from kczg_site.formats import format_datetime
 from nominations.admin.widgets import SafeAutocompleteMixin
 from nominations.audit import record_event
-from nominations.models import Extension, ExtensionKind, RecommendingUnit
+from nominations.extensions import check_extension
+from nominations.models import Extension, RecommendingUnit
 
 
 class ExtensionForm(forms.ModelForm):
@@ -20,15 +22,14 @@ class ExtensionForm(forms.ModelForm):
         fields = ("campaign", "kind", "recommending_unit", "member_unit", "until", "reason")
 
     def clean(self) -> dict[str, Any]:
-        # The same conditions as nominations.extensions.grant_extension, as form errors.
         data = super().clean()
-        campaign, kind, until = data.get("campaign"), data.get("kind"), data.get("until")
-        if kind == ExtensionKind.PLATFORM and data.get("member_unit"):
-            raise forms.ValidationError("平台申报截止只能对推荐单位延期。")
-        if campaign and kind and until:
-            base = campaign.platform_deadline if kind == ExtensionKind.PLATFORM else campaign.member_deadline
-            if until <= base:
-                self.add_error("until", f"延期时间应晚于原截止时间(北京时间 {format_datetime(base)})。")
+        campaign, kind = data.get("campaign"), data.get("kind")
+        if campaign is None or kind is None:
+            return data  # the field's own message says what is missing
+        decision = check_extension(campaign, kind=kind, until=data.get("until"), member_unit=data.get("member_unit"))
+        if not decision and decision.field_name not in self.errors:
+            # A field that already has its own error (an empty or malformed time) keeps just that one.
+            self.add_error(decision.field_name, decision.reason)
         return data
 
 
