@@ -15,7 +15,13 @@ are registered read-only by :func:`register_remaining`, which the reviews app ca
 
 # The area modules register their admins when imported.
 from nominations.admin import accounts, audit, campaign, demo_clock, extensions, nominations, records, units  # noqa: F401
-from nominations.admin.mixins import PolicyRowsMixin, ReadOnlyAdmin, SuperuserChangesMixin, auto_list_display
+from nominations.admin.mixins import (
+    NoChangesMixin,
+    PolicyRowsMixin,
+    ReadOnlyAdmin,
+    SuperuserChangesMixin,
+    auto_list_display,
+)
 from nominations.admin.records import EntryRecordAdmin, register_remaining
 from nominations.admin.widgets import SafeAutocompleteMixin
 
@@ -23,6 +29,7 @@ register_remaining("nominations")
 
 __all__ = [
     "EntryRecordAdmin",
+    "NoChangesMixin",
     "PolicyRowsMixin",
     "ReadOnlyAdmin",
     "SafeAutocompleteMixin",

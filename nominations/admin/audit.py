@@ -2,16 +2,15 @@
 
 from django.contrib import admin
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.db.models import QuerySet
 
 from nominations import policy
-from nominations.admin.mixins import PolicyRowsMixin
+from nominations.admin.mixins import NoChangesMixin, PolicyRowsMixin
 from nominations.audit import verb_label
 from nominations.models import AuditEvent
 
 
-class AuditEventInline(PolicyRowsMixin, admin.TabularInline):
+class AuditEventInline(PolicyRowsMixin, NoChangesMixin, admin.TabularInline):
     model = AuditEvent
     extra = 0
     can_delete = False
@@ -22,15 +21,9 @@ class AuditEventInline(PolicyRowsMixin, admin.TabularInline):
     def visible_rows(self, user: AbstractBaseUser) -> QuerySet:
         return policy.visible_audit_events(user)
 
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(PolicyRowsMixin, admin.ModelAdmin):
+class AuditEventAdmin(PolicyRowsMixin, NoChangesMixin, admin.ModelAdmin):
     """Append-only: the reader's ``visible_audit_events``, never added, changed or deleted here."""
 
     list_display = ("at", "actor", "verb_name", "nomination", "recommending_unit", "from_label", "to_label", "note")
@@ -54,12 +47,3 @@ class AuditEventAdmin(PolicyRowsMixin, admin.ModelAdmin):
     @admin.display(description="新状态", ordering="to_state")
     def to_label(self, obj: AuditEvent) -> str:
         return obj.to_label
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
-        return False

@@ -51,13 +51,8 @@ def auto_list_display(model: type[Model], limit: int = 7) -> list[str]:
     return ["__str__", *names[:limit]]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A log, or a record made by a workflow function: visible here, never added, changed or deleted."""
-
-    def get_list_display(self, request: HttpRequest) -> Sequence[str]:
-        if tuple(self.list_display) != ("__str__",):
-            return self.list_display
-        return auto_list_display(self.model)
+class NoChangesMixin:
+    """For an admin or inline whose rows are only looked at: never added, changed or deleted here."""
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
@@ -67,3 +62,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(NoChangesMixin, admin.ModelAdmin):
+    """A log, or a record made by a workflow function: visible here, never added, changed or deleted."""
+
+    def get_list_display(self, request: HttpRequest) -> Sequence[str]:
+        if tuple(self.list_display) != ("__str__",):
+            return self.list_display
+        return auto_list_display(self.model)

@@ -7,17 +7,17 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Manager, Model, QuerySet
+from django.db.models import Manager, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from nominations import policy
 from nominations.admin.audit import AuditEventInline
-from nominations.admin.mixins import PolicyRowsMixin
+from nominations.admin.mixins import NoChangesMixin, PolicyRowsMixin
 from nominations.models import Attachment, EarlierListedItem, Nomination
 
 
-class AttachmentInline(PolicyRowsMixin, admin.TabularInline):
+class AttachmentInline(PolicyRowsMixin, NoChangesMixin, admin.TabularInline):
     model = Attachment
     extra = 0
     can_delete = False
@@ -28,17 +28,12 @@ class AttachmentInline(PolicyRowsMixin, admin.TabularInline):
     def visible_rows(self, user: AbstractBaseUser) -> QuerySet:
         return policy.visible_attachments(user)
 
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
 
 @admin.register(Nomination)
-class NominationAdmin(PolicyRowsMixin, SimpleHistoryAdmin):
-    """Read-only: the content changes in the author's pages (with the form's checks), the state
-    through the workflow only. The rows are the reader's ``visible_nominations``."""
+class NominationAdmin(PolicyRowsMixin, NoChangesMixin, SimpleHistoryAdmin):
+    """Read-only: entries are created by member units and pioneers in their own pages, the content
+    changes there (checked by the list's form definition), the state through the workflow only. The
+    rows are the reader's ``visible_nominations``."""
 
     list_display = (
         "__str__",
@@ -95,17 +90,6 @@ class NominationAdmin(PolicyRowsMixin, SimpleHistoryAdmin):
     def visible_rows(self, user: AbstractBaseUser) -> QuerySet:
         return policy.visible_nominations(user)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # Entries are created by member units and pioneers in their own pages.
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Nomination | None = None) -> bool:
-        # The content is checked by the list's form definition in the author's pages; not here.
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Nomination | None = None) -> bool:
-        return False
-
     def revert_disabled(self, request: HttpRequest, obj: Nomination | None = None) -> bool:
         # Reverting to an earlier version would change the state behind the workflow's back.
         return True
@@ -140,7 +124,9 @@ class NominationAdmin(PolicyRowsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(PolicyRowsMixin, admin.ModelAdmin):
+class AttachmentAdmin(PolicyRowsMixin, NoChangesMixin, admin.ModelAdmin):
+    """Read-only: uploads are checked by content in the member pages; the admin does not bypass that."""
+
     list_display = ("original_name", "nomination", "content_type", "size", "uploaded_by", "uploaded_at")
     list_filter = ("content_type", "nomination__ranking_list__code")
     search_fields = ("original_name", "description", "nomination__title")
@@ -151,16 +137,6 @@ class AttachmentAdmin(PolicyRowsMixin, admin.ModelAdmin):
 
     def visible_rows(self, user: AbstractBaseUser) -> QuerySet:
         return policy.visible_attachments(user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # Uploads are checked by content in the member pages; the admin does not bypass that.
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Attachment | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Attachment | None = None) -> bool:
-        return False
 
 
 @admin.register(EarlierListedItem)
