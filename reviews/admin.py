@@ -7,6 +7,9 @@ alone), the records about an entry follow the entry's visibility.
 """
 
 from django.contrib import admin
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from nominations.admin import PolicyRowsMixin, ReadOnlyAdmin, register_remaining
 from reviews.models import ListTarget, ReviewBody, ReviewCoverage, ReviewCriterion, Score
@@ -28,11 +31,11 @@ class ReviewBodyAdmin(admin.ModelAdmin):
     list_select_related = ("campaign",)
     inlines = [ReviewCoverageInline]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("coverages__ranking_list", "coverages__domain")
 
     @admin.display(description="初评范围")
-    def coverage_labels(self, obj):
+    def coverage_labels(self, obj: ReviewBody) -> str:
         return "、".join(str(coverage) for coverage in obj.coverages.all())
 
 
@@ -70,7 +73,7 @@ class ScoreAdmin(PolicyRowsMixin, ReadOnlyAdmin):
     ordering = ("-updated_at", "-pk")
     list_select_related = ("assignment__nomination", "assignment__expert")
 
-    def visible_rows(self, user):
+    def visible_rows(self, user: AbstractBaseUser) -> QuerySet:
         return visible_scores(user)
 
 

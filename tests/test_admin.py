@@ -10,6 +10,8 @@ from django.contrib import admin
 from django.urls import reverse
 
 from kczg_site import clock
+from kczg_site.formats import format_datetime
+from nominations import extensions
 from nominations.demo import load_demo
 from nominations.models import (
     Attachment,
@@ -17,6 +19,7 @@ from nominations.models import (
     Campaign,
     EarlierListedItem,
     Extension,
+    ExtensionKind,
     MemberUnit,
     Nomination,
     RankingList,
@@ -287,6 +290,41 @@ def test_an_extension_must_name_one_unit_and_a_later_time(admin_client, demo_dat
     assert "延期时间应晚于原截止时间" in response.content.decode()
     response = admin_client.post(url(Extension, "add"), {**base, "kind": "member"})
     assert "二选一" in response.content.decode()
+    assert Extension.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "until", "for_member", "field"),
+    [
+        (ExtensionKind.PLATFORM, datetime(2023, 12, 5, 12, tzinfo=BEIJING), True, "__all__"),
+        (ExtensionKind.MEMBER, datetime(2023, 11, 20, 10, tzinfo=BEIJING), True, "until"),
+        (ExtensionKind.PLATFORM, datetime(2023, 11, 20, 10, tzinfo=BEIJING), False, "until"),
+    ],
+)
+def test_the_admin_refuses_an_extension_with_the_services_message(
+    admin_client, admin_user, demo_data, kind, until, for_member, field
+):
+    """One extension rule: the admin's form says exactly what ``grant_extension`` says, in Chinese."""
+    campaign, member = demo_data["campaign"], demo_data["member"]
+    units = {"member_unit": member} if for_member else {"recommending_unit": member.recommending_unit}
+    with pytest.raises(extensions.ExtensionError) as refused:
+        extensions.grant_extension(admin_user, campaign, kind=kind, until=until, reason="理由", **units)
+    reason = refused.value.reason
+    deadline = campaign.platform_deadline if kind == ExtensionKind.PLATFORM else campaign.member_deadline
+    later = f"延期时间应晚于原截止时间(北京时间 {format_datetime(deadline)})。"
+    assert reason == ("平台申报截止只能对推荐单位延期。" if field == "__all__" else later)
+    posted = {
+        "campaign": campaign.pk,
+        "kind": kind,
+        "until_0": f"{until:%Y-%m-%d}",
+        "until_1": f"{until:%H:%M:%S}",
+        "reason": "理由",
+        **{name: unit.pk for name, unit in units.items()},
+    }
+    response = admin_client.post(url(Extension, "add"), posted)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field] == [reason]
+    assert reason in response.content.decode()
     assert Extension.objects.count() == 1
 
 

@@ -11,17 +11,25 @@ Rows are streamed: the caller passes ``queryset.values(*EXPORT_VALUES).iterator(
 batch. Every text goes through ``documents.safety.cell_value`` (formula-like text stays plain text).
 """
 
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any, BinaryIO
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from nominations.documents.safety import clean_text, safe_row
-from nominations.models import ListCode, State
+from nominations.forms.types import Definition
+from nominations.forms.types import Field as FormField
+from nominations.models import Campaign, ListCode, RankingList, RecommendingUnit, State
 from nominations.models.nomination import entry_code
+from nominations.rules import quotas
 
 _TZ = timezone.get_default_timezone()
 
@@ -86,21 +94,21 @@ _WIDTHS = {
 _NUMERIC = {"integer", "decimal", "percent"}
 
 
-def _local(moment):
+def _local(moment: datetime | None) -> datetime | None:
     """Excel has no time zones: Beijing time, naive, to the minute."""
     if moment is None:
         return None
     return moment.astimezone(_TZ).replace(tzinfo=None, second=0, microsecond=0)
 
 
-def _earlier_listed(row):
+def _earlier_listed(row: dict[str, Any]) -> str:
     if not row["earlier_listed__year"]:
         return ""
     code = row["earlier_listed__list_code"]
     return f"{row['earlier_listed__year']}年{_LIST_LABELS.get(code, code)}:{row['earlier_listed__name']}"
 
 
-def number_cell(value):
+def number_cell(value: Any) -> int | float | str | None:
     """A stored form or score value as a number where it is one (``"12.5%"`` → 12.5); else as it is."""
     if value in (None, ""):
         return None
@@ -116,7 +124,7 @@ def number_cell(value):
 class ListColumns:
     """The columns of one list's sheet, derived from its form definition."""
 
-    def __init__(self, definition):
+    def __init__(self, definition: Definition) -> None:
         self.definition = definition
         self.fields = tuple(definition.fields)
         self.headers = ["申报编号"]
@@ -142,7 +150,7 @@ class ListColumns:
             for item in self.fields
         )
 
-    def values(self, entry):
+    def values(self, entry: dict[str, Any]) -> list[Any]:
         """The cells of one entry, from a row dict of ``EXPORT_VALUES``."""
         data = entry["data"] or {}
         row = [entry_code(entry["campaign__year"], entry["pk"])]
@@ -166,7 +174,7 @@ class ListColumns:
         return row
 
 
-def _repeat_text(item, entries):
+def _repeat_text(item: FormField, entries: list[dict[str, Any]] | None) -> str:
     lines = []
     for index, entry in enumerate(entries or [], start=1):
         parts = []
@@ -178,7 +186,7 @@ def _repeat_text(item, entries):
     return "\n".join(lines)
 
 
-def _header_row(worksheet, headers):
+def _header_row(worksheet: WriteOnlyWorksheet, headers: Iterable[str]) -> list[WriteOnlyCell]:
     cells = []
     for text in headers:
         cell = WriteOnlyCell(worksheet, value=clean_text(text))
@@ -189,7 +197,7 @@ def _header_row(worksheet, headers):
     return cells
 
 
-def _prepare(worksheet, headers, widths):
+def _prepare(worksheet: WriteOnlyWorksheet, headers: list[str], widths: list[int]) -> None:
     worksheet.freeze_panes = "A2"
     for index, width in enumerate(widths, start=1):
         worksheet.column_dimensions[get_column_letter(index)].width = width
@@ -199,7 +207,7 @@ def _prepare(worksheet, headers, widths):
 _SHEET_TITLE_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
 
 
-def add_sheet(workbook, title, headers, widths):
+def add_sheet(workbook: Workbook, title: str, headers: list[str], widths: list[int]) -> WriteOnlyWorksheet:
     """A new sheet of a write-only ``workbook`` with the styled, frozen header row of the exports.
 
     Rows then go through ``safe_row`` (formula-like text stays text); call :func:`finish_sheet` with the
@@ -210,7 +218,7 @@ def add_sheet(workbook, title, headers, widths):
     return worksheet
 
 
-def finish_sheet(worksheet, columns, rows):
+def finish_sheet(worksheet: WriteOnlyWorksheet, columns: int, rows: int) -> None:
     """The header's filter over ``rows`` data rows of ``columns`` columns."""
     worksheet.auto_filter.ref = f"A1:{get_column_letter(max(columns, 1))}{rows + 1}"
 
@@ -222,7 +230,7 @@ class NominationWorkbook:
     ``definition_of(ranking_list)`` gives each list's form definition.
     """
 
-    def __init__(self, lists, definition_of):
+    def __init__(self, lists: Iterable[RankingList], definition_of: Callable[[RankingList], Definition]) -> None:
         self.workbook = Workbook(write_only=True)
         self._sheets = {}
         for ranking_list in lists:
@@ -232,7 +240,7 @@ class NominationWorkbook:
             self._sheets[ranking_list.pk] = [worksheet, columns, 1]
         self.count = 0
 
-    def add(self, entry):
+    def add(self, entry: dict[str, Any]) -> None:
         """Append one entry (a row dict of ``EXPORT_VALUES``) to its list's sheet."""
         sheet = self._sheets[entry["ranking_list_id"]]
         worksheet, columns = sheet[0], sheet[1]
@@ -240,7 +248,7 @@ class NominationWorkbook:
         sheet[2] += 1
         self.count += 1
 
-    def add_quota_sheet(self, rows):
+    def add_quota_sheet(self, rows: Iterable[tuple[str, str, str, int, int, str]]) -> None:
         """``rows``: ``(unit name, list name, domain name, used, total, explanation)`` tuples."""
         worksheet = self.workbook.create_sheet(title=QUOTA_SHEET)
         headers = ["推荐单位", "榜单", "领域", "已推荐", "名额", "剩余", "名额构成"]
@@ -249,22 +257,22 @@ class NominationWorkbook:
             values = [unit, list_name, domain or "", used, total, max(total - used, 0), explanation]
             worksheet.append(safe_row(worksheet, values))
 
-    def save(self, fileobj):
+    def save(self, fileobj: BinaryIO) -> None:
         for worksheet, columns, rows in self._sheets.values():
             last = get_column_letter(len(columns.headers))
             worksheet.auto_filter.ref = f"A1:{last}{max(rows, 1)}"
         self.workbook.save(fileobj)
 
 
-def quota_rows(units, campaign, entries=None):
+def quota_rows(
+    units: Iterable[RecommendingUnit], campaign: Campaign, entries: QuerySet | None = None
+) -> Iterator[tuple[str, str, str, int, int, str]]:
     """The 名额使用 rows of ``units`` in ``campaign``: ``(unit, list, domain, used, total, explanation)``.
 
     The quota rule's own rows (``nominations.rules.quotas.quota_rows``: every unit at once, in a fixed
     number of queries) laid out for the sheet. ``entries``: the queryset the use is counted in (the
     export's reader's visible entries); every entry without it.
     """
-    from nominations.rules import quotas
-
     for row in quotas.quota_rows(units, campaign, entries=entries):
         quota = row.quota
         domain = row.domain.name if row.domain is not None else ""

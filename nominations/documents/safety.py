@@ -10,25 +10,29 @@ This module is the one place that decides; ``documents.excel`` passes every row 
 :func:`safe_row` (or single values through :func:`cell_value`).
 """
 
+from collections.abc import Sequence
+from typing import Any
+
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def is_formula_like(text):
+def is_formula_like(text: Any) -> bool:
     """Whether ``text`` would be taken for a formula if written as-is."""
     return isinstance(text, str) and text.startswith(FORMULA_TRIGGERS)
 
 
-def clean_text(text):
+def clean_text(text: Any) -> Any:
     """Drop the control characters that XML (and so .xlsx and .docx) cannot hold."""
     if not isinstance(text, str):
         return text
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
-def cell_value(worksheet, value):
+def cell_value(worksheet: WriteOnlyWorksheet, value: Any) -> Any:
     """What to append to a write-only row for ``value``: the value itself, or a typed text cell.
 
     Plain values pass through untouched (fast path); formula-like text becomes a
@@ -42,7 +46,7 @@ def cell_value(worksheet, value):
     return _text_cell(worksheet, value)
 
 
-def safe_row(worksheet, values):
+def safe_row(worksheet: WriteOnlyWorksheet, values: Sequence[Any]) -> list[Any]:
     """A whole row for ``worksheet.append``: the same as :func:`cell_value` on every value, faster.
 
     The control-character check runs once over the row's joined text instead of once per cell.
@@ -56,7 +60,7 @@ def safe_row(worksheet, values):
     ]
 
 
-def _text_cell(worksheet, value):
+def _text_cell(worksheet: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(worksheet)
     cell._value = value
     cell.data_type = "s"

@@ -7,194 +7,35 @@ Two modes:
 * complete (``complete=True``): also every required field, and at least ``min_items`` items of each
   repeating group. Submission and the workflow's completeness check use this mode.
 
-Every message is Chinese and belongs to its field.
+Every message is Chinese and belongs to its field. The field of each kind is ``entry_fields.make_field``.
 """
 
+from __future__ import annotations
+
 import copy
-import re
-import unicodedata
-from datetime import date
-from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.forms.formsets import BaseFormSet
 
-from kczg_site import clock
-from nominations.rules.credit_codes import credit_code_error, normalize_credit_code
-from nominations.rules.phones import PHONE_MESSAGE, is_valid_phone, normalize_phone
-from nominations.rules.text import count_chars, over_limit_message
+from .entry_fields import make_field, to_json
+from .kinds import Kind
 
-from . import widgets
-from .types import Kind
+if TYPE_CHECKING:  # types.py imports this module (Definition.validate builds an EntryForm)
+    from nominations.models import RankingList
 
-MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
-
-
-def _nfkc(value):
-    return unicodedata.normalize("NFKC", value or "").strip()
-
-
-class PhoneField(forms.CharField):
-    def to_python(self, value):
-        return normalize_phone(super().to_python(value))
-
-    def validate(self, value):
-        super().validate(value)
-        if value and not is_valid_phone(value):
-            raise ValidationError(PHONE_MESSAGE, code="invalid")
-
-
-class CreditCodeField(forms.CharField):
-    def to_python(self, value):
-        return normalize_credit_code(super().to_python(value))
-
-    def validate(self, value):
-        super().validate(value)
-        if value:
-            error = credit_code_error(value)
-            if error:
-                raise ValidationError(error, code="invalid")
-
-
-class MonthField(forms.CharField):
-    """A year and month, stored as ``YYYY-MM``; accepts 1985-06, 1985/6, 1985.06 and 1985年6月."""
-
-    def to_python(self, value):
-        text = _nfkc(super().to_python(value))
-        if not text:
-            return ""
-        match = MONTH.match(text)
-        if not match:
-            raise ValidationError("请按“年-月”填写,如 1985-06。", code="invalid")
-        year, month = int(match.group(1)), int(match.group(2))
-        if not 1 <= month <= 12:
-            raise ValidationError("月份应在 1–12 之间。", code="invalid")
-        today = clock.localnow().date()
-        if year < 1900 or (year, month) > (today.year, today.month):
-            raise ValidationError("请填写有效的年月,且不晚于当前月份。", code="invalid")
-        return f"{year:04d}-{month:02d}"
-
-
-class MaxCharsValidator:
-    def __init__(self, label, limit):
-        self.label = label
-        self.limit = limit
-
-    def __call__(self, value):
-        count = count_chars(value)
-        if count > self.limit:
-            raise ValidationError(over_limit_message(self.label, self.limit, count), code="max_chars")
-
-
-def _not_in_future(label):
-    def check(value):
-        if value and value > clock.localnow().date():
-            raise ValidationError(f"{label}不能晚于今天。", code="future")
-
-    return check
-
-
-def make_field(spec, *, complete, ranking_list=None):
-    """The Django form field for one :class:`~nominations.forms.types.Field`."""
-    required = bool(complete and spec.required)
-    label = spec.label
-    choose = spec.kind in (Kind.CHOICE, Kind.DOMAIN)
-    messages = {"required": f"请{'选择' if choose else '填写'}{label}。"}
-    common = {"label": label, "required": required, "help_text": spec.help_text, "error_messages": messages}
-    attrs = {"class": "form-control"}
-    if spec.placeholder:
-        attrs["placeholder"] = spec.placeholder
-
-    kind = spec.kind
-    if kind == Kind.TEXT:
-        messages["max_length"] = f"{label}不超过 {spec.max_length} 个字符。"
-        return forms.CharField(max_length=spec.max_length, widget=widgets.TextInput(attrs=attrs), **common)
-    if kind == Kind.LONGTEXT:
-        attrs.update({"rows": 6, "data-max-chars": spec.max_chars or "", "data-counter": "1"})
-        validators = [MaxCharsValidator(label, spec.max_chars)] if spec.max_chars else []
-        return forms.CharField(widget=widgets.Textarea(attrs=attrs), validators=validators, **common)
-    if kind in (Kind.CHOICE, Kind.DOMAIN):
-        if kind == Kind.DOMAIN and ranking_list is not None:
-            options = [(d.code, d.name) for d in ranking_list.domains.all()]
-        else:
-            options = list(spec.choices)
-        if kind == Kind.DOMAIN and not options:
-            return forms.CharField(widget=widgets.TextInput(attrs=attrs), **common)
-        messages["invalid_choice"] = f"请从列表中选择{label}。"
-        return forms.ChoiceField(
-            choices=[("", "请选择…"), *options], widget=widgets.Select(attrs={"class": "form-select"}), **common
-        )
-    if kind == Kind.DATE:
-        messages["invalid"] = f"请输入有效的{label},如 2020-05-01。"
-        return forms.DateField(
-            input_formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"],
-            widget=widgets.DateInput(attrs={**attrs, "type": "date"}, format="%Y-%m-%d"),
-            validators=[_not_in_future(label)],
-            **common,
-        )
-    if kind == Kind.MONTH:
-        return MonthField(widget=widgets.TextInput(attrs={**attrs, "placeholder": "如 1985-06"}), **common)
-    if kind == Kind.INTEGER:
-        messages.update(
-            {"invalid": f"{label}请填写整数。", "min_value": f"{label}不能为负数。", "max_value": f"{label}数值过大。"}
-        )
-        return forms.IntegerField(
-            min_value=0, max_value=10**9, widget=widgets.NumberInput(attrs={**attrs, "min": 0}), **common
-        )
-    if kind in (Kind.DECIMAL, Kind.PERCENT):
-        upper = Decimal(100) if kind == Kind.PERCENT else Decimal(10) ** 12
-        messages.update(
-            {
-                "invalid": f"{label}请填写数字,最多两位小数。",
-                "max_decimal_places": f"{label}最多保留两位小数。",
-                "max_digits": f"{label}数值过大。",
-                "max_whole_digits": f"{label}数值过大。",
-                "min_value": f"{label}不能为负数。",
-                "max_value": f"{label}应在 0–100 之间。" if kind == Kind.PERCENT else f"{label}数值过大。",
-            }
-        )
-        return forms.DecimalField(
-            min_value=Decimal(0),
-            max_value=upper,
-            max_digits=16,
-            decimal_places=2,
-            widget=widgets.NumberInput(attrs={**attrs, "step": "0.01", "min": 0}),
-            **common,
-        )
-    if kind == Kind.PHONE:
-        return PhoneField(max_length=40, widget=widgets.TextInput(attrs={**attrs, "inputmode": "tel"}), **common)
-    if kind == Kind.EMAIL:
-        messages["invalid"] = "请输入有效的电子邮箱地址,如 name@example.com。"
-        return forms.EmailField(max_length=200, widget=widgets.EmailInput(attrs=attrs), **common)
-    if kind == Kind.CREDIT_CODE:
-        return CreditCodeField(
-            max_length=30,
-            widget=widgets.TextInput(attrs={**attrs, "maxlength": 18, "autocapitalize": "characters"}),
-            **common,
-        )
-    raise ValueError(f"No form field for kind {kind}")
-
-
-def to_json(value):
-    """A cleaned value as stored in ``Nomination.data``."""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
-        return text
-    return value
+    from .types import Definition, Field
 
 
 class _ItemFormSet(BaseFormSet):
     """Every item form may stay empty (no "initial" forms), so a draft can leave cases out."""
 
-    def initial_form_count(self):
+    def initial_form_count(self) -> int:
         return 0
 
 
-def _item_form_class(spec, complete):
+def _item_form_class(spec: Field, complete: bool) -> type[forms.Form]:
     attrs = {sub.key: make_field(sub, complete=complete) for sub in spec.subfields}
     attrs["use_required_attribute"] = False
     return type(f"{spec.key.title()}ItemForm", (forms.Form,), attrs)
@@ -206,17 +47,19 @@ def _item_form_class(spec, complete):
 # Each form instance gets deep copies, as Django does with ``base_fields``, so per-request changes
 # (``is-invalid`` on a widget) never leak into the prototypes. Keys hold ``id(definition)`` and the
 # values keep the definition alive, so an id is never reused for another definition.
-_FIELDS_CACHE = {}
-_FORMSET_CACHE = {}
+_FIELDS_CACHE: dict[tuple, tuple[Definition, dict[str, forms.Field]]] = {}
+_FORMSET_CACHE: dict[tuple, tuple[Definition, type[BaseFormSet]]] = {}
 
 
-def _domain_options(definition, ranking_list):
+def _domain_options(definition: Definition, ranking_list: RankingList | None) -> tuple[tuple[str, str], ...] | None:
     if ranking_list is None or not any(spec.kind == Kind.DOMAIN for spec in definition.fields):
         return None
     return tuple((d.code, d.name) for d in ranking_list.domains.all())
 
 
-def _prototype_fields(definition, complete, ranking_list):
+def _prototype_fields(
+    definition: Definition, complete: bool, ranking_list: RankingList | None
+) -> dict[str, forms.Field]:
     """``{key: Field}`` of the plain (non-repeating) fields, built once per definition, mode and domains."""
     key = (id(definition), complete, _domain_options(definition, ranking_list))
     found = _FIELDS_CACHE.get(key)
@@ -230,7 +73,7 @@ def _prototype_fields(definition, complete, ranking_list):
     return found[1]
 
 
-def _formset_class(definition, spec, complete):
+def _formset_class(definition: Definition, spec: Field, complete: bool) -> type[BaseFormSet]:
     key = (id(definition), spec.key, complete)
     found = _FORMSET_CACHE.get(key)
     if found is None:
@@ -250,14 +93,23 @@ class EntryForm(forms.Form):
 
     use_required_attribute = False  # a draft may be saved with required fields empty
 
-    def __init__(self, definition, data=None, *, complete=False, ranking_list=None, stored=None, **kwargs):
+    def __init__(
+        self,
+        definition: Definition,
+        data: Any = None,
+        *,
+        complete: bool = False,
+        ranking_list: RankingList | None = None,
+        stored: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.definition = definition
         self.complete = complete
         stored = stored or {}
         plain = {f.key for f in definition.fields if not f.is_repeat}
         initial = {key: value for key, value in stored.items() if key in plain}
         super().__init__(data=data, initial=initial, **kwargs)
-        self.formsets = {}
+        self.formsets: dict[str, BaseFormSet] = {}
         prototypes = _prototype_fields(definition, complete, ranking_list)
         for spec in definition.fields:
             if spec.is_repeat:
@@ -267,11 +119,11 @@ class EntryForm(forms.Form):
                 )
                 continue
             self.fields[spec.key] = copy.deepcopy(prototypes[spec.key])
-        self._repeat_errors = {}
+        self._repeat_errors: dict[str, list[str]] = {}
 
     # ------------------------------------------------------------ validation
 
-    def is_valid(self):
+    def is_valid(self) -> bool:
         valid = super().is_valid()
         self._repeat_errors = {}
         for spec in self.definition.repeats:
@@ -285,7 +137,7 @@ class EntryForm(forms.Form):
                 valid = False
         return valid
 
-    def _items(self, spec):
+    def _items(self, spec: Field) -> list[dict[str, Any]]:
         items = []
         for form in self.formsets[spec.key].forms:
             cleaned = getattr(form, "cleaned_data", None) or {}
@@ -294,7 +146,7 @@ class EntryForm(forms.Form):
                 items.append({k: ("" if v is None else v) for k, v in entry.items()})
         return items
 
-    def cleaned_payload(self):
+    def cleaned_payload(self) -> dict[str, Any]:
         """The values to store in ``Nomination.data`` (call after ``is_valid()`` returned True)."""
         payload = {}
         for spec in self.definition.fields:
@@ -305,7 +157,7 @@ class EntryForm(forms.Form):
             payload[spec.key] = "" if value is None else to_json(value)
         return payload
 
-    def valid_subset(self):
+    def valid_subset(self) -> tuple[dict[str, Any], list[str]]:
         """The well-formed values only (for autosave, which keeps the stored value of a malformed field).
 
         Call after ``is_valid()``. Returns ``(payload, bad_keys)``.
@@ -327,7 +179,7 @@ class EntryForm(forms.Form):
             payload[spec.key] = "" if value is None else to_json(value)
         return payload, bad
 
-    def all_errors(self):
+    def all_errors(self) -> dict[str, list[str]]:
         """``{key: [message, ...]}`` for every field, repeating groups included, in form order."""
         result = {}
         for spec in self.definition.fields:
@@ -348,7 +200,7 @@ class EntryForm(forms.Form):
             result["__all__"] = list(self.non_field_errors())
         return result
 
-    def error_summary(self):
+    def error_summary(self) -> list[tuple[str, str, str]]:
         """``[(label, anchor id, message)]`` for the summary at the top of the page."""
         rows = []
         for key, messages in self.all_errors().items():
@@ -359,7 +211,7 @@ class EntryForm(forms.Form):
 
     # ------------------------------------------------------------ rendering
 
-    def sections(self):
+    def sections(self) -> list[dict[str, Any]]:
         """Sections for the template: ``[{"title", "items": [{"spec", "bf" | "formset", "errors"}]}]``."""
         result = []
         for section in self.definition.sections:
@@ -393,7 +245,7 @@ class EntryForm(forms.Form):
         return result
 
 
-def _mark_invalid(field, errors):
+def _mark_invalid(field: forms.Field, errors: list[str] | None) -> None:
     css = field.widget.attrs.get("class", "")
     if errors and "is-invalid" not in css:
         field.widget.attrs["class"] = (css + " is-invalid").strip()

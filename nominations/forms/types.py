@@ -5,26 +5,20 @@ A definition is plain data. The web form (``builder.EntryForm``), the server-sid
 附件2 and the Excel columns are all derived from it.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
-from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from nominations.rules.credit_codes import normalize_credit_code
 
+from .builder import EntryForm
+from .kinds import Kind
 
-class Kind(StrEnum):
-    TEXT = "text"  # one line
-    LONGTEXT = "longtext"  # several paragraphs, limited in 字 (max_chars)
-    CHOICE = "choice"
-    DOMAIN = "domain"  # the 先导技术榜 domain: kept on the nomination as well
-    DATE = "date"  # YYYY-MM-DD
-    MONTH = "month"  # YYYY-MM
-    INTEGER = "integer"
-    DECIMAL = "decimal"  # amounts in 万元
-    PERCENT = "percent"  # 0–100
-    PHONE = "phone"
-    EMAIL = "email"
-    CREDIT_CODE = "credit_code"
-    REPEAT = "repeat"  # one or more items, each with its own ``subfields`` (a Django formset)
+if TYPE_CHECKING:
+    from nominations.models import Nomination, RankingList
+
+__all__ = ["Definition", "Field", "Kind", "Section"]
 
 
 @dataclass(frozen=True)
@@ -46,20 +40,20 @@ class Field:
     item_label: str = ""  # REPEAT: e.g. 案例
 
     @property
-    def is_long(self):
+    def is_long(self) -> bool:
         return self.kind == Kind.LONGTEXT
 
     @property
-    def is_repeat(self):
+    def is_repeat(self) -> bool:
         return self.kind == Kind.REPEAT
 
-    def choice_label(self, value):
+    def choice_label(self, value: Any) -> Any:
         for key, label in self.choices:
             if str(key) == str(value):
                 return label
         return value
 
-    def display(self, value):
+    def display(self, value: Any) -> str:
         """A value as a person reads it (the domain is resolved by ``Definition.display_rows``)."""
         if value in (None, ""):
             return ""
@@ -99,7 +93,7 @@ class Definition:
     intro: str = ""
     sections_order: tuple = field(default_factory=tuple)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         keys = [f.key for f in self.fields]
         if len(keys) != len(set(keys)):
             raise ValueError(f"Duplicate field keys in the {self.list_code} definition")
@@ -110,14 +104,14 @@ class Definition:
 
     # ------------------------------------------------------------ structure
 
-    def field(self, key):
+    def field(self, key: str) -> Field:
         for item in self.fields:
             if item.key == key:
                 return item
         raise KeyError(key)
 
     @property
-    def long_texts(self):
+    def long_texts(self) -> tuple[Field, ...]:
         """Every long text, those inside repeating groups included."""
         found = []
         for item in self.fields:
@@ -127,11 +121,11 @@ class Definition:
         return tuple(found)
 
     @property
-    def repeats(self):
+    def repeats(self) -> tuple[Field, ...]:
         return tuple(item for item in self.fields if item.is_repeat)
 
     @property
-    def sections(self):
+    def sections(self) -> tuple[Section, ...]:
         """The fields grouped in order of first appearance (or ``sections_order``)."""
         order = list(self.sections_order)
         for item in self.fields:
@@ -140,21 +134,21 @@ class Definition:
         return tuple(Section(title, tuple(f for f in self.fields if f.group == title)) for title in order)
 
     @property
-    def columns(self):
+    def columns(self) -> tuple[tuple[str, str], ...]:
         """Flat ``(key, label)`` columns for exports; repeating groups as one column each."""
         return tuple((item.key, item.label) for item in self.fields)
 
     # ------------------------------------------------------------ data
 
-    def title_of(self, data):
+    def title_of(self, data: dict[str, Any] | None) -> str:
         return str((data or {}).get(self.title_key) or "").strip()
 
-    def credit_code_of(self, data):
+    def credit_code_of(self, data: dict[str, Any] | None) -> str:
         if not self.credit_code_key:
             return ""
         return normalize_credit_code(str((data or {}).get(self.credit_code_key) or ""))
 
-    def display_rows(self, data, nomination=None):
+    def display_rows(self, data: dict[str, Any] | None, nomination: Nomination | None = None) -> list[dict[str, Any]]:
         """Sections for read-only display: ``[{"title", "rows": [{"label", "value", "field", "items"}]}]``.
 
         ``items`` is set for repeating groups: a list of row lists, one per item.
@@ -184,18 +178,18 @@ class Definition:
             result.append({"title": section.title, "rows": rows})
         return result
 
-    def validate(self, data, *, complete=True, ranking_list=None):
+    def validate(
+        self, data: dict[str, Any] | None, *, complete: bool = True, ranking_list: RankingList | None = None
+    ) -> dict[str, list[str]]:
         """Errors of stored ``data`` as ``{key: [message, ...]}`` (empty when valid).
 
         ``complete=True`` checks everything a submission needs; ``complete=False`` only the format.
         """
-        from .builder import EntryForm
-
         form = EntryForm(self, data=self.to_post_data(data), complete=complete, ranking_list=ranking_list)
         form.is_valid()
         return form.all_errors()
 
-    def missing_summary(self, data, ranking_list=None):
+    def missing_summary(self, data: dict[str, Any] | None, ranking_list: RankingList | None = None) -> str:
         """A one-line Chinese summary of what keeps ``data`` from being complete, or ``""``."""
         errors = self.validate(data, complete=True, ranking_list=ranking_list)
         if not errors:
@@ -205,7 +199,7 @@ class Definition:
             labels.append(self._label_of(key))
         return "、".join(labels)
 
-    def _label_of(self, key):
+    def _label_of(self, key: str) -> str:
         if key == "__all__":
             return "其他"
         for item in self.fields:
@@ -213,7 +207,7 @@ class Definition:
                 return item.label
         return key
 
-    def to_post_data(self, data):
+    def to_post_data(self, data: dict[str, Any] | None) -> dict[str, str]:
         """Stored data as the flat mapping a browser would post (formsets included)."""
         data = data or {}
         posted = {}

@@ -14,25 +14,29 @@ flip side: these widgets ignore the form renderer, so overriding Django's widget
 change them; change the HTML here (the test then shows the difference from Django).
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
+from django.forms.renderers import BaseRenderer
 from django.template.base import template_localtime
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 
-def template_value(value):
+def template_value(value: Any) -> str:
     """What ``{{ value }}`` renders to with autoescaping on (as ``render_value_in_context`` does)."""
     value = localize(template_localtime(value))
     return conditional_escape(value if isinstance(value, str) else str(value))
 
 
-def template_string(value):
+def template_string(value: Any) -> str:
     """What ``{{ value|stringformat:'s' }}`` renders to: ``str(value)``, escaped unless already safe."""
     return str(value) if isinstance(value, SafeData) else escape(value)
 
 
-def attrs_html(attrs):
+def attrs_html(attrs: dict[str, Any]) -> str:
     """``attrs.html``: `` name="value"`` per attribute, a bare name for True, nothing for False."""
     return "".join(
         f" {template_value(name)}" if value is True else f' {template_value(name)}="{template_string(value)}"'
@@ -41,7 +45,7 @@ def attrs_html(attrs):
     )
 
 
-def input_html(widget):
+def input_html(widget: dict[str, Any]) -> str:
     """``input.html`` (and ``text.html``, ``date.html``, ``number.html``, ``email.html``, which include it)."""
     value = "" if widget["value"] is None else f' value="{template_string(widget["value"])}"'
     return (
@@ -50,13 +54,13 @@ def input_html(widget):
     )
 
 
-def textarea_html(widget):
+def textarea_html(widget: dict[str, Any]) -> str:
     """``textarea.html``: note the newline after the opening tag (browsers drop it)."""
     value = template_value(widget["value"]) if widget["value"] else ""
     return f'<textarea name="{template_value(widget["name"])}"{attrs_html(widget["attrs"])}>\n{value}</textarea>'
 
 
-def option_html(option):
+def option_html(option: dict[str, Any]) -> str:
     """``select_option.html``, with the newline that ends that template."""
     return (
         f'<option value="{template_string(option["value"])}"{attrs_html(option["attrs"])}>'
@@ -64,7 +68,7 @@ def option_html(option):
     )
 
 
-def select_html(widget):
+def select_html(widget: dict[str, Any]) -> str:
     """``select.html``: each option on its own line after two spaces, in its ``<optgroup>`` if any."""
     parts = [f'<select name="{template_value(widget["name"])}"{attrs_html(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
@@ -80,9 +84,13 @@ def select_html(widget):
 class PythonRendered:
     """Renders with ``html`` instead of the widget's template."""
 
-    html = None  # the HTML of the template context's "widget" dict (a staticmethod)
+    html: Callable[[dict[str, Any]], str] | None = (
+        None  # the HTML of the template context's "widget" dict (a staticmethod)
+    )
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: BaseRenderer | None = None
+    ) -> SafeString:
         # Safe: the html functions escape every value they put in, as the templates' autoescaping does.
         return mark_safe(self.html(self.get_context(name, value, attrs)["widget"]))  # noqa: S308
 
