@@ -35,7 +35,7 @@ def export_path(instance, filename):
 
 
 class ExportJob(models.Model):
-    """One export asked for by one user; the file is served only to that user (see ``exports.may_download``)."""
+    """One export asked for by one user; the file is served only to that user (the policy's ``download_export``)."""
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs", verbose_name="申请人"

@@ -36,7 +36,7 @@ def sent_to_staff() -> Q:
 
     For figures without a logged-in reader to start from, such as the counts in a mail to a
     secretariat. A count shown to a user starts from ``visible_nominations(user)`` instead (for a list
-    of units with a figure each: ``views.secretariat.count_per``)."""
+    of units with a figure each: ``queries.common.count_per``)."""
     return ~_never_sent()
 
 
