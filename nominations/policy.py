@@ -63,7 +63,7 @@ is_admin = _has_role(Role.ADMIN)
 
 # ---------------------------------------------------------------- querysets
 
-STAFF_HIDDEN_STATES = (State.DRAFT,)
+STAFF_HIDDEN_STATES = State.staff_hidden()
 
 
 def _never_sent():

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
 
-from nominations.models import Channel, Domain, Nomination, RankingList, RecommendingUnit
-from nominations.models.nomination import LIVE_STATES, RECOMMENDED_STATES
+from nominations.models import Channel, Domain, Nomination, RankingList, RecommendingUnit, State
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,9 @@ def quota_use(unit_ids, campaign, *, entries=None) -> QuerySet:
     """The entries that use the quotas of the units ``unit_ids`` in ``campaign``: recommended (or
     further), not a pioneer's, among ``entries`` (every entry without it)."""
     entries = Nomination.objects.all() if entries is None else entries
-    return entries.filter(recommending_unit__in=unit_ids, campaign=campaign, state__in=RECOMMENDED_STATES, pioneer=None)
+    return entries.filter(
+        recommending_unit__in=unit_ids, campaign=campaign, state__in=State.recommended(), pioneer=None
+    )
 
 
 def quota_rows(units, campaign, *, entries=None, ranking_list=None) -> list[QuotaRow]:
@@ -149,7 +150,7 @@ def pioneer_quota(pioneer, ranking_list, *, exclude=None):
         .first()
     )
     total = route.pioneer_quota if route and pioneer.is_active else 0
-    used = Nomination.objects.filter(pioneer=pioneer, ranking_list=ranking_list, state__in=RECOMMENDED_STATES)
+    used = Nomination.objects.filter(pioneer=pioneer, ranking_list=ranking_list, state__in=State.recommended())
     if exclude is not None:
         used = used.exclude(pk=exclude.pk)
     return Quota(total=total, used=used.count(), channels=(route.name,) if route else (), per_channel=total)
@@ -157,7 +158,7 @@ def pioneer_quota(pioneer, ranking_list, *, exclude=None):
 
 def member_cap(member_unit, ranking_list, domain=None, *, exclude=None):
     """How many live entries ``member_unit`` may have in a list (per domain for 先导技术榜)."""
-    live = Nomination.objects.filter(member_unit=member_unit, ranking_list=ranking_list, state__in=LIVE_STATES)
+    live = Nomination.objects.filter(member_unit=member_unit, ranking_list=ranking_list, state__in=State.live())
     if ranking_list.capped_per_domain:
         live = live.filter(domain=domain)
     if exclude is not None:
@@ -178,7 +179,7 @@ def member_cap_table(member_unit, campaign):
     lists = RankingList.objects.filter(campaign=campaign).prefetch_related("domains")
     live = {}
     for list_id, domain_id in Nomination.objects.filter(
-        member_unit=member_unit, campaign=campaign, state__in=LIVE_STATES
+        member_unit=member_unit, campaign=campaign, state__in=State.live()
     ).values_list("ranking_list_id", "domain_id"):
         live[(list_id, domain_id)] = live.get((list_id, domain_id), 0) + 1
     rows = []
