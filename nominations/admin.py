@@ -10,8 +10,6 @@ channels, units and review bodies. The admin obeys the policy like every page:
 * users, roles and units of accounts, groups and permissions are changed by superusers only.
 """
 
-from datetime import datetime
-
 from django import forms
 from django.apps import apps
 from django.conf import settings
@@ -34,7 +32,7 @@ from kczg_site.formats import format_datetime
 from nominations import policy
 from nominations.admin_widgets import SafeAutocompleteMixin
 from nominations.audit import record_event, verb_label
-from nominations.demo import DEMO_MOMENTS, move_demo_clock
+from nominations.demo import demo_moments, move_demo_clock
 from nominations.forms.fields import PlainTextField
 from nominations.models import (
     Attachment,
@@ -837,7 +835,7 @@ class DemoClockAdmin(admin.ModelAdmin):
             "now": now,
             "real_now": timezone.localtime(timezone.now()),
             "form": form,
-            "moments": [(value, label, datetime.fromisoformat(value)) for value, label in DEMO_MOMENTS],
+            "moments": demo_moments(),
             "demo_start": settings.DEMO_CLOCK_START,
             **(extra_context or {}),
         }
