@@ -15,18 +15,18 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 _CACHE_SECONDS = 2.0
-_cache = {"offset": None, "read_at": 0.0}
+_cache: dict = {"offset": None, "read_at": 0.0}
 
 
-def demo_clock_enabled():
+def demo_clock_enabled() -> bool:
     return bool(getattr(settings, "DEMO_CLOCK", False))
 
 
-def demo_start():
+def demo_start() -> datetime:
     return datetime.fromisoformat(settings.DEMO_CLOCK_START)
 
 
-def now():
+def now() -> datetime:
     """The current time for every rule: an aware datetime."""
     real = timezone.now()
     if not demo_clock_enabled():
@@ -34,12 +34,12 @@ def now():
     return real + _demo_offset(real)
 
 
-def localnow():
+def localnow() -> datetime:
     """:func:`now` in the site's time zone (Asia/Shanghai)."""
     return timezone.localtime(now())
 
 
-def set_demo_time(moment):
+def set_demo_time(moment: datetime) -> None:
     """Move the demo clock so that :func:`now` reads ``moment`` from this instant on."""
     from kczg_site.models import DemoClock  # not at the top: models need the app registry
 
@@ -51,13 +51,13 @@ def set_demo_time(moment):
     forget()
 
 
-def forget():
+def forget() -> None:
     """Drop the cached offset (after the demo clock moved)."""
     _cache["offset"] = None
     _cache["read_at"] = 0.0
 
 
-def _demo_offset(real):
+def _demo_offset(real: datetime) -> timedelta:
     stamp = time.monotonic()
     if _cache["offset"] is not None and stamp - _cache["read_at"] < _CACHE_SECONDS:
         return _cache["offset"]
@@ -67,7 +67,7 @@ def _demo_offset(real):
     return offset
 
 
-def _read_offset(real):
+def _read_offset(real: datetime) -> timedelta:
     from kczg_site.models import DemoClock  # not at the top: models need the app registry
 
     try:
@@ -80,7 +80,7 @@ def _read_offset(real):
         return demo_start() - real
 
 
-def offset_for_display():
+def offset_for_display() -> timedelta | None:
     """The demo offset rounded to whole seconds, for the banner (None without a demo clock)."""
     if not demo_clock_enabled():
         return None

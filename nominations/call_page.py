@@ -5,19 +5,17 @@ campaign's rows, so next year's call is data entry in the admin. No HTTP here; t
 ``nominations/views/public.py`` renders what :func:`call_context` returns.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
-from kczg_site.formats import format_datetime
+from kczg_site.formats import format_datetime, format_month_span, format_month_to_day_span
 from nominations.models import Campaign, Channel, RankingList
+from nominations.rules import moments
 from nominations.rules.phones import split_phones
 from nominations.rules.quotas import stacked_quota
-
-ONE_SECOND = timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ def register_section(section: CallPageSection) -> None:
         SECTIONS.append(section)
 
 
-def load_campaign_for_home():
+def load_campaign_for_home() -> Campaign | None:
     """The active campaign with everything the page shows, in a fixed number of queries."""
     return Campaign.objects.prefetch_related(
         Prefetch("lists", queryset=RankingList.objects.order_by("order").prefetch_related("domains")),
@@ -52,13 +50,13 @@ def load_campaign_for_home():
 # ---------------------------------------------------------------- quotas
 
 
-def cap_sentence(ranking_list):
+def cap_sentence(ranking_list: RankingList) -> str:
     """``先导技术榜每个领域各单位推荐不超过3个`` from the list's cap, unit and per-domain flag."""
     scope = "每个领域各单位" if ranking_list.capped_per_domain else "各单位"
     return f"{ranking_list.name}{scope}推荐不超过{ranking_list.channel_quota}{ranking_list.unit_label}"
 
 
-def quota_rules(campaign, lists, channels):
+def quota_rules(campaign: Campaign, lists: list[RankingList], channels: list[Channel]) -> list[dict]:
     """The notice's quota paragraph, sentence by sentence, built from the rows."""
     rules = [{"text": cap_sentence(lst) + "。", "kind": "cap"} for lst in lists]
     rules.append({"text": "推荐单位同时属于多个推荐渠道的,可叠加推荐名额。", "kind": "stacking"})
@@ -78,7 +76,7 @@ def quota_rules(campaign, lists, channels):
     return rules
 
 
-def quota_rows(lists, channel_counts=(1, 2, 3)):
+def quota_rows(lists: list[RankingList], channel_counts: tuple[int, ...] = (1, 2, 3)) -> list[dict]:
     """One row per list: the quota per channel and what stacking gives with 1, 2 and 3 channels (the
     quota rule's ``stacked_quota``)."""
     rows = []
@@ -96,38 +94,46 @@ def quota_rows(lists, channel_counts=(1, 2, 3)):
 
 # ---------------------------------------------------------------- timeline
 
-
-def _last_moment(end):
-    """An exclusive end (00:00 of the next day or month) as the last moment inside the span."""
-    return end - ONE_SECOND
-
-
-def month_span(start, end):
-    """``2023年10月—2024年4月``, ``2024年1月`` for one month; ``end`` is exclusive."""
-    first = timezone.localtime(start)
-    last = timezone.localtime(_last_moment(end))
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.year}年{first.month}月"
-    tail = f"{last.month}月" if first.year == last.year else f"{last.year}年{last.month}月"
-    return f"{first.year}年{first.month}月—{tail}"
+# The page's words for the phases and deadlines of rules/moments.py (which says which there are).
+PHASE_NOTES = {
+    "collection": "各有关单位组织四类榜单的申报推荐工作。",
+    "initial_review": "各榜单对应的初评机构组织开展初评。",
+    "final_review": "“科创中国”联合体秘书处组织终评,经综合评议确定入榜名单。",
+    "publication": "择机发布榜单,为上榜技术、企业、组织、人才提供资源对接、定向推介等服务。",
+}
 
 
-def month_to_day_span(start, end):
-    """``2023年10月—11月30日``: from a month to the day that ``end`` (exclusive, midnight) closes."""
-    first = timezone.localtime(start)
-    last = timezone.localtime(_last_moment(end))
-    tail = f"{last.month}月{last.day}日" if first.year == last.year else f"{last.year}年{last.month}月{last.day}日"
-    return f"{first.year}年{first.month}月—{tail}"
+def deadline_note(campaign: Campaign, field: str) -> str:
+    """What the deadline ``field`` (a deadline of rules/moments.py) means, for the timeline."""
+    c = campaign
+    if field == "member_deadline":
+        return f"会员(单位会员)在本平台向{c.organizer or '所属推荐单位'}秘书处提交申报材料的截止时间。"
+    if field == "platform_deadline":
+        where = f"({c.platform_url})" if c.platform_url else ""
+        return f"推荐单位在“科创中国”平台{where}完成线上申报的截止时间。"
+    if field == "initial_review_deadline":
+        return "初评机构将初评结果报送至“科创中国”联合体秘书处。"
+    return ""
 
 
-def phase_status(start, end, now):
+def phase_span(phase: moments.Phase, start: datetime, end: datetime) -> str:
+    if phase.ends_on_a_day:
+        return format_month_to_day_span(start, end)
+    return format_month_span(start, end)
+
+
+def phase_status(start: datetime, end: datetime, now: datetime) -> dict:
     if now < start:
         state = "future"
     elif now < end:
         state = "current"
     else:
         state = "past"
-    return {"start": start, "end": end, "state": state, "label": month_span(start, end)}
+    return {"start": start, "end": end, "state": state, "label": format_month_span(start, end)}
+
+
+def _phase_status(campaign: Campaign, phase: moments.Phase, now: datetime) -> dict:
+    return phase_status(getattr(campaign, phase.start), getattr(campaign, phase.end), now)
 
 
 @dataclass
@@ -142,67 +148,29 @@ class TimelineEntry:
     is_next: bool = False
 
 
-def timeline(campaign, now):
+def _timeline_rows(campaign: Campaign) -> list[TimelineEntry]:
+    """The phases (at their start) and the deadlines, in the moments table's order."""
+    starts = {p.start: p for p in moments.PHASES if p.on_timeline}
+    rows = []
+    for row in moments.MOMENTS:
+        at = getattr(campaign, row.field)
+        if row.field in starts:
+            phase = starts[row.field]
+            end = getattr(campaign, phase.end)
+            rows.append(
+                TimelineEntry("phase", phase.label, phase_span(phase, at, end), at, end, PHASE_NOTES.get(phase.key, ""))
+            )
+        if row.kind == moments.Kind.DEADLINE:
+            rows.append(
+                TimelineEntry("deadline", row.label, format_datetime(at), at, note=deadline_note(campaign, row.field))
+            )
+    return rows
+
+
+def timeline(campaign: Campaign, now: datetime) -> list[TimelineEntry]:
     """The campaign's phases and deadlines in date order, with "today" inserted where it falls."""
-    c = campaign
-    entries = [
-        TimelineEntry(
-            "phase",
-            "组织征集",
-            month_to_day_span(c.collection_start, c.platform_deadline),
-            c.collection_start,
-            c.platform_deadline,
-            "各有关单位组织四类榜单的申报推荐工作。",
-        ),
-        TimelineEntry(
-            "deadline",
-            "会员提交截止",
-            format_datetime(c.member_deadline),
-            c.member_deadline,
-            note=f"会员(单位会员)在本平台向{c.organizer or '所属推荐单位'}秘书处提交申报材料的截止时间。",
-        ),
-        TimelineEntry(
-            "deadline",
-            "平台申报截止",
-            format_datetime(c.platform_deadline),
-            c.platform_deadline,
-            note="推荐单位在“科创中国”平台"
-            + (f"({c.platform_url})" if c.platform_url else "")
-            + "完成线上申报的截止时间。",
-        ),
-        TimelineEntry(
-            "phase",
-            "初评评审",
-            month_span(c.initial_review_start, c.initial_review_deadline),
-            c.initial_review_start,
-            c.initial_review_deadline,
-            "各榜单对应的初评机构组织开展初评。",
-        ),
-        TimelineEntry(
-            "deadline",
-            "初评结果报送截止",
-            format_datetime(c.initial_review_deadline),
-            c.initial_review_deadline,
-            note="初评机构将初评结果报送至“科创中国”联合体秘书处。",
-        ),
-        TimelineEntry(
-            "phase",
-            "终评评审",
-            month_span(c.final_review_start, c.final_review_end),
-            c.final_review_start,
-            c.final_review_end,
-            "“科创中国”联合体秘书处组织终评,经综合评议确定入榜名单。",
-        ),
-        TimelineEntry(
-            "phase",
-            "发布推介",
-            month_span(c.publication_start, c.publication_end),
-            c.publication_start,
-            c.publication_end,
-            "择机发布榜单,为上榜技术、企业、组织、人才提供资源对接、定向推介等服务。",
-        ),
-    ]
-    # Stable sort: a deadline and a phase starting at the same instant keep the order above.
+    entries = _timeline_rows(campaign)
+    # Stable sort: a deadline and a phase starting at the same instant keep the table's order.
     entries.sort(key=lambda e: e.at)
     next_deadline_found = False
     for entry in entries:
@@ -222,7 +190,7 @@ def timeline(campaign, now):
 # ---------------------------------------------------------------- review bodies
 
 
-def coverage_label(coverages):
+def coverage_label(coverages: list) -> str:
     """``先导技术榜(装备制造领域、产业基础领域)`` or ``新锐企业榜``, as the notice writes it."""
     grouped = {}
     for cov in coverages:
@@ -238,7 +206,7 @@ def coverage_label(coverages):
     return ";".join(parts)
 
 
-def review_groups(bodies):
+def review_groups(bodies: Iterable) -> list[dict]:
     """Bodies that cover exactly the same lists/domains form one row, like the notice's table."""
     groups = {}
     for body in bodies:
@@ -261,7 +229,7 @@ def review_groups(bodies):
     return list(groups.values())
 
 
-def call_context(campaign, now):
+def call_context(campaign: Campaign, now: datetime) -> dict:
     """Everything the call page shows about ``campaign`` at ``now`` (no queries beyond the prefetch)."""
     lists = list(campaign.lists.all())
     channels = list(campaign.channels.all())
@@ -272,7 +240,7 @@ def call_context(campaign, now):
         "quota_rules": quota_rules(campaign, lists, channels),
         "quota_rows": quota_rows(lists),
         "timeline": timeline(campaign, now),
-        "promotion": phase_status(campaign.promotion_start, campaign.promotion_end, now),
+        "promotion": _phase_status(campaign, moments.phase("promotion"), now),
         "organizer_phones": split_phones(campaign.organizer_phones),
         "now": now,
     }

@@ -13,21 +13,11 @@ from pathlib import Path
 from django.db import transaction
 
 from nominations.models import Campaign, Channel, Domain, EarlierListedItem, RankingList
+from nominations.rules import moments
 from nominations.rules.duplicates import normalize_name
 
-DATE_FIELDS = (
-    "collection_start",
-    "member_deadline",
-    "platform_deadline",
-    "initial_review_start",
-    "initial_review_deadline",
-    "final_review_start",
-    "final_review_end",
-    "publication_start",
-    "publication_end",
-    "promotion_start",
-    "promotion_end",
-)
+# The campaign's dated fields: the moments table (rules/moments.py).
+DATE_FIELDS = moments.FIELDS
 
 
 # Sections of the file that another app loads (the reviews app: "review_bodies"), registered at
@@ -40,7 +30,7 @@ def register_section_loader(key: str, loader: Callable[..., None]) -> None:
     SECTION_LOADERS[key] = loader
 
 
-def _aware(value):
+def _aware(value: str) -> datetime:
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
         raise ValueError(f"Campaign dates must carry their UTC offset: {value}")
@@ -48,7 +38,7 @@ def _aware(value):
 
 
 @transaction.atomic
-def load_campaign(path):
+def load_campaign(path: str | Path) -> Campaign:
     """Create or update the campaign described by the JSON file at ``path``; return it."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     fields = dict(data["campaign"])

@@ -10,6 +10,7 @@ bodies of the notice is fictional: company names, people, universities, phone nu
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,11 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from kczg_site import clock
+from kczg_site.formats import format_timestamp
 from nominations.audit import record_event
 from nominations.campaign_data import load_campaign
 from nominations.demo_entries import create_demo_entries
 from nominations.groups import ensure_platform_group
 from nominations.models import (
+    Campaign,
     Channel,
     MemberUnit,
     Participation,
@@ -30,6 +33,7 @@ from nominations.models import (
     RecommendingUnit,
     Role,
 )
+from nominations.rules import moments
 
 CAMPAIGN_FILE = "fixtures/campaign_2023.json"
 DEMO_PASSWORD = "kczg-demo-2023"
@@ -96,15 +100,20 @@ DEMO_LOGINS = [
     ("admin", Role.ADMIN.label, "系统管理员(可进入后台)"),
 ]
 
-# Key moments of the 2023 campaign, for moving the demo clock (Beijing time).
-DEMO_MOMENTS = [
-    ("2023-11-15T10:00:00+08:00", "征集中(演示起点)"),
-    ("2023-11-20T16:55:00+08:00", "会员提交截止前 5 分钟"),
-    ("2023-11-30T23:55:00+08:00", "平台申报截止前 5 分钟"),
-    ("2023-12-10T10:00:00+08:00", "初评阶段"),
-    ("2024-01-10T10:00:00+08:00", "终评阶段"),
-    ("2024-02-05T10:00:00+08:00", "发布推介"),
-]
+DEMO_START_LABEL = "征集中(演示起点)"
+
+
+def demo_moments(campaign: Campaign | None = None) -> list[tuple[str, str, datetime]]:
+    """The demo clock's quick buttons ``(ISO value, label, moment)``: the demo's start, then the presets
+    of the moments table (``rules/moments.py``) for ``campaign`` (the active one by default)."""
+    campaign = campaign or Campaign.objects.active()
+    presets = [(DEMO_START_LABEL, clock.demo_start())]
+    if campaign is not None:
+        presets += moments.demo_presets(campaign)
+    return [
+        (timezone.localtime(moment).isoformat(timespec="seconds"), label, timezone.localtime(moment))
+        for label, moment in presets
+    ]
 
 
 def _counter():
@@ -311,9 +320,6 @@ def move_demo_clock(user, moment):
             "move_demo_clock",
             user,
             at=before,
-            note=(
-                f"演示时钟由 {timezone.localtime(before):%Y-%m-%d %H:%M:%S} "
-                f"调整为 {timezone.localtime(moment):%Y-%m-%d %H:%M:%S}(北京时间)。"
-            ),
+            note=(f"演示时钟由 {format_timestamp(before)} 调整为 {format_timestamp(moment)}(北京时间)。"),
         )
     return clock.now()

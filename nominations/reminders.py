@@ -33,8 +33,8 @@ from nominations.rules import deadlines
 # Days before a deadline at which a reminder falls due (largest first).
 REMINDER_DAYS = (3, 1)
 
-MEMBER_PENDING_STATES = (State.DRAFT, State.RETURNED)
-UNIT_PENDING_STATES = (State.SUBMITTED, State.ACCEPTED, State.RECOMMENDED)
+MEMBER_PENDING_STATES = State.editable()
+UNIT_PENDING_STATES = State.unit_pending()
 
 
 @dataclass

@@ -118,7 +118,7 @@ TRANSITIONS = {
     )
 }
 
-EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
+EDITABLE_STATES = S.editable()
 
 
 class WorkflowError(Refused):

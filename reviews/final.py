@@ -29,8 +29,8 @@ from reviews.audit import record
 from reviews.models import Assignment, BodySubmission, FinalDecision, ListTarget, Publication
 
 S = State
-DECIDABLE_STATES = (S.IN_REVIEW, S.REVIEW_PASSED, S.REVIEW_FAILED, S.LISTED, S.NOT_LISTED)
-UNDECIDED_STATES = (S.IN_REVIEW, S.REVIEW_PASSED)
+DECIDABLE_STATES = S.decidable()
+UNDECIDED_STATES = S.undecided()
 
 LISTED, NOT_LISTED, FAILED = "listed", "not_listed", "failed"
 CHOICES = [(LISTED, "入榜"), (NOT_LISTED, "未入榜"), (FAILED, "未通过初评")]

@@ -15,14 +15,7 @@ from nominations.policy import can_see, profile_of, register, role_of, visible_n
 from nominations.rules.decision import ALLOW, Decision
 from reviews.models import Assignment, Score, ScoreStatus
 
-REVIEW_STATES = (
-    State.IN_REVIEW,
-    State.REVIEW_PASSED,
-    State.REVIEW_FAILED,
-    State.LISTED,
-    State.NOT_LISTED,
-    State.PUBLISHED,
-)
+REVIEW_STATES = State.in_review()
 
 NOT_FOUND = Decision.deny("没有找到该记录,或您无权查看。")
 

@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from kczg_site import clock
+from nominations.forms.samples import complete_data
 from nominations.models import Channel, MemberUnit, Nomination, Pioneer, Profile, RecommendingUnit, Role, State
 
 PASSWORD = "kczg-test-2023"
@@ -64,22 +65,45 @@ def make_user(role, username=None, **profile_fields):
 
 
 class NominationFactory(factory.django.DjangoModelFactory):
+    """An entry (申报), complete by default, so that submit/resubmit/pioneer_recommend pass the
+    completeness check. The one entry builder of the tests:
+
+    * ``domain``: a list capped per domain (先导技术榜) gets its first domain (电子信息) unless given;
+    * ``data``: the list's complete sample with the entry's title and domain; ``content={...}`` changes
+      fields of it (``content={"contact_phone": "12345"}``); ``data=`` replaces it;
+    * ``sent_at=moment``: the entry went the workflow's way at ``moment``: submitted then (a member's
+      entry past the draft; a pioneer's entry is never submitted) and recommended then (the states of
+      ``State.recommended()``). Without it both stay empty unless given.
+    """
+
     class Meta:
         model = Nomination
 
+    class Params:
+        sent_at = None
+        content = factory.Dict({})
+
     member_unit = factory.SubFactory(MemberUnitFactory)
     recommending_unit = factory.LazyAttribute(lambda o: o.member_unit.recommending_unit if o.member_unit else None)
+    pioneer = None
     campaign = factory.LazyAttribute(lambda o: o.ranking_list.campaign)
+    domain = factory.LazyAttribute(lambda o: _first_domain(o.ranking_list))
     state = State.DRAFT
     title = factory.Sequence(lambda n: f"测试申报{n}")
-    # Complete content by default, so that submit/resubmit/pioneer_recommend pass the completeness check.
-    data = factory.LazyAttribute(lambda o: _complete_data(o.ranking_list.code, o.title))
+    data = factory.LazyAttribute(lambda o: _complete_data(o.ranking_list.code, o.title, o.domain, o.content))
     created_by = factory.SubFactory(UserFactory)
     created_at = factory.LazyFunction(clock.now)
     updated_at = factory.LazyFunction(clock.now)
+    submitted_at = factory.LazyAttribute(lambda o: o.sent_at if o.state != State.DRAFT and o.pioneer is None else None)
+    recommended_at = factory.LazyAttribute(lambda o: o.sent_at if o.state in State.recommended() else None)
 
 
-def _complete_data(list_code, title):
-    from nominations.forms.samples import complete_data
+def _first_domain(ranking_list):
+    return ranking_list.domains.order_by("order", "pk").first() if ranking_list.capped_per_domain else None
 
-    return complete_data(list_code, title=title)
+
+def _complete_data(list_code, title, domain, content):
+    data = complete_data(list_code, title=title, **content)
+    if domain is not None:
+        data["domain"] = domain.code
+    return data

@@ -2,6 +2,7 @@
 permissions that must agree with ``may``."""
 
 import re
+from functools import partial
 from types import SimpleNamespace
 
 import pytest
@@ -70,38 +71,26 @@ def world(
     author = UserFactory(username="author")
     now = clock.now()
 
-    def entry(state, member=None, pioneer=None, **kwargs):
-        sent = {}
-        if state not in (State.DRAFT,) and "submitted_at" not in kwargs and member is not None:
-            sent["submitted_at"] = now
-        if state == State.RECOMMENDED:
-            sent["recommended_at"] = now
-        return NominationFactory(
-            ranking_list=manager if pioneer else enterprise,
-            member_unit=member,
-            pioneer=pioneer,
-            state=state,
-            created_by=author,
-            **{**sent, **kwargs},
-        )
+    by_member = partial(NominationFactory, ranking_list=enterprise, created_by=author, sent_at=now)
+    by_pioneer = partial(NominationFactory, ranking_list=manager, member_unit=None, created_by=author, sent_at=now)
 
     pioneer = pioneer_user.profile.pioneer
     entries = SimpleNamespace(
-        own_draft=entry(State.DRAFT, member_unit),
-        own_submitted=entry(State.SUBMITTED, member_unit),
-        own_recommended=entry(State.RECOMMENDED, member_unit),
-        own_withdrawn_draft=entry(State.WITHDRAWN, member_unit, submitted_at=None),
-        own_withdrawn_after_submit=entry(State.WITHDRAWN, member_unit),
-        sibling_draft=entry(State.DRAFT, sibling_unit),
-        sibling_submitted=entry(State.SUBMITTED, sibling_unit),
-        other_draft=entry(State.DRAFT, other_member_unit),
-        other_submitted=entry(State.SUBMITTED, other_member_unit),
-        pioneer_draft=entry(State.DRAFT, pioneer=pioneer),
-        pioneer_recommended=entry(State.RECOMMENDED, pioneer=pioneer),
+        own_draft=by_member(state=State.DRAFT, member_unit=member_unit),
+        own_submitted=by_member(state=State.SUBMITTED, member_unit=member_unit),
+        own_recommended=by_member(state=State.RECOMMENDED, member_unit=member_unit),
+        own_withdrawn_draft=by_member(state=State.WITHDRAWN, member_unit=member_unit, submitted_at=None),
+        own_withdrawn_after_submit=by_member(state=State.WITHDRAWN, member_unit=member_unit),
+        sibling_draft=by_member(state=State.DRAFT, member_unit=sibling_unit),
+        sibling_submitted=by_member(state=State.SUBMITTED, member_unit=sibling_unit),
+        other_draft=by_member(state=State.DRAFT, member_unit=other_member_unit),
+        other_submitted=by_member(state=State.SUBMITTED, member_unit=other_member_unit),
+        pioneer_draft=by_pioneer(state=State.DRAFT, pioneer=pioneer),
+        pioneer_recommended=by_pioneer(state=State.RECOMMENDED, pioneer=pioneer),
         # A pioneer's entry that names the society as its unit is still not the society's to see.
-        pioneer_with_unit=entry(State.RECOMMENDED, pioneer=pioneer, recommending_unit=society),
-        other_pioneer_draft=entry(State.DRAFT, pioneer=other_pioneer),
-        other_pioneer_recommended=entry(State.RECOMMENDED, pioneer=other_pioneer),
+        pioneer_with_unit=by_pioneer(state=State.RECOMMENDED, pioneer=pioneer, recommending_unit=society),
+        other_pioneer_draft=by_pioneer(state=State.DRAFT, pioneer=other_pioneer),
+        other_pioneer_recommended=by_pioneer(state=State.RECOMMENDED, pioneer=other_pioneer),
     )
     users = SimpleNamespace(
         member=member_user,

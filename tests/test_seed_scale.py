@@ -6,8 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from nominations.models import AuditEvent, MemberUnit, Nomination, Profile, RecommendingUnit, Role, SentMail
-from nominations.models.nomination import LIVE_STATES, RECOMMENDED_STATES
+from nominations.models import AuditEvent, MemberUnit, Nomination, Profile, RecommendingUnit, Role, SentMail, State
 from nominations.rules import quotas
 from reviews.models import Assignment, Dispatch
 
@@ -49,13 +48,13 @@ def test_small_run_keeps_quotas_and_member_caps():
         for _lst, _domain, quota in quotas.quota_table(unit, campaign):
             assert quota.used <= quota.total
     over = (
-        Nomination.objects.filter(state__in=LIVE_STATES)
+        Nomination.objects.filter(state__in=State.live())
         .values("member_unit_id", "ranking_list_id", "ranking_list__member_cap", "domain_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
     assert all(row["n"] <= row["ranking_list__member_cap"] for row in over)
-    assert Nomination.objects.filter(state__in=RECOMMENDED_STATES, recommended_at=None).count() == 0
+    assert Nomination.objects.filter(state__in=State.recommended(), recommended_at=None).count() == 0
 
 
 def test_second_run_changes_nothing():

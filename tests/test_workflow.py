@@ -20,12 +20,6 @@ AFTER_PLATFORM_DEADLINE = datetime(2023, 12, 1, 0, 0, tzinfo=BEIJING)
 pytestmark = pytest.mark.django_db
 
 
-def _entry(ranking_list, member_unit, user, state=State.DRAFT, **kwargs):
-    if ranking_list.capped_per_domain and "domain" not in kwargs:
-        kwargs["domain"] = ranking_list.domains.first()
-    return NominationFactory(ranking_list=ranking_list, member_unit=member_unit, created_by=user, state=state, **kwargs)
-
-
 def test_every_transition_targets_a_known_state_and_names_its_roles():
     for spec in workflow.TRANSITIONS.values():
         assert spec.target in State.values
@@ -34,7 +28,7 @@ def test_every_transition_targets_a_known_state_and_names_its_roles():
 
 
 def test_submit_moves_state_and_writes_one_audit_record(enterprise, member_unit, member_user):
-    entry = _entry(enterprise, member_unit, member_user)
+    entry = NominationFactory(ranking_list=enterprise, member_unit=member_unit, created_by=member_user)
     with time_machine.travel(BEFORE_MEMBER_DEADLINE, tick=False):
         workflow.transition(entry, "submit", member_user)
     entry.refresh_from_db()
@@ -50,7 +44,9 @@ def test_submit_moves_state_and_writes_one_audit_record(enterprise, member_unit,
 
 
 def test_submit_after_member_deadline_is_refused_and_entry_unchanged(enterprise, member_unit, member_user):
-    entry = _entry(enterprise, member_unit, member_user, data={"name": "保留的内容"})
+    entry = NominationFactory(
+        ranking_list=enterprise, member_unit=member_unit, created_by=member_user, data={"name": "保留的内容"}
+    )
     with time_machine.travel(AFTER_MEMBER_DEADLINE, tick=False), pytest.raises(WorkflowError) as refused:
         workflow.transition(entry, "submit", member_user)
     assert "会员提交截止时间已过" in str(refused.value)
@@ -71,28 +67,32 @@ def test_member_extension_lets_that_member_through(campaign, enterprise, member_
         granted_by=platform_user,
         granted_at=BEFORE_MEMBER_DEADLINE,
     )
-    entry = _entry(enterprise, member_unit, member_user)
+    entry = NominationFactory(ranking_list=enterprise, member_unit=member_unit, created_by=member_user)
     with time_machine.travel(datetime(2023, 11, 21, 9, 0, tzinfo=BEIJING), tick=False):
         workflow.transition(entry, "submit", member_user)
     assert entry.state == State.SUBMITTED
 
 
 def test_another_members_user_cannot_act(enterprise, member_unit, member_user, other_member_user):
-    entry = _entry(enterprise, member_unit, member_user)
+    entry = NominationFactory(ranking_list=enterprise, member_unit=member_unit, created_by=member_user)
     with time_machine.travel(BEFORE_MEMBER_DEADLINE, tick=False), pytest.raises(WorkflowError) as refused:
         workflow.transition(entry, "submit", other_member_user)
     assert "没有找到" in str(refused.value)
 
 
 def test_wrong_state_is_refused_with_the_current_state(enterprise, member_unit, member_user):
-    entry = _entry(enterprise, member_unit, member_user, state=State.SUBMITTED)
+    entry = NominationFactory(
+        ranking_list=enterprise, member_unit=member_unit, created_by=member_user, state=State.SUBMITTED
+    )
     with time_machine.travel(BEFORE_MEMBER_DEADLINE, tick=False), pytest.raises(WorkflowError) as refused:
         workflow.transition(entry, "submit", member_user)
     assert "已提交" in str(refused.value)
 
 
 def test_return_needs_a_comment(enterprise, member_unit, member_user, secretariat_user):
-    entry = _entry(enterprise, member_unit, member_user, state=State.SUBMITTED)
+    entry = NominationFactory(
+        ranking_list=enterprise, member_unit=member_unit, created_by=member_user, state=State.SUBMITTED
+    )
     with time_machine.travel(BEFORE_MEMBER_DEADLINE, tick=False):
         with pytest.raises(WorkflowError) as refused:
             workflow.transition(entry, "return", secretariat_user, note="  ")
@@ -104,7 +104,12 @@ def test_return_needs_a_comment(enterprise, member_unit, member_user, secretaria
 
 def test_recommend_stops_at_the_stacked_quota(organization, member_unit, member_user, secretariat_user):
     # The society is in two channels: 2 × 2 = 4 places on 融通创新组织榜.
-    entries = [_entry(organization, member_unit, member_user, state=State.ACCEPTED) for _ in range(5)]
+    entries = [
+        NominationFactory(
+            ranking_list=organization, member_unit=member_unit, created_by=member_user, state=State.ACCEPTED
+        )
+        for _ in range(5)
+    ]
     with time_machine.travel(BEFORE_PLATFORM_DEADLINE, tick=False):
         for entry in entries[:4]:
             workflow.transition(entry, "recommend", secretariat_user)
@@ -115,7 +120,9 @@ def test_recommend_stops_at_the_stacked_quota(organization, member_unit, member_
 
 
 def test_recommend_after_platform_deadline_is_refused(enterprise, member_unit, member_user, secretariat_user):
-    entry = _entry(enterprise, member_unit, member_user, state=State.ACCEPTED)
+    entry = NominationFactory(
+        ranking_list=enterprise, member_unit=member_unit, created_by=member_user, state=State.ACCEPTED
+    )
     with time_machine.travel(AFTER_PLATFORM_DEADLINE, tick=False), pytest.raises(WorkflowError) as refused:
         workflow.transition(entry, "recommend", secretariat_user)
     assert "平台申报截止时间已过" in str(refused.value)
@@ -128,7 +135,13 @@ def test_earlier_listed_entry_needs_a_reason_to_be_recommended(
     from nominations.models import EarlierListedItem
 
     item = EarlierListedItem.objects.get(name="青岛国数信息科技有限公司")
-    entry = _entry(enterprise, member_unit, member_user, state=State.ACCEPTED, earlier_listed=item)
+    entry = NominationFactory(
+        ranking_list=enterprise,
+        member_unit=member_unit,
+        created_by=member_user,
+        state=State.ACCEPTED,
+        earlier_listed=item,
+    )
     with time_machine.travel(BEFORE_PLATFORM_DEADLINE, tick=False):
         with pytest.raises(WorkflowError) as refused:
             workflow.transition(entry, "recommend", secretariat_user)
@@ -141,7 +154,7 @@ def test_earlier_listed_entry_needs_a_reason_to_be_recommended(
 
 
 def test_audit_records_are_append_only(enterprise, member_unit, member_user):
-    entry = _entry(enterprise, member_unit, member_user)
+    entry = NominationFactory(ranking_list=enterprise, member_unit=member_unit, created_by=member_user)
     with time_machine.travel(BEFORE_MEMBER_DEADLINE, tick=False):
         workflow.transition(entry, "submit", member_user)
     event = AuditEvent.objects.get(nomination=entry)

@@ -1,6 +1,5 @@
 """The admin page of the demo clock: the simulated time, a field to set it and the key moments of 2023."""
 
-from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -14,7 +13,7 @@ from django.utils import timezone
 
 from kczg_site import clock
 from nominations import policy
-from nominations.demo import DEMO_MOMENTS, move_demo_clock
+from nominations.demo import demo_moments, move_demo_clock
 from nominations.forms.fields import PlainTextField
 from nominations.models import DemoClock
 
@@ -104,7 +103,7 @@ class DemoClockAdmin(admin.ModelAdmin):
             "now": now,
             "real_now": timezone.localtime(timezone.now()),
             "form": form,
-            "moments": [(value, label, datetime.fromisoformat(value)) for value, label in DEMO_MOMENTS],
+            "moments": demo_moments(),
             "demo_start": settings.DEMO_CLOCK_START,
             **(extra_context or {}),
         }

@@ -7,11 +7,10 @@ several templates (``input.html`` includes ``attrs.html``; ``select.html`` inclu
 the same HTML from the same context (``self.get_context(name, value, attrs)["widget"]``) with string
 formatting instead.
 
-The output is byte-identical to Django 5.2's templates (``django/forms/widgets/*.html``, rendered by
-the form renderer, which strips the result): tests/intake/test_field_rendering.py renders every field
-of every definition, empty, complete and with errors and hostile values, both ways and compares. The
-flip side: these widgets ignore the form renderer, so overriding Django's widget templates does not
-change them; change the HTML here (the test then shows the difference from Django).
+The output follows Django 5.2's templates (``django/forms/widgets/*.html``); tests/intake/test_field_rendering.py
+checks that hostile names, values and attributes come back escaped and that every ``aria-describedby`` names
+an element of the page. These widgets ignore the form renderer: overriding Django's widget templates does
+not change them; change the HTML here.
 """
 
 from collections.abc import Callable

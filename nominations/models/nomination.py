@@ -1,5 +1,7 @@
 """A nomination (申报) and its attachments. State changes go through ``nominations.workflow``."""
 
+from __future__ import annotations
+
 import uuid
 
 from django.conf import settings
@@ -21,6 +23,60 @@ class State(models.TextChoices):
     LISTED = "listed", "拟入榜"
     NOT_LISTED = "not_listed", "未入榜"
     PUBLISHED = "published", "已发布入榜"
+
+    # The state groups: each is defined here once (the frozensets below the class) and read as
+    # ``State.live()`` etc. by the rules, the policy, the workflow and the review side.
+
+    @classmethod
+    def editable(cls) -> frozenset[State]:
+        """Entries their author may still change (the member's "pending" entries): 草稿, 退回修改."""
+        return _EDITABLE
+
+    @classmethod
+    def staff_hidden(cls) -> frozenset[State]:
+        """Entries the staff never see because they never left their author: 草稿."""
+        return _STAFF_HIDDEN
+
+    @classmethod
+    def live(cls) -> frozenset[State]:
+        """Entries that hold a place in a member unit's cap: submitted to the recommending unit or further."""
+        return _LIVE
+
+    @classmethod
+    def unit_pending(cls) -> frozenset[State]:
+        """Entries that wait for their recommending unit: 已提交, 已受理, 已推荐 (not yet in review)."""
+        return _UNIT_PENDING
+
+    @classmethod
+    def recommended(cls) -> frozenset[State]:
+        """Entries that use a recommending unit's (or a pioneer's) quota: 已推荐 and every later state."""
+        return _RECOMMENDED
+
+    @classmethod
+    def in_review(cls) -> frozenset[State]:
+        """Entries the review side sees: 初评中 and every later state (published included)."""
+        return _IN_REVIEW
+
+    @classmethod
+    def decidable(cls) -> frozenset[State]:
+        """Entries the final review may still decide on: in review, not yet published."""
+        return _DECIDABLE
+
+    @classmethod
+    def undecided(cls) -> frozenset[State]:
+        """Entries the final review has not decided yet: 初评中, 通过初评."""
+        return _UNDECIDED
+
+
+_S = State
+_EDITABLE = frozenset({_S.DRAFT, _S.RETURNED})
+_STAFF_HIDDEN = frozenset({_S.DRAFT})
+_UNDECIDED = frozenset({_S.IN_REVIEW, _S.REVIEW_PASSED})
+_DECIDABLE = _UNDECIDED | {_S.REVIEW_FAILED, _S.LISTED, _S.NOT_LISTED}
+_IN_REVIEW = _DECIDABLE | {_S.PUBLISHED}
+_RECOMMENDED = _IN_REVIEW | {_S.RECOMMENDED}
+_UNIT_PENDING = frozenset({_S.SUBMITTED, _S.ACCEPTED, _S.RECOMMENDED})
+_LIVE = _RECOMMENDED | {_S.SUBMITTED, _S.ACCEPTED}
 
 
 class Nomination(models.Model):
@@ -169,29 +225,6 @@ ENTRY_RELATIONS = (
     "earlier_listed",
 )
 
-# Entries that hold a place in a member unit's cap: submitted to the recommending unit or further along.
-LIVE_STATES = frozenset(
-    {
-        State.SUBMITTED,
-        State.ACCEPTED,
-        State.RECOMMENDED,
-        State.IN_REVIEW,
-        State.REVIEW_PASSED,
-        State.REVIEW_FAILED,
-        State.LISTED,
-        State.NOT_LISTED,
-        State.PUBLISHED,
-    }
-)
-# Entries that use a recommending unit's (or a pioneer's) quota.
-RECOMMENDED_STATES = frozenset(
-    {
-        State.RECOMMENDED,
-        State.IN_REVIEW,
-        State.REVIEW_PASSED,
-        State.REVIEW_FAILED,
-        State.LISTED,
-        State.NOT_LISTED,
-        State.PUBLISHED,
-    }
-)
+# Aliases of the State groups for the modules that import them by these names.
+LIVE_STATES = State.live()
+RECOMMENDED_STATES = State.recommended()

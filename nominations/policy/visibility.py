@@ -23,7 +23,7 @@ from nominations.models import (
 )
 from nominations.policy.roles import AnyUser, profile_of, role_of
 
-STAFF_HIDDEN_STATES = (State.DRAFT,)
+STAFF_HIDDEN_STATES = State.staff_hidden()
 
 
 def _never_sent() -> Q:

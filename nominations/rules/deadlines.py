@@ -12,13 +12,17 @@ An extension recorded for the member unit or its recommending unit moves that on
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, Subquery
+from django.db.models import Q, QuerySet, Subquery
 
 from kczg_site import clock
 from kczg_site.formats import format_datetime
-from nominations.models import Campaign, Extension, ExtensionKind, Participation
+from nominations.models import Campaign, Extension, ExtensionKind, MemberUnit, Participation, RecommendingUnit
 
+from . import moments
 from .decision import ALLOW, Decision
+
+# A unit given as its row or its primary key.
+UnitRef = RecommendingUnit | MemberUnit | int | None
 
 
 @dataclass(frozen=True)
@@ -28,15 +32,15 @@ class Deadline:
     extended_to: datetime | None = None
 
     @property
-    def effective(self):
+    def effective(self) -> datetime:
         if self.extended_to and self.extended_to > self.at:
             return self.extended_to
         return self.at
 
-    def is_open(self, now=None):
+    def is_open(self, now: datetime | None = None) -> bool:
         return (now or clock.now()) < self.effective
 
-    def check(self, now=None):
+    def check(self, now: datetime | None = None) -> Decision:
         if self.is_open(now):
             return ALLOW
         when = format_datetime(self.effective)
@@ -44,7 +48,9 @@ class Deadline:
         return Decision.deny(f"{self.label}已过:截止时间为北京时间 {when}{extra}。")
 
 
-def _extensions(campaign, kind, *, recommending_unit=None, member_unit=None):
+def _extensions(
+    campaign: Campaign | int, kind: str, *, recommending_unit: UnitRef = None, member_unit: UnitRef = None
+) -> QuerySet | None:
     """The extensions of ``kind`` for the member unit or its recommending unit (objects or ids), latest first."""
     who = Q()
     if member_unit is not None:
@@ -58,13 +64,15 @@ def _extensions(campaign, kind, *, recommending_unit=None, member_unit=None):
     )
 
 
-def _latest_extension(campaign, kind, *, recommending_unit=None, member_unit=None):
+def _latest_extension(
+    campaign: Campaign | int, kind: str, *, recommending_unit: UnitRef = None, member_unit: UnitRef = None
+) -> datetime | None:
     # One query for both levels (the member unit's own and its recommending unit's extensions).
     extensions = _extensions(campaign, kind, recommending_unit=recommending_unit, member_unit=member_unit)
     return extensions.first() if extensions is not None else None
 
 
-def member_deadline(campaign, member_unit):
+def member_deadline(campaign: Campaign, member_unit: MemberUnit) -> Deadline:
     """The deadline for ``member_unit`` to submit to its recommending unit.
 
     One query: the recommending unit's own member deadline and the latest extension, as two subqueries
@@ -83,26 +91,22 @@ def member_deadline(campaign, member_unit):
         .values_list("own", "extended")
         .get()
     )
-    return Deadline("会员提交截止时间", own_at or campaign.member_deadline, extended)
+    return Deadline(moments.label("member_deadline") + "时间", own_at or campaign.member_deadline, extended)
 
 
-def platform_deadline(campaign, recommending_unit=None):
+def platform_deadline(campaign: Campaign, recommending_unit: RecommendingUnit | int | None = None) -> Deadline:
     """The deadline for a recommending unit (or a pioneer, without one) to recommend and confirm."""
     extended = None
     if recommending_unit is not None:
         extended = _latest_extension(campaign, ExtensionKind.PLATFORM, recommending_unit=recommending_unit)
-    return Deadline("平台申报截止时间", campaign.platform_deadline, extended)
+    return Deadline(moments.label("platform_deadline") + "时间", campaign.platform_deadline, extended)
 
 
-def next_deadline(campaign, now=None):
-    """The next campaign-wide deadline after ``now`` as ``(label, moment)``, or ``None``."""
+def next_deadline(campaign: Campaign, now: datetime | None = None) -> tuple[str, datetime] | None:
+    """The next campaign-wide deadline after ``now`` as ``(label, moment)``, or ``None`` (the moments
+    counted down to: ``rules/moments.py``)."""
     now = now or clock.now()
-    for label, moment in (
-        ("会员提交截止", campaign.member_deadline),
-        ("平台申报截止", campaign.platform_deadline),
-        ("初评结果报送截止", campaign.initial_review_deadline),
-        ("终评结束", campaign.final_review_end),
-    ):
+    for label, moment in moments.countdown_moments(campaign):
         if now < moment:
             return label, moment
     return None

@@ -4,10 +4,18 @@ Names arrive with variant punctuation and spacing: "（青岛）" vs "(青岛)",
 "·" or ":" inside technology names, "有限责任公司" vs "有限公司" vs none. Both sides are normalised the same way.
 """
 
+from __future__ import annotations
+
 import re
 import unicodedata
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
 
 from nominations.rules.credit_codes import normalize_credit_code
+
+if TYPE_CHECKING:
+    from nominations.models import EarlierListedItem
 
 # Company forms are dropped from the end: "X股份有限公司", "X有限责任公司", "X有限公司" and "X公司"
 # all match "X". Longest first.
@@ -15,7 +23,7 @@ _SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "公司
 _DROP = re.compile(r"[\s\u3000]+")
 
 
-def normalize_name(name):
+def normalize_name(name: str | None) -> str:
     """A key for matching: NFKC, no spaces, no punctuation or symbols, one spelling per company form."""
     text = unicodedata.normalize("NFKC", name or "").lower()
     text = _DROP.sub("", text)
@@ -29,14 +37,15 @@ def normalize_name(name):
     return text
 
 
-def find_earlier_listed(name, credit_code="", list_code=None, before_year=None):
+def find_earlier_listed(
+    name: str, credit_code: str = "", list_code: str | None = None, before_year: int | None = None
+) -> EarlierListedItem | None:
     """The earlier listed item matching a nominee's name (or credit code), or ``None``.
 
     Matching is across all lists: a company listed on 新锐企业榜 recommended again to another list is
     still worth the secretariat's attention. Items of the list itself are preferred.
     """
-    from django.db.models import Q
-
+    # Not at the top: nominations.models (history.py) imports normalize_name from this module.
     from nominations.models import EarlierListedItem
 
     key = normalize_name(name)

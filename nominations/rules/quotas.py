@@ -8,12 +8,25 @@
   先导技术榜): the product's choice, so that one member cannot flood its society's inbox.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
 
-from nominations.models import Channel, Domain, Nomination, RankingList, RecommendingUnit
-from nominations.models.nomination import LIVE_STATES, RECOMMENDED_STATES
+from nominations.models import (
+    Campaign,
+    Channel,
+    Domain,
+    MemberUnit,
+    Nomination,
+    Pioneer,
+    RankingList,
+    RecommendingUnit,
+    State,
+)
+
+# A campaign given as its row or its primary key.
+CampaignRef = Campaign | int
 
 
 @dataclass(frozen=True)
@@ -24,15 +37,15 @@ class Quota:
     per_channel: int = 0
 
     @property
-    def left(self):
+    def left(self) -> int:
         return max(self.total - self.used, 0)
 
     @property
-    def is_full(self):
+    def is_full(self) -> bool:
         return self.used >= self.total
 
     @property
-    def explanation(self):
+    def explanation(self) -> str:
         if not self.channels:
             return "无适用的推荐渠道"
         names = "、".join(self.channels)
@@ -55,14 +68,22 @@ class QuotaRow:
     quota: Quota
 
 
-def quota_use(unit_ids, campaign, *, entries=None) -> QuerySet:
+def quota_use(unit_ids: Iterable[int], campaign: CampaignRef, *, entries: QuerySet | None = None) -> QuerySet:
     """The entries that use the quotas of the units ``unit_ids`` in ``campaign``: recommended (or
     further), not a pioneer's, among ``entries`` (every entry without it)."""
     entries = Nomination.objects.all() if entries is None else entries
-    return entries.filter(recommending_unit__in=unit_ids, campaign=campaign, state__in=RECOMMENDED_STATES, pioneer=None)
+    return entries.filter(
+        recommending_unit__in=unit_ids, campaign=campaign, state__in=State.recommended(), pioneer=None
+    )
 
 
-def quota_rows(units, campaign, *, entries=None, ranking_list=None) -> list[QuotaRow]:
+def quota_rows(
+    units: Iterable[RecommendingUnit],
+    campaign: CampaignRef,
+    *,
+    entries: QuerySet | None = None,
+    ranking_list: RankingList | None = None,
+) -> list[QuotaRow]:
     """The quotas of many ``units`` in ``campaign`` at once, in four queries whatever their number.
 
     Per unit, per list (per domain for lists capped per domain), in the units' order and the lists'
@@ -114,7 +135,14 @@ def quota_rows(units, campaign, *, entries=None, ranking_list=None) -> list[Quot
     return rows
 
 
-def unit_quota(unit, ranking_list, domain=None, *, exclude=None, entries=None):
+def unit_quota(
+    unit: RecommendingUnit,
+    ranking_list: RankingList,
+    domain: Domain | None = None,
+    *,
+    exclude: Nomination | None = None,
+    entries: QuerySet | None = None,
+) -> Quota:
     """The quota of ``unit`` in a list (and domain), with how much is used by recommended entries:
     the row of :func:`quota_rows` for that list and domain. ``exclude``: an entry not to count."""
     entries = Nomination.objects.all() if entries is None else entries
@@ -129,19 +157,19 @@ def unit_quota(unit, ranking_list, domain=None, *, exclude=None, entries=None):
     return Quota(total.total, 0, total.channels, total.per_channel)
 
 
-def recommended_count(unit, campaign, *, entries=None) -> int:
+def recommended_count(unit: RecommendingUnit, campaign: CampaignRef, *, entries: QuerySet | None = None) -> int:
     """How many entries ``unit`` has recommended in ``campaign``: its quotas' use, all lists together."""
     return quota_use([unit.pk], campaign, entries=entries).count()
 
 
-def pioneer_lists(campaign) -> QuerySet:
+def pioneer_lists(campaign: CampaignRef) -> QuerySet:
     """The lists a 2022 pioneer may recommend to: those the campaign's pioneer route serves."""
     return RankingList.objects.filter(
         campaign=campaign, channels__campaign=campaign, channels__is_pioneer_route=True
     ).distinct()
 
 
-def pioneer_quota(pioneer, ranking_list, *, exclude=None):
+def pioneer_quota(pioneer: Pioneer, ranking_list: RankingList, *, exclude: Nomination | None = None) -> Quota:
     """A pioneer's quota: the pioneer route's per-person number, only on the lists the route serves."""
     route = (
         Channel.objects.filter(campaign_id=ranking_list.campaign_id, is_pioneer_route=True, lists=ranking_list)
@@ -149,15 +177,21 @@ def pioneer_quota(pioneer, ranking_list, *, exclude=None):
         .first()
     )
     total = route.pioneer_quota if route and pioneer.is_active else 0
-    used = Nomination.objects.filter(pioneer=pioneer, ranking_list=ranking_list, state__in=RECOMMENDED_STATES)
+    used = Nomination.objects.filter(pioneer=pioneer, ranking_list=ranking_list, state__in=State.recommended())
     if exclude is not None:
         used = used.exclude(pk=exclude.pk)
     return Quota(total=total, used=used.count(), channels=(route.name,) if route else (), per_channel=total)
 
 
-def member_cap(member_unit, ranking_list, domain=None, *, exclude=None):
+def member_cap(
+    member_unit: MemberUnit,
+    ranking_list: RankingList,
+    domain: Domain | None = None,
+    *,
+    exclude: Nomination | None = None,
+) -> Quota:
     """How many live entries ``member_unit`` may have in a list (per domain for 先导技术榜)."""
-    live = Nomination.objects.filter(member_unit=member_unit, ranking_list=ranking_list, state__in=LIVE_STATES)
+    live = Nomination.objects.filter(member_unit=member_unit, ranking_list=ranking_list, state__in=State.live())
     if ranking_list.capped_per_domain:
         live = live.filter(domain=domain)
     if exclude is not None:
@@ -165,7 +199,9 @@ def member_cap(member_unit, ranking_list, domain=None, *, exclude=None):
     return Quota(total=ranking_list.member_cap, used=live.count(), per_channel=ranking_list.member_cap)
 
 
-def quota_table(unit, campaign, entries=None):
+def quota_table(
+    unit: RecommendingUnit, campaign: CampaignRef, entries: QuerySet | None = None
+) -> list[tuple[RankingList, Domain | None, Quota]]:
     """Rows ``(ranking_list, domain, quota)`` for a unit's meters: one per domain for 先导技术榜.
 
     ``entries``: the queryset the use is counted in — the reader's visible entries for a meter shown
@@ -173,12 +209,12 @@ def quota_table(unit, campaign, entries=None):
     return [(row.ranking_list, row.domain, row.quota) for row in quota_rows([unit], campaign, entries=entries)]
 
 
-def member_cap_table(member_unit, campaign):
+def member_cap_table(member_unit: MemberUnit, campaign: CampaignRef) -> list[tuple[RankingList, Domain | None, Quota]]:
     """Rows ``(ranking_list, domain, quota)`` of a member unit's caps (``member_cap``) in two queries."""
     lists = RankingList.objects.filter(campaign=campaign).prefetch_related("domains")
     live = {}
     for list_id, domain_id in Nomination.objects.filter(
-        member_unit=member_unit, campaign=campaign, state__in=LIVE_STATES
+        member_unit=member_unit, campaign=campaign, state__in=State.live()
     ).values_list("ranking_list_id", "domain_id"):
         live[(list_id, domain_id)] = live.get((list_id, domain_id), 0) + 1
     rows = []

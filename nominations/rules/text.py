@@ -13,10 +13,10 @@ WHITESPACE = frozenset(
 )
 
 
-def count_chars(text):
+def count_chars(text: str | None) -> int:
     """The number of 字 in ``text``: code points other than whitespace."""
     return sum(1 for ch in text or "" if ch not in WHITESPACE)
 
 
-def over_limit_message(label, limit, count):
+def over_limit_message(label: str, limit: int, count: int) -> str:
     return f"{label}不超过 {limit} 字(不计空格和换行),当前 {count} 字,请精简 {count - limit} 字。"

@@ -16,9 +16,11 @@ import hashlib
 import zipfile
 import zlib
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import filetype
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 
 from .decision import ALLOW, Decision
 
@@ -58,7 +60,7 @@ def zip_limit() -> int:
     return int(getattr(settings, "UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES", ZIP_MAX_UNCOMPRESSED_BYTES))
 
 
-def format_size(size):
+def format_size(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
     if size >= 1024:
@@ -66,7 +68,7 @@ def format_size(size):
     return f"{size} 字节"
 
 
-def _zip_kind(fileobj):
+def _zip_kind(fileobj: BinaryIO) -> FileKind | None:
     try:
         with zipfile.ZipFile(fileobj) as archive:
             names = set(archive.namelist())
@@ -79,7 +81,7 @@ def _zip_kind(fileobj):
     return None
 
 
-def sniff(fileobj):
+def sniff(fileobj: BinaryIO) -> FileKind | None:
     """The :class:`FileKind` of an open binary file by its content, or ``None``. Rewinds the file."""
     fileobj.seek(0)
     head = fileobj.read(_HEAD_BYTES)
@@ -98,7 +100,7 @@ def sniff(fileobj):
         fileobj.seek(0)
 
 
-def describe_unknown(fileobj):
+def describe_unknown(fileobj: BinaryIO) -> str:
     """What the content looks like, for the refusal message (e.g. "exe"), or ``""``."""
     fileobj.seek(0)
     guess = filetype.guess(fileobj.read(_HEAD_BYTES))
@@ -106,7 +108,7 @@ def describe_unknown(fileobj):
     return guess.extension if guess else ""
 
 
-def check_size(size, existing_total=0):
+def check_size(size: int, existing_total: int = 0) -> Decision:
     """A file of ``size`` bytes added to an entry whose attachments already total ``existing_total``."""
     limit = settings.ATTACHMENT_MAX_BYTES
     total_limit = settings.ATTACHMENT_MAX_TOTAL_BYTES
@@ -140,7 +142,7 @@ def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) 
                 return None
 
 
-def check_zip(fileobj, name: str = "") -> Decision:
+def check_zip(fileobj: BinaryIO, name: str = "") -> Decision:
     """``ALLOW`` when the ZIP container in ``fileobj`` is safe to store and to open; rewinds the file.
 
     Refused: more than :data:`ZIP_MAX_MEMBERS` members, a declared total over :func:`zip_limit`, a
@@ -183,7 +185,7 @@ def check_zip(fileobj, name: str = "") -> Decision:
     return ALLOW
 
 
-def sha256_of(fileobj) -> str:
+def sha256_of(fileobj: BinaryIO) -> str:
     """The hex SHA-256 of an open binary file (an uploaded file or a stored one), read in chunks."""
     digest = hashlib.sha256()
     chunks = getattr(fileobj, "chunks", None)
@@ -198,13 +200,13 @@ def sha256_of(fileobj) -> str:
     return digest.hexdigest()
 
 
-def _unknown_kind(uploaded) -> Decision:
+def _unknown_kind(uploaded: UploadedFile) -> Decision:
     seen = describe_unknown(uploaded)
     detail = f"（内容识别为 {seen.upper()}）" if seen else ""
     return Decision.deny(f"文件“{uploaded.name}”的内容不是允许的类型{detail}。仅接受 {ALLOWED_LABEL} 文件。")
 
 
-def check_upload(uploaded, existing_total=0):
+def check_upload(uploaded: UploadedFile, existing_total: int = 0) -> tuple[Decision, FileKind | None]:
     """``(decision, kind)`` for an uploaded file: size limits first, then the content (ZIPs in full)."""
     decision = check_size(uploaded.size, existing_total)
     if not decision:
@@ -222,7 +224,7 @@ def check_upload(uploaded, existing_total=0):
 WORKBOOK_UNREADABLE = "无法读取该文件，请上传 Excel（.xlsx）文件。"
 
 
-def _size_of(fileobj) -> int:
+def _size_of(fileobj: BinaryIO) -> int:
     size = getattr(fileobj, "size", None)
     if size is None:
         size = fileobj.seek(0, 2)
@@ -230,7 +232,7 @@ def _size_of(fileobj) -> int:
     return size
 
 
-def check_workbook(uploaded) -> Decision:
+def check_workbook(uploaded: UploadedFile) -> Decision:
     """``ALLOW`` when an Excel import is a real XLSX within the per-file limit and safe to open."""
     size, limit = _size_of(uploaded), settings.ATTACHMENT_MAX_BYTES
     if size <= 0:

@@ -9,12 +9,14 @@
 """
 
 from django import template
-from django.utils.safestring import mark_safe
+from django.forms import BoundField
+from django.utils.safestring import SafeString, mark_safe
 
 from nominations.forms.creation import new_token
-from nominations.forms.types import Kind
+from nominations.forms.types import Definition, Field, Kind
 from nominations.forms.widgets import template_value
 from nominations.intake import history_of
+from nominations.models import Nomination
 from nominations.rules.text import count_chars
 from nominations.rules.uploads import format_size
 
@@ -39,24 +41,24 @@ STATE_CLASSES = {
 
 
 @register.simple_tag
-def entry_sections(nomination, definition):
+def entry_sections(nomination: Nomination, definition: Definition) -> list:
     return definition.display_rows(nomination.data, nomination)
 
 
 @register.simple_tag
-def entry_history(nomination):
+def entry_history(nomination: Nomination) -> list:
     return history_of(nomination)
 
 
 @register.simple_tag
-def entry_field(spec, bf):
+def entry_field(spec: Field, bf: BoundField) -> SafeString:
     """One field of the entry form: ``spec`` (a :class:`~nominations.forms.types.Field`) and ``bf`` (its
     BoundField). Label (* when required, unit, 字 limit), widget, 字 counter, errors and help text.
 
     Built in Python rather than with an included template for speed (the edit page has up to 23 fields; see
-    nominations/forms/widgets.py). The markup is byte-identical to what the former template
-    ``nominations/includes/field.html`` made; tests/intake/test_field_rendering.py keeps that template's
-    text and compares, field by field.
+    nominations/forms/widgets.py). The errors and the help text carry the ids that Django's
+    ``aria-describedby`` on the widget names (``<id>_error``, ``<id>_helptext``), so that a screen reader
+    announces them with the field; tests/intake/test_field_rendering.py checks every reference on the page.
     """
     id_for_label = template_value(bf.id_for_label)
     label = template_value(spec.label)
@@ -76,8 +78,14 @@ def entry_field(spec, bf):
         counter = (
             f'<div class="form-text text-end char-counter" data-counter-for="{id_for_label}" aria-live="polite"></div>'
         )
-    errors = "".join(f'<div class="invalid-feedback d-block">{template_value(error)}</div>' for error in bf.errors)
-    help_text = f'<div class="form-text">{template_value(spec.help_text)}</div>' if spec.help_text else ""
+    auto_id = template_value(bf.auto_id) if bf.auto_id else ""
+    errors = ""
+    if bf.errors:
+        errors = "".join(f'<div class="invalid-feedback d-block">{template_value(error)}</div>' for error in bf.errors)
+        errors = f"<div{_id(auto_id, 'error')}>{errors}</div>"
+    help_text = ""
+    if spec.help_text:
+        help_text = f'<div class="form-text"{_id(auto_id, "helptext")}>{template_value(spec.help_text)}</div>'
     # Safe: every value is escaped by template_value (the widget's HTML is already safe).
     return mark_safe(  # noqa: S308
         f'\n<div class="mb-3 entry-field" id="field-{template_value(spec.key)}">\n'
@@ -90,17 +98,22 @@ def entry_field(spec, bf):
     )
 
 
+def _id(auto_id: str, suffix: str) -> str:
+    """`` id="<auto_id>_<suffix>"`` (the id Django's ``BoundField.aria_describedby`` names), or nothing."""
+    return f' id="{auto_id}_{suffix}"' if auto_id else ""
+
+
 @register.filter
-def state_class(state):
+def state_class(state: str) -> str:
     return STATE_CLASSES.get(str(state), "text-bg-primary")
 
 
 @register.filter
-def zi(text):
+def zi(text: str | None) -> int:
     """The number of 字 (characters other than whitespace)."""
     return count_chars(text)
 
 
 @register.filter
-def filesize(size):
+def filesize(size: int | None) -> str:
     return format_size(size or 0)

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from nominations import exports
 from nominations.models import ExportKind
-from tests.exports.conftest import make_entry
-from tests.factories import PASSWORD
+from tests.exports.conftest import RECOMMENDED
+from tests.factories import PASSWORD, NominationFactory
 
 
 @pytest.fixture
@@ -20,7 +20,9 @@ def fast_hasher(settings):
 def test_secretariat_follows_an_export_and_downloads_the_zip(
     fast_hasher, page, login, screenshot, tech, electronics, member_unit, secretariat_user, tmp_path
 ):
-    entry = make_entry(tech, member_unit, title="量子传感芯片关键技术", domain=electronics)
+    entry = NominationFactory(
+        ranking_list=tech, member_unit=member_unit, title="量子传感芯片关键技术", domain=electronics, **RECOMMENDED
+    )
     queued = exports.create_job(secretariat_user, ExportKind.XLSX, exports.Filters(campaign=2023), enqueue_now=False)
     login(page, "secretariat", PASSWORD)
     page.goto("/exports/")

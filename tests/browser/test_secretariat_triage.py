@@ -18,19 +18,11 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 IN_COLLECTION = datetime(2023, 11, 25, 10, 0, tzinfo=SHANGHAI)
 AFTER_DEADLINE = datetime(2023, 12, 1, 0, 5, tzinfo=SHANGHAI)
 
+# Entries the members submitted during collection.
+SENT = {"state": State.SUBMITTED, "sent_at": IN_COLLECTION}
+
 # The member's side runs through the intake helper's pages (member/<pk>/); switch off if they move.
 MEMBER_PAGES_READY = True
-
-
-def _entry(member_unit, ranking_list, domain=None, state=State.SUBMITTED, **fields):
-    return NominationFactory(
-        ranking_list=ranking_list,
-        domain=domain,
-        member_unit=member_unit,
-        state=state,
-        submitted_at=IN_COLLECTION if state != State.DRAFT else None,
-        **fields,
-    )
 
 
 def _switch_user(page, login, username):
@@ -77,8 +69,6 @@ def test_secretariat_triage(
     enterprise,
 ):
     with time_machine.travel(IN_COLLECTION, tick=True):
-        from nominations.forms.samples import complete_data
-
         # Three member units of the society (each may have at most 3 live entries per domain).
         members = [
             member_unit,
@@ -86,11 +76,12 @@ def test_secretariat_triage(
             MemberUnitFactory(recommending_unit=society),
         ]
         owners = [members[0]] * 2 + [members[1]] * 3 + [members[2]] * 2
-        chips = [_entry(owner, tech, electronics, title=f"芯片技术{i}") for i, owner in enumerate(owners, start=1)]
-        to_return = _entry(
-            member_unit, tech, electronics, title="待退回的感知技术", data=complete_data("tech", "待退回的感知技术")
-        )
-        _entry(member_unit, enterprise, title="新锐示例企业")
+        chips = [
+            NominationFactory(member_unit=owner, ranking_list=tech, title=f"芯片技术{i}", **SENT)
+            for i, owner in enumerate(owners, start=1)
+        ]
+        to_return = NominationFactory(member_unit=member_unit, ranking_list=tech, title="待退回的感知技术", **SENT)
+        NominationFactory(member_unit=member_unit, ranking_list=enterprise, title="新锐示例企业", **SENT)
         # The internal member deadline (11-20 17:00) has passed: the platform lets this member resubmit.
         extensions.grant_extension(
             platform_user,
@@ -191,7 +182,13 @@ def test_recommending_is_refused_after_the_platform_deadline(
     page, login, screenshot, secretariat_user, member_unit, tech, electronics
 ):
     with time_machine.travel(IN_COLLECTION, tick=False):
-        entry = _entry(member_unit, tech, electronics, state=State.ACCEPTED, title="截止后推荐的技术")
+        entry = NominationFactory(
+            member_unit=member_unit,
+            ranking_list=tech,
+            state=State.ACCEPTED,
+            title="截止后推荐的技术",
+            sent_at=IN_COLLECTION,
+        )
     with time_machine.travel(AFTER_DEADLINE, tick=True):
         login(page, "secretariat", PASSWORD)
         page.goto(f"/secretariat/entries/{entry.pk}/")
@@ -209,7 +206,10 @@ def test_recommending_is_refused_after_the_platform_deadline(
 
 def test_select_all_ticks_every_entry_on_the_page_for_a_batch(page, login, secretariat_user, member_unit, enterprise):
     with time_machine.travel(IN_COLLECTION, tick=False):
-        entries = [_entry(member_unit, enterprise, title=f"全选企业{i}") for i in range(3)]
+        entries = [
+            NominationFactory(member_unit=member_unit, ranking_list=enterprise, title=f"全选企业{i}", **SENT)
+            for i in range(3)
+        ]
     with time_machine.travel(IN_COLLECTION, tick=True):
         login(page, "secretariat", PASSWORD)
         page.goto("/secretariat/inbox/")

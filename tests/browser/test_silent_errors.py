@@ -11,7 +11,6 @@ import time_machine
 from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
-from nominations.forms.samples import complete_data
 from nominations.models import Attachment
 from tests.browser.conftest import ARTIFACTS
 from tests.factories import PASSWORD, NominationFactory
@@ -42,7 +41,6 @@ def draft(member_user, tech, electronics):
         member_unit=member_user.profile.member_unit,
         created_by=member_user,
         title="静默错误草稿",
-        data=complete_data("tech", title="静默错误草稿"),
     )
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from nominations.models import State
-from tests.exports.conftest import make_entry
+from tests.factories import NominationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,9 @@ def test_export_nominations_writes_the_workbook(entries, other_entry, tmp_path):
 
 
 def test_export_forms_writes_the_zip(entries, other_entry, tech, member_unit, electronics, other_unit, tmp_path):
-    make_entry(tech, member_unit, title="已提交未推荐", state=State.SUBMITTED, domain=electronics)
+    NominationFactory(
+        ranking_list=tech, member_unit=member_unit, title="已提交未推荐", state=State.SUBMITTED, domain=electronics
+    )
     path = tmp_path / "forms.zip"
     out = _call(
         "export_forms",

@@ -11,7 +11,8 @@ from nominations import exports
 from nominations.documents.safety import cell_value, is_formula_like
 from nominations.forms import get_definition
 from nominations.models import ExportKind, State
-from tests.exports.conftest import FORMULA_PAYLOADS, make_entry
+from tests.exports.conftest import FORMULA_PAYLOADS, RECOMMENDED
+from tests.factories import NominationFactory
 
 
 @pytest.mark.parametrize("payload", [*FORMULA_PAYLOADS, "\r=1"])
@@ -65,7 +66,13 @@ def test_workbook_has_a_sheet_per_list_with_the_definition_columns(entries, camp
 @pytest.mark.django_db
 def test_formula_payloads_in_entries_are_stored_as_text(enterprise, member_unit, campaign, tmp_path):
     for index, payload in enumerate(FORMULA_PAYLOADS):
-        make_entry(enterprise, member_unit, title=payload, business=payload, financing=f"{payload}{index}")
+        NominationFactory(
+            ranking_list=enterprise,
+            member_unit=member_unit,
+            title=payload,
+            content={"business": payload, "financing": f"{payload}{index}"},
+            **RECOMMENDED,
+        )
     count, book = _export(tmp_path, exports.Filters(campaign=2023, list="enterprise"))
     assert count == len(FORMULA_PAYLOADS)
     sheet = book["新锐企业榜"]
@@ -108,8 +115,12 @@ def test_a_user_only_exports_what_the_policy_shows(entries, other_entry, campaig
 
 @pytest.mark.django_db
 def test_the_quota_sheet_shows_the_quota_rule_s_figures(entries, other_entry, campaign, tech, member_unit, tmp_path):
-    make_entry(tech, member_unit, title="第二项", domain=entries["tech"].domain, state=State.IN_REVIEW)
-    make_entry(tech, member_unit, title="未推荐", domain=entries["tech"].domain, state=State.ACCEPTED)
+    NominationFactory(
+        ranking_list=tech, member_unit=member_unit, title="第二项", domain=entries["tech"].domain, state=State.IN_REVIEW
+    )
+    NominationFactory(
+        ranking_list=tech, member_unit=member_unit, title="未推荐", domain=entries["tech"].domain, state=State.ACCEPTED
+    )
     _count, book = _export(tmp_path, exports.Filters(campaign=2023))
     rows = [[c.value for c in row] for row in book["名额使用"].iter_rows(min_row=2)]
     by_key = {(row[0], row[1], row[2] or ""): row for row in rows}
@@ -129,7 +140,13 @@ def test_earlier_listed_flag_and_control_characters(enterprise, member_unit, cam
     from nominations.models import EarlierListedItem
 
     item = EarlierListedItem.objects.get(year=2022, list_code="enterprise", name="青岛国数信息科技有限公司")
-    entry = make_entry(enterprise, member_unit, title="青岛国数信息科技有限公司", financing="A轮\x0b融资\x01")
+    entry = NominationFactory(
+        ranking_list=enterprise,
+        member_unit=member_unit,
+        title="青岛国数信息科技有限公司",
+        content={"financing": "A轮\x0b融资\x01"},
+        **RECOMMENDED,
+    )
     entry.earlier_listed = item
     entry.override_reason = "=理由"
     entry.save()

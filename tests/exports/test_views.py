@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from nominations import exports, policy
 from nominations.models import ExportJob, ExportKind, ExportState, State
-from tests.exports.conftest import make_entry
+from tests.factories import NominationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,9 @@ def test_anonymous_is_sent_to_log_in(client, entries):
 def test_secretariat_sees_its_unit_entries_but_not_drafts(
     client, entries, other_entry, secretariat_user, tech, member_unit, electronics
 ):
-    draft = make_entry(tech, member_unit, title="草稿", state=State.DRAFT, domain=electronics)
+    draft = NominationFactory(
+        ranking_list=tech, member_unit=member_unit, title="草稿", state=State.DRAFT, domain=electronics
+    )
     client.force_login(secretariat_user)
     assert client.get(reverse("exports:entry_docx", args=[entries["tech"].pk])).status_code == 200
     assert client.get(reverse("exports:entry_docx", args=[other_entry.pk])).status_code == 404

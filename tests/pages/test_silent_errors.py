@@ -9,7 +9,6 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from nominations.forms.samples import complete_data
 from tests.factories import PASSWORD, NominationFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +31,6 @@ def draft(member_user, tech, electronics):
         member_unit=member_user.profile.member_unit,
         created_by=member_user,
         title="过期会话草稿",
-        data=complete_data("tech", title="过期会话草稿"),
     )
 
 

@@ -48,10 +48,6 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def entry(ranking_list, member_unit, state, domain=None, **kwargs):
-    return NominationFactory(ranking_list=ranking_list, domain=domain, member_unit=member_unit, state=state, **kwargs)
-
-
 @pytest.mark.parametrize("channels", [1, 2, 3])
 @pytest.mark.parametrize("list_code", ["tech", "enterprise", "organization", "manager"])
 def test_stacking(campaign, list_code, channels):
@@ -119,7 +115,7 @@ def test_channels_of_another_campaign_do_not_count(campaign, tech, electronics):
 def test_used_counts_recommended_entries_only(society, enterprise):
     member = MemberUnitFactory(recommending_unit=society)
     for state in ALL_STATES:
-        entry(enterprise, member, state)
+        NominationFactory(ranking_list=enterprise, member_unit=member, state=state)
     quota = unit_quota(society, enterprise)
     assert quota.total == 10
     assert quota.used == len(RECOMMENDED)
@@ -129,8 +125,11 @@ def test_used_counts_recommended_entries_only(society, enterprise):
 def test_used_counts_per_domain_for_tech(society, tech, electronics):
     biomedicine = tech.domains.get(code="biomedicine")
     member = MemberUnitFactory(recommending_unit=society)
-    entries = [entry(tech, member, State.RECOMMENDED, electronics) for _ in range(6)]
-    entry(tech, member, State.ACCEPTED, biomedicine)
+    entries = [
+        NominationFactory(ranking_list=tech, member_unit=member, state=State.RECOMMENDED, domain=electronics)
+        for _ in range(6)
+    ]
+    NominationFactory(ranking_list=tech, member_unit=member, state=State.ACCEPTED, domain=biomedicine)
     full = unit_quota(society, tech, electronics)
     assert (full.total, full.used, full.left, full.is_full) == (6, 6, 0, True)
     assert unit_quota(society, tech, biomedicine).used == 0
@@ -139,7 +138,9 @@ def test_used_counts_per_domain_for_tech(society, tech, electronics):
 
 
 def test_other_units_and_pioneer_entries_do_not_use_the_quota(society, other_unit, manager, campaign):
-    entry(manager, MemberUnitFactory(recommending_unit=other_unit), State.RECOMMENDED)
+    NominationFactory(
+        ranking_list=manager, member_unit=MemberUnitFactory(recommending_unit=other_unit), state=State.RECOMMENDED
+    )
     pioneer = PioneerFactory(campaign=campaign)
     NominationFactory(
         ranking_list=manager, member_unit=None, recommending_unit=society, pioneer=pioneer, state=State.RECOMMENDED
@@ -173,7 +174,7 @@ def test_pioneer_quota_used_and_inactive(campaign, manager):
 
 def test_member_cap(member_unit, enterprise, tech, electronics):
     for state in ALL_STATES:
-        entry(enterprise, member_unit, state)
+        NominationFactory(ranking_list=enterprise, member_unit=member_unit, state=state)
     cap = member_cap(member_unit, enterprise)
     assert cap.total == 5
     assert cap.used == len(LIVE)
@@ -182,12 +183,12 @@ def test_member_cap(member_unit, enterprise, tech, electronics):
 
 def test_member_cap_per_domain_for_tech(member_unit, tech, electronics):
     biomedicine = tech.domains.get(code="biomedicine")
-    first = entry(tech, member_unit, State.SUBMITTED, electronics)
-    entry(tech, member_unit, State.ACCEPTED, electronics)
-    entry(tech, member_unit, State.DRAFT, electronics)
-    entry(tech, member_unit, State.RETURNED, electronics)
-    entry(tech, member_unit, State.WITHDRAWN, electronics)
-    entry(tech, member_unit, State.DECLINED, electronics)
+    first = NominationFactory(ranking_list=tech, member_unit=member_unit, state=State.SUBMITTED, domain=electronics)
+    NominationFactory(ranking_list=tech, member_unit=member_unit, state=State.ACCEPTED, domain=electronics)
+    NominationFactory(ranking_list=tech, member_unit=member_unit, state=State.DRAFT, domain=electronics)
+    NominationFactory(ranking_list=tech, member_unit=member_unit, state=State.RETURNED, domain=electronics)
+    NominationFactory(ranking_list=tech, member_unit=member_unit, state=State.WITHDRAWN, domain=electronics)
+    NominationFactory(ranking_list=tech, member_unit=member_unit, state=State.DECLINED, domain=electronics)
     cap = member_cap(member_unit, tech, electronics)
     assert (cap.total, cap.used, cap.left) == (3, 2, 1)
     assert member_cap(member_unit, tech, biomedicine).used == 0
@@ -198,10 +199,10 @@ def test_member_cap_per_domain_for_tech(member_unit, tech, electronics):
 
 def test_quota_table_rows(society, campaign, tech, electronics, enterprise):
     member = MemberUnitFactory(recommending_unit=society)
-    entry(tech, member, State.RECOMMENDED, electronics)
-    entry(tech, member, State.IN_REVIEW, electronics)
-    entry(tech, member, State.ACCEPTED, electronics)
-    entry(enterprise, member, State.RECOMMENDED)
+    NominationFactory(ranking_list=tech, member_unit=member, state=State.RECOMMENDED, domain=electronics)
+    NominationFactory(ranking_list=tech, member_unit=member, state=State.IN_REVIEW, domain=electronics)
+    NominationFactory(ranking_list=tech, member_unit=member, state=State.ACCEPTED, domain=electronics)
+    NominationFactory(ranking_list=enterprise, member_unit=member, state=State.RECOMMENDED)
     rows = quota_table(society, campaign)
     labels = [(lst.code, domain.code if domain else None) for lst, domain, _ in rows]
     assert labels == [
@@ -246,7 +247,9 @@ def _units(n):
     units = [RecommendingUnitFactory(channel_codes=c) for c in codes]
     for unit in units:
         member = MemberUnitFactory(recommending_unit=unit)
-        entry(RankingList.objects.get(code="enterprise"), member, State.RECOMMENDED)
+        NominationFactory(
+            ranking_list=RankingList.objects.get(code="enterprise"), member_unit=member, state=State.RECOMMENDED
+        )
     return units
 
 
@@ -267,9 +270,9 @@ def test_quota_rows_run_the_same_queries_for_one_unit_and_five(campaign, django_
 
 def test_quota_rows_are_what_the_single_unit_functions_give(society, other_unit, campaign, tech, electronics):
     member = MemberUnitFactory(recommending_unit=society)
-    entry(tech, member, State.RECOMMENDED, electronics)
-    entry(tech, member, State.IN_REVIEW, electronics)
-    entry(tech, member, State.ACCEPTED, electronics)
+    NominationFactory(ranking_list=tech, member_unit=member, state=State.RECOMMENDED, domain=electronics)
+    NominationFactory(ranking_list=tech, member_unit=member, state=State.IN_REVIEW, domain=electronics)
+    NominationFactory(ranking_list=tech, member_unit=member, state=State.ACCEPTED, domain=electronics)
     rows = quota_rows([society, other_unit], campaign)
     for row in rows:
         single = unit_quota(row.unit, row.ranking_list, row.domain)
@@ -284,8 +287,8 @@ def test_quota_rows_count_only_the_entries_given(society, campaign, enterprise):
     from nominations.models import Nomination
 
     member = MemberUnitFactory(recommending_unit=society)
-    shown = entry(enterprise, member, State.RECOMMENDED)
-    entry(enterprise, member, State.RECOMMENDED)
+    shown = NominationFactory(ranking_list=enterprise, member_unit=member, state=State.RECOMMENDED)
+    NominationFactory(ranking_list=enterprise, member_unit=member, state=State.RECOMMENDED)
     rows = quota_rows([society], campaign, entries=Nomination.objects.filter(pk=shown.pk))
     assert next(r for r in rows if r.ranking_list == enterprise).quota.used == 1
     assert unit_quota(society, enterprise, entries=Nomination.objects.filter(pk=shown.pk)).used == 1
@@ -302,7 +305,7 @@ def test_the_channel_quota_and_the_member_cap_are_two_numbers(society, member_un
     enterprise.channel_quota = 4
     enterprise.member_cap = 1
     enterprise.save()
-    entry(enterprise, member_unit, State.SUBMITTED)
+    NominationFactory(ranking_list=enterprise, member_unit=member_unit, state=State.SUBMITTED)
     quota = unit_quota(society, enterprise)
     assert (quota.total, quota.per_channel) == (8, 4)
     assert "4 × 2 个渠道" in quota.explanation

@@ -19,7 +19,6 @@ from django.test import Client
 from django.urls import reverse
 
 from nominations.forms import get_definition
-from nominations.forms.samples import complete_data
 from nominations.models import Attachment, MemberUnit, Nomination, Pioneer, RecommendingUnit, State
 from tests.factories import NominationFactory
 from tests.intake.conftest import form_post
@@ -61,14 +60,12 @@ def _messages(response):
 
 @pytest.fixture
 def draft(enterprise, member_user):
-    data = complete_data("enterprise", title="原始企业名称")
     return NominationFactory(
         ranking_list=enterprise,
         member_unit=member_user.profile.member_unit,
         created_by=member_user,
         state=State.DRAFT,
         title="原始企业名称",
-        data=data,
     )
 
 

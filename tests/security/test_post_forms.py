@@ -22,7 +22,6 @@ from django.urls import reverse
 
 from nominations.forms import get_definition
 from nominations.forms.fields import NOTE_MAX_CHARS
-from nominations.forms.samples import complete_data
 from nominations.models import (
     AuditEvent,
     ExportJob,
@@ -85,16 +84,8 @@ def _state(entry):
     }
 
 
-def _entry(member_unit, tech, electronics, state=State.SUBMITTED, **extra):
-    extra.setdefault("submitted_at", OPEN)
-    return NominationFactory(
-        ranking_list=tech,
-        domain=electronics,
-        member_unit=member_unit,
-        state=state,
-        data=complete_data("tech", title="柔性传感器"),
-        **extra,
-    )
+# The entries of these tests: 先导技术榜 · 电子信息 (the first domain), sent during collection.
+SENSOR = {"title": "柔性传感器", "sent_at": OPEN}
 
 
 # ---------------------------------------------------------------- the secretariat's entry page
@@ -103,7 +94,7 @@ def _entry(member_unit, tech, electronics, state=State.SUBMITTED, **extra):
 @pytest.mark.parametrize("action", ["return", "decline"])
 @pytest.mark.parametrize(("note", "message"), BAD_NOTES)
 def test_entry_action_note(action, note, message, secretariat_user, member_unit, tech, electronics):
-    entry = _entry(member_unit, tech, electronics)
+    entry = NominationFactory(ranking_list=tech, member_unit=member_unit, state=State.SUBMITTED, **SENSOR)
     before = _state(entry)
     response = _login(secretariat_user).post(
         reverse("secretariat:entry_action", args=[entry.pk]), {"action": action, "note": note}
@@ -123,7 +114,9 @@ def test_entry_action_override_reason(note, message, secretariat_user, member_un
     from nominations.models import EarlierListedItem, ListCode
 
     item = EarlierListedItem.objects.create(year=2022, list_code=ListCode.TECH, name="柔性传感器", unit="某大学")
-    entry = _entry(member_unit, tech, electronics, state=State.ACCEPTED, earlier_listed=item)
+    entry = NominationFactory(
+        ranking_list=tech, member_unit=member_unit, state=State.ACCEPTED, earlier_listed=item, **SENSOR
+    )
     before = _state(entry)
     response = _login(secretariat_user).post(
         reverse("secretariat:entry_action", args=[entry.pk]), {"action": "recommend", "override_reason": note}
@@ -134,7 +127,7 @@ def test_entry_action_override_reason(note, message, secretariat_user, member_un
 
 
 def test_a_valid_note_still_returns_the_entry(secretariat_user, member_unit, tech, electronics):
-    entry = _entry(member_unit, tech, electronics)
+    entry = NominationFactory(ranking_list=tech, member_unit=member_unit, state=State.SUBMITTED, **SENSOR)
     note = "请补充\n知识产权证明。" + "字" * 1990
     response = _login(secretariat_user).post(
         reverse("secretariat:entry_action", args=[entry.pk]), {"action": "return", "note": note}
@@ -145,7 +138,7 @@ def test_a_valid_note_still_returns_the_entry(secretariat_user, member_unit, tec
 
 
 def test_pioneer_recommend_by_a_secretariat_is_403_with_the_reason(secretariat_user, member_unit, tech, electronics):
-    entry = _entry(member_unit, tech, electronics)
+    entry = NominationFactory(ranking_list=tech, member_unit=member_unit, state=State.SUBMITTED, **SENSOR)
     before = _state(entry)
     response = _login(secretariat_user).post(
         reverse("secretariat:entry_action", args=[entry.pk]), {"action": "pioneer_recommend"}
@@ -158,7 +151,7 @@ def test_pioneer_recommend_by_a_secretariat_is_403_with_the_reason(secretariat_u
 def test_pioneer_recommend_on_the_workflow_is_refused_before_any_lock(secretariat_user, member_unit, tech, electronics):
     from nominations import workflow
 
-    entry = _entry(member_unit, tech, electronics, state=State.DRAFT)
+    entry = NominationFactory(ranking_list=tech, member_unit=member_unit, state=State.DRAFT, **SENSOR)
     with pytest.raises(workflow.WorkflowError):
         workflow.transition(entry, "pioneer_recommend", secretariat_user)
     assert Nomination.objects.get(pk=entry.pk).state == State.DRAFT
@@ -170,7 +163,7 @@ def test_pioneer_recommend_on_the_workflow_is_refused_before_any_lock(secretaria
 @pytest.mark.parametrize("apply", ["", "1"])
 @pytest.mark.parametrize(("note", "message"), BAD_NOTES)
 def test_batch_note(apply, note, message, secretariat_user, member_unit, tech, electronics):
-    entry = _entry(member_unit, tech, electronics)
+    entry = NominationFactory(ranking_list=tech, member_unit=member_unit, state=State.SUBMITTED, **SENSOR)
     before = _state(entry)
     response = _login(secretariat_user).post(
         reverse("secretariat:batch"), {"action": "return", "ids": [entry.pk], "note": note, "apply": apply}
@@ -184,7 +177,7 @@ def test_batch_note(apply, note, message, secretariat_user, member_unit, tech, e
 
 
 def test_batch_ids_are_bounded_by_the_page_size(secretariat_user, member_unit, tech, electronics):
-    entry = _entry(member_unit, tech, electronics)
+    entry = NominationFactory(ranking_list=tech, member_unit=member_unit, state=State.SUBMITTED, **SENSOR)
     before = _state(entry)
     ids = [entry.pk, *range(10**6, 10**6 + 25)]
     response = _login(secretariat_user).post(
@@ -200,7 +193,9 @@ def test_batch_ids_are_bounded_by_the_page_size(secretariat_user, member_unit, t
 
 @pytest.mark.parametrize(("note", "message"), BAD_NOTES)
 def test_withdraw_note(note, message, member_user, member_unit, tech, electronics):
-    entry = _entry(member_unit, tech, electronics, created_by=member_user)
+    entry = NominationFactory(
+        ranking_list=tech, member_unit=member_unit, state=State.SUBMITTED, created_by=member_user, **SENSOR
+    )
     before = _state(entry)
     response = _login(member_user).post(reverse("member:act", args=[entry.pk, "withdraw"]), {"note": note})
     assert response.status_code == 400
@@ -212,7 +207,14 @@ def test_withdraw_note(note, message, member_user, member_unit, tech, electronic
 
 @pytest.mark.parametrize("action", ["submit\x00", "\x07", "publish"])
 def test_edit_page_action_is_read_through_its_form(action, member_user, member_unit, tech, electronics):
-    entry = _entry(member_unit, tech, electronics, state=State.DRAFT, submitted_at=None, created_by=member_user)
+    entry = NominationFactory(
+        ranking_list=tech,
+        member_unit=member_unit,
+        state=State.DRAFT,
+        submitted_at=None,
+        created_by=member_user,
+        **SENSOR,
+    )
     before = _state(entry) | {"data": Nomination.objects.get(pk=entry.pk).data}
     posted = form_post(get_definition("tech"), {**entry.data, "name": "改过的标题"}, entry.version, action)
     response = _login(member_user).post(reverse("member:edit", args=[entry.pk]), posted)
@@ -226,7 +228,14 @@ def test_edit_page_action_is_read_through_its_form(action, member_user, member_u
 @pytest.mark.parametrize("version", ["1\x00", "\x07", "9" * 40, "-3"])
 def test_edit_and_autosave_version_is_read_through_a_form(version, member_user, member_unit, tech, electronics):
     """A malformed version is a stale page: the member is told to reload; nothing is overwritten."""
-    entry = _entry(member_unit, tech, electronics, state=State.DRAFT, submitted_at=None, created_by=member_user)
+    entry = NominationFactory(
+        ranking_list=tech,
+        member_unit=member_unit,
+        state=State.DRAFT,
+        submitted_at=None,
+        created_by=member_user,
+        **SENSOR,
+    )
     before = Nomination.objects.get(pk=entry.pk).data
     client = _login(member_user)
     posted = form_post(get_definition("tech"), {**entry.data, "name": "另一个窗口"}, 0)

@@ -1,6 +1,7 @@
 """Fixtures for the secretariat triage tests: time frozen inside the 2023 collection period."""
 
 from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,24 +27,16 @@ def biomedicine(tech):
 
 
 @pytest.fixture
-def make_entry(tech, electronics, member_unit):
-    """``make_entry(state=..., **fields)``: an entry of the society's member (先导技术榜 · 电子信息 by default)."""
-
-    def make(state=State.SUBMITTED, **fields):
-        fields.setdefault("ranking_list", tech)
-        if fields["ranking_list"].capped_per_domain:
-            fields.setdefault("domain", electronics)
-        fields.setdefault("member_unit", member_unit)
-        if state != State.DRAFT:
-            fields.setdefault("submitted_at", BEFORE_PLATFORM_DEADLINE)
-        if fields.pop("complete", False):
-            from nominations.forms.samples import complete_data
-
-            fields.setdefault("title", "完整示例申报")
-            fields["data"] = complete_data(fields["ranking_list"].code, fields["title"])
-        return NominationFactory(state=state, **fields)
-
-    return make
+def make_entry(tech, member_unit):
+    """``NominationFactory`` for the society's member: an entry of 先导技术榜 · 电子信息 submitted during
+    collection by default (``make_entry(state=..., **fields)``)."""
+    return partial(
+        NominationFactory,
+        ranking_list=tech,
+        member_unit=member_unit,
+        state=State.SUBMITTED,
+        sent_at=BEFORE_PLATFORM_DEADLINE,
+    )
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ def _act(client, entry, action, **data):
 
 
 def test_return_with_comment_then_member_resubmits(client, secretariat_user, member_user, platform_user, make_entry):
-    entry = make_entry(complete=True)
+    entry = make_entry(title="完整示例申报")
     client.force_login(secretariat_user)
     html = _act(client, entry, "return", note="").content.decode()
     assert "请填写退回意见" in html
@@ -51,7 +51,7 @@ def test_return_before_member_deadline_resubmits_without_extension(
     secretariat_user, member_user, make_entry, _frozen_in_collection
 ):
     _frozen_in_collection.move_to(datetime(2023, 11, 18, 9, 0, tzinfo=SHANGHAI))
-    entry = make_entry(complete=True)
+    entry = make_entry(title="完整示例申报")
     workflow.transition(entry, "return", secretariat_user, note="补充材料")
     workflow.transition(entry, "resubmit", member_user)
     assert entry.state == State.SUBMITTED

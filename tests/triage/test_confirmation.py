@@ -128,8 +128,8 @@ def test_member_extension_lets_exactly_that_member_through(
 
     sibling = MemberUnitFactory(recommending_unit=society, name="同会另一会员")
     sibling_user = make_user(Role.MEMBER, "sibling", member_unit=sibling)
-    draft = make_entry(state=State.DRAFT, created_by=member_user, complete=True)
-    sibling_draft = make_entry(state=State.DRAFT, member_unit=sibling, created_by=sibling_user, complete=True)
+    draft = make_entry(state=State.DRAFT, created_by=member_user, title="完整示例申报")
+    sibling_draft = make_entry(state=State.DRAFT, member_unit=sibling, created_by=sibling_user, title="完整示例申报")
     with pytest.raises(workflow.WorkflowError, match="会员提交截止时间已过"):
         workflow.transition(draft, "submit", member_user)
     with pytest.raises(extensions.ExtensionError, match="平台申报截止只能对推荐单位延期"):

@@ -58,7 +58,7 @@ STATE_WEIGHTS = [
     (State.NOT_LISTED, 2),
 ]
 LIST_WEIGHTS = [("tech", 60), ("enterprise", 20), ("organization", 10), ("manager", 10)]
-REVIEW_STATES = {State.IN_REVIEW, State.REVIEW_PASSED, State.REVIEW_FAILED, State.LISTED, State.NOT_LISTED}
+REVIEW_STATES = State.decidable()
 
 
 class Command(BaseCommand):

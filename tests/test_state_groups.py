@@ -1,0 +1,42 @@
+"""The state groups are defined once, on ``State``; the modules that name them refer to those groups."""
+
+from nominations import policy, reminders, workflow
+from nominations.models import State
+from nominations.models import nomination as nomination_models
+from reviews import final
+from reviews import policy as review_policy
+from reviews.management.commands import seed_scale
+
+S = State
+
+
+def test_each_group_has_its_members():
+    assert State.editable() == {S.DRAFT, S.RETURNED}
+    assert State.staff_hidden() == {S.DRAFT}
+    assert State.unit_pending() == {S.SUBMITTED, S.ACCEPTED, S.RECOMMENDED}
+    assert State.undecided() == {S.IN_REVIEW, S.REVIEW_PASSED}
+    assert State.decidable() == {S.IN_REVIEW, S.REVIEW_PASSED, S.REVIEW_FAILED, S.LISTED, S.NOT_LISTED}
+    assert State.in_review() == State.decidable() | {S.PUBLISHED}
+    assert State.recommended() == State.in_review() | {S.RECOMMENDED}
+    assert State.live() == State.recommended() | {S.SUBMITTED, S.ACCEPTED}
+
+
+def test_groups_are_frozensets_of_states_and_not_choices():
+    for group in (State.editable, State.live, State.recommended, State.in_review, State.decidable):
+        assert isinstance(group(), frozenset)
+        assert group() <= set(State)
+    # The groups are methods of the enum, not members: the choices are the 13 states only.
+    assert len(State.choices) == 13
+
+
+def test_the_modules_refer_to_the_groups():
+    assert workflow.EDITABLE_STATES is State.editable()
+    assert policy.STAFF_HIDDEN_STATES is State.staff_hidden()
+    assert reminders.MEMBER_PENDING_STATES is State.editable()
+    assert reminders.UNIT_PENDING_STATES is State.unit_pending()
+    assert final.DECIDABLE_STATES is State.decidable()
+    assert final.UNDECIDED_STATES is State.undecided()
+    assert review_policy.REVIEW_STATES is State.in_review()
+    assert seed_scale.REVIEW_STATES is State.decidable()
+    assert nomination_models.LIVE_STATES is State.live()
+    assert nomination_models.RECOMMENDED_STATES is State.recommended()
