@@ -32,7 +32,6 @@ from reviews.models import Assignment, BodySubmission, FinalDecision, ListTarget
 from reviews.states import DECIDABLE_STATES, LISTED_STATES, REVIEW_STATES, UNDECIDED_STATES
 
 S = State
-__all__ = ["DECIDABLE_STATES", "LISTED_STATES", "UNDECIDED_STATES"]
 
 LISTED, NOT_LISTED, FAILED = "listed", "not_listed", "failed"
 CHOICES = [(LISTED, "入榜"), (NOT_LISTED, "未入榜"), (FAILED, "未通过初评")]

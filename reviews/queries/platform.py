@@ -14,6 +14,7 @@ from nominations.policy import visible_nominations
 from reviews import dispatch as dispatching
 from reviews import final, paging, scoring
 from reviews.models import Assignment, Dispatch, ReviewBody
+from reviews.states import UNDECIDED_STATES
 
 PageNumber = str | int | None
 
@@ -161,7 +162,7 @@ def final_page(
             "total": len(row.entries),
             "ranked": sum(1 for e in row.entries if e.rank is not None),
             "listed": sum(1 for e in row.entries if final.is_listed(e.nomination)),
-            "undecided": sum(1 for e in row.entries if e.nomination.state in final.UNDECIDED_STATES),
+            "undecided": sum(1 for e in row.entries if e.nomination.state in UNDECIDED_STATES),
         }
         for row in groups
     ]
