@@ -22,9 +22,16 @@ Choices (the product's own; the notice says nothing about scoring):
 import math
 import statistics
 from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q
 
 from reviews.models import Score, ScoreStatus
+
+Number = float | int | Decimal | str  # a score or total as stored (text in ``Score.values``) or computed
 
 PRECISION = 3  # decimals kept when comparing values for ties
 
@@ -32,7 +39,7 @@ PRECISION = 3  # decimals kept when comparing values for ties
 # ---------------------------------------------------------------- pure functions
 
 
-def weighted_total(values, criteria):
+def weighted_total(values: Mapping[str, Number], criteria: Iterable[tuple[str, Number, Number]]) -> float:
     """``values``: criterion code → score; ``criteria``: iterable of ``(code, weight, max_score)``."""
     total = 0.0
     for code, weight, max_score in criteria:
@@ -40,15 +47,15 @@ def weighted_total(values, criteria):
     return total
 
 
-def mean(numbers):
+def mean(numbers: list[float]) -> float | None:
     return statistics.fmean(numbers) if numbers else None
 
 
-def median(numbers):
+def median(numbers: list[float]) -> float | None:
     return statistics.median(numbers) if numbers else None
 
 
-def spread(numbers):
+def spread(numbers: list[float]) -> float | None:
     """Population standard deviation; 0 for a single number, ``None`` for none."""
     if not numbers:
         return None
@@ -63,12 +70,14 @@ class Summary:
     stdev: float | None
 
 
-def summarize(totals):
+def summarize(totals: Iterable[Number]) -> Summary:
     totals = [float(t) for t in totals]
     return Summary(len(totals), mean(totals), median(totals), spread(totals))
 
 
-def zscores(totals_by_expert):
+def zscores(
+    totals_by_expert: Mapping[Hashable, Mapping[Hashable, Number]],
+) -> dict[Hashable, dict[Hashable, float]]:
     """``{expert: {entry: total}}`` → ``{expert: {entry: z}}`` (see the module docstring for 0)."""
     result = {}
     for expert, by_entry in totals_by_expert.items():
@@ -82,7 +91,7 @@ def zscores(totals_by_expert):
     return result
 
 
-def normalized_means(totals_by_expert):
+def normalized_means(totals_by_expert: Mapping[Hashable, Mapping[Hashable, Number]]) -> dict[Hashable, float]:
     """``{entry: mean of the entry's z-scores}`` over every expert who scored it."""
     per_entry = defaultdict(list)
     for by_entry in zscores(totals_by_expert).values():
@@ -93,13 +102,13 @@ def normalized_means(totals_by_expert):
 
 @dataclass(frozen=True)
 class Ranked:
-    key: object
+    key: Any
     value: float | None
     rank: int | None
     tied: bool
 
 
-def rank(items):
+def rank(items: Iterable[tuple[Any, float | None]]) -> list[Ranked]:
     """Competition ranking of ``(key, value)`` pairs, highest value first; ``None`` values last, unranked.
 
     Keys with equal values keep their given order. Returns a list of :class:`Ranked`.
@@ -127,22 +136,22 @@ def rank(items):
 
 @dataclass
 class EntryResult:
-    nomination: object
-    totals: list = field(default_factory=list)
-    summary: Summary = None
+    nomination: Any  # a Nomination, or any row with ``pk`` (e.g. ``final.LightEntry``)
+    totals: list[float] = field(default_factory=list)
+    summary: Summary | None = None
     z_mean: float | None = None
     assigned: int = 0
     submitted: int = 0
     rank: int | None = None
     tied: bool = False
-    body: object = None
+    body: Any = None
 
     @property
-    def count(self):
+    def count(self) -> int:
         return self.summary.count if self.summary else 0
 
 
-def submitted_totals(score_filter):
+def submitted_totals(score_filter: Q) -> dict[int, dict[int, float]]:
     """``{expert_id: {nomination_id: total}}`` of the submitted reviews of active assignments."""
     rows = Score.objects.filter(score_filter, status=ScoreStatus.SUBMITTED, assignment__active=True).values_list(
         "assignment__expert_id", "assignment__nomination_id", "total"
@@ -154,7 +163,13 @@ def submitted_totals(score_filter):
     return dict(totals)
 
 
-def results(nominations, totals_by_expert, *, normalize=False, counts=None):
+def results(
+    nominations: Iterable[Any],
+    totals_by_expert: Mapping[int, Mapping[int, float]],
+    *,
+    normalize: bool = False,
+    counts: Mapping[int, tuple[int, int]] | None = None,
+) -> list[EntryResult]:
     """One :class:`EntryResult` per nomination, ranked by mean (or normalised mean), ties shown.
 
     ``counts``: optional ``{nomination_id: (assigned, submitted)}``.

@@ -8,10 +8,14 @@ as many as there are, and the shortfall is reported.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import QuerySet
 
 from kczg_site import clock
 from nominations.models import Nomination, Profile, Role
@@ -21,20 +25,20 @@ from nominations.rules.decision import ALLOW, Decision, Refused
 from reviews import conflicts as conflict_rules
 from reviews.audit import record
 from reviews.models import Assignment, BodySubmission, ReviewBody, ScoreStatus
-from reviews.policy import REVIEW_STATES
+from reviews.states import REVIEW_STATES
 
 DEFAULT_K = 3
 
 
 class AssignmentError(Refused):
-    """A refused assignment of experts or conflict declaration."""
+    """A refused assignment of experts, removal of one, or invitation of an expert."""
 
 
-def _deny(reason):
+def _deny(reason: str) -> NoReturn:
     raise AssignmentError(Decision.deny(reason))
 
 
-def body_experts(body):
+def body_experts(body: ReviewBody) -> list[AbstractBaseUser]:
     """The active experts of a body, with their profiles (one query)."""
     return list(
         get_user_model()
@@ -44,7 +48,7 @@ def body_experts(body):
     )
 
 
-def body_entries(body):
+def body_entries(body: ReviewBody) -> QuerySet:
     return (
         Nomination.objects.filter(dispatch__body=body, state__in=REVIEW_STATES)
         .select_related("ranking_list", "domain", "member_unit", "recommending_unit")
@@ -52,7 +56,7 @@ def body_entries(body):
     )
 
 
-def check_not_locked(body):
+def check_not_locked(body: ReviewBody) -> Decision:
     if BodySubmission.objects.filter(body=body).exists():
         return Decision.deny("本机构已报送初评结果,评审分配与评分已锁定。")
     return ALLOW
@@ -61,7 +65,13 @@ def check_not_locked(body):
 # ---------------------------------------------------------------- the pure planner
 
 
-def plan_automatic(entries, experts, k, existing=None, conflicted=frozenset()):
+def plan_automatic(
+    entries: Iterable[int],
+    experts: Iterable[int],
+    k: int,
+    existing: dict[int, Iterable[int]] | None = None,
+    conflicted: frozenset[tuple[int, int]] | set[tuple[int, int]] = frozenset(),
+) -> tuple[list[tuple[int, int]], dict[int, int]]:
     """Pairs ``(entry, expert)`` to create.
 
     ``entries``, ``experts``: ids; ``existing``: ``{entry: set of experts already assigned}``;
@@ -94,11 +104,11 @@ def plan_automatic(entries, experts, k, existing=None, conflicted=frozenset()):
 
 @dataclass
 class AutoResult:
-    created: list = field(default_factory=list)
-    shortfall: dict = field(default_factory=dict)
+    created: list[Assignment] = field(default_factory=list)
+    shortfall: dict[Nomination, int] = field(default_factory=dict)
 
 
-def auto_assign(body, k, user):
+def auto_assign(body: ReviewBody, k: int, user: AbstractBaseUser) -> AutoResult:
     """Assign up to ``k`` experts to every entry of ``body``; all or nothing."""
     decision = may(user, "manage_body_reviews", body)
     if decision:
@@ -147,7 +157,9 @@ def auto_assign(body, k, user):
     return AutoResult(created=created, shortfall={by_id[i]: n for i, n in shortfall.items()})
 
 
-def assign(nomination, expert, user, override_reason=""):
+def assign(
+    nomination: Nomination, expert: AbstractBaseUser, user: AbstractBaseUser, override_reason: str = ""
+) -> Assignment:
     """Assign one expert by hand. An automatic conflict needs ``override_reason`` (recorded)."""
     decision = may(user, "assign_experts", nomination)
     if not decision:
@@ -183,7 +195,7 @@ def assign(nomination, expert, user, override_reason=""):
     return assignment
 
 
-def unassign(assignment, user, reason=""):
+def unassign(assignment: Assignment, user: AbstractBaseUser, reason: str = "") -> Assignment:
     """Remove an assignment (reassignment = remove, then assign another expert)."""
     decision = may(user, "assign_experts", assignment.nomination)
     if decision:
@@ -211,7 +223,9 @@ def unassign(assignment, user, reason=""):
 # ---------------------------------------------------------------- invitations
 
 
-def invite_expert(body, inviter, *, name, email, organization):
+def invite_expert(
+    body: ReviewBody, inviter: AbstractBaseUser, *, name: str, email: str, organization: str
+) -> AbstractBaseUser:
     """Create an expert account of ``body`` without a password and mail a one-time link to set one.
 
     The mail is the platform's one invitation (``nominations.notifications``), sent after commit
@@ -243,9 +257,13 @@ def invite_expert(body, inviter, *, name, email, organization):
     return user
 
 
-def invitation_status(user):
+INVITED, ACCEPTED, LOGGED_IN = "待接受", "已接受", "已登录"
+
+
+def invitation_status(user: AbstractBaseUser) -> str:
+    """Where an invited expert stands: 待接受 (no password set yet), 已接受, or 已登录."""
     if user.last_login:
-        return "已登录"
+        return LOGGED_IN
     if user.has_usable_password():
-        return "已接受"
-    return "待接受"
+        return ACCEPTED
+    return INVITED

@@ -8,18 +8,25 @@
   removes the assignment and cannot be overridden.
 """
 
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from kczg_site import clock
+from nominations.models import Nomination
 from nominations.policy import may
-from nominations.rules.decision import Decision
+from nominations.rules.decision import Decision, Refused
 from nominations.rules.duplicates import normalize_name
-from nominations.workflow import WorkflowError
 from reviews.audit import record
 from reviews.models import Assignment, ConflictDeclaration, ConflictKind
 
 
-def entry_keys(nomination):
+class ConflictError(Refused):
+    """A refused conflict declaration."""
+
+
+def entry_keys(nomination: Nomination) -> dict[str, str]:
     names = []
     if nomination.member_unit_id:
         names.append(nomination.member_unit.name)
@@ -28,7 +35,7 @@ def entry_keys(nomination):
     return {key: name for name in names if (key := normalize_name(name))}
 
 
-def automatic_conflict(organization, nomination):
+def automatic_conflict(organization: str, nomination: Nomination) -> str:
     """The reason the expert's organisation conflicts with the entry, or ``""``."""
     key = normalize_name(organization)
     if not key:
@@ -37,7 +44,7 @@ def automatic_conflict(organization, nomination):
     return f"专家所在单位“{organization}”与申报相关单位“{name}”相同" if name else ""
 
 
-def conflicts(nominations, experts):
+def conflicts(nominations: Iterable[Nomination], experts: Iterable[AbstractBaseUser]) -> dict[tuple[int, int], str]:
     """``{(nomination_id, expert_id): reason}`` for automatic and declared conflicts (one query).
 
     ``experts``: users with their profile loaded; ``nominations`` with member and recommending unit.
@@ -58,11 +65,11 @@ def conflicts(nominations, experts):
     return found
 
 
-def is_declared(nomination, expert):
+def is_declared(nomination: Nomination, expert: AbstractBaseUser) -> bool:
     return ConflictDeclaration.objects.filter(nomination=nomination, expert=expert).exists()
 
 
-def declare(user, nomination, kind, note=""):
+def declare(user: AbstractBaseUser, nomination: Nomination, kind: str, note: str = "") -> ConflictDeclaration:
     """An expert declares a conflict: recorded, audited, and the assignment is removed."""
     decision = may(user, "declare_conflict", nomination)
     if decision and kind not in ConflictKind.values:
@@ -70,7 +77,7 @@ def declare(user, nomination, kind, note=""):
     if decision and kind == ConflictKind.OTHER and not (note or "").strip():
         decision = Decision.deny("选择“其他”时请说明回避原因。")
     if not decision:
-        raise WorkflowError(decision)
+        raise ConflictError(decision)
     now = clock.now()
     with transaction.atomic():
         declaration, _ = ConflictDeclaration.objects.update_or_create(

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from nominations.models import Campaign
 from reviews.models import ListTarget, ReviewCriterion
 
 # list code → [(code, name, weight, max score, description)]
@@ -49,7 +50,7 @@ DEFAULT_TARGETS = {"tech": 150, "enterprise": 50, "organization": 10, "manager":
 
 
 @transaction.atomic
-def load_review_criteria(campaign, *, only_empty_lists=False):
+def load_review_criteria(campaign: Campaign, *, only_empty_lists: bool = False) -> tuple[int, int]:
     """Create the default criteria and target counts of ``campaign``'s lists where missing.
 
     With ``only_empty_lists`` a list that already has any criterion is left alone (dispatch uses this
@@ -83,6 +84,6 @@ def load_review_criteria(campaign, *, only_empty_lists=False):
     return criteria_created, targets_created
 
 
-def criteria_for(ranking_list_id):
+def criteria_for(ranking_list_id: int) -> list[ReviewCriterion]:
     """The criteria of a list, in order (one query)."""
     return list(ReviewCriterion.objects.filter(ranking_list_id=ranking_list_id).order_by("order", "pk"))

@@ -1,6 +1,10 @@
 """Dispatch (分发): after the platform deadline the platform secretariat sends the recommended entries
 to the review bodies by list and domain (``ReviewCoverage``).
 
+* An entry may be dispatched once its recommending unit's platform deadline, extension included, has
+  passed (:func:`check_dispatch_open`, the one rule: the workflow's "not before" check of the
+  ``dispatch`` transition and the dispatch page both ask it). A unit with an extension keeps its
+  entries back until the extension ends; the other units' entries go meanwhile.
 * A list/domain with one body (装备制造 and 产业基础 share 智能制造学会联合体) sends everything there.
 * A list/domain with several bodies (绿色低碳) splits its entries evenly and deterministically: entries
   in id order each go to the body with the fewest entries of that list/domain so far (already
@@ -14,36 +18,118 @@ Dispatching is one batch: every entry is checked first, and either all move to �
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import QuerySet
 
 from kczg_site import clock
+from kczg_site.formats import format_datetime
 from nominations import workflow
-from nominations.models import Nomination, State
+from nominations.models import Campaign, ExtensionKind, Nomination, RecommendingUnit, State
 from nominations.policy import may
+from nominations.rules import deadlines
+from nominations.rules.deadlines import Deadline
 from nominations.rules.decision import ALLOW, Decision, Refused
 from reviews.audit import record
 from reviews.criteria import load_review_criteria
-from reviews.models import Dispatch, ReviewCoverage
+from reviews.models import Dispatch, ReviewBody, ReviewCoverage
 
 
 class DispatchError(Refused):
-    """A dispatch refused as a whole; ``problems`` holds one reason per entry that could not go."""
+    """A refused dispatch or move; ``problems`` holds one reason per entry that could not go."""
 
-    def __init__(self, problems):
-        super().__init__(problems=problems)
+
+NOTHING_PENDING = "没有待分发的申报(状态为“已推荐”)。"
+NOTHING_OPEN = "没有可以分发的申报:已推荐申报所在推荐单位的平台申报截止时间(含延期)尚未到。"
 
 
 @dataclass
 class PlanRow:
     nomination: Nomination
-    body: object = None
-    choices: list = field(default_factory=list)
+    body: ReviewBody | None = None
+    choices: list[ReviewBody] = field(default_factory=list)
     moved: bool = False
 
 
-def coverage_map(campaign):
+# ---------------------------------------------------------------- when dispatch opens
+
+
+@dataclass(frozen=True)
+class Opening:
+    """The moment from which entries may be dispatched: the campaign's platform deadline (``unit`` is
+    ``None``), or a recommending unit's own when an extension moved it."""
+
+    deadline: Deadline
+    unit: RecommendingUnit | None = None
+
+
+def dispatch_deadline(campaign: Campaign, recommending_unit: RecommendingUnit | int | None) -> Deadline:
+    """The deadline after which the entries of ``recommending_unit`` (``None``: a pioneer's) may be
+    dispatched: its platform deadline with its extension."""
+    return deadlines.platform_deadline(campaign, recommending_unit)
+
+
+def check_dispatch_open(deadline: Deadline, now: datetime | None = None) -> Decision:
+    """The one "not before" rule of dispatch: allowed once ``deadline`` (:func:`dispatch_deadline`) has passed."""
+    if deadline.is_open(now):
+        return Decision.deny(f"平台申报截止时间(北京时间 {format_datetime(deadline.effective)})之后才能分发初评。")
+    return ALLOW
+
+
+def openings(campaign: Campaign, unit_ids: Iterable[int | None]) -> dict[int | None, Opening]:
+    """The :class:`Opening` of each recommending unit id (``None`` for pioneers' entries).
+
+    One query finds the units with a platform extension; :func:`dispatch_deadline` is asked for each of
+    them (a query each) and once for everyone else, whose deadline is the campaign's.
+    """
+    unit_ids = set(unit_ids)
+    shared = Opening(dispatch_deadline(campaign, None))
+    result: dict[int | None, Opening] = dict.fromkeys(unit_ids, shared)
+    extended = RecommendingUnit.objects.filter(
+        pk__in=[pk for pk in unit_ids if pk is not None],
+        extensions__campaign=campaign,
+        extensions__kind=ExtensionKind.PLATFORM,
+    ).distinct()
+    for unit in extended:
+        deadline = dispatch_deadline(campaign, unit)
+        result[unit.pk] = Opening(deadline, unit) if deadline.effective != deadline.at else shared
+    return result
+
+
+@dataclass
+class Waiting:
+    """Pending entries that may not be dispatched yet, and when they may."""
+
+    opening: Opening
+    count: int = 0
+
+
+def split_open(campaign: Campaign, entries: Iterable[Any], now: datetime | None = None) -> tuple[list, list[Waiting]]:
+    """``entries`` (each with ``recommending_unit_id``) → ``(those dispatch is open for, the others
+    grouped by their opening)``, in the given order; the groups in the order of their deadlines."""
+    entries = list(entries)
+    by_unit = openings(campaign, {entry.recommending_unit_id for entry in entries})
+    ready, waiting = [], {}
+    for entry in entries:
+        opening = by_unit[entry.recommending_unit_id]
+        if check_dispatch_open(opening.deadline, now):
+            ready.append(entry)
+        else:
+            key = opening.unit.pk if opening.unit is not None else None
+            waiting.setdefault(key, Waiting(opening)).count += 1
+    groups = sorted(waiting.values(), key=lambda w: (w.opening.deadline.effective, w.opening.unit is not None))
+    return ready, groups
+
+
+# ---------------------------------------------------------------- the plan and the batch
+
+
+def coverage_map(campaign: Campaign) -> dict[tuple[int, int | None], list[ReviewBody]]:
     """``{(ranking_list_id, domain_id): [body, …]}`` in body order (one query)."""
     bodies = defaultdict(list)
     for coverage in (
@@ -53,7 +139,8 @@ def coverage_map(campaign):
     return dict(bodies)
 
 
-def pending_entries(campaign):
+def pending_entries(campaign: Campaign) -> QuerySet:
+    """Every recommended entry of ``campaign`` (whether its dispatch is open or not), in list, domain and id order."""
     return (
         Nomination.objects.filter(campaign=campaign, state=State.RECOMMENDED)
         .select_related("ranking_list", "domain", "recommending_unit", "member_unit")
@@ -61,8 +148,10 @@ def pending_entries(campaign):
     )
 
 
-def plan(campaign, overrides=None, entries=None):
-    """The body each pending entry would go to (nothing is saved)."""
+def plan(
+    campaign: Campaign, overrides: dict[Any, Any] | None = None, entries: Iterable[Any] | None = None
+) -> list[PlanRow]:
+    """The body each pending entry (or each of ``entries``) would go to (nothing is saved)."""
     overrides = {int(k): int(v) for k, v in (overrides or {}).items() if v}
     coverage = coverage_map(campaign)
     counts = defaultdict(int)
@@ -91,7 +180,7 @@ def plan(campaign, overrides=None, entries=None):
     return rows
 
 
-def check_dispatch(rows, user):
+def check_dispatch(rows: list[PlanRow], user: AbstractBaseUser) -> list[str]:
     """Every reason why the batch cannot go (empty when it can)."""
     problems = []
     for row in rows:
@@ -104,15 +193,30 @@ def check_dispatch(rows, user):
     return problems
 
 
-def dispatch(campaign, user, overrides=None):
-    """Dispatch every pending entry; all or nothing. Returns the plan rows that were applied."""
+def dispatch(
+    campaign: Campaign,
+    user: AbstractBaseUser,
+    overrides: dict[Any, Any] | None = None,
+    *,
+    open_only: bool = False,
+) -> list[PlanRow]:
+    """Dispatch the pending entries; all or nothing. Returns the plan rows that were applied.
+
+    Every pending entry by default (refused as a whole while any of them may not go yet); with
+    ``open_only`` those whose dispatch is open (:func:`split_open`), which is what the dispatch page offers.
+    """
     with transaction.atomic():
-        rows = plan(campaign, overrides)
+        entries = pending_entries(campaign)
+        if open_only:
+            entries, waiting = split_open(campaign, entries)
+            if not entries and waiting:
+                raise DispatchError(problems=[NOTHING_OPEN])
+        rows = plan(campaign, overrides, entries=entries)
         if not rows:
-            raise DispatchError(["没有待分发的申报(状态为“已推荐”)。"])
+            raise DispatchError(problems=[NOTHING_PENDING])
         problems = check_dispatch(rows, user)
         if problems:
-            raise DispatchError(problems)
+            raise DispatchError(problems=problems)
         # Reviews never start without criteria: lists without any get the defaults.
         load_review_criteria(campaign, only_empty_lists=True)
         now = clock.now()
@@ -120,7 +224,7 @@ def dispatch(campaign, user, overrides=None):
             try:
                 workflow.transition(row.nomination, "dispatch", user, note=f"分发至{row.body}")
             except workflow.WorkflowError as error:
-                raise DispatchError([f"“{row.nomination}”:{error}"]) from error
+                raise DispatchError(problems=[f"“{row.nomination}”:{error}"]) from error
             Dispatch.objects.update_or_create(
                 nomination=row.nomination,
                 defaults={"body": row.body, "dispatched_at": now, "dispatched_by": user, "moved": row.moved},
@@ -128,7 +232,7 @@ def dispatch(campaign, user, overrides=None):
     return rows
 
 
-def check_move(nomination, body):
+def check_move(nomination: Nomination, body: ReviewBody) -> Decision:
     dispatch_row = getattr(nomination, "dispatch", None)
     if dispatch_row is None:
         return Decision.deny("该申报尚未分发。")
@@ -142,7 +246,7 @@ def check_move(nomination, body):
     return ALLOW
 
 
-def move(nomination, body, user, reason):
+def move(nomination: Nomination, body: ReviewBody, user: AbstractBaseUser, reason: str) -> Dispatch:
     """Send a dispatched entry (without assignments) to another covering body; audited."""
     nomination = Nomination.objects.select_related("dispatch").get(pk=nomination.pk)
     decision = may(user, "run_dispatch")
@@ -151,7 +255,7 @@ def move(nomination, body, user, reason):
     if decision and not (reason or "").strip():
         decision = Decision.deny("请填写调整理由。")
     if not decision:
-        raise workflow.WorkflowError(decision)
+        raise DispatchError(decision)
     with transaction.atomic():
         row = Dispatch.objects.select_for_update().get(nomination=nomination)
         old = row.body

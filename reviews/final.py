@@ -11,26 +11,27 @@
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from kczg_site import clock
-from kczg_site.formats import format_datetime
 from nominations import workflow
 from nominations.models import Campaign, Domain, Nomination, RankingList, State
 from nominations.policy import may
-from nominations.rules import deadlines
 from nominations.rules.decision import ALLOW, Decision, Refused
 from reviews import aggregation
 from reviews.audit import record
-from reviews.models import Assignment, BodySubmission, FinalDecision, ListTarget, Publication
+from reviews.dispatch import check_dispatch_open, dispatch_deadline
+from reviews.models import Assignment, BodySubmission, FinalDecision, ListTarget, Publication, ScoreStatus
+from reviews.states import DECIDABLE_STATES, LISTED_STATES, REVIEW_STATES, UNDECIDED_STATES
 
 S = State
-DECIDABLE_STATES = S.decidable()
-UNDECIDED_STATES = S.undecided()
 
 LISTED, NOT_LISTED, FAILED = "listed", "not_listed", "failed"
 CHOICES = [(LISTED, "入榜"), (NOT_LISTED, "未入榜"), (FAILED, "未通过初评")]
@@ -64,31 +65,29 @@ PATHS = {
 class FinalReviewError(Refused):
     """A refused final-review step; ``problems`` holds one reason per entry."""
 
-    def __init__(self, problems):
+    def __init__(self, problems: Iterable[str]) -> None:
         super().__init__(problems=problems)
 
 
-def check_opens(nomination, kind, now=None):
-    """The workflow's "not before" rule for ``dispatch`` and ``publish``."""
+def check_opens(nomination: Nomination, kind: str, now: datetime | None = None) -> Decision:
+    """The workflow's "not before" rule for ``dispatch`` (``reviews.dispatch.check_dispatch_open``, the
+    rule the dispatch page asks too) and ``publish``."""
     now = now or clock.now()
     campaign = nomination.campaign
     if kind == "dispatch":
-        deadline = deadlines.platform_deadline(campaign, nomination.recommending_unit)
-        if deadline.is_open(now):
-            return Decision.deny(f"平台申报截止时间(北京时间 {format_datetime(deadline.effective)})之后才能分发初评。")
-        return ALLOW
+        return check_dispatch_open(dispatch_deadline(campaign, nomination.recommending_unit), now)
     if kind == "publication":
         return check_publication_open(campaign, now)
     raise ValueError(kind)
 
 
-def _moment(value):
+def _moment(value: datetime) -> str:
     """A start time as a clock shows it (``2024年2月1日 00:00``), not as "24:00 of the day before"."""
     local = timezone.localtime(value)
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
 
-def check_publication_open(campaign, now=None):
+def check_publication_open(campaign: Campaign, now: datetime | None = None) -> Decision:
     now = now or clock.now()
     if now < campaign.publication_start:
         return Decision.deny(f"榜单发布时间未到:最早可于北京时间 {_moment(campaign.publication_start)} 发布。")
@@ -100,23 +99,23 @@ def check_publication_open(campaign, now=None):
 
 @dataclass
 class Group:
-    ranking_list: object
-    domain: object
+    ranking_list: RankingList
+    domain: Domain | None
     entries: list = field(default_factory=list)
 
     @property
-    def key(self):
+    def key(self) -> str:
         """The ``group`` query value of this list/domain (``reviews.paging.group_key``)."""
         return f"{self.ranking_list.pk}-{self.domain.pk}" if self.domain else str(self.ranking_list.pk)
 
     @property
-    def label(self):
+    def label(self) -> str:
         return f"{self.ranking_list.name} · {self.domain.name}" if self.domain else self.ranking_list.name
 
 
-def review_entries(campaign):
+def review_entries(campaign: Campaign) -> QuerySet:
     return (
-        Nomination.objects.filter(campaign=campaign, state__in=(*DECIDABLE_STATES, S.PUBLISHED))
+        Nomination.objects.filter(campaign=campaign, state__in=REVIEW_STATES)
         .select_related(
             "ranking_list",
             "domain",
@@ -137,11 +136,11 @@ class LightEntry:
     state: str
     ranking_list_id: int
     domain_id: int | None
-    ranking_list: object = None
-    domain: object = None
+    ranking_list: RankingList | None = None
+    domain: Domain | None = None
 
 
-def light_review_entries(campaign):
+def light_review_entries(campaign: Campaign) -> list[LightEntry]:
     """:func:`review_entries` as :class:`LightEntry` rows, in the same order (three queries).
 
     Ranking every entry of a campaign only needs ids, states, lists and domains; loading 13,000 full
@@ -156,7 +155,9 @@ def light_review_entries(campaign):
     ]
 
 
-def ranked_groups(campaign, *, normalize=False, entries=None, with_counts=True):
+def ranked_groups(
+    campaign: Campaign, *, normalize: bool = False, entries: Iterable | None = None, with_counts: bool = True
+) -> tuple[list[Group], dict[int, int]]:
     """Ranked tables per list and domain across bodies, with the target count and a proposal.
 
     ``entries``: the campaign's review entries if not all of :func:`review_entries` (e.g.
@@ -181,7 +182,7 @@ def ranked_groups(campaign, *, normalize=False, entries=None, with_counts=True):
     return result, targets
 
 
-def propose(groups, targets):
+def propose(groups: list[Group], targets: dict[int, int]) -> None:
     """Mark the default choice of each entry: the best ``target`` entries of each list across domains.
 
     Across the domains of one list the entries are interleaved by rank (all first places, then all
@@ -204,18 +205,28 @@ def propose(groups, targets):
                 )
 
 
-def current_choice(nomination):
+def is_decidable(nomination: Nomination) -> bool:
+    """Whether the platform may still set or change the entry's final result (not once published)."""
+    return nomination.state in DECIDABLE_STATES
+
+
+def is_listed(nomination: Nomination | LightEntry) -> bool:
+    """Listed by the final review, or published."""
+    return nomination.state in LISTED_STATES
+
+
+def current_choice(nomination: Nomination) -> str | None:
     return {S.LISTED: LISTED, S.PUBLISHED: LISTED, S.NOT_LISTED: NOT_LISTED, S.REVIEW_FAILED: FAILED}.get(
         nomination.state
     )
 
 
-def assignment_counts(assignments):
+def assignment_counts(assignments: QuerySet) -> dict[int, tuple[int, int]]:
     """``{nomination_id: (active assignments, submitted reviews)}`` (one query)."""
     rows = (
         assignments.filter(active=True)
         .values("nomination_id")
-        .annotate(assigned=Count("pk"), submitted=Count("pk", filter=Q(score__status="submitted")))
+        .annotate(assigned=Count("pk"), submitted=Count("pk", filter=Q(score__status=ScoreStatus.SUBMITTED)))
     )
     return {row["nomination_id"]: (row["assigned"], row["submitted"]) for row in rows}
 
@@ -223,7 +234,7 @@ def assignment_counts(assignments):
 # ---------------------------------------------------------------- decisions and publication
 
 
-def decide(user, decisions):
+def decide(user: AbstractBaseUser, decisions: list[tuple[Nomination, str, str]]) -> int:
     """Apply ``[(nomination, choice, reason)]`` all or nothing; returns the number of entries changed."""
     problems = []
     for nomination, choice, _reason in decisions:
@@ -259,14 +270,14 @@ def decide(user, decisions):
     return changed
 
 
-def set_target(ranking_list, count, user):
+def set_target(ranking_list: RankingList, count: int, user: AbstractBaseUser) -> ListTarget:
     with transaction.atomic():
         target, _ = ListTarget.objects.update_or_create(ranking_list=ranking_list, defaults={"count": count})
         record("set_target", user, note=f"{ranking_list}拟入榜数量设为 {count}")
     return target
 
 
-def check_publish(campaign, now=None):
+def check_publish(campaign: Campaign, now: datetime | None = None) -> Decision:
     if Publication.objects.filter(campaign=campaign).exists():
         return Decision.deny("本年度榜单已发布。")
     decision = check_publication_open(campaign, now)
@@ -280,7 +291,7 @@ def check_publish(campaign, now=None):
     return ALLOW
 
 
-def publish(campaign, user):
+def publish(campaign: Campaign, user: AbstractBaseUser) -> Publication:
     """Publish every listed entry of ``campaign`` (all or nothing) and open the public pages."""
     decision = may(user, "run_final_review")
     if decision:
@@ -302,12 +313,12 @@ def publish(campaign, user):
 # ---------------------------------------------------------------- the public lists
 
 
-def published_campaign(year):
+def published_campaign(year: int) -> Campaign | None:
     """The campaign of ``year`` if its lists are published (else ``None``)."""
     return Campaign.objects.filter(year=year, publication__isnull=False).select_related("publication").first()
 
 
-def published_groups(campaign):
+def published_groups(campaign: Campaign) -> list[tuple[RankingList, list[tuple[Domain | None, list[Nomination]]]]]:
     """``[(ranking_list, [(domain or None, [entries ordered by recommending unit])])]`` (one query)."""
     entries = (
         Nomination.objects.filter(campaign=campaign, state=S.PUBLISHED)

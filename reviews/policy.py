@@ -4,28 +4,53 @@
   conflict removes the assignment, and with it the entry).
 * Coordinators see the entries dispatched to their body.
 
-The actions are registered with :func:`nominations.policy.register` (from ``ReviewsConfig.ready``) so
-that ``may(user, action, obj)`` answers them with a reason, like every other action.
+The actions are registered with :func:`nominations.policy.register` (from ``ReviewsConfig.ready``
+through ``reviews.hooks``) so that ``may(user, action, obj)`` answers them with a reason, like every
+other action. They are of three kinds:
+
+* the pages (``view_review_tasks``, ``view_body_reviews``, ``download_entry_form``, ``run_dispatch``,
+  ``run_final_review``, ``grant_review_extension``): the review views ask these and nothing else;
+* the services' actions (scoring, conflicts, assignments, the body's results);
+* the workflow transitions of the review side (dispatch, the final review, publication).
 """
 
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from nominations.models import Role, State
+from nominations.models import Nomination, Role
 from nominations.policy import can_see, profile_of, register, role_of, visible_nominations
 from nominations.rules.decision import ALLOW, Decision
-from reviews.models import Assignment, Score, ScoreStatus
+from reviews.models import Assignment, ReviewBody, Score, ScoreStatus
+from reviews.scoring import check_results_submittable, check_scoring_open
+from reviews.states import REVIEW_STATES
 
-REVIEW_STATES = State.in_review()
+User = AbstractBaseUser | AnonymousUser
+Check = Callable[[User, Any], Decision]
 
 NOT_FOUND = Decision.deny("没有找到该记录,或您无权查看。")
 
+EXPERTS_ONLY = "只有初评专家可以进行此操作。"
+COORDINATORS_ONLY = "只有初评机构联络人可以进行此操作。"
+PLATFORM_ONLY = "只有平台秘书处可以进行此操作。"
+NO_BODY = "您的账号尚未关联初评机构。"
 
-def _profile(user):
-    return profile_of(user)
+__all__ = [
+    "ACTIONS",
+    "NOT_FOUND",
+    "REVIEW_STATES",
+    "body_of",
+    "register_actions",
+    "visible_nominations_for_reviewer",
+    "visible_scores",
+]
 
 
-def visible_nominations_for_reviewer(user, qs):
-    profile = _profile(user)
+def visible_nominations_for_reviewer(user: User, qs: QuerySet) -> QuerySet:
+    """Of ``qs``, the entries an expert or a coordinator sees (registered with the core's visibility)."""
+    profile = profile_of(user)
     if profile is None or not profile.review_body_id:
         return qs.none()
     if profile.role == Role.EXPERT:
@@ -38,7 +63,7 @@ def visible_nominations_for_reviewer(user, qs):
     return qs.none()
 
 
-def visible_scores(user) -> QuerySet:
+def visible_scores(user: User) -> QuerySet:
     """The reviews ``user`` may read: of an entry the user sees, submitted ones only; a draft review is
     its expert's alone. Another expert of the body reads the submitted reviews of an entry only once
     their own review of it is submitted (as on the expert's page)."""
@@ -46,82 +71,105 @@ def visible_scores(user) -> QuerySet:
         return Score.objects.none()
     own = Q(assignment__expert=user)
     submitted = Q(status=ScoreStatus.SUBMITTED)
-    if _role(user) == Role.EXPERT:
+    if role_of(user) == Role.EXPERT:
         reviewed = Score.objects.filter(own, submitted, assignment__active=True).values("assignment__nomination_id")
         submitted &= Q(assignment__nomination_id__in=reviewed, assignment__active=True)
     return Score.objects.filter(own | submitted, assignment__nomination__in=visible_nominations(user))
 
 
-def body_of(user):
+def body_of(user: User) -> int | None:
     """The review body id of an expert or coordinator, else ``None``."""
-    profile = _profile(user)
+    profile = profile_of(user)
     if profile is None or profile.role not in (Role.EXPERT, Role.COORDINATOR):
         return None
     return profile.review_body_id
 
 
-# ---------------------------------------------------------------- actions
+# ---------------------------------------------------------------- checks
 
 
-def _role(user):
-    return role_of(user)
+def _is_platform(user: User) -> bool:
+    return role_of(user) in (Role.PLATFORM, Role.ADMIN)
 
 
-def _platform_sees(user, nomination):
-    if _role(user) not in (Role.PLATFORM, Role.ADMIN):
-        return Decision.deny("只有平台秘书处可以进行此操作。")
+def _platform_sees(user: User, nomination: Nomination | None) -> Decision:
+    if not _is_platform(user):
+        return Decision.deny(PLATFORM_ONLY)
     if nomination is not None and not can_see(user, nomination):
         return NOT_FOUND
     return ALLOW
 
 
-def _platform(reason):
-    def check(user, obj=None):
-        return ALLOW if _role(user) in (Role.PLATFORM, Role.ADMIN) else Decision.deny(reason)
+def _platform(reason: str) -> Check:
+    def check(user: User, obj: Any = None) -> Decision:
+        return ALLOW if _is_platform(user) else Decision.deny(reason)
 
     return check
 
 
-def _assigned_expert(user, nomination):
+def _role(role: str, reason: str) -> Check:
+    def check(user: User, obj: Any = None) -> Decision:
+        return ALLOW if role_of(user) == role else Decision.deny(reason)
+
+    return check
+
+
+def _reviewer_sees(user: User, nomination: Nomination | None) -> Decision:
+    """An expert or a coordinator who sees the entry; anyone else is told nothing (404-style)."""
+    if role_of(user) not in (Role.EXPERT, Role.COORDINATOR):
+        return NOT_FOUND
+    if nomination is not None and not can_see(user, nomination):
+        return NOT_FOUND
+    return ALLOW
+
+
+def _assigned_expert(user: User, nomination: Nomination | None) -> Decision:
     """An expert with an active assignment to the entry (else 404-style)."""
-    if _role(user) != Role.EXPERT:
-        return Decision.deny("只有初评专家可以进行此操作。")
+    if role_of(user) != Role.EXPERT:
+        return Decision.deny(EXPERTS_ONLY)
     return ALLOW if nomination is not None and can_see(user, nomination) else NOT_FOUND
 
 
-def _score(user, nomination):
+def _score(user: User, nomination: Nomination | None) -> Decision:
     decision = _assigned_expert(user, nomination)
     if not decision:
         return decision
-    from reviews.scoring import check_scoring_open
-
     return check_scoring_open(nomination.dispatch.body)
 
 
-def _coordinator_of_entry(user, nomination):
-    if _role(user) != Role.COORDINATOR:
-        return Decision.deny("只有初评机构联络人可以进行此操作。")
+def _coordinator_of_entry(user: User, nomination: Nomination | None) -> Decision:
+    if role_of(user) != Role.COORDINATOR:
+        return Decision.deny(COORDINATORS_ONLY)
     return ALLOW if nomination is not None and can_see(user, nomination) else NOT_FOUND
 
 
-def _coordinator_of_body(user, body):
-    if _role(user) != Role.COORDINATOR:
-        return Decision.deny("只有初评机构联络人可以进行此操作。")
+def _coordinator_of_body(user: User, body: ReviewBody | None) -> Decision:
+    if role_of(user) != Role.COORDINATOR:
+        return Decision.deny(COORDINATORS_ONLY)
     if body is not None and body_of(user) != body.pk:
         return NOT_FOUND
     return ALLOW
 
 
-def _submit_results(user, body):
+def _body_pages(user: User, body: ReviewBody | None = None) -> Decision:
+    """The coordinator's pages: a coordinator whose account belongs to a body (that body, if given)."""
+    if role_of(user) != Role.COORDINATOR:
+        return Decision.deny("只有初评机构联络人可以查看初评管理。")
+    if not body_of(user):
+        return Decision.deny(NO_BODY)
+    if body is not None and body_of(user) != body.pk:
+        return NOT_FOUND
+    return ALLOW
+
+
+def _submit_results(user: User, body: ReviewBody | None) -> Decision:
     decision = _coordinator_of_body(user, body)
     if not decision or body is None:
         return decision
-    from reviews.scoring import check_results_submittable
-
     return check_results_submittable(body)
 
 
-ACTIONS = {
+ACTIONS: dict[str, Check] = {
     # Workflow transitions of the review side (reviews.dispatch, reviews.final).
     "dispatch": _platform_sees,
     "pass_review": _platform_sees,
@@ -133,11 +181,15 @@ ACTIONS = {
     "run_dispatch": _platform("只有平台秘书处可以分发初评。"),
     "run_final_review": _platform("只有平台秘书处可以进行终评。"),
     "grant_review_extension": _platform("只有平台秘书处可以批准初评延期。"),
-    # Experts.
+    # Experts: their pages, then what they do on them.
+    "view_review_tasks": _role(Role.EXPERT, "只有初评专家可以查看评审任务。"),
     "review_nomination": _assigned_expert,
     "score_nomination": _score,
     "declare_conflict": _assigned_expert,
-    # Coordinators.
+    # Experts and coordinators: the Word form of an entry they see.
+    "download_entry_form": _reviewer_sees,
+    # Coordinators: their pages, then what they do on them.
+    "view_body_reviews": _body_pages,
     "assign_experts": _coordinator_of_entry,
     "manage_body_reviews": _coordinator_of_body,
     "invite_expert": _coordinator_of_body,
@@ -145,6 +197,6 @@ ACTIONS = {
 }
 
 
-def register_actions():
+def register_actions() -> None:
     for action, check in ACTIONS.items():
         register(action, check)

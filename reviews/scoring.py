@@ -8,11 +8,15 @@
 * History: ``Score.history`` (django-simple-history) keeps every saved version.
 """
 
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from kczg_site import clock
+from nominations.models import Nomination
 from nominations.policy import may
 from nominations.rules.deadlines import Deadline
 from nominations.rules.decision import ALLOW, Decision, Refused
@@ -20,37 +24,45 @@ from reviews import aggregation
 from reviews.assignment import body_entries
 from reviews.audit import record
 from reviews.criteria import criteria_for
-from reviews.models import Assignment, BodySubmission, ReviewBody, ReviewExtension, Score, ScoreStatus
+from reviews.models import (
+    Assignment,
+    BodySubmission,
+    ReviewBody,
+    ReviewCriterion,
+    ReviewExtension,
+    Score,
+    ScoreStatus,
+)
 
 
 class ScoringError(Refused):
     """A refused score sheet; ``errors`` (the ``detail``) maps each refused field to its message."""
 
-    def __init__(self, decision, errors=None):
+    def __init__(self, decision: Decision | str, errors: dict[str, str] | None = None) -> None:
         super().__init__(decision, detail=errors or {})
 
     @property
-    def errors(self):
+    def errors(self) -> dict[str, str]:
         return self.detail
 
 
-def scoring_deadline(body):
+def scoring_deadline(body: ReviewBody) -> Deadline:
     """The deadline for ``body``'s experts and coordinator, with its latest extension."""
     extended = ReviewExtension.objects.filter(body=body).order_by("-until").values_list("until", flat=True).first()
     return Deadline("初评评分及结果报送截止时间", body.campaign.initial_review_deadline, extended)
 
 
-def is_locked(body):
+def is_locked(body: ReviewBody) -> bool:
     return BodySubmission.objects.filter(body=body).exists()
 
 
-def check_scoring_open(body, now=None):
+def check_scoring_open(body: ReviewBody, now: datetime | None = None) -> Decision:
     if is_locked(body):
         return Decision.deny("本机构已报送初评结果,评分已锁定。")
     return scoring_deadline(body).check(now)
 
 
-def check_results_submittable(body, now=None):
+def check_results_submittable(body: ReviewBody, now: datetime | None = None) -> Decision:
     if is_locked(body):
         return Decision.deny("本机构已报送初评结果。")
     decision = scoring_deadline(body).check(now)
@@ -69,7 +81,9 @@ def check_results_submittable(body, now=None):
     return ALLOW
 
 
-def parse_values(raw, criteria, *, complete):
+def parse_values(
+    raw: dict[str, Any], criteria: list[ReviewCriterion], *, complete: bool
+) -> tuple[dict[str, str], dict[str, str]]:
     """Validate ``{code: text or number}`` against the criteria; returns ``(values, errors)``.
 
     Scores may have one decimal place. With ``complete`` every criterion needs a score.
@@ -95,14 +109,21 @@ def parse_values(raw, criteria, *, complete):
     return values, errors
 
 
-def compute_total(values, criteria):
+def compute_total(values: dict[str, str], criteria: list[ReviewCriterion]) -> Decimal | None:
     if any(c.code not in values for c in criteria) or not criteria:
         return None
     total = aggregation.weighted_total(values, [(c.code, c.weight, c.max_score) for c in criteria])
     return Decimal(str(round(total, 3)))
 
 
-def save_score(assignment, user, raw_values, comment="", *, submit=False):
+def save_score(
+    assignment: Assignment,
+    user: AbstractBaseUser,
+    raw_values: dict[str, Any],
+    comment: str = "",
+    *,
+    submit: bool = False,
+) -> Score:
     """Save ``user``'s review as a draft or submit it; raises :class:`ScoringError` with the reasons."""
     if assignment.expert_id != user.pk or not assignment.active:
         raise ScoringError(Decision.deny("没有找到该记录,或您无权查看。"))
@@ -138,18 +159,18 @@ def save_score(assignment, user, raw_values, comment="", *, submit=False):
     return score
 
 
-def own_score(user, nomination):
+def own_score(user: AbstractBaseUser, nomination: Nomination) -> Score | None:
     return Score.objects.filter(
         assignment__nomination=nomination, assignment__expert=user, assignment__active=True
     ).first()
 
 
-def others_visible(user, nomination):
+def others_visible(user: AbstractBaseUser, nomination: Nomination) -> bool:
     score = own_score(user, nomination)
     return score is not None and score.is_submitted
 
 
-def other_scores(user, nomination):
+def other_scores(user: AbstractBaseUser, nomination: Nomination) -> list[Score]:
     """The other experts' submitted reviews of ``nomination``, only once ``user`` submitted their own."""
     if not others_visible(user, nomination):
         return []
@@ -161,7 +182,7 @@ def other_scores(user, nomination):
     )
 
 
-def submit_results(body, user, note=""):
+def submit_results(body: ReviewBody, user: AbstractBaseUser, note: str = "") -> BodySubmission:
     """The coordinator sends the body's results to the platform; scoring is locked from then on."""
     with transaction.atomic():
         ReviewBody.objects.select_for_update().get(pk=body.pk)
@@ -175,7 +196,7 @@ def submit_results(body, user, note=""):
     return submission
 
 
-def grant_extension(body, until, user, reason):
+def grant_extension(body: ReviewBody, until: datetime, user: AbstractBaseUser, reason: str) -> ReviewExtension:
     decision = may(user, "grant_review_extension")
     if decision and not (reason or "").strip():
         decision = Decision.deny("请填写延期理由。")

@@ -1,23 +1,23 @@
 from django.urls import path
 
-from reviews import platform_views, views
+from reviews import coordinator_views, expert_views, platform_views
 
 app_name = "reviews"
 
 urlpatterns = [
     # Experts
-    path("expert/", views.expert_dashboard, name="expert_dashboard"),
-    path("expert/entries/<int:pk>/", views.expert_entry, name="expert_entry"),
-    path("expert/entries/<int:pk>/conflict/", views.declare_conflict, name="declare_conflict"),
-    path("entries/<int:pk>/form.docx", views.entry_form_docx, name="entry_form"),
+    path("expert/", expert_views.expert_dashboard, name="expert_dashboard"),
+    path("expert/entries/<int:pk>/", expert_views.expert_entry, name="expert_entry"),
+    path("expert/entries/<int:pk>/conflict/", expert_views.declare_conflict, name="declare_conflict"),
+    path("entries/<int:pk>/form.docx", expert_views.entry_form_docx, name="entry_form"),
     # Coordinators
-    path("coordinator/", views.coordinator_dashboard, name="coordinator_dashboard"),
-    path("coordinator/auto-assign/", views.auto_assign, name="auto_assign"),
-    path("coordinator/invite/", views.invite, name="invite"),
-    path("coordinator/submit/", views.submit_results, name="submit_results"),
-    path("coordinator/entries/<int:pk>/", views.coordinator_entry, name="coordinator_entry"),
-    path("coordinator/entries/<int:pk>/assign/", views.assign_expert, name="assign_expert"),
-    path("coordinator/assignments/<int:pk>/remove/", views.remove_assignment, name="remove_assignment"),
+    path("coordinator/", coordinator_views.coordinator_dashboard, name="coordinator_dashboard"),
+    path("coordinator/auto-assign/", coordinator_views.auto_assign, name="auto_assign"),
+    path("coordinator/invite/", coordinator_views.invite, name="invite"),
+    path("coordinator/submit/", coordinator_views.submit_results, name="submit_results"),
+    path("coordinator/entries/<int:pk>/", coordinator_views.coordinator_entry, name="coordinator_entry"),
+    path("coordinator/entries/<int:pk>/assign/", coordinator_views.assign_expert, name="assign_expert"),
+    path("coordinator/assignments/<int:pk>/remove/", coordinator_views.remove_assignment, name="remove_assignment"),
     # Platform secretariat
     path("platform/dispatch/", platform_views.dispatch_page, name="platform_dispatch"),
     path("platform/dispatch/<int:pk>/move/", platform_views.move_entry, name="platform_move"),

@@ -5,6 +5,7 @@ from nominations.models import State
 from nominations.models import nomination as nomination_models
 from reviews import final
 from reviews import policy as review_policy
+from reviews import states as review_states
 from reviews.management.commands import seed_scale
 
 S = State
@@ -22,7 +23,7 @@ def test_each_group_has_its_members():
 
 
 def test_groups_are_frozensets_of_states_and_not_choices():
-    for group in (State.editable, State.live, State.recommended, State.in_review, State.decidable):
+    for group in (State.editable, State.live, State.recommended, State.in_review, State.decidable, State.listed):
         assert isinstance(group(), frozenset)
         assert group() <= set(State)
     # The groups are methods of the enum, not members: the choices are the 13 states only.
@@ -36,6 +37,7 @@ def test_the_modules_refer_to_the_groups():
     assert reminders.UNIT_PENDING_STATES is State.unit_pending()
     assert final.DECIDABLE_STATES is State.decidable()
     assert final.UNDECIDED_STATES is State.undecided()
+    assert review_states.LISTED_STATES is State.listed() == {State.LISTED, State.PUBLISHED}
     assert review_policy.REVIEW_STATES is State.in_review()
     assert seed_scale.REVIEW_STATES is State.decidable()
     assert nomination_models.LIVE_STATES is State.live()

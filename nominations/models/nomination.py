@@ -67,6 +67,11 @@ class State(models.TextChoices):
         """Entries the final review has not decided yet: 初评中, 通过初评."""
         return _UNDECIDED
 
+    @classmethod
+    def listed(cls) -> frozenset[State]:
+        """Entries on the list: 拟入榜 by the final review, or 已发布入榜."""
+        return _LISTED
+
 
 _S = State
 _EDITABLE = frozenset({_S.DRAFT, _S.RETURNED})
@@ -76,6 +81,7 @@ _DECIDABLE = _UNDECIDED | {_S.REVIEW_FAILED, _S.LISTED, _S.NOT_LISTED}
 _IN_REVIEW = _DECIDABLE | {_S.PUBLISHED}
 _RECOMMENDED = _IN_REVIEW | {_S.RECOMMENDED}
 _UNIT_PENDING = frozenset({_S.SUBMITTED, _S.ACCEPTED, _S.RECOMMENDED})
+_LISTED = frozenset({_S.LISTED, _S.PUBLISHED})
 _LIVE = _RECOMMENDED | {_S.SUBMITTED, _S.ACCEPTED}
 
 

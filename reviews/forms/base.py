@@ -1,7 +1,11 @@
 """Building blocks of the review forms: a bounded id choice and a note with the page's CSS class."""
 
+from datetime import datetime
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 
 from nominations.batch import parse_id
 from nominations.forms.fields import NoteField, control_character_error
@@ -27,12 +31,12 @@ class IdChoiceField(forms.ModelChoiceField):
     ``"abc"``, ``"²"``, a NUL or a 40-digit number is "not a choice", in Chinese, never a database error.
     """
 
-    def __init__(self, queryset, *, label: str, message: str, **kwargs) -> None:
+    def __init__(self, queryset: QuerySet, *, label: str, message: str, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.Select(attrs={"class": "form-select"}))
         super().__init__(queryset, label=label, **kwargs)
         self.error_messages = {**self.error_messages, "required": message, "invalid_choice": message}
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Model | None:
         if value in self.empty_values:
             return None
         if parse_id(value) is None:
@@ -43,7 +47,7 @@ class IdChoiceField(forms.ModelChoiceField):
 class PlainDateTimeField(forms.DateTimeField):
     """A date and time that refuses control characters (Django's parser lets a trailing NUL through)."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> datetime | None:
         if isinstance(value, str) and control_character_error(value):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)

@@ -1,11 +1,12 @@
 """The expert's forms: the score sheet and the conflict declaration."""
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 
 from reviews.forms.base import note
-from reviews.models import ConflictKind
+from reviews.models import ConflictKind, ReviewCriterion, Score
 
 SCORE_COMMENT_ROWS = 4
 
@@ -17,7 +18,7 @@ class ScoreForm(forms.Form):
     control characters); whether every criterion is scored for a submission is ``reviews.scoring``'s rule.
     """
 
-    def __init__(self, criteria, *args, **kwargs):
+    def __init__(self, criteria: list[ReviewCriterion], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         fields = {}
@@ -53,7 +54,7 @@ class ScoreForm(forms.Form):
         return result
 
     @staticmethod
-    def initial_for(score):
+    def initial_for(score: Score | None) -> dict[str, Any]:
         if score is None:
             return {}
         initial = {f"c_{code}": value for code, value in (score.values or {}).items()}

@@ -1,11 +1,14 @@
 """The platform secretariat's forms: dispatch and moves, extensions, final decisions, targets, exports."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from kczg_site.paging import PAGE_SIZE
 from nominations.batch import parse_id
 from nominations.forms.fields import PlainTextField
+from nominations.models import Campaign
 from reviews import final, paging
 from reviews.forms.base import IdChoiceField, PlainDateTimeField, note
 from reviews.models import ReviewBody
@@ -24,7 +27,7 @@ NORM_MESSAGE = "排名方式有误，请刷新页面后重试。"
 class DispatchForm(forms.Form):
     """The chosen body of each shown pending entry (``body_<entry id>`` = body id; empty = the plan's)."""
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(data, *args, **kwargs)
         self.bad_keys = []
         keys = [key for key in (data or {}) if key.startswith(BODY_PREFIX)]
@@ -42,7 +45,7 @@ class DispatchForm(forms.Form):
                 error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), "请选择初评机构。"),
             )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         if self.too_many:
             raise ValidationError(f"一次最多调整 {MAX_ROWS} 项申报的初评机构，请分页操作。")
         if self.bad_keys:
@@ -61,7 +64,7 @@ class MoveForm(forms.Form):
     body = IdChoiceField(ReviewBody.objects.none(), label="调整至", message="请选择要调整到的初评机构。")
     reason = note("调整理由", rows=1, compact=True)
 
-    def __init__(self, campaign, *args, **kwargs):
+    def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = ReviewBody.objects.filter(campaign=campaign)
 
@@ -83,7 +86,7 @@ class IdListField(forms.Field):
 
     widget = forms.MultipleHiddenInput
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> list[int]:
         values = value if isinstance(value, list | tuple) else ([value] if value else [])
         if len(values) > MAX_ROWS:
             raise ValidationError(f"一次最多保存 {MAX_ROWS} 项终评结果，请分页操作。", code="too_many")
@@ -113,7 +116,7 @@ class DecideForm(forms.Form):
         widget=forms.HiddenInput,
     )
 
-    def __init__(self, data=None, *args, entries=(), **kwargs):
+    def __init__(self, data: Any = None, *args: Any, entries: Any = (), **kwargs: Any) -> None:
         """Bound: the fields of the posted ``entry`` ids; unbound: those of ``entries`` (ids) to render."""
         super().__init__(data, *args, **kwargs)
         if data is not None:

@@ -1,0 +1,118 @@
+"""The expert's pages: the tasks, the review sheet of an entry, the conflict declaration, the Word form.
+
+Thin: the policy (``reviews.policy``) is the gate, the page data is ``reviews.queries.expert``, the rules
+are in scoring and conflicts; a rule's refusal is caught once (``except Refused``).
+"""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from kczg_site import clock
+from nominations.context_processors import active_campaign, remember_campaign
+from nominations.documents.word import render_form, zip_member_name
+from nominations.forms import definition_for
+from nominations.models import Nomination
+from nominations.policy import visible_nominations
+from nominations.rules.decision import Refused
+from reviews import conflicts, scoring
+from reviews.criteria import criteria_for
+from reviews.forms import ConflictForm, ScoreForm
+from reviews.models import Assignment
+from reviews.queries import expert as queries
+from reviews.queries.reviewers import review_context, reviewer_body
+from reviews.refusal import gated, refused, report
+
+WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _assigned(request: HttpRequest, pk: int) -> tuple[Nomination, Assignment]:
+    found = queries.assigned_entry(request.user, pk)
+    if found is None:
+        raise Http404("没有找到该记录,或您无权查看。")
+    return found
+
+
+@login_required
+@gated("view_review_tasks")
+def expert_dashboard(request: HttpRequest) -> HttpResponse:
+    body = reviewer_body(request.user)
+    campaign = body.campaign if body is not None else active_campaign(request)
+    if campaign is not None:
+        remember_campaign(request, campaign)
+    context = {**review_context(campaign, body, clock.now()), **queries.dashboard(request.user, body)}
+    return render(request, "reviews/expert_dashboard.html", context)
+
+
+@login_required
+@gated("view_review_tasks")
+def expert_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination, item = _assigned(request, pk)
+    criteria = criteria_for(nomination.ranking_list_id)
+    score = queries.own_score(item)
+    status = 200
+    if request.method == "POST":
+        form = ScoreForm(criteria, request.POST)
+        submit = "submit" in request.POST  # which button was pressed; no value is read
+        if not form.is_valid():
+            messages.error(request, "评分未保存，请按提示修改后重新提交。")
+            status = 400
+        else:
+            try:
+                scoring.save_score(item, request.user, form.values(), form.cleaned_data["comment"], submit=submit)
+            except Refused as refusal:
+                errors = refusal.detail if isinstance(refusal.detail, dict) else {}
+                for code, message in errors.items():
+                    field = "comment" if code == "comment" else f"c_{code}"
+                    if field in form.fields and field not in form.errors:
+                        form.add_error(field, message)
+                report(request, refusal)
+                status = 400 if errors else 403
+            else:
+                messages.success(request, "评分已提交。" if submit else "评分草稿已保存。")
+                return redirect("reviews:expert_entry", pk=nomination.pk)
+    else:
+        form = ScoreForm(criteria, initial=ScoreForm.initial_for(score))
+    context = {
+        **queries.review_sheet(request.user, nomination, item, criteria=criteria, score=score),
+        "form": form,
+        "conflict_form": ConflictForm(),
+    }
+    return render(request, "reviews/expert_entry.html", context, status=status)
+
+
+@login_required
+@require_POST
+@gated("view_review_tasks")
+def declare_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination, _ = _assigned(request, pk)
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        back = reverse("reviews:expert_entry", args=[nomination.pk])
+        return refused(request, form, title="申报回避", back=back)
+    try:
+        conflicts.declare(request.user, nomination, form.cleaned_data["kind"], form.cleaned_data["note"])
+    except Refused as refusal:
+        report(request, refusal)
+        return redirect("reviews:expert_entry", pk=nomination.pk)
+    messages.success(request, f"已申报回避“{nomination}”,该项申报已从您的评审任务中移除。")
+    return redirect("reviews:expert_dashboard")
+
+
+@login_required
+@gated("download_entry_form")
+def entry_form_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The entry's Word 附件2 form, for the reviewers (experts and coordinators) who may see the entry."""
+    nomination = get_object_or_404(
+        visible_nominations(request.user).select_related("campaign", "ranking_list", "domain", "member_unit"), pk=pk
+    )
+    response = HttpResponse(render_form(nomination, definition_for(nomination)), content_type=WORD)
+    name = zip_member_name(nomination).rsplit("/", 1)[-1]
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,188 @@
+"""The platform secretariat's review pages: dispatch, progress and the final review (bounded queries)."""
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, QuerySet
+
+from kczg_site import clock
+from kczg_site.paging import page_of
+from nominations.models import Campaign, RankingList, State
+from nominations.policy import visible_nominations
+from reviews import dispatch as dispatching
+from reviews import final, paging, scoring
+from reviews.models import Assignment, Dispatch, ReviewBody
+from reviews.states import UNDECIDED_STATES
+
+PageNumber = str | int | None
+
+
+def bodies(campaign: Campaign) -> list[ReviewBody]:
+    """The campaign's review bodies with ``n_entries`` (dispatched) and ``n_assignments`` (active)."""
+    # Two grouped counts instead of one annotate over both joins: joining dispatches and assignments
+    # at once multiplies the rows (entries × assignments per body) and took seconds at 25,000 entries.
+    rows = list(ReviewBody.objects.filter(campaign=campaign).select_related("submission").order_by("order"))
+    entries = dict(Dispatch.objects.filter(body__in=rows).values_list("body_id").annotate(n=Count("pk")).order_by())
+    assignments = dict(
+        Assignment.objects.filter(body__in=rows, active=True).values_list("body_id").annotate(n=Count("pk")).order_by()
+    )
+    for body in rows:
+        body.n_entries = entries.get(body.pk, 0)
+        body.n_assignments = assignments.get(body.pk, 0)
+    return rows
+
+
+def group_labels(campaign: Campaign) -> dict[str, str]:
+    """``{group key: "榜单 · 领域"}`` for every list/domain of the campaign, in list and domain order."""
+    labels = {}
+    for ranking_list in RankingList.objects.filter(campaign=campaign).prefetch_related("domains").order_by("order"):
+        domains = sorted(ranking_list.domains.all(), key=lambda d: (d.order, d.pk))
+        if not domains:
+            labels[paging.group_key(ranking_list.pk, None)] = ranking_list.name
+        for domain in domains:
+            labels[paging.group_key(ranking_list.pk, domain.pk)] = f"{ranking_list.name} · {domain.name}"
+    return labels
+
+
+def in_review(user: AbstractBaseUser, campaign: Campaign) -> QuerySet:
+    """The dispatched entries still in 初评中 that ``user`` may see, in list, domain and id order."""
+    return (
+        visible_nominations(user)
+        .filter(campaign=campaign, dispatch__isnull=False, state=State.IN_REVIEW)
+        .order_by("ranking_list__order", "domain__order", "pk")
+    )
+
+
+def dispatch_page(
+    user: AbstractBaseUser,
+    campaign: Campaign,
+    *,
+    group: str | None = None,
+    page: PageNumber = None,
+    dpage: PageNumber = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """The dispatch page: the bodies, the summary per list/domain and its two paged tables.
+
+    Offered for dispatch (``rows``, ``pending_total``) are the pending entries whose dispatch is open
+    (``reviews.dispatch.split_open``: the unit's platform deadline, extension included, has passed); the
+    others are counted in ``waiting``, one line per deadline. The plan is computed over every offered
+    entry of the shown list/domain (the even split of 绿色低碳 depends on the entries before), from ids
+    only; the full rows are loaded for the shown page.
+    """
+    pending = dispatching.pending_entries(campaign).values_list(
+        "pk", "ranking_list_id", "domain_id", "recommending_unit_id", named=True
+    )
+    pending, waiting = dispatching.split_open(campaign, pending, now or clock.now())
+    dispatched = in_review(user, campaign)
+    dispatched_counts = {
+        paging.group_key(list_id, domain_id): n
+        for list_id, domain_id, n in dispatched.order_by()
+        .values_list("ranking_list_id", "domain_id")
+        .annotate(n=Count("pk"))
+    }
+    pending_counts = Counter(paging.group_key(e.ranking_list_id, e.domain_id) for e in pending)
+    summaries = [
+        {"key": key, "label": label, "pending": pending_counts.get(key, 0), "dispatched": dispatched_counts.get(key, 0)}
+        for key, label in group_labels(campaign).items()
+        if pending_counts.get(key) or dispatched_counts.get(key)
+    ]
+    if group is not None:
+        pending = [e for e in pending if paging.group_key(e.ranking_list_id, e.domain_id) == group]
+        list_id, domain_id = paging.split_group(group)
+        dispatched = dispatched.filter(ranking_list_id=list_id, domain_id=domain_id)
+    rows_page = page_of(dispatching.plan(campaign, entries=pending), page)
+    full = dispatching.pending_entries(campaign).defer("data").in_bulk([row.nomination.pk for row in rows_page])
+    for row in rows_page:
+        row.nomination = full[row.nomination.pk]
+    dispatched_page = page_of(
+        dispatched.select_related("ranking_list", "domain", "recommending_unit", "dispatch__body").defer("data"),
+        dpage,
+    )
+    assigned = dict(
+        Assignment.objects.filter(nomination__in=[n.pk for n in dispatched_page], active=True)
+        .values_list("nomination_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    coverage = dispatching.coverage_map(campaign)
+    for nomination in dispatched_page:
+        nomination.n_assigned = assigned.get(nomination.pk, 0)
+        nomination.move_choices = [
+            body
+            for body in coverage.get((nomination.ranking_list_id, nomination.domain_id), [])
+            if body.pk != nomination.dispatch.body_id
+        ]
+    return {
+        "campaign": campaign,
+        "bodies": bodies(campaign),
+        "opens": campaign.platform_deadline,
+        "summaries": summaries,
+        "selected": group,
+        "selected_label": next((s["label"] for s in summaries if s["key"] == group), None),
+        "pending_total": sum(pending_counts.values()),
+        "waiting": waiting,
+        "dispatched_total": sum(dispatched_counts.values()),
+        "rows": rows_page,
+        "dispatched": dispatched_page,
+    }
+
+
+def progress_page(campaign: Campaign) -> dict[str, Any]:
+    """The bodies with their counts and their review deadline (the extension included)."""
+    rows = bodies(campaign)
+    for body in rows:
+        body.deadline = scoring.scoring_deadline(body)
+    return {"campaign": campaign, "bodies": rows}
+
+
+def final_page(
+    campaign: Campaign, *, group: str | None = None, page: PageNumber = None, normalize: bool = False
+) -> dict[str, Any]:
+    """The final review: ranked tables per list/domain, the targets, one page of full rows, publication.
+
+    Ranks and proposals are computed over every entry of each list/domain (ids only), then one page of
+    full rows is loaded. Each entry on the page carries ``decidable`` (``final.is_decidable``).
+    """
+    groups, targets = final.ranked_groups(
+        campaign, normalize=normalize, entries=final.light_review_entries(campaign), with_counts=False
+    )
+    listed = Counter(
+        row.ranking_list.pk for row in groups for entry in row.entries if final.is_listed(entry.nomination)
+    )
+    lists = list(RankingList.objects.filter(campaign=campaign).order_by("order"))
+    for ranking_list in lists:
+        ranking_list.target_count = targets.get(ranking_list.pk)
+        ranking_list.listed_count = listed[ranking_list.pk]
+    summaries = [
+        {
+            "group": row,
+            "total": len(row.entries),
+            "ranked": sum(1 for e in row.entries if e.rank is not None),
+            "listed": sum(1 for e in row.entries if final.is_listed(e.nomination)),
+            "undecided": sum(1 for e in row.entries if e.nomination.state in UNDECIDED_STATES),
+        }
+        for row in groups
+    ]
+    shown = [(row, entry) for row in groups if group in (None, row.key) for entry in row.entries]
+    entries_page = page_of(shown, page)
+    full = final.review_entries(campaign).defer("data").in_bulk([entry.nomination.pk for _, entry in entries_page])
+    for _, entry in entries_page:
+        entry.nomination = full[entry.nomination.pk]
+        entry.decidable = final.is_decidable(entry.nomination)
+    return {
+        "campaign": campaign,
+        "groups": groups,
+        "summaries": summaries,
+        "summary_total": {key: sum(s[key] for s in summaries) for key in ("total", "ranked", "listed", "undecided")},
+        "selected": group,
+        "page": entries_page,
+        "page_groups": paging.regroup(entries_page),
+        "lists": lists,
+        "normalize": normalize,
+        "choices": final.CHOICES,
+        "publish_decision": final.check_publish(campaign),
+        "publication": getattr(campaign, "publication", None),
+    }
