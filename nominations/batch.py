@@ -15,7 +15,7 @@ from django.db import transaction
 
 from nominations import policy, workflow
 from nominations.models import Nomination, RecommendingUnit
-from nominations.models.nomination import ENTRY_RELATIONS
+from nominations.models.nomination import NOMINATION_RELATIONS
 from nominations.rules import quotas
 from nominations.rules.decision import ALLOW, Decision, Refused
 
@@ -88,7 +88,7 @@ def _selection(user: policy.AnyUser, ids: Iterable[object]) -> tuple[set[int], l
     found = list(
         policy.visible_nominations(user)
         .filter(pk__in=wanted)
-        .select_related(*ENTRY_RELATIONS)
+        .select_related(*NOMINATION_RELATIONS)
         .order_by("ranking_list__order", "domain__order", "pk")
     )
     return wanted, found

@@ -21,7 +21,7 @@ from kczg_site import clock
 from kczg_site.formats import format_timestamp
 from nominations.audit import record_event
 from nominations.campaign_data import load_campaign
-from nominations.demo_entries import create_demo_entries
+from nominations.demo_nominations import create_demo_nominations
 from nominations.groups import ensure_platform_group
 from nominations.models import (
     Campaign,
@@ -291,7 +291,7 @@ def load_demo(campaign_file=CAMPAIGN_FILE):
         platform.groups.add(group)
 
     review_side.load_criteria(campaign)
-    entries = create_demo_entries(campaign)
+    entries = create_demo_nominations(campaign)
     return {
         "campaign": campaign,
         "recommending_units": units,

@@ -19,7 +19,7 @@ from django.dispatch import Signal
 from kczg_site import clock
 from nominations import policy
 from nominations.models import AuditEvent, MemberUnit, Nomination, Participation, Pioneer, RecommendingUnit, Role, State
-from nominations.models.nomination import ENTRY_RELATIONS
+from nominations.models.nomination import NOMINATION_RELATIONS
 from nominations.rules import deadlines, earlier_listed, quotas
 from nominations.rules.deadlines import Deadline
 from nominations.rules.decision import ALLOW, Decision, Refused
@@ -323,14 +323,16 @@ def transition(
             # The policy and the state first, on a fresh read: a refused action never reaches the
             # quota lock (a secretariat's 推举 has no pioneer to lock: that was a 500). The lock
             # order stays scope, then row, as in ``batch.apply``; every rule is asked again below.
-            current = Nomination.objects.select_related(*ENTRY_RELATIONS).get(pk=nomination.pk)
+            current = Nomination.objects.select_related(*NOMINATION_RELATIONS).get(pk=nomination.pk)
             decision = check_access(current, action, user)
             if not decision:
                 raise WorkflowError(decision)
             _lock_scope(current, spec)
         locked = (
             # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins below.
-            Nomination.objects.select_for_update(of=("self",)).select_related(*ENTRY_RELATIONS).get(pk=nomination.pk)
+            Nomination.objects.select_for_update(of=("self",))
+            .select_related(*NOMINATION_RELATIONS)
+            .get(pk=nomination.pk)
         )
         decision = check(locked, action, user, note=note, override_reason=override_reason)
         if not decision:

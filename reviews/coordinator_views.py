@@ -84,14 +84,14 @@ def auto_assign(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @gated(PAGE)
-def coordinator_entry(request: HttpRequest, pk: int) -> HttpResponse:
+def coordinator_nomination(request: HttpRequest, pk: int) -> HttpResponse:
     body = _body(request)
     nomination = _entry(request, pk)
     page = queries.entry_page(body, nomination)
     for item in page["assignments"]:
         item.remove_form = RemoveAssignmentForm(auto_id=f"id_remove_{item.pk}_%s")
     context = {**review_context(body.campaign, body, clock.now()), **page, "assign_form": AssignForm()}
-    return render(request, "reviews/coordinator_entry.html", context)
+    return render(request, "reviews/coordinator_nomination.html", context)
 
 
 @login_required
@@ -101,7 +101,7 @@ def assign_expert(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = _entry(request, pk)
     form = AssignForm(request.POST)
     if not form.is_valid():
-        back = reverse("reviews:coordinator_entry", args=[nomination.pk])
+        back = reverse("reviews:coordinator_nomination", args=[nomination.pk])
         return refused(request, form, title="分配专家", back=back)
     expert = form.cleaned_data["expert"]
     try:
@@ -110,7 +110,7 @@ def assign_expert(request: HttpRequest, pk: int) -> HttpResponse:
         report(request, refusal)
     else:
         messages.success(request, f"已分配专家:{expert.profile.display_name or expert.username}。")
-    return redirect("reviews:coordinator_entry", pk=nomination.pk)
+    return redirect("reviews:coordinator_nomination", pk=nomination.pk)
 
 
 @login_required
@@ -126,7 +126,7 @@ def remove_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = RemoveAssignmentForm(request.POST)
     if not form.is_valid():
-        back = reverse("reviews:coordinator_entry", args=[item.nomination_id])
+        back = reverse("reviews:coordinator_nomination", args=[item.nomination_id])
         return refused(request, form, title="撤销评审分配", back=back)
     try:
         assignment.unassign(item, request.user, form.cleaned_data["reason"])
@@ -134,7 +134,7 @@ def remove_assignment(request: HttpRequest, pk: int) -> HttpResponse:
         report(request, refusal)
     else:
         messages.success(request, "已撤销该评审分配,可重新分配其他专家。")
-    return redirect("reviews:coordinator_entry", pk=item.nomination_id)
+    return redirect("reviews:coordinator_nomination", pk=item.nomination_id)
 
 
 @login_required

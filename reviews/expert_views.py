@@ -51,7 +51,7 @@ def expert_dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @gated("view_review_tasks")
-def expert_entry(request: HttpRequest, pk: int) -> HttpResponse:
+def expert_nomination(request: HttpRequest, pk: int) -> HttpResponse:
     nomination, item = _assigned(request, pk)
     criteria = criteria_for(nomination.ranking_list_id)
     score = queries.own_score(item)
@@ -75,7 +75,7 @@ def expert_entry(request: HttpRequest, pk: int) -> HttpResponse:
                 status = 400 if errors else 403
             else:
                 messages.success(request, "评分已提交。" if submit else "评分草稿已保存。")
-                return redirect("reviews:expert_entry", pk=nomination.pk)
+                return redirect("reviews:expert_nomination", pk=nomination.pk)
     else:
         form = ScoreForm(criteria, initial=ScoreForm.initial_for(score))
     context = {
@@ -83,7 +83,7 @@ def expert_entry(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "conflict_form": ConflictForm(),
     }
-    return render(request, "reviews/expert_entry.html", context, status=status)
+    return render(request, "reviews/expert_nomination.html", context, status=status)
 
 
 @login_required
@@ -93,20 +93,20 @@ def declare_conflict(request: HttpRequest, pk: int) -> HttpResponse:
     nomination, _ = _assigned(request, pk)
     form = ConflictForm(request.POST)
     if not form.is_valid():
-        back = reverse("reviews:expert_entry", args=[nomination.pk])
+        back = reverse("reviews:expert_nomination", args=[nomination.pk])
         return refused(request, form, title="申报回避", back=back)
     try:
         conflicts.declare(request.user, nomination, form.cleaned_data["kind"], form.cleaned_data["note"])
     except Refused as refusal:
         report(request, refusal)
-        return redirect("reviews:expert_entry", pk=nomination.pk)
+        return redirect("reviews:expert_nomination", pk=nomination.pk)
     messages.success(request, f"已申报回避“{nomination}”,该项申报已从您的评审任务中移除。")
     return redirect("reviews:expert_dashboard")
 
 
 @login_required
 @gated("download_entry_form")
-def entry_form_docx(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_form_docx(request: HttpRequest, pk: int) -> HttpResponse:
     """The entry's Word 附件2 form, for the reviewers (experts and coordinators) who may see the entry."""
     nomination = get_object_or_404(
         visible_nominations(request.user).select_related("campaign", "ranking_list", "domain", "member_unit"), pk=pk

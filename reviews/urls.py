@@ -7,15 +7,15 @@ app_name = "reviews"
 urlpatterns = [
     # Experts
     path("expert/", expert_views.expert_dashboard, name="expert_dashboard"),
-    path("expert/entries/<int:pk>/", expert_views.expert_entry, name="expert_entry"),
+    path("expert/entries/<int:pk>/", expert_views.expert_nomination, name="expert_nomination"),
     path("expert/entries/<int:pk>/conflict/", expert_views.declare_conflict, name="declare_conflict"),
-    path("entries/<int:pk>/form.docx", expert_views.entry_form_docx, name="entry_form"),
+    path("entries/<int:pk>/form.docx", expert_views.nomination_form_docx, name="nomination_form"),
     # Coordinators
     path("coordinator/", coordinator_views.coordinator_dashboard, name="coordinator_dashboard"),
     path("coordinator/auto-assign/", coordinator_views.auto_assign, name="auto_assign"),
     path("coordinator/invite/", coordinator_views.invite, name="invite"),
     path("coordinator/submit/", coordinator_views.submit_results, name="submit_results"),
-    path("coordinator/entries/<int:pk>/", coordinator_views.coordinator_entry, name="coordinator_entry"),
+    path("coordinator/entries/<int:pk>/", coordinator_views.coordinator_nomination, name="coordinator_nomination"),
     path("coordinator/entries/<int:pk>/assign/", coordinator_views.assign_expert, name="assign_expert"),
     path("coordinator/assignments/<int:pk>/remove/", coordinator_views.remove_assignment, name="remove_assignment"),
     # Platform secretariat

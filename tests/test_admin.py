@@ -522,7 +522,7 @@ def test_the_platform_cannot_change_its_role_or_anyone_s_account(client, demo_da
     assert not get_user_model().objects.filter(username="x").exists()
     # Still no way to a draft: its Word form and its attachments stay closed.
     draft = demo_data["entries"][1]
-    assert client.get(reverse("exports:entry_docx", args=(draft.pk,))).status_code == 404
+    assert client.get(reverse("exports:nomination_docx", args=(draft.pk,))).status_code == 404
 
 
 def test_the_platform_cannot_edit_an_entry(client, demo_data):

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from nominations.models import Nomination
-from nominations.models.nomination import ENTRY_RELATIONS
+from nominations.models.nomination import NOMINATION_RELATIONS
 from tests.factories import NominationFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -26,7 +26,7 @@ def test_the_entry_query_is_prepared_after_a_few_runs(tech):
     assert options["server_side_binding"] is True
     for _ in range(options["prepare_threshold"] + 1):
         for nomination in nominations:
-            entry = Nomination.objects.select_related(*ENTRY_RELATIONS).get(pk=nomination.pk)
+            entry = Nomination.objects.select_related(*NOMINATION_RELATIONS).get(pk=nomination.pk)
             assert entry.ranking_list_id == nomination.ranking_list_id
     joined = [sql for sql in prepared_statements() if '"nominations_nomination"' in sql and "JOIN" in sql]
     assert joined, "the joined entry query was not prepared"

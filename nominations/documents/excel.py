@@ -28,7 +28,7 @@ from nominations.documents.safety import clean_text, safe_row
 from nominations.forms.types import Definition
 from nominations.forms.types import Field as FormField
 from nominations.models import Campaign, ListCode, RankingList, RecommendingUnit, State
-from nominations.models.nomination import entry_code
+from nominations.models.nomination import nomination_code
 from nominations.rules import quotas
 
 _TZ = timezone.get_default_timezone()
@@ -153,7 +153,7 @@ class ListColumns:
     def values(self, entry: dict[str, Any]) -> list[Any]:
         """The cells of one entry, from a row dict of ``EXPORT_VALUES``."""
         data = entry["data"] or {}
-        row = [entry_code(entry["campaign__year"], entry["pk"])]
+        row = [nomination_code(entry["campaign__year"], entry["pk"])]
         append = row.append
         for key, kind, item, choices in self._plan:
             value = data.get(key)

@@ -6,7 +6,7 @@ management commands (``export_nominations``, ``export_forms``):
 * :mod:`.selection` — :func:`select_nominations`, the entries of a filter, starting from what the user
   may see (``policy.visible_nominations``); ``user=None`` means the command line (everything);
 * :mod:`.files` — :func:`write_export`, a workbook or a ZIP for an iterable of entries, with a progress
-  callback; :func:`entry_docx`, the Word form of one entry;
+  callback; :func:`nomination_docx`, the Word form of one entry;
 * :mod:`.jobs` — :func:`create_job`, :func:`run_job`, :func:`retry_job`, the job lifecycle
   (queued → running → done | failed, retry puts a failed job back in the queue);
 * :mod:`.registry` — the export kinds other apps serve (the reviews app's), and :class:`ExportError`.
@@ -16,7 +16,14 @@ form), ``"start_export"`` (a kind), ``"retry_export"`` and ``"download_export"``
 and only while that user still sees every entry in it).
 """
 
-from nominations.exports.files import CHUNK_SIZE, PROGRESS_EVERY, entry_docx, export_to_path, file_name, write_export
+from nominations.exports.files import (
+    CHUNK_SIZE,
+    PROGRESS_EVERY,
+    export_to_path,
+    file_name,
+    nomination_docx,
+    write_export,
+)
 from nominations.exports.jobs import (
     create_job,
     create_review_job,
@@ -50,10 +57,10 @@ __all__ = [
     "create_review_job",
     "describe",
     "enqueue",
-    "entry_docx",
     "export_kind",
     "export_to_path",
     "file_name",
+    "nomination_docx",
     "register_export_kind",
     "resolve_unit",
     "retry_job",

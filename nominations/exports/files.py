@@ -137,7 +137,7 @@ def file_name(job: ExportJob) -> str:
     return word.safe_name(name, limit=150) + suffix
 
 
-def entry_docx(nomination: Nomination) -> tuple[str, bytes]:
+def nomination_docx(nomination: Nomination) -> tuple[str, bytes]:
     """The 附件2 form of one entry: ``(file name, bytes)``."""
     nomination = (
         Nomination.objects.select_related(

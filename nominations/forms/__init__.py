@@ -7,7 +7,7 @@ with a changed form registers a new :class:`Definition` with its year; nothing e
 """
 
 from . import enterprise, manager, organization, tech
-from .builder import EntryForm
+from .builder import NominationForm
 from .types import Definition, Field, Kind
 
 _REGISTRY = {}
@@ -42,7 +42,7 @@ def definition_for(nomination):
 def build_form(nomination, data=None, *, complete=False):
     """The web form of ``nomination``: bound to ``data`` (a POST) or showing what is stored."""
     definition = definition_for(nomination)
-    return EntryForm(
+    return NominationForm(
         definition,
         data=data,
         complete=complete,
@@ -63,9 +63,9 @@ def stored_values(nomination, definition=None):
 
 __all__ = [
     "Definition",
-    "EntryForm",
     "Field",
     "Kind",
+    "NominationForm",
     "build_form",
     "definition_for",
     "get_definition",

@@ -22,7 +22,7 @@ from django.forms.formsets import BaseFormSet
 from .entry_fields import make_field, to_json
 from .kinds import Kind
 
-if TYPE_CHECKING:  # types.py imports this module (Definition.validate builds an EntryForm)
+if TYPE_CHECKING:  # types.py imports this module (Definition.validate builds an NominationForm)
     from nominations.models import RankingList
 
     from .types import Definition, Field
@@ -88,7 +88,7 @@ def _formset_class(definition: Definition, spec: Field, complete: bool) -> type[
     return found[1]
 
 
-class EntryForm(forms.Form):
+class NominationForm(forms.Form):
     """The application form of one definition, with a formset for each repeating group."""
 
     use_required_attribute = False  # a draft may be saved with required fields empty

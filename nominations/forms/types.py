@@ -1,6 +1,6 @@
 """The declarative types of a form definition: fields, repeating groups and the definition itself.
 
-A definition is plain data. The web form (``builder.EntryForm``), the server-side validation
+A definition is plain data. The web form (``builder.NominationForm``), the server-side validation
 (``Definition.validate``), the read-only display (``Definition.display_rows``), and later the Word
 附件2 and the Excel columns are all derived from it.
 """
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from nominations.rules.credit_codes import normalize_credit_code
 
-from .builder import EntryForm
+from .builder import NominationForm
 from .kinds import Kind
 
 if TYPE_CHECKING:
@@ -185,7 +185,7 @@ class Definition:
 
         ``complete=True`` checks everything a submission needs; ``complete=False`` only the format.
         """
-        form = EntryForm(self, data=self.to_post_data(data), complete=complete, ranking_list=ranking_list)
+        form = NominationForm(self, data=self.to_post_data(data), complete=complete, ranking_list=ranking_list)
         form.is_valid()
         return form.all_errors()
 

@@ -165,7 +165,7 @@ class Nomination(models.Model):
     @property
     def code(self):
         """The entry number printed on the Word form and in every workbook."""
-        return entry_code(self.campaign.year, self.pk)
+        return nomination_code(self.campaign.year, self.pk)
 
     @property
     def list_label(self):
@@ -178,7 +178,7 @@ class Nomination(models.Model):
         return self.earlier_listed_id is not None
 
 
-def entry_code(year, pk):
+def nomination_code(year, pk):
     """``KCZG-2023-000001``: the entry number for campaign ``year`` and primary key ``pk``."""
     return f"KCZG-{year}-{pk:06d}"
 
@@ -221,7 +221,7 @@ class Attachment(models.Model):
 
 # What the entry pages, batch actions and workflow checks read with an entry, in one query (with
 # prepared statements PostgreSQL plans the join once per connection: kczg_site/settings.py).
-ENTRY_RELATIONS = (
+NOMINATION_RELATIONS = (
     "campaign",
     "ranking_list",
     "domain",

@@ -12,7 +12,7 @@ from django.forms import Form
 
 from nominations import intake, policy, workflow
 from nominations.forms import definition_for
-from nominations.forms.builder import EntryForm
+from nominations.forms.builder import NominationForm
 from nominations.models import AuditEvent, Campaign, Nomination, RankingList, State
 from nominations.rules import deadlines, earlier_listed, quotas, uploads
 
@@ -115,7 +115,7 @@ def detail_page(user: AbstractBaseUser, nomination: Nomination, namespace: str, 
     }
 
 
-def edit_page(user: AbstractBaseUser, nomination: Nomination, form: EntryForm, namespace: str) -> dict[str, Any]:
+def edit_page(user: AbstractBaseUser, nomination: Nomination, form: NominationForm, namespace: str) -> dict[str, Any]:
     """The edit page of ``nomination`` with ``form`` (bound or not): sections, attachments, history and
     whether the user may change the entry now (``edit_decision``, the workflow's check)."""
     attachments = list(nomination.attachments.all())

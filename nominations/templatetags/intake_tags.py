@@ -1,9 +1,9 @@
 """Template helpers of the entry pages (also used by the secretariat's pages).
 
 {% load intake_tags %}
-{% entry_sections nomination definition as sections %}
-{% entry_history nomination as events %}
-{% entry_field spec bf %}
+{% nomination_sections nomination definition as sections %}
+{% nomination_history nomination as events %}
+{% nomination_field spec bf %}
 {% upload_token %}  (a fresh one-time token for the attachment upload form)
 <span class="badge {{ nomination.state|state_class }}">…</span>
 """
@@ -41,17 +41,17 @@ STATE_CLASSES = {
 
 
 @register.simple_tag
-def entry_sections(nomination: Nomination, definition: Definition) -> list:
+def nomination_sections(nomination: Nomination, definition: Definition) -> list:
     return definition.display_rows(nomination.data, nomination)
 
 
 @register.simple_tag
-def entry_history(nomination: Nomination) -> list:
+def nomination_history(nomination: Nomination) -> list:
     return history_of(nomination)
 
 
 @register.simple_tag
-def entry_field(spec: Field, bf: BoundField) -> SafeString:
+def nomination_field(spec: Field, bf: BoundField) -> SafeString:
     """One field of the entry form: ``spec`` (a :class:`~nominations.forms.types.Field`) and ``bf`` (its
     BoundField). Label (* when required, unit, 字 limit), widget, 字 counter, errors and help text.
 

@@ -11,5 +11,5 @@ urlpatterns = [
     path("<int:pk>/status/", exports.job_status, name="status"),
     path("<int:pk>/retry/", exports.job_retry, name="retry"),
     path("<int:pk>/download/", exports.job_download, name="download"),
-    path("entry/<int:pk>/docx/", exports.entry_docx, name="entry_docx"),
+    path("entry/<int:pk>/docx/", exports.nomination_docx, name="nomination_docx"),
 ]

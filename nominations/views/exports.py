@@ -164,12 +164,12 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_GET
-def entry_docx(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_docx(request: HttpRequest, pk: int) -> HttpResponse:
     """The Word 附件2 form of one entry, for anyone who may see the entry (else 404)."""
     nomination = get_object_or_404(Nomination, pk=pk)
     if not policy.may(request.user, "view_nomination", nomination):
         raise Http404("没有找到该申报。")
-    name, data = exports.entry_docx(nomination)
+    name, data = exports.nomination_docx(nomination)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )

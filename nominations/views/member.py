@@ -19,11 +19,11 @@ from nominations import intake, policy, workflow
 from nominations.context_processors import active_campaign
 from nominations.forms import build_form
 from nominations.forms.actions import EditControlForm, WithdrawForm
-from nominations.forms.builder import EntryForm
+from nominations.forms.builder import NominationForm
 from nominations.forms.creation import NewEntryForm, new_token
 from nominations.forms.fields import first_error
 from nominations.models import Nomination, Role
-from nominations.models.nomination import ENTRY_RELATIONS
+from nominations.models.nomination import NOMINATION_RELATIONS
 from nominations.queries import member as pages
 from nominations.rules import earlier_listed
 from nominations.rules.decision import ALLOW, Decision, Refused, require
@@ -51,7 +51,7 @@ def author_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 def get_entry(request: HttpRequest, pk: int) -> Nomination:
     """The entry if the policy lets this user see it, else 404 (never "forbidden": no existence leak)."""
-    nomination = policy.visible_nominations(request.user).select_related(*ENTRY_RELATIONS).filter(pk=pk).first()
+    nomination = policy.visible_nominations(request.user).select_related(*NOMINATION_RELATIONS).filter(pk=pk).first()
     if nomination is None:
         raise Http404("没有找到该申报,或您无权查看。")
     return nomination
@@ -128,7 +128,7 @@ def _render_detail(
 
 
 def _render_edit(
-    request: HttpRequest, nomination: Nomination, form: EntryForm, status: int = 200, **extra: Any
+    request: HttpRequest, nomination: Nomination, form: NominationForm, status: int = 200, **extra: Any
 ) -> HttpResponse:
     context = pages.edit_page(request.user, nomination, form, _ns(request))
     context.update(extra)
@@ -154,7 +154,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         form.is_valid()
         return _render_edit(request, nomination, form, status, refusal=message, version=version, **extra)
 
-    def show_errors(bound: EntryForm, title: str, **extra: Any) -> HttpResponse:
+    def show_errors(bound: NominationForm, title: str, **extra: Any) -> HttpResponse:
         # ``title`` takes the number of problems; the form lists each next to its field.
         summary = bound.error_summary()
         title = title.format(count=len(summary))

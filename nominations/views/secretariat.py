@@ -13,7 +13,7 @@ from nominations.forms.actions import BatchForm, TransitionForm
 from nominations.forms.fields import first_error
 from nominations.forms.staff import MemberInviteForm
 from nominations.models import Campaign, Nomination, RecommendingUnit
-from nominations.models.nomination import ENTRY_RELATIONS
+from nominations.models.nomination import NOMINATION_RELATIONS
 from nominations.queries import common
 from nominations.queries import secretariat as pages
 from nominations.rules.decision import Refused
@@ -47,17 +47,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- one entry
 
 
-def _visible_entry(request: HttpRequest, pk: int) -> Nomination:
-    return get_object_or_404(policy.visible_nominations(request.user).select_related(*ENTRY_RELATIONS), pk=pk)
+def _visible_nomination(request: HttpRequest, pk: int) -> Nomination:
+    return get_object_or_404(policy.visible_nominations(request.user).select_related(*NOMINATION_RELATIONS), pk=pk)
 
 
 @login_required
-def entry(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination(request: HttpRequest, pk: int) -> HttpResponse:
     unit, campaign = secretariat_scope(request)
-    return _render_entry(request, unit, campaign, _visible_entry(request, pk))
+    return _render_nomination(request, unit, campaign, _visible_nomination(request, pk))
 
 
-def _render_entry(
+def _render_nomination(
     request: HttpRequest,
     unit: RecommendingUnit,
     campaign: Campaign,
@@ -67,23 +67,23 @@ def _render_entry(
 ) -> HttpResponse:
     """The entry page; ``bound``: the posted action's form, shown again with its errors and text."""
     context = pages.entry_page(request.user, unit, campaign, nomination, bound)
-    return render(request, "nominations/secretariat/entry.html", context, status=status)
+    return render(request, "nominations/secretariat/nomination.html", context, status=status)
 
 
 @login_required
 @require_POST
-def entry_action(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_action(request: HttpRequest, pk: int) -> HttpResponse:
     """One action on one entry. Bad input: the page again with the message next to the field (400);
     a refused action: the page again with the reason (403); the typed note is kept in both."""
     unit, campaign = secretariat_scope(request)
-    nomination = _visible_entry(request, pk)
+    nomination = _visible_nomination(request, pk)
     form = TransitionForm(request.POST)
     if form.action_unknown:
         raise Http404("不支持的操作。")
     spec = form.spec
     if not form.is_valid():
         messages.error(request, f"不能{spec.label}：{first_error(form)}")
-        return _render_entry(request, unit, campaign, nomination, bound=form, status=400)
+        return _render_nomination(request, unit, campaign, nomination, bound=form, status=400)
     note = form.cleaned_data["note"]
     override_reason = form.cleaned_data["override_reason"] if nomination.earlier_listed_id else ""
     try:
@@ -91,9 +91,9 @@ def entry_action(request: HttpRequest, pk: int) -> HttpResponse:
         workflow.transition(nomination, spec.action, request.user, note=note, override_reason=override_reason)
     except Refused as refusal:
         messages.error(request, f"不能{spec.label}:{refusal}")
-        return _render_entry(request, unit, campaign, nomination, bound=form, status=403)
+        return _render_nomination(request, unit, campaign, nomination, bound=form, status=403)
     messages.success(request, f"已{spec.label}:{nomination}。")
-    return redirect("secretariat:entry", pk=nomination.pk)
+    return redirect("secretariat:nomination", pk=nomination.pk)
 
 
 # ---------------------------------------------------------------- batch actions

@@ -11,7 +11,7 @@ from nominations.policy import visible_nominations
 from reviews import scoring
 from reviews.models import Assignment, ReviewBody, ReviewCriterion, Score, ScoreStatus
 
-ENTRY_PARTIAL = "nominations/includes/entry_detail.html"
+ENTRY_PARTIAL = "nominations/includes/nomination_detail.html"
 
 
 @dataclass

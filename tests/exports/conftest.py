@@ -29,7 +29,7 @@ def entries(tech, enterprise, organization, manager, electronics, member_unit):
 
 
 @pytest.fixture
-def other_entry(enterprise, other_member_unit):
+def other_nomination(enterprise, other_member_unit):
     return NominationFactory(
         ranking_list=enterprise, member_unit=other_member_unit, title="另一单位的企业", **RECOMMENDED
     )

@@ -19,7 +19,7 @@ def _call(name, *args):
     return out.getvalue()
 
 
-def test_export_nominations_writes_the_workbook(entries, other_entry, tmp_path):
+def test_export_nominations_writes_the_workbook(entries, other_nomination, tmp_path):
     path = tmp_path / "all.xlsx"
     out = _call("export_nominations", "--campaign", "2023", "--format", "xlsx", "--output", str(path))
     assert "已导出 5 条申报" in out
@@ -45,7 +45,7 @@ def test_export_nominations_writes_the_workbook(entries, other_entry, tmp_path):
     assert [c.value for c in book["新锐企业榜"][2]][1].startswith("=HYPERLINK")
 
 
-def test_export_forms_writes_the_zip(entries, other_entry, tech, member_unit, electronics, other_unit, tmp_path):
+def test_export_forms_writes_the_zip(entries, other_nomination, tech, member_unit, electronics, other_unit, tmp_path):
     NominationFactory(
         ranking_list=tech, member_unit=member_unit, title="已提交未推荐", state=State.SUBMITTED, domain=electronics
     )

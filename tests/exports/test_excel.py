@@ -90,7 +90,7 @@ def test_formula_payloads_in_entries_are_stored_as_text(enterprise, member_unit,
 
 
 @pytest.mark.django_db
-def test_filters_and_quota_sheet(entries, other_entry, campaign, society, tmp_path):
+def test_filters_and_quota_sheet(entries, other_nomination, campaign, society, tmp_path):
     count, book = _export(tmp_path, exports.Filters(campaign=2023, unit=society.pk, list="enterprise"))
     assert count == 1
     quota = book["名额使用"]
@@ -106,7 +106,7 @@ def test_filters_and_quota_sheet(entries, other_entry, campaign, society, tmp_pa
 
 
 @pytest.mark.django_db
-def test_a_user_only_exports_what_the_policy_shows(entries, other_entry, campaign, secretariat_user, tmp_path):
+def test_a_user_only_exports_what_the_policy_shows(entries, other_nomination, campaign, secretariat_user, tmp_path):
     count, book = _export(tmp_path, exports.Filters(campaign=2023), user=secretariat_user)
     assert count == 4
     names = {row[0].value for row in book["名额使用"].iter_rows(min_row=2)}
@@ -114,7 +114,9 @@ def test_a_user_only_exports_what_the_policy_shows(entries, other_entry, campaig
 
 
 @pytest.mark.django_db
-def test_the_quota_sheet_shows_the_quota_rule_s_figures(entries, other_entry, campaign, tech, member_unit, tmp_path):
+def test_the_quota_sheet_shows_the_quota_rule_s_figures(
+    entries, other_nomination, campaign, tech, member_unit, tmp_path
+):
     NominationFactory(
         ranking_list=tech, member_unit=member_unit, title="第二项", domain=entries["tech"].domain, state=State.IN_REVIEW
     )

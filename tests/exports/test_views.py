@@ -19,36 +19,38 @@ def _run(user, kind=ExportKind.XLSX, **filters):
     return exports.run_job(job.pk)
 
 
-def test_member_downloads_the_word_form_of_its_own_entry_only(client, entries, other_entry, member_user):
+def test_member_downloads_the_word_form_of_its_own_entry_only(client, entries, other_nomination, member_user):
     client.force_login(member_user)
-    response = client.get(reverse("exports:entry_docx", args=[entries["tech"].pk]))
+    response = client.get(reverse("exports:nomination_docx", args=[entries["tech"].pk]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
     assert "filename*=UTF-8''" in response["Content-Disposition"]
     document = docx.Document(io.BytesIO(response.content))
     assert document.paragraphs[0].text == '2023年"科创中国"系列榜单申报样表'
-    assert client.get(reverse("exports:entry_docx", args=[other_entry.pk])).status_code == 404
-    assert client.get(reverse("exports:entry_docx", args=[999999])).status_code == 404
+    assert client.get(reverse("exports:nomination_docx", args=[other_nomination.pk])).status_code == 404
+    assert client.get(reverse("exports:nomination_docx", args=[999999])).status_code == 404
 
 
 def test_anonymous_is_sent_to_log_in(client, entries):
-    response = client.get(reverse("exports:entry_docx", args=[entries["tech"].pk]))
+    response = client.get(reverse("exports:nomination_docx", args=[entries["tech"].pk]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 def test_secretariat_sees_its_unit_entries_but_not_drafts(
-    client, entries, other_entry, secretariat_user, tech, member_unit, electronics
+    client, entries, other_nomination, secretariat_user, tech, member_unit, electronics
 ):
     draft = NominationFactory(
         ranking_list=tech, member_unit=member_unit, title="草稿", state=State.DRAFT, domain=electronics
     )
     client.force_login(secretariat_user)
-    assert client.get(reverse("exports:entry_docx", args=[entries["tech"].pk])).status_code == 200
-    assert client.get(reverse("exports:entry_docx", args=[other_entry.pk])).status_code == 404
-    assert client.get(reverse("exports:entry_docx", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("exports:nomination_docx", args=[entries["tech"].pk])).status_code == 200
+    assert client.get(reverse("exports:nomination_docx", args=[other_nomination.pk])).status_code == 404
+    assert client.get(reverse("exports:nomination_docx", args=[draft.pk])).status_code == 404
 
 
-def test_secretariat_downloads_its_own_jobs(client, entries, other_entry, secretariat_user, other_secretariat_user):
+def test_secretariat_downloads_its_own_jobs(
+    client, entries, other_nomination, secretariat_user, other_secretariat_user
+):
     job = _run(secretariat_user, ExportKind.DOCX_ZIP, state="recommended_all")
     assert job.state == ExportState.DONE
     client.force_login(secretariat_user)
@@ -119,15 +121,15 @@ def test_secretariat_cannot_pick_another_unit(client, entries, secretariat_user,
 
 
 def test_member_page_lists_its_own_word_forms_and_no_batch(
-    client, member_user, entries, other_entry, django_assert_max_num_queries
+    client, member_user, entries, other_nomination, django_assert_max_num_queries
 ):
     client.force_login(member_user)
     client.get(reverse("exports:list"))
     with django_assert_max_num_queries(10):
         page = client.get(reverse("exports:list")).content.decode()
     for entry in entries.values():
-        assert reverse("exports:entry_docx", args=[entry.pk]) in page
-    assert reverse("exports:entry_docx", args=[other_entry.pk]) not in page
+        assert reverse("exports:nomination_docx", args=[entry.pk]) in page
+    assert reverse("exports:nomination_docx", args=[other_nomination.pk]) not in page
     assert "开始导出" not in page
     assert client.post(reverse("exports:create"), {"kind": "xlsx"}).status_code == 404
     assert not ExportJob.objects.exists()
@@ -163,4 +165,4 @@ def test_pages_run_a_bounded_number_of_queries(client, entries, platform_user, d
     with django_assert_max_num_queries(6):
         assert client.get(reverse("exports:download", args=[job.pk])).status_code == 200
     with django_assert_max_num_queries(9):
-        assert client.get(reverse("exports:entry_docx", args=[entries["tech"].pk])).status_code == 200
+        assert client.get(reverse("exports:nomination_docx", args=[entries["tech"].pk])).status_code == 200

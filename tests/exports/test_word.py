@@ -42,7 +42,7 @@ def _all_runs(document):
 @pytest.mark.parametrize("code", ["tech", "enterprise", "organization", "manager"])
 def test_form_holds_every_label_and_value_of_the_definition(entries, code):
     nomination = entries[code]
-    name, data = exports.entry_docx(nomination)
+    name, data = exports.nomination_docx(nomination)
     assert name.endswith(".docx")
     document = _open(data)
     text = _all_text(document)
@@ -78,7 +78,7 @@ def test_form_holds_every_label_and_value_of_the_definition(entries, code):
 
 
 def test_repeating_cases_are_sub_sections(entries):
-    document = _open(exports.entry_docx(entries["manager"])[1])
+    document = _open(exports.nomination_docx(entries["manager"])[1])
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert any("代表性技术转移案例" in h for h in headings)
     assert "案例一" in headings
@@ -86,7 +86,7 @@ def test_repeating_cases_are_sub_sections(entries):
 
 
 def test_every_run_has_an_east_asian_font_and_the_page_is_a4(entries):
-    document = _open(exports.entry_docx(entries["tech"])[1])
+    document = _open(exports.nomination_docx(entries["tech"])[1])
     runs = _all_runs(document)
     assert len(runs) > 30
     for run in runs:
@@ -123,7 +123,7 @@ def test_attachments_are_listed(entries, member_user, tmp_path):
         uploaded_by=member_user,
         uploaded_at=clock.now(),
     )
-    text = _all_text(_open(exports.entry_docx(nomination)[1]))
+    text = _all_text(_open(exports.nomination_docx(nomination)[1]))
     assert "1. 专利证书.pdf(发明专利)" in text
 
 
@@ -131,7 +131,7 @@ def test_control_characters_do_not_break_the_document(entries):
     nomination = entries["organization"]
     nomination.data["mechanism"] = "第一条\x0b第二条\n第三条"
     nomination.save()
-    text = _all_text(_open(exports.entry_docx(nomination)[1]))
+    text = _all_text(_open(exports.nomination_docx(nomination)[1]))
     assert "第一条第二条" in text and "第三条" in text
 
 

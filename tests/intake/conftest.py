@@ -26,7 +26,7 @@ def at_open():
 
 
 @pytest.fixture
-def make_entry(member_user, tech):
+def make_nomination(member_user, tech):
     """``NominationFactory`` for the society's member: a draft of 先导技术榜 · 电子信息 by default."""
     return partial(
         NominationFactory,

@@ -75,8 +75,8 @@ def upload(client, nomination, name, content, **extra):
     return client.post(url, {"file": SimpleUploadedFile(name, content), "description": "证明材料"}, **extra)
 
 
-def test_upload_and_download_with_chinese_name(logged_in, at_open, make_entry):
-    nomination = make_entry()
+def test_upload_and_download_with_chinese_name(logged_in, at_open, make_nomination):
+    nomination = make_nomination()
     response = upload(logged_in, nomination, "专利证书.pdf", PDF_BYTES, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "已上传“专利证书.pdf”" in response.content.decode()
     attachment = Attachment.objects.get()
@@ -89,32 +89,32 @@ def test_upload_and_download_with_chinese_name(logged_in, at_open, make_entry):
     assert disposition.startswith("attachment;") and f"filename*=utf-8''{quote('专利证书.pdf')}" in disposition
 
 
-def test_forged_pdf_is_refused(logged_in, at_open, make_entry):
-    nomination = make_entry()
+def test_forged_pdf_is_refused(logged_in, at_open, make_nomination):
+    nomination = make_nomination()
     response = upload(logged_in, nomination, "报告.pdf", b"this is plain text, not a PDF", follow=True)
     assert "文件“报告.pdf”的内容不是允许的类型" in response.content.decode()
     assert not Attachment.objects.exists()
 
 
-def test_exe_renamed_png_is_refused(logged_in, at_open, make_entry):
-    nomination = make_entry()
+def test_exe_renamed_png_is_refused(logged_in, at_open, make_nomination):
+    nomination = make_nomination()
     response = upload(logged_in, nomination, "photo.png", EXE_BYTES, HTTP_HX_REQUEST="true")
     assert response.status_code == 400
     assert "内容识别为 EXE" in response.content.decode()
     assert not Attachment.objects.exists()
 
 
-def test_oversized_file_is_refused(logged_in, at_open, make_entry, settings):
+def test_oversized_file_is_refused(logged_in, at_open, make_nomination, settings):
     settings.ATTACHMENT_MAX_BYTES = 100
-    nomination = make_entry()
+    nomination = make_nomination()
     response = upload(logged_in, nomination, "big.pdf", PDF_BYTES + b"0" * 200, HTTP_HX_REQUEST="true")
     assert "单个附件不得超过 100 字节" in response.content.decode()
     assert not Attachment.objects.exists()
 
 
-def test_total_per_entry_is_limited(member_user, at_open, make_entry, settings):
+def test_total_per_entry_is_limited(member_user, at_open, make_nomination, settings):
     settings.ATTACHMENT_MAX_TOTAL_BYTES = len(PDF_BYTES) * 2 + 10
-    nomination = make_entry()
+    nomination = make_nomination()
     for index in range(2):
         intake.add_attachment(nomination, member_user, SimpleUploadedFile(f"{index}.pdf", PDF_BYTES))
     with pytest.raises(intake.IntakeError, match="每项申报的附件合计不得超过"):
@@ -122,8 +122,8 @@ def test_total_per_entry_is_limited(member_user, at_open, make_entry, settings):
     assert Attachment.objects.count() == 2
 
 
-def test_upload_and_delete_only_while_editable(member_user, at_open, make_entry):
-    nomination = make_entry()
+def test_upload_and_delete_only_while_editable(member_user, at_open, make_nomination):
+    nomination = make_nomination()
     attachment = intake.add_attachment(nomination, member_user, SimpleUploadedFile("a.png", PNG_BYTES))
     nomination.state = State.SUBMITTED
     nomination.save()
@@ -133,8 +133,8 @@ def test_upload_and_delete_only_while_editable(member_user, at_open, make_entry)
         intake.delete_attachment(attachment, member_user)
 
 
-def test_delete_removes_the_file(logged_in, member_user, at_open, make_entry, django_capture_on_commit_callbacks):
-    nomination = make_entry()
+def test_delete_removes_the_file(logged_in, member_user, at_open, make_nomination, django_capture_on_commit_callbacks):
+    nomination = make_nomination()
     attachment = intake.add_attachment(nomination, member_user, SimpleUploadedFile("a.docx", docx_bytes()))
     storage, name = attachment.file.storage, attachment.file.name
     url = reverse("member:delete_attachment", kwargs={"pk": nomination.pk, "attachment_pk": attachment.pk})
@@ -143,8 +143,8 @@ def test_delete_removes_the_file(logged_in, member_user, at_open, make_entry, dj
     assert not Attachment.objects.exists() and not storage.exists(name)
 
 
-def test_another_member_gets_404_for_the_attachment(client, member_user, other_member_user, at_open, make_entry):
-    nomination = make_entry()
+def test_another_member_gets_404_for_the_attachment(client, member_user, other_member_user, at_open, make_nomination):
+    nomination = make_nomination()
     attachment = intake.add_attachment(nomination, member_user, SimpleUploadedFile("a.pdf", PDF_BYTES))
     client.login(username=other_member_user.username, password=PASSWORD)
     assert client.get(reverse("attachment", kwargs={"pk": attachment.pk})).status_code == 404
@@ -154,8 +154,8 @@ def test_another_member_gets_404_for_the_attachment(client, member_user, other_m
     assert Attachment.objects.count() == 1
 
 
-def test_secretariat_sees_submitted_attachments_only(client, member_user, secretariat_user, at_open, make_entry):
-    nomination = make_entry()
+def test_secretariat_sees_submitted_attachments_only(client, member_user, secretariat_user, at_open, make_nomination):
+    nomination = make_nomination()
     attachment = intake.add_attachment(nomination, member_user, SimpleUploadedFile("a.pdf", PDF_BYTES))
     client.login(username=secretariat_user.username, password=PASSWORD)
     url = reverse("attachment", kwargs={"pk": attachment.pk})
@@ -165,8 +165,8 @@ def test_secretariat_sees_submitted_attachments_only(client, member_user, secret
     assert client.get(url).status_code == 200
 
 
-def test_anonymous_is_sent_to_log_in(client, member_user, at_open, make_entry):
-    nomination = make_entry()
+def test_anonymous_is_sent_to_log_in(client, member_user, at_open, make_nomination):
+    nomination = make_nomination()
     attachment = intake.add_attachment(nomination, member_user, SimpleUploadedFile("a.pdf", PDF_BYTES))
     response = client.get(reverse("attachment", kwargs={"pk": attachment.pk}))
     assert response.status_code == 302 and "/accounts/login/" in response.url

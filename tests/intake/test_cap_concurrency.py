@@ -13,11 +13,11 @@ from tests.intake.conftest import OPEN
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_parallel_submissions_never_exceed_the_cap(transactional_db, member_user, make_entry):
+def test_parallel_submissions_never_exceed_the_cap(transactional_db, member_user, make_nomination):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
-    make_entry(state=State.SUBMITTED, title="已提交")  # cap 3 per domain: 2 places left
-    drafts = [make_entry(title=f"并发草稿{i}") for i in range(6)]
+    make_nomination(state=State.SUBMITTED, title="已提交")  # cap 3 per domain: 2 places left
+    drafts = [make_nomination(title=f"并发草稿{i}") for i in range(6)]
     barrier = threading.Barrier(len(drafts))
     results = {}
 

@@ -68,10 +68,10 @@ def test_simultaneous_clicks_on_start_create_one_draft(transactional_db, member_
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_clicks_on_upload_store_one_attachment(transactional_db, member_user, make_entry):
+def test_simultaneous_clicks_on_upload_store_one_attachment(transactional_db, member_user, make_nomination):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
-    nomination = make_entry()
+    nomination = make_nomination()
     clients = _clients(member_user)
     url = reverse("member:upload", kwargs={"pk": nomination.pk})
     token = uuid.uuid4().hex

@@ -52,8 +52,8 @@ def test_create_tech_entry_needs_a_domain(client_member, at_open, tech):
     assert not Nomination.objects.exists()
 
 
-def test_draft_saves_with_missing_fields(client_member, at_open, make_entry):
-    nomination = make_entry(data={})
+def test_draft_saves_with_missing_fields(client_member, at_open, make_nomination):
+    nomination = make_nomination(data={})
     definition = definition_for(nomination)
     response = client_member.post(edit_url(nomination), form_post(definition, {"name": "半成品技术"}, 1))
     assert response.status_code == 302
@@ -62,8 +62,8 @@ def test_draft_saves_with_missing_fields(client_member, at_open, make_entry):
     assert nomination.data["name"] == "半成品技术"
 
 
-def test_malformed_draft_is_refused_and_everything_typed_is_kept(client_member, at_open, make_entry):
-    nomination = make_entry(data={})
+def test_malformed_draft_is_refused_and_everything_typed_is_kept(client_member, at_open, make_nomination):
+    nomination = make_nomination(data={})
     definition = definition_for(nomination)
     posted = {"name": "我的技术", "contact_phone": "12345", "summary": "很长的简介文字"}
     response = client_member.post(edit_url(nomination), form_post(definition, posted, 1))
@@ -75,8 +75,8 @@ def test_malformed_draft_is_refused_and_everything_typed_is_kept(client_member, 
     assert nomination.version == 1 and nomination.data == {}
 
 
-def test_submit_incomplete_lists_every_problem(client_member, at_open, make_entry):
-    nomination = make_entry(data={})
+def test_submit_incomplete_lists_every_problem(client_member, at_open, make_nomination):
+    nomination = make_nomination(data={})
     definition = definition_for(nomination)
     response = client_member.post(edit_url(nomination), form_post(definition, {"name": "X"}, 1, action="submit"))
     assert response.status_code == 400
@@ -89,8 +89,8 @@ def test_submit_incomplete_lists_every_problem(client_member, at_open, make_entr
     assert nomination.state == State.DRAFT and nomination.data["name"] == "X"
 
 
-def test_submit_complete_entry(client_member, at_open, make_entry):
-    nomination = make_entry(data={})
+def test_submit_complete_entry(client_member, at_open, make_nomination):
+    nomination = make_nomination(data={})
     definition = definition_for(nomination)
     data = complete_data("tech", title="可提交的技术")
     response = client_member.post(edit_url(nomination), form_post(definition, data, 1, action="submit"))
@@ -101,8 +101,8 @@ def test_submit_complete_entry(client_member, at_open, make_entry):
     assert "已提交" in page and "可提交的技术" in page
 
 
-def test_workflow_refuses_incomplete_entry(member_user, at_open, make_entry):
-    nomination = make_entry(data={"name": "只有名称"})
+def test_workflow_refuses_incomplete_entry(member_user, at_open, make_nomination):
+    nomination = make_nomination(data={"name": "只有名称"})
     with pytest.raises(workflow.WorkflowError, match=r"申报内容不完整:.*技术简介"):
         workflow.transition(nomination, "submit", member_user)
 
@@ -114,8 +114,8 @@ def _at(*args):
     return time_machine.travel(datetime(*args, tzinfo=BEIJING), tick=False)
 
 
-def test_member_deadline_boundaries(client_member, make_entry):
-    first = make_entry(data={})
+def test_member_deadline_boundaries(client_member, make_nomination):
+    first = make_nomination(data={})
     definition = definition_for(first)
     data = complete_data("tech", title="截止前一秒")
     with _at(2023, 11, 20, 16, 59, 59):
@@ -124,7 +124,7 @@ def test_member_deadline_boundaries(client_member, make_entry):
     first.refresh_from_db()
     assert first.state == State.SUBMITTED
 
-    second = make_entry(data={"name": "原来的草稿"}, title="原来的草稿")
+    second = make_nomination(data={"name": "原来的草稿"}, title="原来的草稿")
     typed = complete_data("tech", title="截止后才提交")
     with _at(2023, 11, 20, 17, 0, 0):
         response = client_member.post(edit_url(second), form_post(definition, typed, 1, action="submit"))
@@ -136,8 +136,8 @@ def test_member_deadline_boundaries(client_member, make_entry):
     assert second.state == State.DRAFT and second.data == {"name": "原来的草稿"} and second.version == 1
 
 
-def test_extension_covers_the_member(client_member, member_unit, campaign, make_entry):
-    nomination = make_entry(data={})
+def test_extension_covers_the_member(client_member, member_unit, campaign, make_nomination):
+    nomination = make_nomination(data={})
     definition = definition_for(nomination)
     Extension.objects.create(
         campaign=campaign,
@@ -156,8 +156,8 @@ def test_extension_covers_the_member(client_member, member_unit, campaign, make_
     assert nomination.state == State.SUBMITTED
 
 
-def test_autosave_and_upload_refused_after_deadline(client_member, make_entry):
-    nomination = make_entry(data={"name": "旧"})
+def test_autosave_and_upload_refused_after_deadline(client_member, make_nomination):
+    nomination = make_nomination(data={"name": "旧"})
     definition = definition_for(nomination)
     with _at(2023, 11, 20, 17, 0, 1):
         response = client_member.post(
@@ -168,8 +168,8 @@ def test_autosave_and_upload_refused_after_deadline(client_member, make_entry):
     assert nomination.data == {"name": "旧"}
 
 
-def test_withdraw_allowed_before_the_platform_deadline(client_member, make_entry):
-    nomination = make_entry(state=State.SUBMITTED)
+def test_withdraw_allowed_before_the_platform_deadline(client_member, make_nomination):
+    nomination = make_nomination(state=State.SUBMITTED)
     url = reverse("member:act", kwargs={"pk": nomination.pk, "action": "withdraw"})
     with _at(2023, 11, 25, 10, 0):
         client_member.post(url)
@@ -180,17 +180,17 @@ def test_withdraw_allowed_before_the_platform_deadline(client_member, make_entry
 # ---------------------------------------------------------------- caps
 
 
-def test_cap_per_domain_refuses_the_fourth(client_member, at_open, make_entry, tech, electronics):
+def test_cap_per_domain_refuses_the_fourth(client_member, at_open, make_nomination, tech, electronics):
     for i in range(3):
-        make_entry(state=State.SUBMITTED, title=f"已提交{i}")
-    draft = make_entry(title="第四项")
+        make_nomination(state=State.SUBMITTED, title=f"已提交{i}")
+    draft = make_nomination(title="第四项")
     url = reverse("member:act", kwargs={"pk": draft.pk, "action": "submit"})
     response = client_member.post(url, follow=True)
     assert "达到每个会员单位不超过 3 项的上限" in response.content.decode()
     draft.refresh_from_db()
     assert draft.state == State.DRAFT
     other_domain = tech.domains.exclude(pk=electronics.pk).first()
-    elsewhere = make_entry(domain=other_domain, title="另一领域")
+    elsewhere = make_nomination(domain=other_domain, title="另一领域")
     client_member.post(reverse("member:act", kwargs={"pk": elsewhere.pk, "action": "submit"}))
     elsewhere.refresh_from_db()
     assert elsewhere.state == State.SUBMITTED
@@ -203,8 +203,8 @@ def test_cap_per_domain_refuses_the_fourth(client_member, at_open, make_entry, t
     "name",
     ["青岛国数信息科技有限公司", "青岛国数信息科技有限责任公司", " 青岛 国数信息科技 ", "青岛国数信息科技公司"],
 )
-def test_earlier_listed_variants_are_flagged(client_member, at_open, make_entry, enterprise, name):
-    nomination = make_entry(ranking_list=enterprise, data={})
+def test_earlier_listed_variants_are_flagged(client_member, at_open, make_nomination, enterprise, name):
+    nomination = make_nomination(ranking_list=enterprise, data={})
     definition = definition_for(nomination)
     data = complete_data("enterprise", title=name)
     response = client_member.post(edit_url(nomination), form_post(definition, data, 1, action="submit"), follow=True)
@@ -214,8 +214,8 @@ def test_earlier_listed_variants_are_flagged(client_member, at_open, make_entry,
     assert "疑似已入选2022年新锐企业榜（“青岛国数信息科技有限公司”），原则上不再推荐。" in response.content.decode()
 
 
-def test_bracket_variant_of_a_technology_is_flagged(member_user, at_open, make_entry):
-    nomination = make_entry(data={})
+def test_bracket_variant_of_a_technology_is_flagged(member_user, at_open, make_nomination):
+    nomination = make_nomination(data={})
     data = complete_data("tech", title="柔性电子 · 多维感知及应用")
     result = intake.save_draft(nomination, member_user, data, 1)
     assert result.earlier_listed is not None and result.earlier_listed.year == 2020
@@ -224,8 +224,8 @@ def test_bracket_variant_of_a_technology_is_flagged(member_user, at_open, make_e
     assert intake.save_draft(nomination, member_user, data, 2).earlier_listed is None
 
 
-def test_an_unchanged_name_is_not_looked_up_again_but_submit_looks(member_user, at_open, make_entry, enterprise):
-    nomination = make_entry(ranking_list=enterprise, data={})
+def test_an_unchanged_name_is_not_looked_up_again_but_submit_looks(member_user, at_open, make_nomination, enterprise):
+    nomination = make_nomination(ranking_list=enterprise, data={})
     data = complete_data("enterprise", title="甲乙丙新材料有限公司")
     assert intake.save_draft(nomination, member_user, data, 1).earlier_listed is None
     EarlierListedItem.objects.create(year=2022, list_code=ListCode.ENTERPRISE, name="甲乙丙新材料有限公司")
@@ -239,7 +239,7 @@ def test_an_unchanged_name_is_not_looked_up_again_but_submit_looks(member_user, 
     assert nomination.state == State.SUBMITTED
     assert nomination.earlier_listed.name == "甲乙丙新材料有限公司"
     # A changed name is looked up at once.
-    other = make_entry(ranking_list=enterprise, data={}, title="另一家")
+    other = make_nomination(ranking_list=enterprise, data={}, title="另一家")
     result = intake.save_draft(other, member_user, complete_data("enterprise", title="甲乙丙新材料公司"), 1)
     assert result.earlier_listed.year == 2022
 
@@ -247,8 +247,8 @@ def test_an_unchanged_name_is_not_looked_up_again_but_submit_looks(member_user, 
 # ---------------------------------------------------------------- conflicts and visibility
 
 
-def test_two_tabs_the_later_save_is_refused(client_member, at_open, make_entry):
-    nomination = make_entry(data={"name": "起点"})
+def test_two_tabs_the_later_save_is_refused(client_member, at_open, make_nomination):
+    nomination = make_nomination(data={"name": "起点"})
     definition = definition_for(nomination)
     first = client_member.post(edit_url(nomination), form_post(definition, {"name": "第一个窗口"}, 1))
     assert first.status_code == 302
@@ -261,8 +261,8 @@ def test_two_tabs_the_later_save_is_refused(client_member, at_open, make_entry):
     assert nomination.data["name"] == "第一个窗口" and nomination.version == 2
 
 
-def test_autosave_updates_version_and_skips_malformed_fields(client_member, at_open, make_entry):
-    nomination = make_entry(data={"name": "旧名称", "contact_phone": "13812345678"})
+def test_autosave_updates_version_and_skips_malformed_fields(client_member, at_open, make_nomination):
+    nomination = make_nomination(data={"name": "旧名称", "contact_phone": "13812345678"})
     definition = definition_for(nomination)
     url = reverse("member:autosave", kwargs={"pk": nomination.pk})
     response = client_member.post(url, form_post(definition, {"name": "新名称", "contact_phone": "123"}, 1))
@@ -275,8 +275,8 @@ def test_autosave_updates_version_and_skips_malformed_fields(client_member, at_o
     assert "已在其他窗口或由他人修改" in stale.content.decode()
 
 
-def test_member_never_sees_another_members_entry(client, at_open, make_entry, other_member_user):
-    mine = make_entry()
+def test_member_never_sees_another_members_entry(client, at_open, make_nomination, other_member_user):
+    mine = make_nomination()
     client.login(username=other_member_user.username, password=PASSWORD)
     for name in ("member:detail", "member:edit"):
         assert client.get(reverse(name, kwargs={"pk": mine.pk})).status_code == 404
@@ -288,16 +288,16 @@ def test_member_never_sees_another_members_entry(client, at_open, make_entry, ot
     assert "测试申报" not in client.get(reverse("member:dashboard")).content.decode()
 
 
-def test_returned_comment_is_visible_to_the_member(client_member, at_open, make_entry, secretariat_user):
-    nomination = make_entry(state=State.SUBMITTED)
+def test_returned_comment_is_visible_to_the_member(client_member, at_open, make_nomination, secretariat_user):
+    nomination = make_nomination(state=State.SUBMITTED)
     workflow.transition(nomination, "return", secretariat_user, note="请补充专利证书扫描件。")
     page = client_member.get(reverse("member:detail", kwargs={"pk": nomination.pk})).content.decode()
     assert "请补充专利证书扫描件。" in page and "退回修改" in page
     assert "重新提交" in page
 
 
-def test_resubmit_after_return(client_member, at_open, make_entry, secretariat_user):
-    nomination = make_entry(state=State.SUBMITTED)
+def test_resubmit_after_return(client_member, at_open, make_nomination, secretariat_user):
+    nomination = make_nomination(state=State.SUBMITTED)
     workflow.transition(nomination, "return", secretariat_user, note="请修改。")
     definition = definition_for(nomination)
     response = client_member.post(
@@ -346,9 +346,11 @@ def test_pioneer_quota_is_one(client, at_open, pioneer_user, manager):
 
 
 @pytest.mark.parametrize("count", [1, 5])
-def test_dashboard_query_count_is_bounded(client_member, at_open, make_entry, django_assert_max_num_queries, count):
+def test_dashboard_query_count_is_bounded(
+    client_member, at_open, make_nomination, django_assert_max_num_queries, count
+):
     for i in range(count):
-        make_entry(title=f"申报{i}", state=State.SUBMITTED if i % 2 else State.DRAFT)
+        make_nomination(title=f"申报{i}", state=State.SUBMITTED if i % 2 else State.DRAFT)
     with django_assert_max_num_queries(14):
         response = client_member.get(reverse("member:dashboard"))
     page = response.content.decode()
@@ -356,8 +358,8 @@ def test_dashboard_query_count_is_bounded(client_member, at_open, make_entry, dj
     assert "还剩 5 天 7 小时" in page  # 2023-11-15 10:00 → 2023-11-20 17:00
 
 
-def test_dashboard_shows_cap_left_per_domain(client_member, at_open, make_entry):
-    make_entry(state=State.SUBMITTED)
+def test_dashboard_shows_cap_left_per_domain(client_member, at_open, make_nomination):
+    make_nomination(state=State.SUBMITTED)
     page = client_member.get(reverse("member:dashboard")).content.decode()
     assert "先导技术榜 · 电子信息" in page
 

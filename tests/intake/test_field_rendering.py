@@ -1,7 +1,7 @@
 """The entry form's fields: hostile values are escaped, and every ``aria-describedby`` names an element.
 
 For speed the edit page renders its fields in Python (the widgets of ``nominations/forms/widgets.py``
-and the ``entry_field`` tag). For every 2023 definition, empty, filled in, with errors and with hostile
+and the ``nomination_field`` tag). For every 2023 definition, empty, filled in, with errors and with hostile
 values:
 
 * a hostile value comes back, parsed as a browser parses it, exactly as it was typed: never as markup,
@@ -20,7 +20,7 @@ from django.template import engines
 from django.urls import reverse
 from django.utils.html import escape
 
-from nominations.forms import EntryForm, get_definition
+from nominations.forms import NominationForm, get_definition
 from nominations.forms import widgets as fast
 from nominations.forms.samples import complete_data
 from nominations.forms.types import Kind
@@ -65,23 +65,23 @@ def _form(code, state):
     sample = complete_data(code)
     ranking_list = _ranking_list() if code == "tech" else None
     if state == "empty":
-        return EntryForm(definition, ranking_list=ranking_list)
+        return NominationForm(definition, ranking_list=ranking_list)
     if state == "stored":
-        return EntryForm(definition, ranking_list=ranking_list, stored=sample)
+        return NominationForm(definition, ranking_list=ranking_list, stored=sample)
     if state == "hostile_stored":
-        return EntryForm(definition, ranking_list=ranking_list, stored=_hostile_data(definition))
+        return NominationForm(definition, ranking_list=ranking_list, stored=_hostile_data(definition))
     data = {
         "complete": sample,
         "errors": {"name": sample["name"], "contact_phone": "12345", "contact_email": "not-an-email"},
         "hostile": _hostile_data(definition),
     }[state]
-    form = EntryForm(definition, data=definition.to_post_data(data), complete=True, ranking_list=ranking_list)
+    form = NominationForm(definition, data=definition.to_post_data(data), complete=True, ranking_list=ranking_list)
     assert form.is_valid() == (state == "complete")
     return form
 
 
 def _fields(form):
-    """``(spec, BoundField)`` of every field the edit page shows, as ``EntryForm.sections()`` gives them."""
+    """``(spec, BoundField)`` of every field the edit page shows, as ``NominationForm.sections()`` gives them."""
     for section in form.sections():
         for item in section["items"]:
             if "formset" in item:
@@ -129,7 +129,7 @@ FIELD_TAGS = {"div", "label", "span", "input", "textarea", "select", "option", "
 def _entry_field(spec, bf):
     return (
         engines["django"]
-        .from_string("{% load intake_tags %}{% entry_field spec bf %}")
+        .from_string("{% load intake_tags %}{% nomination_field spec bf %}")
         .render({"spec": spec, "bf": bf})
     )
 
@@ -232,11 +232,11 @@ def test_a_select_escapes_its_options_and_groups():
 @pytest.mark.django_db
 @pytest.mark.parametrize("code", LISTS)
 def test_every_described_by_on_the_edit_page_names_an_element_of_the_page(
-    client, member_user, at_open, make_entry, request, code
+    client, member_user, at_open, make_nomination, request, code
 ):
     ranking_list = request.getfixturevalue(code)
     definition = get_definition(code, 2023)
-    entry = make_entry(ranking_list=ranking_list)
+    entry = make_nomination(ranking_list=ranking_list)
     client.login(username=member_user.username, password=PASSWORD)
     url = reverse("member:edit", kwargs={"pk": entry.pk})
 
@@ -259,11 +259,11 @@ def test_every_described_by_on_the_edit_page_names_an_element_of_the_page(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("code", LISTS)
-def test_edit_page_shows_labels_and_escaped_values(client, member_user, at_open, make_entry, request, code):
+def test_edit_page_shows_labels_and_escaped_values(client, member_user, at_open, make_nomination, request, code):
     ranking_list = request.getfixturevalue(code)
     definition = get_definition(code, 2023)
     data = complete_data(code, title="<script>alert(1)</script>")
-    entry = make_entry(ranking_list=ranking_list, title=data["name"], data=data)
+    entry = make_nomination(ranking_list=ranking_list, title=data["name"], data=data)
     client.login(username=member_user.username, password=PASSWORD)
     url = reverse("member:edit", kwargs={"pk": entry.pk})
 

@@ -14,11 +14,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_member_dashboard_lists_the_units_entries_with_what_may_be_filled_in(
-    at_open, member_user, campaign, make_entry, other_member_unit, tech
+    at_open, member_user, campaign, make_nomination, other_member_unit, tech
 ):
-    draft = make_entry(title="草稿")
-    returned = make_entry(title="退回", state=State.RETURNED)
-    submitted = make_entry(title="已提交", state=State.SUBMITTED)
+    draft = make_nomination(title="草稿")
+    returned = make_nomination(title="退回", state=State.RETURNED)
+    submitted = make_nomination(title="已提交", state=State.SUBMITTED)
     NominationFactory(ranking_list=tech, member_unit=other_member_unit)  # another member's
     page = member.member_dashboard(member_user, campaign)
     assert {entry.title: entry.editable for entry in page["entries"]} == {
@@ -49,8 +49,8 @@ def test_creatable_lists(campaign, manager):
     assert member.creatable_lists(campaign, pioneer=True) == [manager]
 
 
-def test_detail_page_of_a_returned_entry(at_open, member_user, secretariat_user, make_entry):
-    entry = make_entry(state=State.RETURNED)
+def test_detail_page_of_a_returned_entry(at_open, member_user, secretariat_user, make_nomination):
+    entry = make_nomination(state=State.RETURNED)
     record_event("return", secretariat_user, nomination=entry, note="请补充材料")
     page = member.detail_page(member_user, entry, "member", WithdrawForm())
     assert page["return_note"] == "请补充材料"
@@ -61,16 +61,16 @@ def test_detail_page_of_a_returned_entry(at_open, member_user, secretariat_user,
     assert page["can_edit"] and page["namespace"] == "member"
 
 
-def test_no_return_note_once_resubmitted(at_open, member_user, secretariat_user, make_entry):
-    entry = make_entry(state=State.SUBMITTED)
+def test_no_return_note_once_resubmitted(at_open, member_user, secretariat_user, make_nomination):
+    entry = make_nomination(state=State.SUBMITTED)
     record_event("return", secretariat_user, nomination=entry, note="请补充材料")
     page = member.detail_page(member_user, entry, "member", WithdrawForm())
     assert page["return_note"] == ""
     assert not page["can_edit"]
 
 
-def test_edit_page(at_open, member_user, make_entry):
-    entry = make_entry(state=State.RETURNED)
+def test_edit_page(at_open, member_user, make_nomination):
+    entry = make_nomination(state=State.RETURNED)
     page = member.edit_page(member_user, entry, build_form(entry), "member")
     assert page["submit_label"] == "重新提交"
     assert page["edit_decision"] and page["version"] == entry.version
@@ -79,14 +79,14 @@ def test_edit_page(at_open, member_user, make_entry):
     assert intake.submit_action(entry) == "resubmit"
 
 
-def test_submit_label_of_a_draft_and_of_a_pioneers_candidate(at_open, make_entry, pioneer_user, manager):
-    assert member.submit_label(make_entry()) == "提交"
+def test_submit_label_of_a_draft_and_of_a_pioneers_candidate(at_open, make_nomination, pioneer_user, manager):
+    assert member.submit_label(make_nomination()) == "提交"
     candidate = NominationFactory(ranking_list=manager, member_unit=None, pioneer=pioneer_user.profile.pioneer)
     assert member.submit_label(candidate) == "推举"
 
 
-def test_author_actions_of_a_draft(at_open, member_user, make_entry):
-    entry = make_entry(state=State.DRAFT)
+def test_author_actions_of_a_draft(at_open, member_user, make_nomination):
+    entry = make_nomination(state=State.DRAFT)
     actions = member.author_actions(member_user, entry)
     assert {row["transition"].action: bool(row["decision"]) for row in actions} == {"submit": True, "withdraw": True}
     assert {State.DRAFT, State.RETURNED} == workflow.EDITABLE_STATES

@@ -152,8 +152,10 @@ def test_real_office_files_pass():
     ids=["total", "ratio", "lying-header"],
 )
 @pytest.mark.parametrize("htmx", [True, False])
-def test_a_zip_bomb_attachment_is_refused_and_nothing_stored(member_user, at_open, make_entry, content, message, htmx):
-    nomination = make_entry()
+def test_a_zip_bomb_attachment_is_refused_and_nothing_stored(
+    member_user, at_open, make_nomination, content, message, htmx
+):
+    nomination = make_nomination()
     client = _login(member_user)
     url = reverse("member:upload", kwargs={"pk": nomination.pk})
     posted = {"file": SimpleUploadedFile("申报书.docx", content()), "description": "申报书"}
@@ -268,8 +270,8 @@ def _upload_token(client, nomination) -> str:
     return match.group(1)
 
 
-def test_two_clicks_on_upload_store_one_attachment(member_user, at_open, make_entry):
-    nomination = make_entry()
+def test_two_clicks_on_upload_store_one_attachment(member_user, at_open, make_nomination):
+    nomination = make_nomination()
     client = _login(member_user)
     token = _upload_token(client, nomination)
     for _ in range(2):
@@ -281,8 +283,8 @@ def test_two_clicks_on_upload_store_one_attachment(member_user, at_open, make_en
     assert response.content.decode().count("专利证书.pdf</a>") == 1
 
 
-def test_the_same_file_under_the_same_name_is_the_existing_attachment(member_user, at_open, make_entry):
-    nomination = make_entry()
+def test_the_same_file_under_the_same_name_is_the_existing_attachment(member_user, at_open, make_nomination):
+    nomination = make_nomination()
     client = _login(member_user)
     _upload(client, nomination, "专利证书.pdf", PDF_BYTES)
     _upload(client, nomination, "专利证书.pdf", PDF_BYTES)
@@ -291,8 +293,8 @@ def test_the_same_file_under_the_same_name_is_the_existing_attachment(member_use
     assert Attachment.objects.count() == 2  # another name is the author's choice
 
 
-def test_a_used_upload_form_with_another_file_is_refused(member_user, at_open, make_entry):
-    nomination = make_entry()
+def test_a_used_upload_form_with_another_file_is_refused(member_user, at_open, make_nomination):
+    nomination = make_nomination()
     client = _login(member_user)
     token = _upload_token(client, nomination)
     _upload(client, nomination, "a.pdf", PDF_BYTES, token=token)
@@ -302,8 +304,8 @@ def test_a_used_upload_form_with_another_file_is_refused(member_user, at_open, m
     assert list(Attachment.objects.values_list("original_name", flat=True)) == ["a.pdf"]
 
 
-def test_the_migration_backfills_sha256(member_user, at_open, make_entry):
-    nomination = make_entry()
+def test_the_migration_backfills_sha256(member_user, at_open, make_nomination):
+    nomination = make_nomination()
     attachment = intake.add_attachment(nomination, member_user, SimpleUploadedFile("a.pdf", PDF_BYTES))
     Attachment.objects.update(sha256="")
     path = next(Path(__file__).parents[2].glob("nominations/migrations/*_creation_tokens_and_attachment_sha256.py"))
@@ -317,8 +319,8 @@ def test_the_migration_backfills_sha256(member_user, at_open, make_entry):
 
 
 @pytest.mark.parametrize("htmx", [True, False])
-def test_a_nul_in_the_description_is_a_chinese_message_and_stores_nothing(member_user, at_open, make_entry, htmx):
-    nomination = make_entry()
+def test_a_nul_in_the_description_is_a_chinese_message_and_stores_nothing(member_user, at_open, make_nomination, htmx):
+    nomination = make_nomination()
     client = _login(member_user)
     url = reverse("member:upload", kwargs={"pk": nomination.pk})
     posted = {"file": SimpleUploadedFile("a.pdf", PDF_BYTES), "description": "证明\x00材料"}
@@ -332,8 +334,8 @@ def test_a_nul_in_the_description_is_a_chinese_message_and_stores_nothing(member
     assert not Attachment.objects.exists()
 
 
-def test_a_too_long_description_is_refused(member_user, at_open, make_entry):
-    nomination = make_entry()
+def test_a_too_long_description_is_refused(member_user, at_open, make_nomination):
+    nomination = make_nomination()
     response = _upload(_login(member_user), nomination, "a.pdf", PDF_BYTES, description="说" * 201)
     assert response.status_code == 400
     assert "附件说明：不超过 200 个字符" in response.content.decode()

@@ -79,7 +79,7 @@ def _assignments():
 
 @pytest.mark.parametrize(("text", "message"), BAD_TEXTS)
 def test_score_comment(assigned, experts, text, message):
-    url = reverse("reviews:expert_entry", args=[assigned.nomination_id])
+    url = reverse("reviews:expert_nomination", args=[assigned.nomination_id])
     posted = {f"c_{code}": value for code, value in FULL.items()}
     page = _refused(_client(experts[0]).post(url, {**posted, "comment": text, "submit": "1"}), message)
     assert "评分未保存" in page
@@ -100,7 +100,7 @@ def test_score_comment(assigned, experts, text, message):
     ],
 )
 def test_score_numbers(assigned, experts, value, message):
-    url = reverse("reviews:expert_entry", args=[assigned.nomination_id])
+    url = reverse("reviews:expert_nomination", args=[assigned.nomination_id])
     posted = {f"c_{code}": v for code, v in FULL.items()}
     posted["c_innovation"] = value
     _refused(_client(experts[0]).post(url, {**posted, "comment": "意见", "save": "1"}), message)
@@ -325,16 +325,16 @@ def _counted(page):
 
 def test_review_pages_render_their_notes_from_the_forms(assigned, entries, body, experts, coordinator, platform_user):
     pages = [
-        (experts[0], reverse("reviews:expert_entry", args=[assigned.nomination_id])),
+        (experts[0], reverse("reviews:expert_nomination", args=[assigned.nomination_id])),
         (coordinator, reverse("reviews:coordinator_dashboard")),
-        (coordinator, reverse("reviews:coordinator_entry", args=[assigned.nomination_id])),
+        (coordinator, reverse("reviews:coordinator_nomination", args=[assigned.nomination_id])),
         (platform_user, reverse("reviews:platform_dispatch")),
         (platform_user, reverse("reviews:platform_progress")),
     ]
     for user, url in pages:
         page = _client(user).get(url).content.decode()
         assert _counted(page), url
-    page = _client(coordinator).get(reverse("reviews:coordinator_entry", args=[assigned.nomination_id])).content
+    page = _client(coordinator).get(reverse("reviews:coordinator_nomination", args=[assigned.nomination_id])).content
     assert 'data-max-chars="100"' in page.decode()
 
 

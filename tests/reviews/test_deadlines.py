@@ -38,7 +38,7 @@ def test_scoring_refused_at_midnight_naming_the_deadline(item, experts):
 
 
 def test_a_form_opened_in_time_and_posted_late_is_refused(client, item, experts):
-    url = reverse("reviews:expert_entry", args=[item.nomination_id])
+    url = reverse("reviews:expert_nomination", args=[item.nomination_id])
     client.login(username=experts[0].username, password=PASSWORD)
     with time_machine.travel(LAST_SECOND, tick=False):
         assert client.get(url).status_code == 200

@@ -41,11 +41,13 @@ def test_queryset_holds_only_assigned_entries_of_the_own_body(setup, experts, co
 def test_expert_gets_404_for_unassigned_and_other_bodies_entries(client, setup, experts):
     _login(client, experts[0])
     with time_machine.travel(IN_REVIEW_TIME, tick=True):
-        assert client.get(reverse("reviews:expert_entry", args=[setup["mine"][0].pk])).status_code == 200
+        assert client.get(reverse("reviews:expert_nomination", args=[setup["mine"][0].pk])).status_code == 200
         for entry in (setup["unassigned"], setup["foreign"]):
-            assert client.get(reverse("reviews:expert_entry", args=[entry.pk])).status_code == 404
-            assert client.get(reverse("reviews:entry_form", args=[entry.pk])).status_code == 404
-            response = client.post(reverse("reviews:expert_entry", args=[entry.pk]), {**_post(FULL), "submit": "1"})
+            assert client.get(reverse("reviews:expert_nomination", args=[entry.pk])).status_code == 404
+            assert client.get(reverse("reviews:nomination_form", args=[entry.pk])).status_code == 404
+            response = client.post(
+                reverse("reviews:expert_nomination", args=[entry.pk]), {**_post(FULL), "submit": "1"}
+            )
             assert response.status_code == 404
         page = client.get(reverse("reviews:expert_dashboard")).content.decode()
     assert setup["mine"][0].title in page
@@ -66,8 +68,8 @@ def test_an_assignment_in_another_body_does_not_open_the_entry(setup, experts, p
 def test_coordinator_gets_404_for_another_bodys_entry(client, setup, coordinator):
     _login(client, coordinator)
     with time_machine.travel(IN_REVIEW_TIME, tick=True):
-        assert client.get(reverse("reviews:coordinator_entry", args=[setup["mine"][0].pk])).status_code == 200
-        assert client.get(reverse("reviews:coordinator_entry", args=[setup["foreign"].pk])).status_code == 404
+        assert client.get(reverse("reviews:coordinator_nomination", args=[setup["mine"][0].pk])).status_code == 200
+        assert client.get(reverse("reviews:coordinator_nomination", args=[setup["foreign"].pk])).status_code == 404
 
 
 def _post(values, comment="评审意见"):
@@ -77,7 +79,7 @@ def _post(values, comment="评审意见"):
 def test_other_scores_hidden_until_own_submitted(client, setup, experts):
     a, b, _ = experts
     entry = setup["mine"][0]
-    url = reverse("reviews:expert_entry", args=[entry.pk])
+    url = reverse("reviews:expert_nomination", args=[entry.pk])
     with time_machine.travel(IN_REVIEW_TIME, tick=True):
         item_b = Assignment.objects.get(nomination=entry, expert=b)
         scoring.save_score(item_b, b, {**FULL, "innovation": "9.5"}, "B 的意见很独特", submit=True)
@@ -103,6 +105,6 @@ def test_declared_conflict_removes_the_entry(client, setup, experts):
         conflicts.declare(a, entry, "collaboration", "近三年有合作项目")
         assert entry not in set(visible_nominations(a))
         _login(client, a)
-        assert client.get(reverse("reviews:expert_entry", args=[entry.pk])).status_code == 404
+        assert client.get(reverse("reviews:expert_nomination", args=[entry.pk])).status_code == 404
     item = Assignment.objects.get(nomination=entry, expert=a)
     assert not item.active and "合作关系" in item.removed_reason

@@ -291,9 +291,9 @@ REGISTRY = {
     # The recommending unit's secretariat.
     "secretariat:dashboard": Rule(GET, inbox),
     "secretariat:inbox": Rule(GET, inbox),
-    "secretariat:entry": Rule(GET, inbox, entries, sees_entry),
+    "secretariat:nomination": Rule(GET, inbox, entries, sees_entry),
     # A refused action (e.g. accepting an entry that is not submitted) is 403 with its reason.
-    "secretariat:entry_action": Rule(POST, inbox, entries, sees_entry, post={"action": "accept"}, also_ok=(403,)),
+    "secretariat:nomination_action": Rule(POST, inbox, entries, sees_entry, post={"action": "accept"}, also_ok=(403,)),
     "secretariat:batch": Rule(POST, inbox),
     "secretariat:confirm": Rule(POST, inbox),
     "secretariat:mail_log": Rule(GET, inbox),
@@ -319,18 +319,18 @@ REGISTRY = {
     "exports:status": Rule(GET, logged_in, jobs, sees_own_job),
     "exports:retry": Rule(POST, logged_in, jobs, sees_own_job),
     "exports:download": Rule(GET, logged_in, jobs, sees_job_file),
-    "exports:entry_docx": Rule(GET, logged_in, entries, sees_with("view_nomination")),
+    "exports:nomination_docx": Rule(GET, logged_in, entries, sees_with("view_nomination")),
     # Experts.
     "reviews:expert_dashboard": Rule(GET, expert),
-    "reviews:expert_entry": Rule(BOTH, expert, entries, sees_with("review_nomination")),
+    "reviews:expert_nomination": Rule(BOTH, expert, entries, sees_with("review_nomination")),
     "reviews:declare_conflict": Rule(POST, expert, entries, sees_with("declare_conflict")),
-    "reviews:entry_form": Rule(GET, reviewer, entries, sees_entry),
+    "reviews:nomination_form": Rule(GET, reviewer, entries, sees_entry),
     # Coordinators.
     "reviews:coordinator_dashboard": Rule(GET, coordinator),
     "reviews:auto_assign": Rule(POST, coordinator),
     "reviews:invite": Rule(POST, coordinator),
     "reviews:submit_results": Rule(POST, coordinator),
-    "reviews:coordinator_entry": Rule(GET, coordinator, entries, sees_with("assign_experts")),
+    "reviews:coordinator_nomination": Rule(GET, coordinator, entries, sees_with("assign_experts")),
     "reviews:assign_expert": Rule(POST, coordinator, entries, sees_with("assign_experts")),
     "reviews:remove_assignment": Rule(POST, coordinator, assignments, sees_assignment),
     # The platform secretariat (review side).

@@ -200,7 +200,7 @@ def test_double_click_on_recommend(secretariat_user, member_unit, tech, electron
         ranking_list=tech, domain=electronics, member_unit=member_unit, state=State.ACCEPTED, submitted_at=OPEN
     )
     client = _login(secretariat_user)
-    url = reverse("secretariat:entry_action", args=[entry.pk])
+    url = reverse("secretariat:nomination_action", args=[entry.pk])
     assert client.post(url, {"action": "recommend"}).status_code == 302
     first = _snapshot(entry)
     assert first["state"] == State.RECOMMENDED
@@ -217,7 +217,7 @@ def test_unknown_actions_are_404_not_500(draft, member_user, secretariat_user):
     draft.save()
     client = _login(secretariat_user)
     for action in ("", "destroy", "../x"):
-        response = client.post(reverse("secretariat:entry_action", args=[draft.pk]), {"action": action})
+        response = client.post(reverse("secretariat:nomination_action", args=[draft.pk]), {"action": action})
         assert response.status_code == 404
     assert Nomination.objects.get(pk=draft.pk).state == State.SUBMITTED
 

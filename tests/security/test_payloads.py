@@ -59,14 +59,14 @@ def test_markup_in_entries_is_shown_escaped_on_every_page(sdb, payload):
             ("member", reverse("member:detail", args=[sdb.entries["a-submitted"].pk])),
             ("member", reverse("member:dashboard")),
             ("secretariat", reverse("secretariat:inbox")),
-            ("secretariat", reverse("secretariat:entry", args=[sdb.entries["a-submitted"].pk])),
+            ("secretariat", reverse("secretariat:nomination", args=[sdb.entries["a-submitted"].pk])),
         ],
         "a-draft": [("member", reverse("member:edit", args=[sdb.entries["a-draft"].pk]))],
         "a-review": [
-            ("expert", reverse("reviews:expert_entry", args=[sdb.entries["a-review"].pk])),
+            ("expert", reverse("reviews:expert_nomination", args=[sdb.entries["a-review"].pk])),
             ("expert", reverse("reviews:expert_dashboard")),
             ("coordinator", reverse("reviews:coordinator_dashboard")),
-            ("coordinator", reverse("reviews:coordinator_entry", args=[sdb.entries["a-review"].pk])),
+            ("coordinator", reverse("reviews:coordinator_nomination", args=[sdb.entries["a-review"].pk])),
             ("platform", reverse("reviews:platform_dispatch")),
         ],
         "a-published": [
@@ -102,7 +102,7 @@ def test_e_mail_bodies_carry_payloads_as_plain_text(sdb, django_capture_on_commi
     # Returning for revision is possible while the member deadline is open.
     with time_machine.travel(COLLECTION_TIME, tick=False), django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("secretariat:entry_action", args=[entry.pk]), {"action": "return", "note": f"请修改{IMG}"}
+            reverse("secretariat:nomination_action", args=[entry.pk]), {"action": "return", "note": f"请修改{IMG}"}
         )
     assert response.status_code == 302
     assert Nomination.objects.get(pk=entry.pk).state == State.RETURNED
@@ -214,7 +214,7 @@ def _messages(response):
 def test_score_form_refuses_letters_out_of_range_and_oversized_values(sdb):
     client = _client(sdb, "expert")
     entry = sdb.entries["a-review"]
-    url = reverse("reviews:expert_entry", args=[entry.pk])
+    url = reverse("reviews:expert_nomination", args=[entry.pk])
     for values in (
         {"c_innovation": "abc", "c_advancement": "8", "c_value": "8", "c_transfer": "8"},
         {"c_innovation": "11", "c_advancement": "8", "c_value": "8", "c_transfer": "8"},

@@ -97,7 +97,7 @@ def test_entry_action_note(action, note, message, secretariat_user, member_unit,
     entry = NominationFactory(ranking_list=tech, member_unit=member_unit, state=State.SUBMITTED, **SENSOR)
     before = _state(entry)
     response = _login(secretariat_user).post(
-        reverse("secretariat:entry_action", args=[entry.pk]), {"action": action, "note": note}
+        reverse("secretariat:nomination_action", args=[entry.pk]), {"action": action, "note": note}
     )
     assert response.status_code == 400
     page = _page(response)
@@ -119,7 +119,7 @@ def test_entry_action_override_reason(note, message, secretariat_user, member_un
     )
     before = _state(entry)
     response = _login(secretariat_user).post(
-        reverse("secretariat:entry_action", args=[entry.pk]), {"action": "recommend", "override_reason": note}
+        reverse("secretariat:nomination_action", args=[entry.pk]), {"action": "recommend", "override_reason": note}
     )
     assert response.status_code == 400
     assert message in _page(response)
@@ -130,7 +130,7 @@ def test_a_valid_note_still_returns_the_entry(secretariat_user, member_unit, tec
     entry = NominationFactory(ranking_list=tech, member_unit=member_unit, state=State.SUBMITTED, **SENSOR)
     note = "请补充\n知识产权证明。" + "字" * 1990
     response = _login(secretariat_user).post(
-        reverse("secretariat:entry_action", args=[entry.pk]), {"action": "return", "note": note}
+        reverse("secretariat:nomination_action", args=[entry.pk]), {"action": "return", "note": note}
     )
     assert response.status_code == 302
     assert Nomination.objects.get(pk=entry.pk).state == State.RETURNED
@@ -141,7 +141,7 @@ def test_pioneer_recommend_by_a_secretariat_is_403_with_the_reason(secretariat_u
     entry = NominationFactory(ranking_list=tech, member_unit=member_unit, state=State.SUBMITTED, **SENSOR)
     before = _state(entry)
     response = _login(secretariat_user).post(
-        reverse("secretariat:entry_action", args=[entry.pk]), {"action": "pioneer_recommend"}
+        reverse("secretariat:nomination_action", args=[entry.pk]), {"action": "pioneer_recommend"}
     )
     assert response.status_code == 403
     assert "不能推举" in _page(response)

@@ -122,14 +122,14 @@ def test_entry_pages_and_forms_of_visible_entries_hold_no_foreign_markers(sdb, r
         "other_member": "member:detail",
         "pioneer": "pioneer:detail",
         "other_pioneer": "pioneer:detail",
-        "secretariat": "secretariat:entry",
-        "other_secretariat": "secretariat:entry",
-        "expert": "reviews:expert_entry",
-        "other_body_expert": "reviews:expert_entry",
-        "coordinator": "reviews:coordinator_entry",
-        "other_coordinator": "reviews:coordinator_entry",
-        "platform": "exports:entry_docx",
-        "admin": "exports:entry_docx",
+        "secretariat": "secretariat:nomination",
+        "other_secretariat": "secretariat:nomination",
+        "expert": "reviews:expert_nomination",
+        "other_body_expert": "reviews:expert_nomination",
+        "coordinator": "reviews:coordinator_nomination",
+        "other_coordinator": "reviews:coordinator_nomination",
+        "platform": "exports:nomination_docx",
+        "admin": "exports:nomination_docx",
     }
     opened = 0
     for entry in policy.visible_nominations(user):
@@ -178,7 +178,7 @@ def test_members_may_read_their_own_mails_only(sdb):
 def test_an_expert_sees_other_scores_only_after_submitting_their_own(sdb):
     client = _client(sdb, "expert")
     entry = sdb.entries["a-review"]
-    url = reverse("reviews:expert_entry", args=[entry.pk])
+    url = reverse("reviews:expert_nomination", args=[entry.pk])
     page = client.get(url).content.decode()
     assert sdb.score_comment not in page
     assert "9" not in re.findall(r"score-value[^>]*>([^<]*)<", page)  # no other expert's figures

@@ -27,9 +27,9 @@ def biomedicine(tech):
 
 
 @pytest.fixture
-def make_entry(tech, member_unit):
+def make_nomination(tech, member_unit):
     """``NominationFactory`` for the society's member: an entry of 先导技术榜 · 电子信息 submitted during
-    collection by default (``make_entry(state=..., **fields)``)."""
+    collection by default (``make_nomination(state=..., **fields)``)."""
     return partial(
         NominationFactory,
         ranking_list=tech,

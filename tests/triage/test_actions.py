@@ -11,11 +11,15 @@ from tests.triage.conftest import SHANGHAI
 
 
 def _act(client, entry, action, **data):
-    return client.post(reverse("secretariat:entry_action", args=[entry.pk]), {"action": action, **data}, follow=True)
+    return client.post(
+        reverse("secretariat:nomination_action", args=[entry.pk]), {"action": action, **data}, follow=True
+    )
 
 
-def test_return_with_comment_then_member_resubmits(client, secretariat_user, member_user, platform_user, make_entry):
-    entry = make_entry(title="完整示例申报")
+def test_return_with_comment_then_member_resubmits(
+    client, secretariat_user, member_user, platform_user, make_nomination
+):
+    entry = make_nomination(title="完整示例申报")
     client.force_login(secretariat_user)
     html = _act(client, entry, "return", note="").content.decode()
     assert "请填写退回意见" in html
@@ -27,12 +31,12 @@ def test_return_with_comment_then_member_resubmits(client, secretariat_user, mem
     event = entry.events.get(verb="return")
     assert event.note == "请补充知识产权证明材料。"
     # The entry page shows the comment in its history.
-    assert "请补充知识产权证明材料。" in client.get(reverse("secretariat:entry", args=[entry.pk])).content.decode()
+    assert "请补充知识产权证明材料。" in client.get(reverse("secretariat:nomination", args=[entry.pk])).content.decode()
     # Resubmitting is the member's action, not the secretariat's.
     assert "resubmit" not in [t.action for t in workflow.available_actions(entry, secretariat_user)]
     # It is 2023-11-25: the member deadline (11-20 17:00) has passed, so the page warns the secretariat
     # and the member needs an extension to resubmit.
-    assert "会员提交截止时间已过" in client.get(reverse("secretariat:entry", args=[entry.pk])).content.decode()
+    assert "会员提交截止时间已过" in client.get(reverse("secretariat:nomination", args=[entry.pk])).content.decode()
     with pytest.raises(workflow.WorkflowError, match="会员提交截止时间已过"):
         workflow.transition(entry, "resubmit", member_user)
     extensions.grant_extension(
@@ -48,17 +52,17 @@ def test_return_with_comment_then_member_resubmits(client, secretariat_user, mem
 
 
 def test_return_before_member_deadline_resubmits_without_extension(
-    secretariat_user, member_user, make_entry, _frozen_in_collection
+    secretariat_user, member_user, make_nomination, _frozen_in_collection
 ):
     _frozen_in_collection.move_to(datetime(2023, 11, 18, 9, 0, tzinfo=SHANGHAI))
-    entry = make_entry(title="完整示例申报")
+    entry = make_nomination(title="完整示例申报")
     workflow.transition(entry, "return", secretariat_user, note="补充材料")
     workflow.transition(entry, "resubmit", member_user)
     assert entry.state == State.SUBMITTED
 
 
-def test_accept_decline_with_reason_and_recommend(client, secretariat_user, make_entry):
-    accepted, declined = make_entry(), make_entry()
+def test_accept_decline_with_reason_and_recommend(client, secretariat_user, make_nomination):
+    accepted, declined = make_nomination(), make_nomination()
     client.force_login(secretariat_user)
     _act(client, accepted, "accept")
     _act(client, declined, "decline", note="")
@@ -73,11 +77,13 @@ def test_accept_decline_with_reason_and_recommend(client, secretariat_user, make
     assert declined.events.get(verb="decline").note == "与本会推荐方向不符。"
 
 
-def test_recommend_beyond_quota_is_refused_with_the_quota(client, unit_with_channels, make_entry, tech, electronics):
+def test_recommend_beyond_quota_is_refused_with_the_quota(
+    client, unit_with_channels, make_nomination, tech, electronics
+):
     _unit, staff, member = unit_with_channels(["society"])
     for _ in range(3):
-        make_entry(state=State.RECOMMENDED, member_unit=member)
-    extra = make_entry(state=State.ACCEPTED, member_unit=member)
+        make_nomination(state=State.RECOMMENDED, member_unit=member)
+    extra = make_nomination(state=State.ACCEPTED, member_unit=member)
     client.force_login(staff)
     html = _act(client, extra, "recommend").content.decode()
     assert "先导技术榜“电子信息”领域的推荐名额已用完(已推荐 3 / 名额 3,3 × 1 个渠道(全国学会、协会、研究会))" in html
@@ -86,16 +92,16 @@ def test_recommend_beyond_quota_is_refused_with_the_quota(client, unit_with_chan
 
 
 @pytest.fixture
-def flagged_entry(make_entry):
+def flagged_entry(make_nomination):
     item = EarlierListedItem.objects.create(
         year=2022, list_code=ListCode.TECH, name="柔性电子多维感知及应用", unit="清华大学"
     )
-    return make_entry(state=State.ACCEPTED, title="柔性电子多维感知及应用", earlier_listed=item)
+    return make_nomination(state=State.ACCEPTED, title="柔性电子多维感知及应用", earlier_listed=item)
 
 
 def test_flagged_entry_needs_a_reason_and_is_audited(client, secretariat_user, flagged_entry):
     client.force_login(secretariat_user)
-    page = client.get(reverse("secretariat:entry", args=[flagged_entry.pk])).content.decode()
+    page = client.get(reverse("secretariat:nomination", args=[flagged_entry.pk])).content.decode()
     assert "历年入榜仍推荐的理由" in page
     html = _act(client, flagged_entry, "recommend", override_reason="  ").content.decode()
     assert (
@@ -119,14 +125,14 @@ def test_flagged_entry_needs_a_reason_and_is_audited(client, secretariat_user, f
         "理由：技术已迭代到第二代,应用场景全新。"
     )
     assert AuditEvent.objects.filter(nomination=flagged_entry, note__contains="技术已迭代到第二代").count() == 1
-    history = client.get(reverse("secretariat:entry", args=[flagged_entry.pk])).content.decode()
+    history = client.get(reverse("secretariat:nomination", args=[flagged_entry.pk])).content.decode()
     assert "历年入榜仍推荐" in history
 
 
-def test_member_cannot_use_secretariat_actions(client, member_user, make_entry):
-    entry = make_entry()
+def test_member_cannot_use_secretariat_actions(client, member_user, make_nomination):
+    entry = make_nomination()
     client.force_login(member_user)
-    response = client.post(reverse("secretariat:entry_action", args=[entry.pk]), {"action": "accept"})
+    response = client.post(reverse("secretariat:nomination_action", args=[entry.pk]), {"action": "accept"})
     assert response.status_code == 403
     entry.refresh_from_db()
     assert entry.state == State.SUBMITTED

@@ -6,8 +6,8 @@ from nominations import batch
 from nominations.models import AuditEvent, State
 
 
-def test_preview_changes_nothing_and_lists_each_entry(client, secretariat_user, make_entry):
-    entries = [make_entry() for _ in range(3)]
+def test_preview_changes_nothing_and_lists_each_entry(client, secretariat_user, make_nomination):
+    entries = [make_nomination() for _ in range(3)]
     client.force_login(secretariat_user)
     response = client.post(reverse("secretariat:batch"), {"action": "accept", "ids": [e.pk for e in entries]})
     html = response.content.decode()
@@ -25,10 +25,10 @@ def test_preview_changes_nothing_and_lists_each_entry(client, secretariat_user, 
     assert AuditEvent.objects.filter(verb="accept").count() == 3
 
 
-def test_batch_over_quota_changes_nothing_and_says_why(client, secretariat_user, make_entry):
+def test_batch_over_quota_changes_nothing_and_says_why(client, secretariat_user, make_nomination):
     for _ in range(5):
-        make_entry(state=State.RECOMMENDED)
-    candidates = [make_entry(state=State.ACCEPTED) for _ in range(2)]
+        make_nomination(state=State.RECOMMENDED)
+    candidates = [make_nomination(state=State.ACCEPTED) for _ in range(2)]
     ids = [e.pk for e in candidates]
     client.force_login(secretariat_user)
     message = "先导技术榜“电子信息”领域名额 6,已推荐 5,本批再推荐 2 将超出"
@@ -45,9 +45,9 @@ def test_batch_over_quota_changes_nothing_and_says_why(client, secretariat_user,
     assert not AuditEvent.objects.filter(verb="recommend").exists()
 
 
-def test_batch_with_one_unfit_entry_applies_to_none(secretariat_user, make_entry):
-    fit = [make_entry() for _ in range(2)]
-    unfit = make_entry(state=State.RECOMMENDED)
+def test_batch_with_one_unfit_entry_applies_to_none(secretariat_user, make_nomination):
+    fit = [make_nomination() for _ in range(2)]
+    unfit = make_nomination(state=State.RECOMMENDED)
     try:
         batch.apply(secretariat_user, "accept", [e.pk for e in [*fit, unfit]])
     except batch.BatchRefused as refused:
@@ -61,8 +61,8 @@ def test_batch_with_one_unfit_entry_applies_to_none(secretariat_user, make_entry
         assert entry.state == State.SUBMITTED
 
 
-def test_batch_is_all_or_nothing_when_a_transition_fails_midway(secretariat_user, make_entry, monkeypatch):
-    entries = [make_entry() for _ in range(3)]
+def test_batch_is_all_or_nothing_when_a_transition_fails_midway(secretariat_user, make_nomination, monkeypatch):
+    entries = [make_nomination() for _ in range(3)]
     from nominations import workflow
 
     real = workflow.transition
@@ -87,8 +87,8 @@ def test_batch_is_all_or_nothing_when_a_transition_fails_midway(secretariat_user
     assert not AuditEvent.objects.exists()
 
 
-def test_batch_return_needs_a_comment(secretariat_user, make_entry):
-    entry = make_entry()
+def test_batch_return_needs_a_comment(secretariat_user, make_nomination):
+    entry = make_nomination()
     result = batch.preview(secretariat_user, "return", [entry.pk], note="")
     assert not result.ok
     assert result.items[0].decision.reason == "请填写退回意见。"
@@ -98,8 +98,8 @@ def test_batch_return_needs_a_comment(secretariat_user, make_entry):
     assert entry.state == State.RETURNED
 
 
-def test_batch_recommend_within_quota(secretariat_user, make_entry, enterprise):
-    entries = [make_entry(state=State.ACCEPTED) for _ in range(6)]
+def test_batch_recommend_within_quota(secretariat_user, make_nomination, enterprise):
+    entries = [make_nomination(state=State.ACCEPTED) for _ in range(6)]
     result = batch.apply(secretariat_user, "recommend", [e.pk for e in entries])
     assert result.applied
     assert all(item.ok for item in result.items)

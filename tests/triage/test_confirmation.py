@@ -12,10 +12,10 @@ from tests.triage.conftest import AFTER_PLATFORM_DEADLINE, SHANGHAI
 LOCKED = "本单位已确认推荐结果,如需修改请联系平台秘书处重新开放"
 
 
-def test_confirm_locks_then_reopen_unlocks(client, secretariat_user, platform_user, society, campaign, make_entry):
-    recommended = make_entry(state=State.RECOMMENDED)
-    accepted = make_entry(state=State.ACCEPTED)
-    submitted = make_entry()
+def test_confirm_locks_then_reopen_unlocks(client, secretariat_user, platform_user, society, campaign, make_nomination):
+    recommended = make_nomination(state=State.RECOMMENDED)
+    accepted = make_nomination(state=State.ACCEPTED)
+    submitted = make_nomination()
     client.force_login(secretariat_user)
     response = client.post(reverse("secretariat:confirm"), follow=True)
     assert "已向平台确认本单位的推荐结果" in response.content.decode()
@@ -34,7 +34,7 @@ def test_confirm_locks_then_reopen_unlocks(client, secretariat_user, platform_us
         decision = workflow.check(entry, action, secretariat_user, note=note)
         assert not decision
         assert decision.reason == LOCKED
-    page = client.get(reverse("secretariat:entry", args=[accepted.pk])).content.decode()
+    page = client.get(reverse("secretariat:nomination", args=[accepted.pk])).content.decode()
     assert LOCKED in page
     # A second confirmation is refused.
     with pytest.raises(confirmation.ConfirmationError):
@@ -56,10 +56,10 @@ def test_confirm_locks_then_reopen_unlocks(client, secretariat_user, platform_us
 
 
 def test_after_the_platform_deadline_recommending_and_confirming_are_refused(
-    client, secretariat_user, society, campaign, make_entry, _frozen_in_collection
+    client, secretariat_user, society, campaign, make_nomination, _frozen_in_collection
 ):
-    accepted = make_entry(state=State.ACCEPTED)
-    recommended = make_entry(state=State.RECOMMENDED)
+    accepted = make_nomination(state=State.ACCEPTED)
+    recommended = make_nomination(state=State.RECOMMENDED)
     _frozen_in_collection.move_to(AFTER_PLATFORM_DEADLINE)
     for entry, action in [(accepted, "recommend"), (recommended, "unrecommend")]:
         with pytest.raises(workflow.WorkflowError, match="平台申报截止时间已过"):
@@ -72,8 +72,8 @@ def test_after_the_platform_deadline_recommending_and_confirming_are_refused(
     assert "平台申报截止时间已过" in client.get(reverse("secretariat:dashboard")).content.decode()
 
 
-def test_deadline_boundary_is_24_00(secretariat_user, make_entry, _frozen_in_collection):
-    entry = make_entry(state=State.ACCEPTED)
+def test_deadline_boundary_is_24_00(secretariat_user, make_nomination, _frozen_in_collection):
+    entry = make_nomination(state=State.ACCEPTED)
     _frozen_in_collection.move_to(datetime(2023, 11, 30, 23, 59, 59, tzinfo=SHANGHAI))
     workflow.transition(entry, "recommend", secretariat_user)
     _frozen_in_collection.move_to(datetime(2023, 12, 1, 0, 0, 0, tzinfo=SHANGHAI))
@@ -89,12 +89,12 @@ def test_platform_extension_lets_exactly_that_unit_through(
     society,
     other_unit,
     campaign,
-    make_entry,
+    make_nomination,
     other_member_unit,
     _frozen_in_collection,
 ):
-    mine = make_entry(state=State.ACCEPTED)
-    theirs = make_entry(state=State.ACCEPTED, member_unit=other_member_unit)
+    mine = make_nomination(state=State.ACCEPTED)
+    theirs = make_nomination(state=State.ACCEPTED, member_unit=other_member_unit)
     client.force_login(platform_user)
     response = client.post(
         reverse("platform:extensions"),
@@ -121,15 +121,17 @@ def test_platform_extension_lets_exactly_that_unit_through(
 
 
 def test_member_extension_lets_exactly_that_member_through(
-    platform_user, member_user, society, campaign, make_entry, member_unit
+    platform_user, member_user, society, campaign, make_nomination, member_unit
 ):
     from nominations.models import Role
     from tests.factories import MemberUnitFactory, make_user
 
     sibling = MemberUnitFactory(recommending_unit=society, name="同会另一会员")
     sibling_user = make_user(Role.MEMBER, "sibling", member_unit=sibling)
-    draft = make_entry(state=State.DRAFT, created_by=member_user, title="完整示例申报")
-    sibling_draft = make_entry(state=State.DRAFT, member_unit=sibling, created_by=sibling_user, title="完整示例申报")
+    draft = make_nomination(state=State.DRAFT, created_by=member_user, title="完整示例申报")
+    sibling_draft = make_nomination(
+        state=State.DRAFT, member_unit=sibling, created_by=sibling_user, title="完整示例申报"
+    )
     with pytest.raises(workflow.WorkflowError, match="会员提交截止时间已过"):
         workflow.transition(draft, "submit", member_user)
     with pytest.raises(extensions.ExtensionError, match="平台申报截止只能对推荐单位延期"):

@@ -13,13 +13,13 @@ from tests.factories import NominationFactory, PioneerFactory
 
 
 @pytest.fixture
-def private_and_sent(make_entry):
+def private_and_sent(make_nomination):
     """Two entries the secretariat never sees and three it received (one of them withdrawn later)."""
-    make_entry(state=State.DRAFT, title="未提交的草稿")
-    make_entry(state=State.WITHDRAWN, submitted_at=None, title="提交前撤回")
-    make_entry(state=State.SUBMITTED, title="已提交")
-    make_entry(state=State.ACCEPTED, title="已受理")
-    make_entry(state=State.WITHDRAWN, title="提交后撤回")
+    make_nomination(state=State.DRAFT, title="未提交的草稿")
+    make_nomination(state=State.WITHDRAWN, submitted_at=None, title="提交前撤回")
+    make_nomination(state=State.SUBMITTED, title="已提交")
+    make_nomination(state=State.ACCEPTED, title="已受理")
+    make_nomination(state=State.WITHDRAWN, title="提交后撤回")
 
 
 def _text(response):
@@ -44,9 +44,9 @@ def test_the_member_list_counts_only_what_was_sent(client, secretariat_user, mem
     assert cells[3] == "3"
 
 
-def test_a_member_with_only_private_entries_shows_none(client, secretariat_user, member_unit, make_entry):
-    make_entry(state=State.DRAFT)
-    make_entry(state=State.WITHDRAWN, submitted_at=None)
+def test_a_member_with_only_private_entries_shows_none(client, secretariat_user, member_unit, make_nomination):
+    make_nomination(state=State.DRAFT)
+    make_nomination(state=State.WITHDRAWN, submitted_at=None)
     client.force_login(secretariat_user)
     html = _text(client.get(reverse("secretariat:dashboard")))
     assert "收到的申报(0 项,来自 1 家会员单位)" in html
@@ -55,9 +55,9 @@ def test_a_member_with_only_private_entries_shows_none(client, secretariat_user,
     assert re.findall(r"<td[^>]*>(.*?)</td>", row.group(0))[3] == "0"
 
 
-def test_the_quota_meter_and_recommended_count_follow_the_policy(client, secretariat_user, make_entry):
-    make_entry(state=State.RECOMMENDED, recommended_at=None)
-    make_entry(state=State.DRAFT)
+def test_the_quota_meter_and_recommended_count_follow_the_policy(client, secretariat_user, make_nomination):
+    make_nomination(state=State.RECOMMENDED, recommended_at=None)
+    make_nomination(state=State.DRAFT)
     client.force_login(secretariat_user)
     response = client.get(reverse("secretariat:dashboard"))
     html = _text(response)

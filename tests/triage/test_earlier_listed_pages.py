@@ -19,8 +19,8 @@ def item(campaign):
 
 
 @pytest.fixture
-def flagged(make_entry, item):
-    return make_entry(state=State.ACCEPTED, title="柔性电子多维感知及应用", earlier_listed=item)
+def flagged(make_nomination, item):
+    return make_nomination(state=State.ACCEPTED, title="柔性电子多维感知及应用", earlier_listed=item)
 
 
 def _page(client, name, *args, **get):
@@ -34,7 +34,7 @@ def _page(client, name, *args, **get):
 
 def test_the_secretariat_entry_page_and_the_inbox_show_the_one_wording(client, secretariat_user, flagged):
     client.force_login(secretariat_user)
-    entry = _page(client, "secretariat:entry", flagged.pk)
+    entry = _page(client, "secretariat:nomination", flagged.pk)
     assert WARNING + REASON_NEEDED in entry
     assert "疑似历年入榜" in entry
     inbox = _page(client, "secretariat:inbox")
@@ -49,8 +49,10 @@ def test_the_member_pages_show_the_one_wording(client, member_user, flagged):
     assert f'title="{WARNING}">疑似历年入榜</span>' in dashboard
 
 
-def test_the_batch_preview_refuses_a_flagged_entry_in_the_one_wording(client, secretariat_user, flagged, make_entry):
-    plain = make_entry(state=State.ACCEPTED, title="另一项技术")
+def test_the_batch_preview_refuses_a_flagged_entry_in_the_one_wording(
+    client, secretariat_user, flagged, make_nomination
+):
+    plain = make_nomination(state=State.ACCEPTED, title="另一项技术")
     client.force_login(secretariat_user)
     response = client.post(reverse("secretariat:batch"), {"action": "recommend", "ids": [flagged.pk, plain.pk]})
     html = response.content.decode()
@@ -67,7 +69,7 @@ def test_the_batch_preview_refuses_a_flagged_entry_in_the_one_wording(client, se
 
 def test_one_audit_record_per_override_from_the_entry_page(client, secretariat_user, flagged):
     client.force_login(secretariat_user)
-    url = reverse("secretariat:entry_action", args=[flagged.pk])
+    url = reverse("secretariat:nomination_action", args=[flagged.pk])
     client.post(url, {"action": "recommend", "override_reason": "技术已迭代到第二代。"})
     flagged.refresh_from_db()
     assert flagged.state == State.RECOMMENDED
@@ -77,12 +79,12 @@ def test_one_audit_record_per_override_from_the_entry_page(client, secretariat_u
     ]
 
 
-def test_one_audit_record_per_override_in_a_batch(client, secretariat_user, flagged, make_entry):
+def test_one_audit_record_per_override_in_a_batch(client, secretariat_user, flagged, make_nomination):
     # The reason was given on the entry page before (recommended, then taken back): the batch may
     # recommend it again, and the workflow records that override once, with the stored reason.
     flagged.override_reason = "已核实：技术已迭代到第二代。"
     flagged.save(update_fields=["override_reason"])
-    plain = make_entry(state=State.ACCEPTED, title="另一项技术")
+    plain = make_nomination(state=State.ACCEPTED, title="另一项技术")
     client.force_login(secretariat_user)
     ids = [flagged.pk, plain.pk]
     preview = client.post(reverse("secretariat:batch"), {"action": "recommend", "ids": ids}).content.decode()

@@ -12,22 +12,22 @@ def _titles(response):
 
 
 def test_inbox_shows_only_own_units_entries_and_no_drafts(
-    client, secretariat_user, make_entry, tech, other_member_unit
+    client, secretariat_user, make_nomination, tech, other_member_unit
 ):
-    mine = make_entry(title="本单位申报")
-    make_entry(state=State.DRAFT, title="草稿不可见")
-    make_entry(member_unit=other_member_unit, title="他单位申报")
+    mine = make_nomination(title="本单位申报")
+    make_nomination(state=State.DRAFT, title="草稿不可见")
+    make_nomination(member_unit=other_member_unit, title="他单位申报")
     client.force_login(secretariat_user)
     response = client.get(reverse("secretariat:inbox"))
     assert _titles(response) == [mine.title]
 
 
-def test_filters_search_and_sorting(client, secretariat_user, make_entry, enterprise, biomedicine, society):
+def test_filters_search_and_sorting(client, secretariat_user, make_nomination, enterprise, biomedicine, society):
     other_member = MemberUnitFactory(recommending_unit=society, name="第二会员公司")
     item = EarlierListedItem.objects.create(year=2022, list_code=ListCode.ENTERPRISE, name="老牌公司")
-    a = make_entry(title="甲技术")
-    b = make_entry(title="乙技术", domain=biomedicine, state=State.ACCEPTED)
-    c = make_entry(title="丙企业", ranking_list=enterprise, member_unit=other_member, earlier_listed=item)
+    a = make_nomination(title="甲技术")
+    b = make_nomination(title="乙技术", domain=biomedicine, state=State.ACCEPTED)
+    c = make_nomination(title="丙企业", ranking_list=enterprise, member_unit=other_member, earlier_listed=item)
     client.force_login(secretariat_user)
     url = reverse("secretariat:inbox")
     assert set(_titles(client.get(url, {"ranking_list": enterprise.pk}))) == {c.title}
@@ -49,9 +49,9 @@ def test_member_filter_offers_only_own_member_units(client, secretariat_user, me
     assert other_member_unit.name not in response.content.decode()
 
 
-def test_pagination(client, secretariat_user, make_entry):
+def test_pagination(client, secretariat_user, make_nomination):
     for i in range(30):
-        make_entry(title=f"申报{i:02d}")
+        make_nomination(title=f"申报{i:02d}")
     client.force_login(secretariat_user)
     first = client.get(reverse("secretariat:inbox"), {"ordering": "title"})
     assert len(_titles(first)) == 25
@@ -60,9 +60,9 @@ def test_pagination(client, secretariat_user, make_entry):
 
 
 @pytest.mark.parametrize("count", [1, 10])
-def test_inbox_queries_are_bounded(client, secretariat_user, make_entry, django_assert_max_num_queries, count):
+def test_inbox_queries_are_bounded(client, secretariat_user, make_nomination, django_assert_max_num_queries, count):
     for _ in range(count):
-        make_entry()
+        make_nomination()
     client.force_login(secretariat_user)
     with django_assert_max_num_queries(16):
         response = client.get(reverse("secretariat:inbox"))
@@ -70,19 +70,19 @@ def test_inbox_queries_are_bounded(client, secretariat_user, make_entry, django_
 
 
 @pytest.mark.parametrize("count", [1, 10])
-def test_dashboard_queries_are_bounded(client, secretariat_user, make_entry, django_assert_max_num_queries, count):
+def test_dashboard_queries_are_bounded(client, secretariat_user, make_nomination, django_assert_max_num_queries, count):
     for _ in range(count):
-        make_entry()
+        make_nomination()
     client.force_login(secretariat_user)
     with django_assert_max_num_queries(24):
         assert client.get(reverse("secretariat:dashboard")).status_code == 200
 
 
-def test_other_units_entry_is_404_everywhere(client, other_secretariat_user, make_entry):
-    entry = make_entry(state=State.ACCEPTED)
+def test_other_units_entry_is_404_everywhere(client, other_secretariat_user, make_nomination):
+    entry = make_nomination(state=State.ACCEPTED)
     client.force_login(other_secretariat_user)
-    assert client.get(reverse("secretariat:entry", args=[entry.pk])).status_code == 404
-    response = client.post(reverse("secretariat:entry_action", args=[entry.pk]), {"action": "recommend"})
+    assert client.get(reverse("secretariat:nomination", args=[entry.pk])).status_code == 404
+    response = client.post(reverse("secretariat:nomination_action", args=[entry.pk]), {"action": "recommend"})
     assert response.status_code == 404
     response = client.post(reverse("secretariat:batch"), {"action": "recommend", "ids": [entry.pk], "apply": "1"})
     assert response.status_code == 200

@@ -36,7 +36,7 @@ def test_transition_mail_to_member_unit(
     secretariat_user,
     member_user,
     member_contact,
-    make_entry,
+    make_nomination,
     django_capture_on_commit_callbacks,
     state,
     action,
@@ -44,7 +44,7 @@ def test_transition_mail_to_member_unit(
     subject,
     phrase,
 ):
-    entry = make_entry(state=state, title="量子传感芯片")
+    entry = make_nomination(state=state, title="量子传感芯片")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         workflow.transition(entry, action, secretariat_user, note=note)
     assert len(callbacks) == 1
@@ -64,9 +64,9 @@ def test_transition_mail_to_member_unit(
 
 
 def test_no_mail_before_commit_and_none_after_rollback(
-    secretariat_user, member_user, make_entry, django_capture_on_commit_callbacks
+    secretariat_user, member_user, make_nomination, django_capture_on_commit_callbacks
 ):
-    entry = make_entry()
+    entry = make_nomination()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         try:
             with transaction.atomic():
@@ -81,11 +81,11 @@ def test_no_mail_before_commit_and_none_after_rollback(
 
 
 def test_confirmation_mail_to_unit_staff_and_platform(
-    secretariat_user, platform_user, society, campaign, make_entry, django_capture_on_commit_callbacks
+    secretariat_user, platform_user, society, campaign, make_nomination, django_capture_on_commit_callbacks
 ):
     society.contact_email = "office@society.example"
     society.save()
-    make_entry(state=State.RECOMMENDED)
+    make_nomination(state=State.RECOMMENDED)
     with django_capture_on_commit_callbacks(execute=True):
         confirmation.confirm(secretariat_user, society, campaign)
     assert len(mail.outbox) == 1
@@ -97,10 +97,10 @@ def test_confirmation_mail_to_unit_staff_and_platform(
 
 
 def test_reminders_three_days_and_one_day_before(
-    member_user, secretariat_user, society, campaign, make_entry, _frozen_in_collection
+    member_user, secretariat_user, society, campaign, make_nomination, _frozen_in_collection
 ):
-    make_entry(state=State.DRAFT, title="未提交草稿")
-    make_entry(state=State.ACCEPTED)
+    make_nomination(state=State.DRAFT, title="未提交草稿")
+    make_nomination(state=State.ACCEPTED)
     # 2023-11-17 17:00: three days before the member deadline.
     moment = datetime(2023, 11, 17, 18, 0, tzinfo=SHANGHAI)
     due = due_reminders(moment)
@@ -130,8 +130,8 @@ def test_reminders_three_days_and_one_day_before(
     assert list(due_reminders(datetime(2023, 11, 30, 9, 0, tzinfo=SHANGHAI))) == []
 
 
-def test_reminder_command_is_idempotent(member_user, make_entry, _frozen_in_collection):
-    make_entry(state=State.DRAFT)
+def test_reminder_command_is_idempotent(member_user, make_nomination, _frozen_in_collection):
+    make_nomination(state=State.DRAFT)
     _frozen_in_collection.move_to(datetime(2023, 11, 19, 20, 0, tzinfo=SHANGHAI))
     call_command("send_reminders")
     call_command("send_reminders")
@@ -158,13 +158,13 @@ def test_mail_log_pages(
     society,
     other_unit,
     campaign,
-    make_entry,
+    make_nomination,
     other_member_unit,
     django_capture_on_commit_callbacks,
 ):
     """A secretariat reads the mails sent to it, not its members' mails nor another unit's."""
-    mine = make_entry(title="本会申报")
-    theirs = make_entry(title="他会申报", member_unit=other_member_unit)
+    mine = make_nomination(title="本会申报")
+    theirs = make_nomination(title="他会申报", member_unit=other_member_unit)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.transition(mine, "accept", secretariat_user)
         workflow.transition(theirs, "accept", other_secretariat_user)
@@ -185,12 +185,12 @@ def test_mail_log_pages(
 
 
 def test_a_reminder_to_a_member_is_read_by_the_member_and_the_platform_only(
-    client, member_user, secretariat_user, platform_user, member_unit, make_entry, _frozen_in_collection
+    client, member_user, secretariat_user, platform_user, member_unit, make_nomination, _frozen_in_collection
 ):
     """The reminder counts the member's drafts: the secretariat never reads it, in no log."""
     for _ in range(6):
-        make_entry(state=State.DRAFT, title="未提交草稿")
-    make_entry(state=State.ACCEPTED)
+        make_nomination(state=State.DRAFT, title="未提交草稿")
+    make_nomination(state=State.ACCEPTED)
     [log] = send_reminders(datetime(2023, 11, 17, 18, 0, tzinfo=SHANGHAI))
     assert "还有 6 项申报尚未提交" in log.body
     assert log.audience == MailAudience.MEMBER
@@ -208,10 +208,10 @@ def test_a_reminder_to_a_member_is_read_by_the_member_and_the_platform_only(
 
 
 def test_a_reminder_to_the_secretariat_is_in_its_log(
-    client, secretariat_user, other_secretariat_user, platform_user, make_entry, member_user
+    client, secretariat_user, other_secretariat_user, platform_user, make_nomination, member_user
 ):
-    make_entry(state=State.ACCEPTED)
-    make_entry(state=State.WITHDRAWN, submitted_at=None)
+    make_nomination(state=State.ACCEPTED)
+    make_nomination(state=State.WITHDRAWN, submitted_at=None)
     [log] = send_reminders(datetime(2023, 11, 28, 9, 0, tzinfo=SHANGHAI))
     assert log.kind == MailKind.REMINDER_PLATFORM and log.audience == MailAudience.SECRETARIAT
     client.force_login(secretariat_user)
@@ -245,10 +245,10 @@ def test_invitations_are_logged_for_their_addressee(
     assert "invited@member.example" in html and "pioneer@example.org" in html
 
 
-def test_the_admins_mail_list_reads_the_policy(client, admin_user_, platform_user, secretariat_user, make_entry):
+def test_the_admins_mail_list_reads_the_policy(client, admin_user_, platform_user, secretariat_user, make_nomination):
     from django.contrib.auth.models import Permission
 
-    make_entry(state=State.DRAFT)
+    make_nomination(state=State.DRAFT)
     send_reminders(datetime(2023, 11, 17, 18, 0, tzinfo=SHANGHAI))
     url = reverse("admin:nominations_sentmail_changelist")
     client.force_login(admin_user_)
@@ -307,7 +307,7 @@ def test_platform_staff_with_other_roles_are_not_mailed_on_confirmation(
 
 
 def test_the_migration_backfills_the_audience_of_logged_mails(
-    secretariat_user, member_user, pioneer_user, society, member_unit, make_entry
+    secretariat_user, member_user, pioneer_user, society, member_unit, make_nomination
 ):
     """Mails logged before the audience existed get the audience their kind and addressee imply."""
     import importlib
@@ -320,7 +320,7 @@ def test_the_migration_backfills_the_audience_of_logged_mails(
     # Found by what it does, not by its number (numbers are re-chained when branches merge).
     [path] = [p for p in Path(package.__path__[0]).glob("*.py") if "def backfill_audience" in p.read_text()]
     migration = importlib.import_module(f"nominations.migrations.{path.stem}")
-    entry = make_entry()
+    entry = make_nomination()
     rows = {
         "accepted": {
             "kind": MailKind.ACCEPTED,

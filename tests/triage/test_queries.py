@@ -28,10 +28,10 @@ pytestmark = pytest.mark.django_db
 # ---------------------------------------------------------------- common
 
 
-def test_count_per_counts_only_the_visible_entries(secretariat_user, make_entry, member_unit, tech):
-    make_entry(state=State.SUBMITTED)
-    make_entry(state=State.ACCEPTED)
-    make_entry(state=State.DRAFT)  # the member's draft: not the secretariat's to count
+def test_count_per_counts_only_the_visible_entries(secretariat_user, make_nomination, member_unit, tech):
+    make_nomination(state=State.SUBMITTED)
+    make_nomination(state=State.ACCEPTED)
+    make_nomination(state=State.DRAFT)  # the member's draft: not the secretariat's to count
     rows = MemberUnit.objects.filter(pk=member_unit.pk).annotate(
         n=common.count_per(policy.visible_nominations(secretariat_user), "member_unit")
     )
@@ -59,22 +59,24 @@ def test_mail_log_pages_the_readers_mails(secretariat_user, platform_user, socie
 # ---------------------------------------------------------------- the secretariat
 
 
-def test_meter_rows_count_the_units_recommendations(secretariat_user, society, campaign, make_entry, electronics):
-    make_entry(state=State.RECOMMENDED)
-    make_entry(state=State.RECOMMENDED)
-    make_entry(state=State.ACCEPTED)
+def test_meter_rows_count_the_units_recommendations(secretariat_user, society, campaign, make_nomination, electronics):
+    make_nomination(state=State.RECOMMENDED)
+    make_nomination(state=State.RECOMMENDED)
+    make_nomination(state=State.ACCEPTED)
     rows = secretariat.meter_rows(secretariat_user, society, campaign)
     row = next(r for r in rows if r["domain"] == electronics)
     assert (row["quota"].used, row["quota"].total, row["percent"]) == (2, 6, 33)
     assert all(r["quota"].used == 0 for r in rows if r is not row)
 
 
-def test_dashboard_counts_states_without_drafts(secretariat_user, society, campaign, make_entry, other_member_unit):
-    make_entry(state=State.SUBMITTED)
-    make_entry(state=State.SUBMITTED)
-    make_entry(state=State.ACCEPTED)
-    make_entry(state=State.DRAFT)
-    make_entry(state=State.SUBMITTED, member_unit=other_member_unit)  # another unit's
+def test_dashboard_counts_states_without_drafts(
+    secretariat_user, society, campaign, make_nomination, other_member_unit
+):
+    make_nomination(state=State.SUBMITTED)
+    make_nomination(state=State.SUBMITTED)
+    make_nomination(state=State.ACCEPTED)
+    make_nomination(state=State.DRAFT)
+    make_nomination(state=State.SUBMITTED, member_unit=other_member_unit)  # another unit's
     page = secretariat.dashboard(secretariat_user, society, campaign)
     assert page["state_counts"] == [("已提交", 2, State.SUBMITTED), ("已受理", 1, State.ACCEPTED)]
     assert page["total"] == 3
@@ -83,11 +85,11 @@ def test_dashboard_counts_states_without_drafts(secretariat_user, society, campa
     assert page["confirm_decision"] and page["recommended"] == 0
 
 
-def test_inbox_filters_orders_and_pages(secretariat_user, campaign, make_entry, other_member_unit):
+def test_inbox_filters_orders_and_pages(secretariat_user, campaign, make_nomination, other_member_unit):
     for i in range(30):
-        make_entry(title=f"申报{i:02d}")
-    make_entry(title="草稿", state=State.DRAFT)
-    make_entry(title="他会申报", member_unit=other_member_unit)
+        make_nomination(title=f"申报{i:02d}")
+    make_nomination(title="草稿", state=State.DRAFT)
+    make_nomination(title="他会申报", member_unit=other_member_unit)
     _filter, first = secretariat.inbox(secretariat_user, campaign, {"ordering": "title"}, None)
     assert first.paginator.count == 30 and len(first) == secretariat.INBOX_PAGE_SIZE
     assert [entry.title for entry in first][:2] == ["申报00", "申报01"]
@@ -106,8 +108,8 @@ def test_inbox_member_filter_offers_only_own_member_units(secretariat_user, camp
     assert list(filterset.filters["member_unit"].queryset) == [member_unit]
 
 
-def test_entry_page_of_a_submitted_entry(secretariat_user, society, campaign, make_entry):
-    entry = make_entry(state=State.SUBMITTED)
+def test_entry_page_of_a_submitted_entry(secretariat_user, society, campaign, make_nomination):
+    entry = make_nomination(state=State.SUBMITTED)
     page = secretariat.entry_page(secretariat_user, society, campaign, entry)
     actions = {item["spec"].action: item for item in page["actions"]}
     assert set(actions) == {"return", "accept", "decline"}
@@ -117,27 +119,29 @@ def test_entry_page_of_a_submitted_entry(secretariat_user, society, campaign, ma
     assert not page["returned_after_deadline"]
 
 
-def test_entry_page_of_an_entry_returned_after_the_member_deadline(secretariat_user, society, campaign, make_entry):
-    entry = make_entry(state=State.RETURNED)
+def test_entry_page_of_an_entry_returned_after_the_member_deadline(
+    secretariat_user, society, campaign, make_nomination
+):
+    entry = make_nomination(state=State.RETURNED)
     page = secretariat.entry_page(secretariat_user, society, campaign, entry)
     assert page["member_deadline"].effective == campaign.member_deadline
     assert not page["member_deadline_open"] and page["returned_after_deadline"]
     assert page["actions"] == []
 
 
-def test_entry_page_shows_the_quota_of_an_accepted_entry(secretariat_user, society, campaign, make_entry):
-    make_entry(state=State.RECOMMENDED)
-    entry = make_entry(state=State.ACCEPTED)
+def test_entry_page_shows_the_quota_of_an_accepted_entry(secretariat_user, society, campaign, make_nomination):
+    make_nomination(state=State.RECOMMENDED)
+    entry = make_nomination(state=State.ACCEPTED)
     page = secretariat.entry_page(secretariat_user, society, campaign, entry)
     assert (page["quota"].used, page["quota"].total) == (1, 6)
     assert {item["spec"].action for item in page["actions"]} == {"return", "decline", "recommend"}
 
 
-def test_member_units_with_their_visible_entries(secretariat_user, society, member_unit, make_entry):
+def test_member_units_with_their_visible_entries(secretariat_user, society, member_unit, make_nomination):
     idle = MemberUnitFactory(recommending_unit=society, name="停用会员", is_active=False)
     MemberUnitFactory(name="他会会员")
-    make_entry(state=State.SUBMITTED)
-    make_entry(state=State.DRAFT)
+    make_nomination(state=State.SUBMITTED)
+    make_nomination(state=State.DRAFT)
     rows = [(unit.name, unit.entries) for unit in secretariat.member_units(secretariat_user)]
     assert rows == [(member_unit.name, 1), (idle.name, 0)]
 

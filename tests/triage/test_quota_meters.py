@@ -40,11 +40,11 @@ def test_meters_stack_channels(client, unit_with_channels, campaign, codes, name
     assert rows[("manager", None)].total == 2 * len(codes)
 
 
-def test_meter_counts_recommended_per_domain(client, secretariat_user, make_entry, biomedicine):
+def test_meter_counts_recommended_per_domain(client, secretariat_user, make_nomination, biomedicine):
     for _ in range(2):
-        make_entry(state=State.RECOMMENDED)
-    make_entry(state=State.RECOMMENDED, domain=biomedicine)
-    make_entry(state=State.ACCEPTED)
+        make_nomination(state=State.RECOMMENDED)
+    make_nomination(state=State.RECOMMENDED, domain=biomedicine)
+    make_nomination(state=State.ACCEPTED)
     client.force_login(secretariat_user)
     response = client.get(reverse("secretariat:dashboard"))
     html = response.content.decode()

@@ -33,16 +33,16 @@ def _recommend_job(user, pk):
     def job():
         client = Client()
         client.force_login(user)
-        return client.post(reverse("secretariat:entry_action", args=[pk]), {"action": "recommend"}).status_code
+        return client.post(reverse("secretariat:nomination_action", args=[pk]), {"action": "recommend"}).status_code
 
     return job
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_parallel_recommendations_stay_within_quota(unit_with_channels, make_entry):
+def test_parallel_recommendations_stay_within_quota(unit_with_channels, make_nomination):
     unit, staff, member = unit_with_channels(["society"])  # 3 per domain
-    entries = [make_entry(state=State.ACCEPTED, member_unit=member) for _ in range(8)]
+    entries = [make_nomination(state=State.ACCEPTED, member_unit=member) for _ in range(8)]
     statuses = _run_in_parallel([_recommend_job(staff, e.pk) for e in entries])
     # Three recommended (redirect to the entry page), five refused with the quota's reason (403).
     assert sorted(statuses) == [302] * 3 + [403] * 5
@@ -53,16 +53,18 @@ def test_parallel_recommendations_stay_within_quota(unit_with_channels, make_ent
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_parallel_unrecommend_and_recommend_keep_the_count_right(unit_with_channels, make_entry):
+def test_parallel_unrecommend_and_recommend_keep_the_count_right(unit_with_channels, make_nomination):
     unit, staff, member = unit_with_channels(["society"])
-    recommended = [make_entry(state=State.RECOMMENDED, member_unit=member) for _ in range(3)]
-    waiting = [make_entry(state=State.ACCEPTED, member_unit=member) for _ in range(4)]
+    recommended = [make_nomination(state=State.RECOMMENDED, member_unit=member) for _ in range(3)]
+    waiting = [make_nomination(state=State.ACCEPTED, member_unit=member) for _ in range(4)]
 
     def unrecommend(pk):
         def job():
             client = Client()
             client.force_login(staff)
-            return client.post(reverse("secretariat:entry_action", args=[pk]), {"action": "unrecommend"}).status_code
+            return client.post(
+                reverse("secretariat:nomination_action", args=[pk]), {"action": "unrecommend"}
+            ).status_code
 
         return job
 

@@ -16,8 +16,8 @@ from nominations.models import State
         "secretariat:member_import",
     ],
 )
-def test_secretariat_pages(client, secretariat_user, make_entry, name):
-    make_entry()
+def test_secretariat_pages(client, secretariat_user, make_nomination, name):
+    make_nomination()
     client.force_login(secretariat_user)
     response = client.get(reverse(name))
     assert response.status_code == 200
@@ -36,16 +36,16 @@ def test_secretariat_pages(client, secretariat_user, make_entry, name):
         ("platform:import", {"kind": "pioneers"}),
     ],
 )
-def test_platform_pages(client, platform_user, make_entry, secretariat_user, name, kwargs):
-    make_entry(state=State.ACCEPTED)
+def test_platform_pages(client, platform_user, make_nomination, secretariat_user, name, kwargs):
+    make_nomination(state=State.ACCEPTED)
     client.force_login(platform_user)
     assert client.get(reverse(name, kwargs=kwargs)).status_code == 200
 
 
-def test_entry_page(client, secretariat_user, make_entry):
-    entry = make_entry()
+def test_entry_page(client, secretariat_user, make_nomination):
+    entry = make_nomination()
     client.force_login(secretariat_user)
-    response = client.get(reverse("secretariat:entry", args=[entry.pk]))
+    response = client.get(reverse("secretariat:nomination", args=[entry.pk]))
     assert response.status_code == 200
     assert "受理" in response.content.decode()
 

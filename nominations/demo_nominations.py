@@ -109,7 +109,7 @@ def _data(list_code, title, index, overrides):
     return data
 
 
-def create_demo_entries(campaign):
+def create_demo_nominations(campaign):
     """Create the demo entries of ``campaign`` idempotently; return how many were created."""
     users = _users()
     lists = {lst.code: lst for lst in RankingList.objects.filter(campaign=campaign)}
