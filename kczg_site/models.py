@@ -23,4 +23,4 @@ class DemoClock(models.Model):
         verbose_name_plural = "演示时钟"
 
     def __str__(self):
-        return f"演示时钟:{clock.localnow():%Y-%m-%d %H:%M}"
+        return f"演示时钟：{clock.localnow():%Y-%m-%d %H:%M}"

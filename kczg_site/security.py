@@ -74,7 +74,7 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
     """
 
     def get_error_message(self):
-        return f"密码太短,至少需要 {self.min_length} 个字符。"
+        return f"密码太短，至少需要 {self.min_length} 个字符。"
 
     def get_help_text(self):
         return f"密码至少需要 {self.min_length} 个字符。"

@@ -59,11 +59,11 @@ if PRODUCTION:
         or len(SECRET_KEY) < 50
         or len(set(SECRET_KEY)) < 5
     ):
-        raise ImproperlyConfigured("生产环境必须设置安全的 SECRET_KEY(至少 50 个字符的随机字符串)。")
+        raise ImproperlyConfigured("生产环境必须设置安全的 SECRET_KEY（至少 50 个字符的随机字符串）。")
     if DEBUG:
         raise ImproperlyConfigured("生产环境不得开启 DEBUG。")
     if DEMO_CLOCK:
-        raise ImproperlyConfigured("生产环境不得使用演示时钟(DEMO_CLOCK)。")
+        raise ImproperlyConfigured("生产环境不得使用演示时钟（DEMO_CLOCK）。")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("生产环境必须设置 ALLOWED_HOSTS。")
 
@@ -183,8 +183,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=max(1, int(env("AXES_COOLOFF_MINUTES", "15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_COOLOFF_MESSAGE = "登录失败次数过多,该账号在本地址的登录已暂时锁定,请稍后再试。"
-AXES_PERMALOCK_MESSAGE = "登录失败次数过多,该账号在本地址的登录已锁定,请联系管理员解锁。"
+AXES_COOLOFF_MESSAGE = "登录失败次数过多，该账号在本地址的登录已暂时锁定，请稍后再试。"
+AXES_PERMALOCK_MESSAGE = "登录失败次数过多，该账号在本地址的登录已锁定，请联系管理员解锁。"
 # The Chinese lockout page (templates/registration/locked_out.html) saying how long to wait.
 AXES_LOCKOUT_CALLABLE = "kczg_site.security.lockout_response"
 # The client address: REMOTE_ADDR, or behind KCZG_TRUSTED_PROXY_COUNT reverse proxies the address the
@@ -251,7 +251,7 @@ CELERY_BEAT_SCHEDULE = {
 # The public address used in links inside e-mails (invitations, notifications).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 if PRODUCTION and not REDIS_URL:
-    raise ImproperlyConfigured("生产环境必须设置 REDIS_URL(Celery 消息代理)。")
+    raise ImproperlyConfigured("生产环境必须设置 REDIS_URL（Celery 消息代理）。")
 
 # E-mail: console in development; SMTP from the environment in production.
 EMAIL_BACKEND = env(

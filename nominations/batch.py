@@ -105,7 +105,7 @@ def preview(user: policy.AnyUser, action: str, ids: Iterable[object], note: str 
         result.problems.append("请至少选择一项申报。")
         return result
     if len(found) != len(wanted):
-        result.problems.append("所选申报中有记录不存在或您无权处理,请刷新页面后重新选择。")
+        result.problems.append("所选申报中有记录不存在或您无权处理，请刷新页面后重新选择。")
     for nomination in found:
         # Every rule of the workflow, the earlier-listed one included: a flagged entry needs the
         # reason typed on its own page first (the batch has no field for it).
@@ -130,7 +130,7 @@ def _check_batch_quota(result: BatchResult) -> None:
         quota = quotas.unit_quota(first.recommending_unit, first.ranking_list, first.domain)
         if quota.used + len(group) > quota.total:
             where = workflow._where(first) if first.ranking_list.capped_per_domain else first.ranking_list.name
-            message = f"{where}名额 {quota.total},已推荐 {quota.used},本批再推荐 {len(group)} 将超出。"
+            message = f"{where}名额 {quota.total}，已推荐 {quota.used}，本批再推荐 {len(group)} 将超出。"
             result.problems.append(message)
             for item in group:
                 item.decision = Decision.deny(message)
@@ -151,7 +151,7 @@ def apply(user: policy.AnyUser, action: str, ids: Iterable[object], note: str = 
                 workflow.transition(item.nomination, action, user, note=note)
             except workflow.WorkflowError as error:
                 item.decision = error.decision
-                result.problems.append(f"“{item.nomination}”:{error}")
+                result.problems.append(f"“{item.nomination}”：{error}")
                 raise BatchRefused(result) from error
         result.applied = True
     return result

@@ -59,7 +59,7 @@ def cap_sentence(ranking_list: RankingList) -> str:
 def quota_rules(campaign: Campaign, lists: list[RankingList], channels: list[Channel]) -> list[dict]:
     """The notice's quota paragraph, sentence by sentence, built from the rows."""
     rules = [{"text": cap_sentence(lst) + "。", "kind": "cap"} for lst in lists]
-    rules.append({"text": "推荐单位同时属于多个推荐渠道的,可叠加推荐名额。", "kind": "stacking"})
+    rules.append({"text": "推荐单位同时属于多个推荐渠道的，可叠加推荐名额。", "kind": "stacking"})
     by_pk = {lst.pk: lst for lst in lists}
     for route in (c for c in channels if c.is_pioneer_route):
         served = [by_pk.get(lst.pk, lst) for lst in route.lists.all()]
@@ -67,8 +67,8 @@ def quota_rules(campaign: Campaign, lists: list[RankingList], channels: list[Cha
         names = "、".join(lst.name for lst in served)
         rules.append(
             {
-                "text": f"{campaign.year - 1}年入选的技术经理人先锋人物,每人可推荐{route.pioneer_quota}{unit}"
-                f"(仅限{names})。",
+                "text": f"{campaign.year - 1}年入选的技术经理人先锋人物，每人可推荐{route.pioneer_quota}{unit}"
+                f"（仅限{names}）。",
                 "kind": "pioneer",
             }
         )
@@ -98,8 +98,8 @@ def quota_rows(lists: list[RankingList], channel_counts: tuple[int, ...] = (1, 2
 PHASE_NOTES = {
     "collection": "各有关单位组织四类榜单的申报推荐工作。",
     "initial_review": "各榜单对应的初评机构组织开展初评。",
-    "final_review": "“科创中国”联合体秘书处组织终评,经综合评议确定入榜名单。",
-    "publication": "择机发布榜单,为上榜技术、企业、组织、人才提供资源对接、定向推介等服务。",
+    "final_review": "“科创中国”联合体秘书处组织终评，经综合评议确定入榜名单。",
+    "publication": "择机发布榜单，为上榜技术、企业、组织、人才提供资源对接、定向推介等服务。",
 }
 
 
@@ -107,7 +107,7 @@ def deadline_note(campaign: Campaign, field: str) -> str:
     """What the deadline ``field`` (a deadline of rules/moments.py) means, for the timeline."""
     c = campaign
     if field == "member_deadline":
-        return f"会员(单位会员)在本平台向{c.organizer or '所属推荐单位'}秘书处提交申报材料的截止时间。"
+        return f"会员（单位会员）在本平台向{c.organizer or '所属推荐单位'}秘书处提交申报材料的截止时间。"
     if field == "platform_deadline":
         where = f"({c.platform_url})" if c.platform_url else ""
         return f"推荐单位在“科创中国”平台{where}完成线上申报的截止时间。"
@@ -200,7 +200,7 @@ def coverage_label(coverages: list) -> str:
     parts = []
     for ranking_list, domains in grouped.items():
         if domains:
-            parts.append(f"{ranking_list.name}(" + "、".join(f"{d.name}领域" for d in domains) + ")")
+            parts.append(f"{ranking_list.name}（" + "、".join(f"{d.name}领域" for d in domains) + "）")
         else:
             parts.append(ranking_list.name)
     return ";".join(parts)

@@ -70,7 +70,7 @@ def confirm(user: policy.AnyUser, unit: RecommendingUnit, campaign: Campaign) ->
             "confirm",
             user,
             recommending_unit=unit,
-            note=f"确认推荐 {count} 项,确认时间 {format_datetime(now)}。",
+            note=f"确认推荐 {count} 项，确认时间 {format_datetime(now)}。",
             at=now,
         )
         queue_event_mail(event)
@@ -82,7 +82,7 @@ def check_reopen(user: policy.AnyUser, unit: RecommendingUnit, campaign: Campaig
     if not decision:
         return decision
     if not is_confirmed(unit, campaign):
-        return Decision.deny("该单位尚未确认推荐结果,无需重新开放。")
+        return Decision.deny("该单位尚未确认推荐结果，无需重新开放。")
     return ALLOW
 
 

@@ -86,21 +86,21 @@ REVIEW_BODY_NAME = "中国科协信息科技学会联合体"
 
 # (username, role label, description) — printed by ``load_demo`` and by the Makefile/README helper.
 DEMO_LOGINS = [
-    ("member", Role.MEMBER.label, f"{MEMBER_UNITS['member'][1]}(中国技术经济学会的会员单位)"),
-    ("member2", Role.MEMBER.label, f"{MEMBER_UNITS['member2'][1]}(中国技术经济学会的会员单位)"),
-    ("member3", Role.MEMBER.label, f"{MEMBER_UNITS['member3'][1]}(陕西省科学技术协会的会员单位)"),
-    ("secretariat", Role.SECRETARIAT.label, "中国技术经济学会秘书处(两个推荐渠道,先导技术榜每领域 6 个名额)"),
-    ("secretariat2", Role.SECRETARIAT.label, "陕西省科学技术协会(一个推荐渠道)"),
-    ("pioneer", Role.PIONEER.label, f"{PIONEER['name']}(2022年技术经理人先锋人物,可推举 1 人)"),
-    ("expert", Role.EXPERT.label, f"{REVIEW_BODY_NAME}(先导技术榜 · 电子信息)"),
-    ("expert2", Role.EXPERT.label, f"{REVIEW_BODY_NAME}(先导技术榜 · 电子信息)"),
-    ("expert3", Role.EXPERT.label, f"{REVIEW_BODY_NAME}(先导技术榜 · 电子信息)"),
+    ("member", Role.MEMBER.label, f"{MEMBER_UNITS['member'][1]}（中国技术经济学会的会员单位）"),
+    ("member2", Role.MEMBER.label, f"{MEMBER_UNITS['member2'][1]}（中国技术经济学会的会员单位）"),
+    ("member3", Role.MEMBER.label, f"{MEMBER_UNITS['member3'][1]}（陕西省科学技术协会的会员单位）"),
+    ("secretariat", Role.SECRETARIAT.label, "中国技术经济学会秘书处（两个推荐渠道，先导技术榜每领域 6 个名额）"),
+    ("secretariat2", Role.SECRETARIAT.label, "陕西省科学技术协会（一个推荐渠道）"),
+    ("pioneer", Role.PIONEER.label, f"{PIONEER['name']}（2022年技术经理人先锋人物，可推举 1 人）"),
+    ("expert", Role.EXPERT.label, f"{REVIEW_BODY_NAME}（先导技术榜 · 电子信息）"),
+    ("expert2", Role.EXPERT.label, f"{REVIEW_BODY_NAME}（先导技术榜 · 电子信息）"),
+    ("expert3", Role.EXPERT.label, f"{REVIEW_BODY_NAME}（先导技术榜 · 电子信息）"),
     ("coordinator", Role.COORDINATOR.label, f"{REVIEW_BODY_NAME}联络人"),
-    ("platform", Role.PLATFORM.label, "“科创中国”联合体秘书处(平台)"),
-    ("admin", Role.ADMIN.label, "系统管理员(可进入后台)"),
+    ("platform", Role.PLATFORM.label, "“科创中国”联合体秘书处（平台）"),
+    ("admin", Role.ADMIN.label, "系统管理员（可进入后台）"),
 ]
 
-DEMO_START_LABEL = "征集中(演示起点)"
+DEMO_START_LABEL = "征集中（演示起点）"
 
 
 def demo_moments(campaign: Campaign | None = None) -> list[tuple[str, str, datetime]]:
@@ -320,6 +320,6 @@ def move_demo_clock(user, moment):
             "move_demo_clock",
             user,
             at=before,
-            note=(f"演示时钟由 {format_timestamp(before)} 调整为 {format_timestamp(moment)}(北京时间)。"),
+            note=(f"演示时钟由 {format_timestamp(before)} 调整为 {format_timestamp(moment)}（北京时间）。"),
         )
     return clock.now()

@@ -53,7 +53,7 @@ def check_extension(
     base = original_deadline(campaign, kind)
     if until is None or until <= base:
         return ExtensionDecision(
-            False, f"延期时间应晚于原截止时间(北京时间 {format_datetime(base)})。", field_name="until"
+            False, f"延期时间应晚于原截止时间（北京时间 {format_datetime(base)}）。", field_name="until"
         )
     return ExtensionDecision(True)
 
@@ -93,7 +93,8 @@ def grant_extension(
             user,
             recommending_unit=recommending_unit or member_unit.recommending_unit,
             note=(
-                f"{who}的{extension.get_kind_display()}延期至北京时间 {format_datetime(until)};理由:{extension.reason}"
+                f"{who}的{extension.get_kind_display()}延期至北京时间 {format_datetime(until)}；"
+                f"理由：{extension.reason}"
             ),
         )
     return extension

@@ -69,7 +69,7 @@ class InboxFilter(django_filters.FilterSet):
             "ranking_list": "榜单",
         },
         label="排序",
-        empty_label="默认排序(最近提交)",
+        empty_label="默认排序（最近提交）",
     )
 
     class Meta:

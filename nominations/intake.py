@@ -35,7 +35,7 @@ from nominations.models import (
 from nominations.rules import deadlines, earlier_listed, quotas, uploads
 from nominations.rules.decision import ALLOW, Decision, Refused, require
 
-CONFLICT_MESSAGE = "该申报已在其他窗口或由他人修改,请刷新后再编辑;您本次填写的内容未保存,已保留在下方。"
+CONFLICT_MESSAGE = "该申报已在其他窗口或由他人修改，请刷新后再编辑；您本次填写的内容未保存，已保留在下方。"
 
 
 class IntakeError(Refused):
@@ -233,7 +233,7 @@ def save_draft(nomination: Nomination, user: policy.AnyUser, payload: dict, vers
         current = Nomination.objects.filter(pk=nomination.pk).values_list("state", flat=True).first()
         if current not in workflow.EDITABLE_STATES:
             label = State(current).label if current in State.values else current
-            raise IntakeError(f"该申报当前状态为“{label}”,不能修改;您本次填写的内容未保存,已保留在下方。")
+            raise IntakeError(f"该申报当前状态为“{label}”，不能修改；您本次填写的内容未保存，已保留在下方。")
         raise EditConflict()
     # The UPDATE matched exactly this version, so the row now holds what was written: set it on the
     # instance instead of reading it back (one query less per autosave).
@@ -259,7 +259,7 @@ def check_complete(nomination: Nomination) -> Decision:
     if not errors:
         return ALLOW
     labels = "、".join(definition._label_of(key) for key in errors)
-    return Decision.deny(f"申报内容不完整:{labels}需要填写或修改。")
+    return Decision.deny(f"申报内容不完整：{labels}需要填写或修改。")
 
 
 def submit_action(nomination: Nomination) -> str:

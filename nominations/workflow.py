@@ -193,7 +193,7 @@ def check_edit(nomination: Nomination, user: policy.AnyUser, now: datetime | Non
     if not decision:
         return decision
     if nomination.state not in EDITABLE_STATES:
-        return Decision.deny(f"当前状态为“{nomination.get_state_display()}”,不能修改。")
+        return Decision.deny(f"当前状态为“{nomination.get_state_display()}”，不能修改。")
     return check_deadline(nomination, "member", now)
 
 
@@ -208,7 +208,7 @@ def check_limit(nomination: Nomination, transition: Transition) -> Decision:
         if quota.is_full:
             where = _where(nomination)
             return Decision.deny(
-                f"{where}已提交 {quota.used} 项,达到每个会员单位不超过 {quota.total} 项的上限,不能再提交。"
+                f"{where}已提交 {quota.used} 项，达到每个会员单位不超过 {quota.total} 项的上限，不能再提交。"
             )
         return ALLOW
     if kind == "unit_quota":
@@ -217,20 +217,21 @@ def check_limit(nomination: Nomination, transition: Transition) -> Decision:
         )
         if quota.is_full:
             return Decision.deny(
-                f"{_where(nomination)}的推荐名额已用完(已推荐 {quota.used} / 名额 {quota.total},{quota.explanation})。"
+                f"{_where(nomination)}的推荐名额已用完"
+                f"（已推荐 {quota.used} / 名额 {quota.total}，{quota.explanation}）。"
             )
         return ALLOW
     if kind == "pioneer_quota":
         quota = quotas.pioneer_quota(nomination.pioneer, nomination.ranking_list, exclude=nomination)
         if quota.is_full:
-            return Decision.deny(f"每位先锋人物限推举 {quota.total} 人,您的名额已用完。")
+            return Decision.deny(f"每位先锋人物限推举 {quota.total} 人，您的名额已用完。")
         return ALLOW
     raise ValueError(kind)
 
 
 # Actions on a unit's entries that are locked once the unit has confirmed its recommendations.
 LOCKED_AFTER_CONFIRMATION = frozenset({"recommend", "unrecommend", "return", "decline", "accept"})
-CONFIRMED_LOCK_REASON = "本单位已确认推荐结果,如需修改请联系平台秘书处重新开放"
+CONFIRMED_LOCK_REASON = "本单位已确认推荐结果，如需修改请联系平台秘书处重新开放"
 
 
 def check_not_confirmed(nomination: Nomination, action: str) -> Decision:
@@ -263,7 +264,7 @@ def check_access(nomination: Nomination, action: str, user: policy.AnyUser) -> D
     if policy.role_of(user) not in transition.roles:
         return Decision.deny(f"您的角色不能进行“{transition.label}”操作。")
     if nomination.state not in transition.sources:
-        return Decision.deny(f"当前状态为“{nomination.get_state_display()}”,不能{transition.label}。")
+        return Decision.deny(f"当前状态为“{nomination.get_state_display()}”，不能{transition.label}。")
     return ALLOW
 
 

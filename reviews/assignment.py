@@ -58,7 +58,7 @@ def body_entries(body: ReviewBody) -> QuerySet:
 
 def check_not_locked(body: ReviewBody) -> Decision:
     if BodySubmission.objects.filter(body=body).exists():
-        return Decision.deny("本机构已报送初评结果,评审分配与评分已锁定。")
+        return Decision.deny("本机构已报送初评结果，评审分配与评分已锁定。")
     return ALLOW
 
 
@@ -123,7 +123,7 @@ def auto_assign(body: ReviewBody, k: int, user: AbstractBaseUser) -> AutoResult:
         entries = list(body_entries(body))
         experts = body_experts(body)
         if not experts:
-            _deny("本机构还没有评审专家,请先邀请专家。")
+            _deny("本机构还没有评审专家，请先邀请专家。")
         existing = defaultdict(set)
         for nomination_id, expert_id in Assignment.objects.filter(body=body, active=True).values_list(
             "nomination_id", "expert_id"
@@ -153,7 +153,7 @@ def auto_assign(body: ReviewBody, k: int, user: AbstractBaseUser) -> AutoResult:
         for entry_id, expert_id in pairs:
             per_entry[entry_id].append(names[expert_id])
         for entry_id, assigned in per_entry.items():
-            record("assign", user, nomination=by_id[entry_id], note=f"自动分配:{'、'.join(assigned)}", at=now)
+            record("assign", user, nomination=by_id[entry_id], note=f"自动分配：{'、'.join(assigned)}", at=now)
     return AutoResult(created=created, shortfall={by_id[i]: n for i, n in shortfall.items()})
 
 
@@ -172,11 +172,11 @@ def assign(
     if profile is None or profile.role != Role.EXPERT or profile.review_body_id != body.pk or not expert.is_active:
         _deny("只能分配本机构的评审专家。")
     if conflict_rules.is_declared(nomination, expert):
-        _deny("该专家已申报回避此项申报,不能分配。")
+        _deny("该专家已申报回避此项申报，不能分配。")
     reason = conflict_rules.automatic_conflict(profile.organization, nomination)
     override_reason = (override_reason or "").strip()
     if reason and not override_reason:
-        _deny(f"{reason},存在回避冲突;如确需分配,请填写理由。")
+        _deny(f"{reason}，存在回避冲突；如确需分配，请填写理由。")
     with transaction.atomic():
         if Assignment.objects.filter(nomination=nomination, expert=expert, active=True).exists():
             _deny("该专家已分配到此项申报。")
@@ -189,9 +189,9 @@ def assign(
             override_reason=override_reason if reason else "",
         )
         name = profile.display_name or expert.username
-        record("assign", user, nomination=nomination, note=f"人工分配:{name}")
+        record("assign", user, nomination=nomination, note=f"人工分配：{name}")
         if reason:
-            record("conflict_override", user, nomination=nomination, note=f"{name}:{reason};理由:{override_reason}")
+            record("conflict_override", user, nomination=nomination, note=f"{name}：{reason}；理由：{override_reason}")
     return assignment
 
 
@@ -210,13 +210,13 @@ def unassign(assignment: Assignment, user: AbstractBaseUser, reason: str = "") -
             _deny("该分配已撤销。")
         score = getattr(locked, "score", None)
         if score is not None and score.status == ScoreStatus.SUBMITTED:
-            _deny("该专家已提交评分,不能撤销分配。")
+            _deny("该专家已提交评分，不能撤销分配。")
         locked.active = False
         locked.removed_at = clock.now()
         locked.removed_reason = (reason or "").strip() or "联络人撤销"
         locked.save(update_fields=["active", "removed_at", "removed_reason"])
         name = locked.expert.profile.display_name or locked.expert.username
-        record("unassign", user, nomination=locked.nomination, note=f"{name}:{locked.removed_reason}")
+        record("unassign", user, nomination=locked.nomination, note=f"{name}：{locked.removed_reason}")
     return locked
 
 
@@ -252,7 +252,7 @@ def invite_expert(
             review_body=body,
             organization=(organization or "").strip(),
         )
-        record("invite_expert", inviter, note=f"{body}邀请专家 {name}({email})")
+        record("invite_expert", inviter, note=f"{body}邀请专家 {name}（{email}）")
         queue_invitation(user.pk)
     return user
 

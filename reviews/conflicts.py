@@ -61,7 +61,7 @@ def conflicts(nominations: Iterable[Nomination], experts: Iterable[AbstractBaseU
         nomination__in=[n.pk for n in nominations], expert__in=[e.pk for e in experts]
     )
     for declaration in declared:
-        found[(declaration.nomination_id, declaration.expert_id)] = f"专家申报回避({declaration.get_kind_display()})"
+        found[(declaration.nomination_id, declaration.expert_id)] = f"专家申报回避（{declaration.get_kind_display()}）"
     return found
 
 
@@ -86,12 +86,12 @@ def declare(user: AbstractBaseUser, nomination: Nomination, kind: str, note: str
             defaults={"kind": kind, "note": (note or "").strip(), "declared_at": now},
         )
         Assignment.objects.filter(nomination=nomination, expert=user, active=True).update(
-            active=False, removed_at=now, removed_reason=f"专家申报回避:{declaration.get_kind_display()}"
+            active=False, removed_at=now, removed_reason=f"专家申报回避：{declaration.get_kind_display()}"
         )
         record(
             "declare_conflict",
             user,
             nomination=nomination,
-            note=f"回避类型:{declaration.get_kind_display()}" + (f";{declaration.note}" if declaration.note else ""),
+            note=f"回避类型：{declaration.get_kind_display()}" + (f";{declaration.note}" if declaration.note else ""),
         )
     return declaration

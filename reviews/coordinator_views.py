@@ -37,7 +37,7 @@ def _body(request: HttpRequest) -> ReviewBody:
 def _entry(request: HttpRequest, pk: int) -> Nomination:
     nomination = queries.body_entry(request.user, pk)
     if nomination is None:
-        raise Http404("没有找到该记录,或您无权查看。")
+        raise Http404("没有找到该记录，或您无权查看。")
     return nomination
 
 
@@ -75,9 +75,9 @@ def auto_assign(request: HttpRequest) -> HttpResponse:
     except Refused as refusal:
         report(request, refusal)
         return redirect("reviews:coordinator_dashboard")
-    text = f"自动分配完成:新增 {len(result.created)} 条评审分配。"
+    text = f"自动分配完成：新增 {len(result.created)} 条评审分配。"
     if result.shortfall:
-        text += f"有 {len(result.shortfall)} 项申报因可分配专家不足(含回避)未达到每项 {form.cleaned_data['k']} 人。"
+        text += f"有 {len(result.shortfall)} 项申报因可分配专家不足（含回避）未达到每项 {form.cleaned_data['k']} 人。"
     messages.success(request, text)
     return redirect("reviews:coordinator_dashboard")
 
@@ -109,7 +109,7 @@ def assign_expert(request: HttpRequest, pk: int) -> HttpResponse:
     except Refused as refusal:
         report(request, refusal)
     else:
-        messages.success(request, f"已分配专家:{expert.profile.display_name or expert.username}。")
+        messages.success(request, f"已分配专家：{expert.profile.display_name or expert.username}。")
     return redirect("reviews:coordinator_nomination", pk=nomination.pk)
 
 
@@ -133,7 +133,7 @@ def remove_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     except Refused as refusal:
         report(request, refusal)
     else:
-        messages.success(request, "已撤销该评审分配,可重新分配其他专家。")
+        messages.success(request, "已撤销该评审分配，可重新分配其他专家。")
     return redirect("reviews:coordinator_nomination", pk=item.nomination_id)
 
 
@@ -173,5 +173,5 @@ def submit_results(request: HttpRequest) -> HttpResponse:
     except Refused as refusal:
         report(request, refusal)
     else:
-        messages.success(request, "初评结果已报送平台秘书处,本机构的评分已锁定。")
+        messages.success(request, "初评结果已报送平台秘书处，本机构的评分已锁定。")
     return redirect("reviews:coordinator_dashboard")

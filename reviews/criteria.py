@@ -21,7 +21,7 @@ from reviews.models import ListTarget, ReviewCriterion
 # list code → [(code, name, weight, max score, description)]
 DEFAULT_CRITERIA = {
     "tech": [
-        ("innovation", "创新性", 30, 10, "技术原创性、突破程度,是否解决关键核心技术问题。"),
+        ("innovation", "创新性", 30, 10, "技术原创性、突破程度，是否解决关键核心技术问题。"),
         ("advancement", "先进性", 25, 10, "主要技术指标与国内外同类技术相比的水平。"),
         ("value", "应用价值与经济效益", 25, 10, "已产生或可预期的经济效益、社会效益和产业带动作用。"),
         ("transfer", "转化与推广前景", 20, 10, "成果转化情况、推广应用前景和产业化条件。"),

@@ -44,8 +44,8 @@ class DispatchError(Refused):
     """A refused dispatch or move; ``problems`` holds one reason per entry that could not go."""
 
 
-NOTHING_PENDING = "没有待分发的申报(状态为“已推荐”)。"
-NOTHING_OPEN = "没有可以分发的申报:已推荐申报所在推荐单位的平台申报截止时间(含延期)尚未到。"
+NOTHING_PENDING = "没有待分发的申报（状态为“已推荐”）。"
+NOTHING_OPEN = "没有可以分发的申报：已推荐申报所在推荐单位的平台申报截止时间（含延期）尚未到。"
 
 
 @dataclass
@@ -77,7 +77,7 @@ def dispatch_deadline(campaign: Campaign, recommending_unit: RecommendingUnit | 
 def check_dispatch_open(deadline: Deadline, now: datetime | None = None) -> Decision:
     """The one "not before" rule of dispatch: allowed once ``deadline`` (:func:`dispatch_deadline`) has passed."""
     if deadline.is_open(now):
-        return Decision.deny(f"平台申报截止时间(北京时间 {format_datetime(deadline.effective)})之后才能分发初评。")
+        return Decision.deny(f"平台申报截止时间（北京时间 {format_datetime(deadline.effective)}）之后才能分发初评。")
     return ALLOW
 
 
@@ -185,11 +185,11 @@ def check_dispatch(rows: list[PlanRow], user: AbstractBaseUser) -> list[str]:
     problems = []
     for row in rows:
         if row.body is None:
-            problems.append(f"“{row.nomination}”({row.nomination.list_label})没有对应的初评机构。")
+            problems.append(f"“{row.nomination}”（{row.nomination.list_label}）没有对应的初评机构。")
             continue
         decision = workflow.check(row.nomination, "dispatch", user)
         if not decision:
-            problems.append(f"“{row.nomination}”:{decision.reason}")
+            problems.append(f"“{row.nomination}”：{decision.reason}")
     return problems
 
 
@@ -224,7 +224,7 @@ def dispatch(
             try:
                 workflow.transition(row.nomination, "dispatch", user, note=f"分发至{row.body}")
             except workflow.WorkflowError as error:
-                raise DispatchError(problems=[f"“{row.nomination}”:{error}"]) from error
+                raise DispatchError(problems=[f"“{row.nomination}”：{error}"]) from error
             Dispatch.objects.update_or_create(
                 nomination=row.nomination,
                 defaults={"body": row.body, "dispatched_at": now, "dispatched_by": user, "moved": row.moved},
@@ -237,12 +237,12 @@ def check_move(nomination: Nomination, body: ReviewBody) -> Decision:
     if dispatch_row is None:
         return Decision.deny("该申报尚未分发。")
     if nomination.state != State.IN_REVIEW:
-        return Decision.deny(f"当前状态为“{nomination.get_state_display()}”,不能调整初评机构。")
+        return Decision.deny(f"当前状态为“{nomination.get_state_display()}”，不能调整初评机构。")
     covers = body.coverages.filter(ranking_list_id=nomination.ranking_list_id, domain_id=nomination.domain_id)
     if not covers.exists():
         return Decision.deny(f"{body}不负责{nomination.list_label}的初评。")
     if nomination.assignments.filter(active=True).exists():
-        return Decision.deny("该申报已分配评审专家,请先由初评机构撤销分配后再调整。")
+        return Decision.deny("该申报已分配评审专家，请先由初评机构撤销分配后再调整。")
     return ALLOW
 
 
@@ -261,5 +261,5 @@ def move(nomination: Nomination, body: ReviewBody, user: AbstractBaseUser, reaso
         old = row.body
         row.body, row.moved = body, True
         row.save(update_fields=["body", "moved"])
-        record("move_dispatch", user, nomination=nomination, note=f"由{old}调整至{body}:{reason.strip()}")
+        record("move_dispatch", user, nomination=nomination, note=f"由{old}调整至{body}：{reason.strip()}")
     return row

@@ -185,7 +185,7 @@ def write_ranking(fileobj, groups, *, normalize=False, decisions=False, tick=Non
 
 def score_headers(criteria):
     headers = ["申报编号", "名称", "榜单", "领域", "初评机构", "专家"]
-    headers += [f"{c.name}(满分{c.max_score},权重{c.weight.normalize():f})" for c in criteria]
+    headers += [f"{c.name}（满分{c.max_score}，权重{c.weight.normalize():f}）" for c in criteria]
     headers += ["加权总分", "评审意见", "状态", "提交时间"]
     return headers
 

@@ -34,7 +34,7 @@ WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def _assigned(request: HttpRequest, pk: int) -> tuple[Nomination, Assignment]:
     found = queries.assigned_entry(request.user, pk)
     if found is None:
-        raise Http404("没有找到该记录,或您无权查看。")
+        raise Http404("没有找到该记录，或您无权查看。")
     return found
 
 
@@ -100,7 +100,7 @@ def declare_conflict(request: HttpRequest, pk: int) -> HttpResponse:
     except Refused as refusal:
         report(request, refusal)
         return redirect("reviews:expert_nomination", pk=nomination.pk)
-    messages.success(request, f"已申报回避“{nomination}”,该项申报已从您的评审任务中移除。")
+    messages.success(request, f"已申报回避“{nomination}”，该项申报已从您的评审任务中移除。")
     return redirect("reviews:expert_dashboard")
 
 

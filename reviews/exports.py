@@ -105,7 +105,7 @@ def _body_of_job(user: User, filters: dict[str, Any]) -> int | None:
     if scope == "all":
         return None
     if filters.get("body") != scope:
-        raise ReviewExportError("您所在的初评机构已变更,请重新导出。")
+        raise ReviewExportError("您所在的初评机构已变更，请重新导出。")
     return scope
 
 
@@ -203,7 +203,7 @@ def write(
         normalize = bool(filters.get("norm"))
         groups = ranking_groups(user, campaign, body_id, normalize=normalize)
         return excel.write_ranking(fileobj, groups, normalize=normalize, decisions=body_id is None, tick=tick)
-    raise ReviewExportError(f"未知的导出类型:{kind}")
+    raise ReviewExportError(f"未知的导出类型：{kind}")
 
 
 def may_download(user: User, job: ExportJob) -> Decision:
@@ -213,12 +213,12 @@ def may_download(user: User, job: ExportJob) -> Decision:
         if final.published_campaign((job.filters or {}).get("campaign")) is None:
             return Decision.deny("该年度榜单已不再公开。")
         published = _count_in(Nomination.objects.filter(state=State.PUBLISHED), ids)
-        return ALLOW if published == len(ids) else Decision.deny("榜单已变更,请重新导出。")
+        return ALLOW if published == len(ids) else Decision.deny("榜单已变更，请重新导出。")
     expected_scope = (job.filters or {}).get("body") or "all"
     if not may_start(user, job.kind) or scope_of(user) != expected_scope:
         return Decision.deny("您已无权下载该文件。")
     if _count_in(policy.visible_nominations(user), ids) != len(ids):
-        return Decision.deny("文件中有您已无权查看的申报,请重新导出。")
+        return Decision.deny("文件中有您已无权查看的申报，请重新导出。")
     return ALLOW
 
 

@@ -90,7 +90,7 @@ def _moment(value: datetime) -> str:
 def check_publication_open(campaign: Campaign, now: datetime | None = None) -> Decision:
     now = now or clock.now()
     if now < campaign.publication_start:
-        return Decision.deny(f"榜单发布时间未到:最早可于北京时间 {_moment(campaign.publication_start)} 发布。")
+        return Decision.deny(f"榜单发布时间未到：最早可于北京时间 {_moment(campaign.publication_start)} 发布。")
     return ALLOW
 
 
@@ -239,10 +239,10 @@ def decide(user: AbstractBaseUser, decisions: list[tuple[Nomination, str, str]])
     problems = []
     for nomination, choice, _reason in decisions:
         if choice not in PATHS:
-            problems.append(f"“{nomination}”:不支持的终评结果。")
+            problems.append(f"“{nomination}”：不支持的终评结果。")
             continue
         if nomination.state not in PATHS[choice]:
-            problems.append(f"“{nomination}”当前状态为“{nomination.get_state_display()}”,不能修改终评结果。")
+            problems.append(f"“{nomination}”当前状态为“{nomination.get_state_display()}”，不能修改终评结果。")
             continue
         dispatch_row = getattr(nomination, "dispatch", None)
         if dispatch_row is None or not BodySubmission.objects.filter(body_id=dispatch_row.body_id).exists():
@@ -259,7 +259,7 @@ def decide(user: AbstractBaseUser, decisions: list[tuple[Nomination, str, str]])
                 try:
                     workflow.transition(nomination, action, user, note=reason)
                 except workflow.WorkflowError as error:
-                    raise FinalReviewError([f"“{nomination}”:{error}"]) from error
+                    raise FinalReviewError([f"“{nomination}”：{error}"]) from error
             if steps:
                 changed += 1
             if steps or reason:
@@ -285,9 +285,9 @@ def check_publish(campaign: Campaign, now: datetime | None = None) -> Decision:
         return decision
     undecided = Nomination.objects.filter(campaign=campaign, state__in=UNDECIDED_STATES).count()
     if undecided:
-        return Decision.deny(f"尚有 {undecided} 项申报未作出终评结果,请先完成终评。")
+        return Decision.deny(f"尚有 {undecided} 项申报未作出终评结果，请先完成终评。")
     if not Nomination.objects.filter(campaign=campaign, state=S.LISTED).exists():
-        return Decision.deny("没有入榜的申报,无法发布。")
+        return Decision.deny("没有入榜的申报，无法发布。")
     return ALLOW
 
 
@@ -304,9 +304,9 @@ def publish(campaign: Campaign, user: AbstractBaseUser) -> Publication:
             try:
                 workflow.transition(entry, "publish", user)
             except workflow.WorkflowError as error:
-                raise FinalReviewError([f"“{entry}”:{error}"]) from error
+                raise FinalReviewError([f"“{entry}”：{error}"]) from error
         publication = Publication.objects.create(campaign=campaign, published_at=clock.now(), published_by=user)
-        record("publish_lists", user, note=f"{campaign}榜单发布,共 {len(entries)} 项入榜")
+        record("publish_lists", user, note=f"{campaign}榜单发布，共 {len(entries)} 项入榜")
     return publication
 
 

@@ -100,7 +100,7 @@ class ListTarget(models.Model):
         verbose_name_plural = "入榜数量"
 
     def __str__(self):
-        return f"{self.ranking_list}:{self.count}"
+        return f"{self.ranking_list}：{self.count}"
 
 
 # ---------------------------------------------------------------- dispatch and assignment

@@ -51,7 +51,7 @@ def dispatch_page(request: HttpRequest) -> HttpResponse:
         try:
             rows = dispatching.dispatch(campaign, request.user, form.overrides(), open_only=True)
         except Refused as refusal:
-            report(request, refusal, limit=SHOWN_PROBLEMS, footer="分发未执行,所有申报保持原状态。")
+            report(request, refusal, limit=SHOWN_PROBLEMS, footer="分发未执行，所有申报保持原状态。")
         else:
             messages.success(request, f"已将 {len(rows)} 项申报分发至初评机构。")
         return redirect("reviews:platform_dispatch")
@@ -156,9 +156,9 @@ def decide(request: HttpRequest) -> HttpResponse:
     try:
         changed = final.decide(request.user, decisions)
     except Refused as refusal:
-        report(request, refusal, limit=SHOWN_PROBLEMS, footer="终评结果未保存,所有申报保持原状态。")
+        report(request, refusal, limit=SHOWN_PROBLEMS, footer="终评结果未保存，所有申报保持原状态。")
     else:
-        messages.success(request, f"终评结果已保存({changed} 项申报状态有变化)。")
+        messages.success(request, f"终评结果已保存（{changed} 项申报状态有变化）。")
     return redirect(_final_url(form.cleaned_data))
 
 
@@ -214,5 +214,5 @@ def ranking_excel(request: HttpRequest) -> HttpResponse:
         return refused(request, form, title="导出终评排名", back=reverse("reviews:platform_final"), resubmit=False)
     normalize = form.cleaned_data["norm"] == "z"
     job = exports.create_review_job(request.user, ExportKind.RANKING, campaign, normalize=normalize)
-    messages.success(request, f"已开始导出终评排名:{job.description}。可以离开本页,稍后在“导出”下载。")
+    messages.success(request, f"已开始导出终评排名：{job.description}。可以离开本页，稍后在“导出”下载。")
     return redirect("exports:list")

@@ -30,7 +30,7 @@ from reviews.states import REVIEW_STATES
 User = AbstractBaseUser | AnonymousUser
 Check = Callable[[User, Any], Decision]
 
-NOT_FOUND = Decision.deny("没有找到该记录,或您无权查看。")
+NOT_FOUND = Decision.deny("没有找到该记录，或您无权查看。")
 
 EXPERTS_ONLY = "只有初评专家可以进行此操作。"
 COORDINATORS_ONLY = "只有初评机构联络人可以进行此操作。"

@@ -58,7 +58,7 @@ def is_locked(body: ReviewBody) -> bool:
 
 def check_scoring_open(body: ReviewBody, now: datetime | None = None) -> Decision:
     if is_locked(body):
-        return Decision.deny("本机构已报送初评结果,评分已锁定。")
+        return Decision.deny("本机构已报送初评结果，评分已锁定。")
     return scoring_deadline(body).check(now)
 
 
@@ -77,7 +77,7 @@ def check_results_submittable(body: ReviewBody, now: datetime | None = None) -> 
     )
     unscored = entries.exclude(pk__in=scored).count()
     if unscored:
-        return Decision.deny(f"尚有 {unscored} 项申报没有专家提交评分,不能报送初评结果。")
+        return Decision.deny(f"尚有 {unscored} 项申报没有专家提交评分，不能报送初评结果。")
     return ALLOW
 
 
@@ -126,19 +126,19 @@ def save_score(
 ) -> Score:
     """Save ``user``'s review as a draft or submit it; raises :class:`ScoringError` with the reasons."""
     if assignment.expert_id != user.pk or not assignment.active:
-        raise ScoringError(Decision.deny("没有找到该记录,或您无权查看。"))
+        raise ScoringError(Decision.deny("没有找到该记录，或您无权查看。"))
     decision = may(user, "score_nomination", assignment.nomination)
     if not decision:
         raise ScoringError(decision)
     criteria = criteria_for(assignment.nomination.ranking_list_id)
     if not criteria:
-        raise ScoringError(Decision.deny("该榜单尚未设置评审指标,请联系平台秘书处。"))
+        raise ScoringError(Decision.deny("该榜单尚未设置评审指标，请联系平台秘书处。"))
     values, errors = parse_values(raw_values, criteria, complete=submit)
     comment = (comment or "").strip()
     if submit and not comment:
         errors["comment"] = "请填写评审意见。"
     if errors:
-        raise ScoringError(Decision.deny("评分未保存:" + ";".join(errors.values())), errors)
+        raise ScoringError(Decision.deny("评分未保存：" + ";".join(errors.values())), errors)
     now = clock.now()
     with transaction.atomic():
         Assignment.objects.select_for_update().get(pk=assignment.pk)
@@ -208,5 +208,5 @@ def grant_extension(body: ReviewBody, until: datetime, user: AbstractBaseUser, r
         extension = ReviewExtension.objects.create(
             body=body, until=until, reason=reason.strip(), granted_by=user, granted_at=clock.now()
         )
-        record("review_extension", user, note=f"{body}初评延期至 {until:%Y-%m-%d %H:%M}:{reason.strip()}")
+        record("review_extension", user, note=f"{body}初评延期至 {until:%Y-%m-%d %H:%M}：{reason.strip()}")
     return extension

@@ -207,7 +207,7 @@ def test_entries_are_read_only_in_the_admin(admin_client, demo_data):
     assert 'name="_save"' not in text
     response = admin_client.post(
         url(Nomination, "change", entry.pk),
-        {"title": "高精度光子芯片封装技术(修订)", "credit_code": "91110108MA01R2KD7U", "data": "{}", "state": "x"},
+        {"title": "高精度光子芯片封装技术（修订）", "credit_code": "91110108MA01R2KD7U", "data": "{}", "state": "x"},
     )
     assert response.status_code == 403
     entry.refresh_from_db()
@@ -264,7 +264,7 @@ def test_an_extension_records_who_granted_it_and_when(admin_client, admin_user, 
                 "recommending_unit": society.pk,
                 "until_0": "2023-11-24",
                 "until_1": "17:00:00",
-                "reason": "学会年会冲突,延期三天",
+                "reason": "学会年会冲突，延期三天",
             },
         )
     assert response.status_code == 302
@@ -311,7 +311,7 @@ def test_the_admin_refuses_an_extension_with_the_services_message(
         extensions.grant_extension(admin_user, campaign, kind=kind, until=until, reason="理由", **units)
     reason = refused.value.reason
     deadline = campaign.platform_deadline if kind == ExtensionKind.PLATFORM else campaign.member_deadline
-    later = f"延期时间应晚于原截止时间(北京时间 {format_datetime(deadline)})。"
+    later = f"延期时间应晚于原截止时间（北京时间 {format_datetime(deadline)}）。"
     assert reason == ("平台申报截止只能对推荐单位延期。" if field == "__all__" else later)
     posted = {
         "campaign": campaign.pk,

@@ -80,7 +80,7 @@ def test_five_failures_lock_the_username_at_that_address(axes_on, client, member
     page = locked.content.decode()
     assert "登录已暂时锁定" in page
     assert "请在 15 分钟后再试" in page
-    assert "学会(推荐单位)秘书处" in page and "平台管理员" in page
+    assert "学会（推荐单位）秘书处" in page and "平台管理员" in page
     assert locked["Retry-After"] == str(15 * 60)
     finder = _ScriptFinder()
     finder.feed(page)

@@ -17,7 +17,7 @@ from tests.factories import MemberUnitFactory, NominationFactory, PioneerFactory
 
 pytestmark = pytest.mark.django_db
 
-NOT_FOUND = "没有找到该记录,或您无权查看。"
+NOT_FOUND = "没有找到该记录，或您无权查看。"
 NOT_OWNER = "只有申报单位可以进行此操作。"
 NOT_SECRETARIAT = "只有该推荐单位的秘书处可以进行此操作。"
 OWNER_ACTIONS = [

@@ -19,7 +19,7 @@ PLATFORM_ONLY = "只有平台秘书处可以进行此操作。"
 NOT_EXPORTER = "只有推荐单位秘书处和平台秘书处可以批量导出。"
 NOT_REVIEW_EXPORTER = "只有平台秘书处和初评机构联络人可以导出评审结果。"
 NOT_OWN_JOB = "只能重试自己的导出任务。"
-NOT_FOUND = "没有找到该记录,或您无权查看。"
+NOT_FOUND = "没有找到该记录，或您无权查看。"
 
 
 @pytest.fixture(autouse=True)
@@ -90,8 +90,8 @@ def test_an_invitation_refused_for_its_values_carries_each_problem(society, secr
     with pytest.raises(Refused) as error:
         membership.invite_member_unit(secretariat_user, society, {"单位名称": "", "联系邮箱": "not-an-address"})
     assert isinstance(error.value, membership.MembershipError)
-    assert error.value.problems == ["缺少单位名称。", "联系邮箱格式不正确:not-an-address。"]
-    assert str(error.value) == "缺少单位名称。 联系邮箱格式不正确:not-an-address。"
+    assert error.value.problems == ["缺少单位名称。", "联系邮箱格式不正确：not-an-address。"]
+    assert str(error.value) == "缺少单位名称。 联系邮箱格式不正确：not-an-address。"
 
 
 # ---------------------------------------------------------------- confirmation
@@ -147,7 +147,7 @@ def test_start_export(campaign, secretariat_user, platform_user, member_user):
         assert refused(policy.may(secretariat_user, "start_export", kind), NOT_REVIEW_EXPORTER)
         assert refused(policy.may(expert, "start_export", kind), NOT_REVIEW_EXPORTER)
     assert policy.may(member_user, "start_export", ExportKind.PUBLISHED)
-    assert refused(policy.may(platform_user, "start_export", "pdf"), "未知的导出类型:pdf")
+    assert refused(policy.may(platform_user, "start_export", "pdf"), "未知的导出类型：pdf")
     for user in (secretariat_user, platform_user, member_user, expert):
         for kind in (*ExportKind.values, "pdf"):
             assert agrees(user, "start_export", kind)
@@ -185,7 +185,7 @@ def test_download_export(enterprise, member_unit, other_member_unit, secretariat
     entry.member_unit = other_member_unit
     entry.recommending_unit = other_member_unit.recommending_unit
     entry.save()
-    assert refused(policy.may(secretariat_user, "download_export", job), "文件中有您已无权查看的申报,请重新导出。")
+    assert refused(policy.may(secretariat_user, "download_export", job), "文件中有您已无权查看的申报，请重新导出。")
     unfinished = ExportJob.objects.create(
         requested_by=secretariat_user, kind=ExportKind.XLSX, filters={"campaign": 2023}, created_at=clock.now()
     )

@@ -48,7 +48,7 @@ class CampaignAdmin(admin.ModelAdmin):
             {"fields": ("organizer", "organizer_contact", "organizer_phones", "organizer_email")},
         ),
         (
-            "时间安排(北京时间;“某日 24 时”请填写次日 00:00)",
+            "时间安排（北京时间；“某日 24 时”请填写次日 00:00）",
             {
                 "fields": (
                     "collection_start",

@@ -23,7 +23,7 @@ class DemoClockForm(forms.Form):
 
     moment = forms.DateTimeField(
         label="模拟时间",
-        help_text="北京时间,例如 2023-11-20 16:55。",
+        help_text="北京时间，例如 2023-11-20 16:55。",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}, format="%Y-%m-%dT%H:%M:%S"),
         input_formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"],
@@ -87,7 +87,7 @@ class DemoClockAdmin(admin.ModelAdmin):
         form = DemoClockForm(initial={"moment": now.replace(microsecond=0)})
         if request.method == "POST":
             if not enabled:
-                messages.error(request, "演示时钟未启用(DEMO_CLOCK 关闭),平台使用服务器时间,不能调整。")
+                messages.error(request, "演示时钟未启用（DEMO_CLOCK 关闭），平台使用服务器时间，不能调整。")
                 return HttpResponseRedirect(request.path)
             # A quick button sends "preset" (an ISO time with its offset); the form sends "moment".
             form = DemoClockForm(request.POST)

@@ -58,8 +58,8 @@ class ExtensionAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             recommending_unit=_unit_of(obj),
             at=obj.granted_at,
             note=(
-                f"{who}的{obj.get_kind_display()}延期至北京时间 {format_datetime(obj.until)};"
-                f"理由:{obj.reason}(后台{'修改' if change else '添加'})"
+                f"{who}的{obj.get_kind_display()}延期至北京时间 {format_datetime(obj.until)}；"
+                f"理由：{obj.reason}（后台{'修改' if change else '添加'}）"
             ),
         )
 
@@ -73,7 +73,7 @@ class ExtensionAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
     def _record_revocation(self, request: HttpRequest, obj: Extension) -> None:
-        record_event("revoke_extension", request.user, recommending_unit=_unit_of(obj), note=f"撤销延期:{obj}")
+        record_event("revoke_extension", request.user, recommending_unit=_unit_of(obj), note=f"撤销延期：{obj}")
 
 
 def _unit_of(extension: Extension) -> RecommendingUnit | None:

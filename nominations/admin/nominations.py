@@ -58,7 +58,7 @@ class NominationAdmin(PolicyRowsMixin, NoChangesMixin, SimpleHistoryAdmin):
             "归属",
             {"fields": ("campaign", "ranking_list", "domain", "member_unit", "recommending_unit", "pioneer")},
         ),
-        ("状态(只能通过流程操作改变)", {"fields": ("state", "submitted_at", "recommended_at", "version")}),
+        ("状态（只能通过流程操作改变）", {"fields": ("state", "submitted_at", "recommended_at", "version")}),
         ("历年入榜核查", {"fields": ("earlier_listed", "override_reason")}),
         ("记录", {"fields": ("created_by", "created_at", "updated_at")}),
     )

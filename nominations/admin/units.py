@@ -89,5 +89,5 @@ class ParticipationAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     @admin.display(description="会员提交截止", ordering="member_deadline")
     def member_deadline_label(self, obj: Participation) -> str:
         if obj.member_deadline is None:
-            return f"{format_datetime(obj.campaign.member_deadline)}(年度默认)"
+            return f"{format_datetime(obj.campaign.member_deadline)}（年度默认）"
         return format_datetime(obj.member_deadline)

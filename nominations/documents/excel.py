@@ -105,7 +105,7 @@ def _earlier_listed(row: dict[str, Any]) -> str:
     if not row["earlier_listed__year"]:
         return ""
     code = row["earlier_listed__list_code"]
-    return f"{row['earlier_listed__year']}年{_LIST_LABELS.get(code, code)}:{row['earlier_listed__name']}"
+    return f"{row['earlier_listed__year']}年{_LIST_LABELS.get(code, code)}：{row['earlier_listed__name']}"
 
 
 def number_cell(value: Any) -> int | float | str | None:
@@ -130,7 +130,7 @@ class ListColumns:
         self.headers = ["申报编号"]
         self.widths = [16]
         for item in self.fields:
-            label = f"{item.label}({item.unit})" if item.unit and str(item.kind) in _NUMERIC else item.label
+            label = f"{item.label}（{item.unit}）" if item.unit and str(item.kind) in _NUMERIC else item.label
             if str(item.kind) == "percent":
                 label = f"{item.label}(%)"
             self.headers.append(label)
@@ -181,8 +181,8 @@ def _repeat_text(item: FormField, entries: list[dict[str, Any]] | None) -> str:
         for sub in item.subfields:
             shown = sub.display((entry or {}).get(sub.key))
             if shown not in (None, ""):
-                parts.append(f"{sub.label}:{shown}")
-        lines.append(f"{item.item_label or item.label}{index}:" + ";".join(parts))
+                parts.append(f"{sub.label}：{shown}")
+        lines.append(f"{item.item_label or item.label}{index}：" + "；".join(parts))
     return "\n".join(lines)
 
 

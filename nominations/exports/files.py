@@ -96,7 +96,7 @@ def write_export(
         entries = _tracked(rows, progress, every, seen, attrgetter("pk"))
         word.write_forms_zip(fileobj, entries, definitions.of_nomination, form_template=word.FormTemplate())
     else:
-        raise ExportError(f"未知的导出类型:{kind}")
+        raise ExportError(f"未知的导出类型：{kind}")
     return seen
 
 

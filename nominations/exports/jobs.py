@@ -36,7 +36,7 @@ def create_job(
     """A queued job for ``user``; the task is sent after the transaction commits."""
     require(policy.may(user, "export"), ExportError)
     if kind not in NOMINATION_KINDS:
-        raise ExportError(f"未知的导出类型:{kind}")
+        raise ExportError(f"未知的导出类型：{kind}")
     check_filters(filters)
     job = ExportJob.objects.create(
         requested_by=user,
@@ -62,7 +62,7 @@ def create_review_job(
     """A queued review export (reviews, ranking or published lists) of ``campaign`` for ``user``."""
     require(policy.may(user, "start_export", kind), ExportError)
     if kind not in REVIEW_KINDS:
-        raise ExportError(f"未知的导出类型:{kind}")
+        raise ExportError(f"未知的导出类型：{kind}")
     handler = export_kind(kind)
     try:
         filters = handler.job_filters(user, kind, campaign, normalize=normalize)

@@ -15,7 +15,7 @@ from nominations.models.nomination import LIVE_STATES, RECOMMENDED_STATES
 
 # State filters beyond the single states: value -> (label, states)
 STATE_GROUPS = {
-    "recommended_all": ("已推荐(含评审及以后)", RECOMMENDED_STATES),
+    "recommended_all": ("已推荐（含评审及以后）", RECOMMENDED_STATES),
     "live_all": ("已提交及以后", LIVE_STATES),
 }
 
@@ -71,7 +71,7 @@ def resolve_unit(value: object) -> RecommendingUnit | None:
     if unit is None:
         unit = RecommendingUnit.objects.filter(name=text).first()
     if unit is None:
-        raise ExportError(f"没有找到推荐单位“{text}”(可填写名称或编号)。")
+        raise ExportError(f"没有找到推荐单位“{text}”（可填写名称或编号）。")
     return unit
 
 

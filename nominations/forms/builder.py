@@ -190,7 +190,7 @@ class NominationForm(forms.Form):
                 for index, form in enumerate(formset.forms, start=1):
                     for sub in spec.subfields:
                         for message in form.errors.get(sub.key, []):
-                            messages.append(f"{spec.item_label or '第'}{index}:{message}")
+                            messages.append(f"{spec.item_label or '第'}{index}：{message}")
                 if messages:
                     result[spec.key] = messages
                 continue

@@ -13,7 +13,7 @@ def contact_fields(group=CONTACT_GROUP, label_prefix=""):
             f"{label_prefix}联系电话",
             Kind.PHONE,
             group=group,
-            help_text="手机号或带区号的座机号,如 13812345678、010-68767227。",
+            help_text="手机号或带区号的座机号，如 13812345678、010-68767227。",
         ),
         Field("contact_email", f"{label_prefix}电子邮箱", Kind.EMAIL, group=group),
     )

@@ -68,13 +68,13 @@ class MonthField(forms.CharField):
             return ""
         match = MONTH.match(text)
         if not match:
-            raise ValidationError("请按“年-月”填写,如 1985-06。", code="invalid")
+            raise ValidationError("请按“年-月”填写，如 1985-06。", code="invalid")
         year, month = int(match.group(1)), int(match.group(2))
         if not 1 <= month <= 12:
             raise ValidationError("月份应在 1–12 之间。", code="invalid")
         today = clock.localnow().date()
         if year < 1900 or (year, month) > (today.year, today.month):
-            raise ValidationError("请填写有效的年月,且不晚于当前月份。", code="invalid")
+            raise ValidationError("请填写有效的年月，且不晚于当前月份。", code="invalid")
         return f"{year:04d}-{month:02d}"
 
 
@@ -128,7 +128,7 @@ def make_field(spec: Field, *, complete: bool, ranking_list: RankingList | None 
             choices=[("", "请选择…"), *options], widget=widgets.Select(attrs={"class": "form-select"}), **common
         )
     if kind == Kind.DATE:
-        messages["invalid"] = f"请输入有效的{label},如 2020-05-01。"
+        messages["invalid"] = f"请输入有效的{label}，如 2020-05-01。"
         return forms.DateField(
             input_formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"],
             widget=widgets.DateInput(attrs={**attrs, "type": "date"}, format="%Y-%m-%d"),
@@ -148,7 +148,7 @@ def make_field(spec: Field, *, complete: bool, ranking_list: RankingList | None 
         upper = Decimal(100) if kind == Kind.PERCENT else Decimal(10) ** 12
         messages.update(
             {
-                "invalid": f"{label}请填写数字,最多两位小数。",
+                "invalid": f"{label}请填写数字，最多两位小数。",
                 "max_decimal_places": f"{label}最多保留两位小数。",
                 "max_digits": f"{label}数值过大。",
                 "max_whole_digits": f"{label}数值过大。",
@@ -167,7 +167,7 @@ def make_field(spec: Field, *, complete: bool, ranking_list: RankingList | None 
     if kind == Kind.PHONE:
         return PhoneField(max_length=40, widget=widgets.TextInput(attrs={**attrs, "inputmode": "tel"}), **common)
     if kind == Kind.EMAIL:
-        messages["invalid"] = "请输入有效的电子邮箱地址,如 name@example.com。"
+        messages["invalid"] = "请输入有效的电子邮箱地址，如 name@example.com。"
         return forms.EmailField(max_length=200, widget=widgets.EmailInput(attrs=attrs), **common)
     if kind == Kind.CREDIT_CODE:
         return CreditCodeField(

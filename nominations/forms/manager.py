@@ -47,7 +47,7 @@ DEFINITION = Definition(
             Kind.TEXT,
             max_length=200,
             group=BASIC,
-            help_text="如:技术经纪人证书、技术转移专业人员能力等级证书,注明等级和发证机构。",
+            help_text="如：技术经纪人证书、技术转移专业人员能力等级证书，注明等级和发证机构。",
         ),
         Field(
             "cases",
@@ -58,7 +58,7 @@ DEFINITION = Definition(
             min_items=1,
             max_items=3,
             item_label="案例",
-            help_text="至少 1 个,至多 3 个。",
+            help_text="至少 1 个，至多 3 个。",
         ),
         Field("achievements", "主要成效", Kind.LONGTEXT, max_chars=1000, group=EFFECT),
         *contact_fields(label_prefix="推荐"),

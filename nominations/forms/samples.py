@@ -10,7 +10,7 @@ def credit_code(first17="91110108MA01KCXG0"):
     return first17 + check_character(first17)
 
 
-_TEXT = "本项目围绕关键核心技术开展攻关,形成了自主知识产权,已在多家单位应用并取得良好效果。"
+_TEXT = "本项目围绕关键核心技术开展攻关，形成了自主知识产权，已在多家单位应用并取得良好效果。"
 
 
 def _contact(name="王联系"):
@@ -25,9 +25,9 @@ SAMPLES = {
         "leader": "李负责",
         "maturity": "trl7",
         "summary": _TEXT,
-        "innovation": "一是提出新方法;二是研制新装置;三是形成新标准。",
-        "ip": "授权发明专利 5 项,软件著作权 3 项。",
-        "application": "已在 10 家企业应用,近三年新增产值 2 亿元。",
+        "innovation": "一是提出新方法；二是研制新装置；三是形成新标准。",
+        "ip": "授权发明专利 5 项，软件著作权 3 项。",
+        "application": "已在 10 家企业应用，近三年新增产值 2 亿元。",
         **_contact(),
     },
     "enterprise": lambda title: {
@@ -60,7 +60,7 @@ SAMPLES = {
         "employer": "示例技术转移中心",
         "position": "主任、高级工程师",
         "years": 12,
-        "qualification": "技术转移专业人员能力等级证书(高级)",
+        "qualification": "技术转移专业人员能力等级证书（高级）",
         "cases": [
             {"case_name": "某新材料技术许可", "method": "license", "amount": "1200", "summary": _TEXT},
         ],

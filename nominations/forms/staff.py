@@ -130,7 +130,7 @@ class ExtensionForm(forms.Form):
         error_messages={"invalid_choice": "所选会员单位不存在或已停用，请重新搜索选择。"},
     )
     until = forms.DateTimeField(
-        label="延期至(北京时间)",
+        label="延期至（北京时间）",
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         error_messages={"invalid": "请填写有效的日期和时间。", "required": "请填写延期至的时间。"},
@@ -152,7 +152,7 @@ class ExtensionForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         if bool(data.get("recommending_unit")) == bool(data.get("member_unit")):
-            raise forms.ValidationError("请选择一个推荐单位或一个会员单位(二选一)。")
+            raise forms.ValidationError("请选择一个推荐单位或一个会员单位（二选一）。")
         return data
 
     def picked(self) -> list:
@@ -240,7 +240,7 @@ class ExportForm(forms.Form):
         error_messages={**CHOICE_MESSAGES, "required": "请选择导出格式。"},
     )
     list = forms.ChoiceField(label="榜单", required=False, error_messages=CHOICE_MESSAGES)
-    domain = forms.ChoiceField(label="领域(先导技术榜)", required=False, error_messages=CHOICE_MESSAGES)
+    domain = forms.ChoiceField(label="领域（先导技术榜）", required=False, error_messages=CHOICE_MESSAGES)
     unit = forms.ChoiceField(
         label="推荐单位", required=False, error_messages={**CHOICE_MESSAGES, "required": "请选择推荐单位。"}
     )

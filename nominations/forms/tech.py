@@ -12,15 +12,15 @@ CONTENT = "技术内容"
 EFFECT = "应用与效益"
 
 MATURITY_CHOICES = (
-    ("trl1", "1级:发现基本原理并形成报告"),
-    ("trl2", "2级:形成技术概念或应用设想"),
-    ("trl3", "3级:关键功能通过实验验证"),
-    ("trl4", "4级:实验室环境中样机验证"),
-    ("trl5", "5级:相关环境中样机验证"),
-    ("trl6", "6级:相关环境中系统演示"),
-    ("trl7", "7级:实际环境中系统样机试用"),
-    ("trl8", "8级:定型并具备批量生产条件"),
-    ("trl9", "9级:实际应用并规模化推广"),
+    ("trl1", "1级：发现基本原理并形成报告"),
+    ("trl2", "2级：形成技术概念或应用设想"),
+    ("trl3", "3级：关键功能通过实验验证"),
+    ("trl4", "4级：实验室环境中样机验证"),
+    ("trl5", "5级：相关环境中样机验证"),
+    ("trl6", "6级：相关环境中系统演示"),
+    ("trl7", "7级：实际环境中系统样机试用"),
+    ("trl8", "8级：定型并具备批量生产条件"),
+    ("trl9", "9级：实际应用并规模化推广"),
 )
 
 DEFINITION = Definition(
@@ -38,7 +38,7 @@ DEFINITION = Definition(
             Kind.TEXT,
             max_length=200,
             group=BASIC,
-            help_text="多个单位用顿号分隔,第一完成单位在前。",
+            help_text="多个单位用顿号分隔，第一完成单位在前。",
         ),
         Field("leader", "技术负责人", Kind.TEXT, max_length=50, group=BASIC),
         Field("maturity", "技术成熟度", Kind.CHOICE, choices=MATURITY_CHOICES, group=BASIC),
@@ -56,7 +56,7 @@ DEFINITION = Definition(
             Kind.LONGTEXT,
             max_chars=1000,
             group=CONTENT,
-            help_text="与国内外同类技术相比的创新之处,分条列出。",
+            help_text="与国内外同类技术相比的创新之处，分条列出。",
         ),
         Field(
             "ip",
@@ -64,7 +64,7 @@ DEFINITION = Definition(
             Kind.LONGTEXT,
             max_chars=500,
             group=CONTENT,
-            help_text="专利、软件著作权、标准等,注明授权号或申请号。",
+            help_text="专利、软件著作权、标准等，注明授权号或申请号。",
         ),
         Field(
             "application",

@@ -20,7 +20,7 @@ MEMBER_COLUMNS = ("单位名称", "统一社会信用代码", "联系人", "联�
 UNIT_COLUMNS = ("单位名称", "推荐渠道", "联系人", "联系电话", "联系邮箱")
 PIONEER_COLUMNS = ("姓名", "工作单位", "入选年度", "联系邮箱")
 
-_CHANNEL_SPLIT = re.compile(r"[;;\n]+")
+_CHANNEL_SPLIT = re.compile(r"[;；\n]+")
 
 # What the rows before this one used: {"names": {name: row}, "codes": {code: row}, "emails": {email: row}}.
 Seen = dict[str, dict]
@@ -36,12 +36,12 @@ def _email_taken(email: str) -> bool:
 
 def _check_email(email: str, errors: list[str], seen_emails: dict[str, int], row_number: int) -> None:
     if not email:
-        errors.append("缺少联系邮箱(用于发送设置密码的链接)。")
+        errors.append("缺少联系邮箱（用于发送设置密码的链接）。")
         return
     try:
         validate_email(email)
     except ValidationError:
-        errors.append(f"联系邮箱格式不正确:{email}。")
+        errors.append(f"联系邮箱格式不正确：{email}。")
         return
     key = email.lower()
     if key in seen_emails:
@@ -115,10 +115,10 @@ def validate_unit_row(campaign: Campaign, values: dict[str, str], number: int, s
     known = channels_by_name(campaign)
     names = channel_names(values)
     if not names:
-        errors.append("缺少推荐渠道(多个渠道用分号分隔)。")
+        errors.append("缺少推荐渠道（多个渠道用分号分隔）。")
     unknown = [part for part in names if part not in known]
     if unknown:
-        errors.append(f"未知的推荐渠道:{'、'.join(unknown)}。")
+        errors.append(f"未知的推荐渠道：{'、'.join(unknown)}。")
     _check_phone(values.get("联系电话", ""), errors)
     _check_email(values.get("联系邮箱", ""), errors, seen["emails"], number)
     return errors

@@ -118,7 +118,7 @@ def invite_member_unit(user: User, unit: RecommendingUnit, values: dict[str, Any
     with transaction.atomic():
         member = _create_member(unit, values)
         record_event(
-            "invite", user, recommending_unit=unit, note=f"邀请会员单位“{member.name}”({values['联系邮箱']})。"
+            "invite", user, recommending_unit=unit, note=f"邀请会员单位“{member.name}”（{values['联系邮箱']}）。"
         )
     return member
 
@@ -138,7 +138,7 @@ def apply_member_import(user: User, unit: RecommendingUnit, payload: str) -> lis
             "import",
             user,
             recommending_unit=unit,
-            note=f"从 Excel 导入会员单位 {len(members)} 家:{'、'.join(m.name for m in members)}。",
+            note=f"从 Excel 导入会员单位 {len(members)} 家：{'、'.join(m.name for m in members)}。",
         )
     return members
 
@@ -191,7 +191,7 @@ def invite_recommending_unit(user: User, campaign: Campaign, values: dict[str, A
             "invite",
             user,
             recommending_unit=unit,
-            note=f"邀请推荐单位“{unit.name}”,推荐渠道:{values['推荐渠道']};联系邮箱 {values['联系邮箱']}。",
+            note=f"邀请推荐单位“{unit.name}”，推荐渠道：{values['推荐渠道']}；联系邮箱 {values['联系邮箱']}。",
         )
     return unit
 
@@ -245,7 +245,7 @@ def invite_pioneer(user: User, campaign: Campaign, values: dict[str, Any]) -> Pi
     with transaction.atomic():
         pioneer = _create_pioneer(campaign, values)
         record_event(
-            "invite", user, note=f"邀请{pioneer.listed_year}年先锋人物“{pioneer.name}”({values['联系邮箱']})。"
+            "invite", user, note=f"邀请{pioneer.listed_year}年先锋人物“{pioneer.name}”（{values['联系邮箱']}）。"
         )
     return pioneer
 
@@ -261,7 +261,7 @@ def apply_pioneer_import(user: User, campaign: Campaign, payload: str) -> list[P
         preview = _apply("pioneer", PIONEER_COLUMNS, payload, _pioneer_check(campaign))
         pioneers = [_create_pioneer(campaign, row.values) for row in preview.rows]
         record_event(
-            "import", user, note=f"从 Excel 导入先锋人物 {len(pioneers)} 位:{'、'.join(p.name for p in pioneers)}。"
+            "import", user, note=f"从 Excel 导入先锋人物 {len(pioneers)} 位：{'、'.join(p.name for p in pioneers)}。"
         )
     return pioneers
 

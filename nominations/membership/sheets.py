@@ -63,8 +63,8 @@ class ImportRefused(MembershipError):
 
     def __init__(self, preview: ImportPreview) -> None:
         super().__init__(
-            f"有 {len(preview.bad_rows)} 行存在问题,本次未导入任何数据。",
-            problems=[f"第 {row.number} 行:{' '.join(row.errors)}" for row in preview.bad_rows],
+            f"有 {len(preview.bad_rows)} 行存在问题，本次未导入任何数据。",
+            problems=[f"第 {row.number} 行：{' '.join(row.errors)}" for row in preview.bad_rows],
             detail=preview,
         )
 
@@ -101,7 +101,7 @@ def read_sheet(file: IO[bytes], columns: tuple[str, ...]) -> tuple[list[tuple[in
         names = [_cell_text(cell) for cell in header]
         missing = [column for column in columns if column not in names]
         if missing:
-            return [], [f"缺少列:{'、'.join(missing)}(第一行应为列名:{'、'.join(columns)})。"]
+            return [], [f"缺少列：{'、'.join(missing)}（第一行应为列名：{'、'.join(columns)}）。"]
         index = {column: names.index(column) for column in columns}
         rows = []
         for number, line in enumerate(lines, start=2):
@@ -112,7 +112,7 @@ def read_sheet(file: IO[bytes], columns: tuple[str, ...]) -> tuple[list[tuple[in
         if not rows:
             return [], ["表格中没有数据行。"]
         if len(rows) > MAX_ROWS:
-            return [], [f"一次最多导入 {MAX_ROWS} 行,请分批导入。"]
+            return [], [f"一次最多导入 {MAX_ROWS} 行，请分批导入。"]
         return rows, []
     finally:
         workbook.close()
@@ -138,7 +138,7 @@ def load_payload(payload: str, kind: str) -> list[tuple[int, dict[str, str]]]:
     try:
         data = signing.loads(payload, salt=_SIGNING_SALT, max_age=_PREVIEW_MAX_AGE)
     except signing.BadSignature as exc:
-        raise MembershipError("预览已过期或无效,请重新上传文件。") from exc
+        raise MembershipError("预览已过期或无效，请重新上传文件。") from exc
     if data.get("kind") != kind:
-        raise MembershipError("预览与导入类型不符,请重新上传文件。")
+        raise MembershipError("预览与导入类型不符，请重新上传文件。")
     return [(int(number), dict(values)) for number, values in data["rows"]]

@@ -43,14 +43,14 @@ class Profile(models.Model):
         related_name="members",
         verbose_name="初评机构",
     )
-    organization = models.CharField("所在单位", max_length=200, blank=True, help_text="专家的工作单位,用于回避。")
+    organization = models.CharField("所在单位", max_length=200, blank=True, help_text="专家的工作单位，用于回避。")
 
     class Meta:
         verbose_name = "用户角色"
         verbose_name_plural = "用户角色"
 
     def __str__(self):
-        return f"{self.user.get_username()}({self.get_role_display()})"
+        return f"{self.user.get_username()}（{self.get_role_display()}）"
 
     @property
     def organisation_label(self):

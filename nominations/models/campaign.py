@@ -27,7 +27,7 @@ class Campaign(models.Model):
     organizer_email = models.EmailField("学会秘书处邮箱", blank=True)
 
     collection_start = models.DateTimeField("征集开始")
-    member_deadline = models.DateTimeField("会员提交截止", help_text="会员向学会秘书处提交的截止时间(内部截止)。")
+    member_deadline = models.DateTimeField("会员提交截止", help_text="会员向学会秘书处提交的截止时间（内部截止）。")
     platform_deadline = models.DateTimeField("平台申报截止", help_text="推荐单位在平台完成推荐的截止时间。")
     initial_review_start = models.DateTimeField("初评开始")
     initial_review_deadline = models.DateTimeField("初评结果报送截止")
@@ -74,7 +74,7 @@ class RankingList(models.Model):
     nominee_is_person = models.BooleanField("推荐对象为个人", default=False)
     unit_label = models.CharField("名额单位", max_length=10, default="个", help_text="如“个”“人”。")
     description = models.TextField("说明", blank=True)
-    conditions = models.TextField("申报条件(附件1)", blank=True, help_text="通知未公开附件1,此处由平台配置。")
+    conditions = models.TextField("申报条件（附件1）", blank=True, help_text="通知未公开附件1，此处由平台配置。")
 
     class Meta:
         ordering = ["campaign", "order"]
@@ -121,7 +121,7 @@ class Channel(models.Model):
     order = models.PositiveSmallIntegerField("排序", default=0)
     lists = models.ManyToManyField(RankingList, related_name="channels", verbose_name="适用榜单")
     is_pioneer_route = models.BooleanField(
-        "先锋人物推举", default=False, help_text="上一年度技术经理人先锋人物推举候选人;每人限 1 人。"
+        "先锋人物推举", default=False, help_text="上一年度技术经理人先锋人物推举候选人；每人限 1 人。"
     )
     pioneer_quota = models.PositiveSmallIntegerField("每位先锋人物名额", default=1)
 

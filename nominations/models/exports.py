@@ -48,10 +48,10 @@ class ExportJob(models.Model):
     )
     progress_done = models.PositiveIntegerField("已处理", default=0)
     progress_total = models.PositiveIntegerField("总数", default=0)
-    entry_ids = models.JSONField("包含的申报", default=list, blank=True, help_text="生成时的申报编号,下载时复核权限。")
+    entry_ids = models.JSONField("包含的申报", default=list, blank=True, help_text="生成时的申报编号，下载时复核权限。")
     file = models.FileField("文件", upload_to=export_path, max_length=300, blank=True)
     file_name = models.CharField("下载文件名", max_length=200, blank=True)
-    file_size = models.PositiveBigIntegerField("文件大小(字节)", default=0)
+    file_size = models.PositiveBigIntegerField("文件大小（字节）", default=0)
     error = models.TextField("错误信息", blank=True)
     attempts = models.PositiveSmallIntegerField("执行次数", default=0)
     created_at = models.DateTimeField("创建时间")
@@ -65,7 +65,7 @@ class ExportJob(models.Model):
         indexes = [models.Index(fields=["requested_by", "-created_at"])]
 
     def __str__(self):
-        return f"{self.get_kind_display()} #{self.pk}({self.get_state_display()})"
+        return f"{self.get_kind_display()} #{self.pk}（{self.get_state_display()}）"
 
     @property
     def is_active(self):

@@ -23,7 +23,7 @@ class EarlierListedItem(models.Model):
         verbose_name_plural = "历年入榜项目"
 
     def __str__(self):
-        return f"{self.year}年{self.get_list_code_display()}:{self.name}"
+        return f"{self.year}年{self.get_list_code_display()}：{self.name}"
 
     def save(self, *args, **kwargs):
         self.normalized_name = normalize_name(self.name)

@@ -64,7 +64,7 @@ class SentMail(models.Model):
         null=True,
         blank=True,
         unique=True,
-        help_text="提醒邮件的唯一标识:同一提醒只发送一次。",
+        help_text="提醒邮件的唯一标识：同一提醒只发送一次。",
     )
 
     class Meta:
@@ -78,7 +78,7 @@ class SentMail(models.Model):
         verbose_name_plural = "邮件记录"
 
     def __str__(self):
-        return f"{self.get_kind_display()}:{self.subject}"
+        return f"{self.get_kind_display()}：{self.subject}"
 
     @property
     def recipients(self):

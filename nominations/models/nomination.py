@@ -130,7 +130,7 @@ class Nomination(models.Model):
         verbose_name="疑似历年入榜",
     )
     override_reason = models.TextField("历年入榜仍推荐的理由", blank=True)
-    version = models.PositiveIntegerField("版本", default=1, help_text="每次保存加一,用于发现两处同时编辑。")
+    version = models.PositiveIntegerField("版本", default=1, help_text="每次保存加一，用于发现两处同时编辑。")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="创建人"
     )
@@ -195,7 +195,7 @@ class Attachment(models.Model):
     file = models.FileField("文件", upload_to=attachment_path, max_length=300)
     original_name = models.CharField("原文件名", max_length=200)
     content_type = models.CharField("文件类型", max_length=100)
-    size = models.PositiveBigIntegerField("大小(字节)")
+    size = models.PositiveBigIntegerField("大小（字节）")
     description = models.CharField("说明", max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"

@@ -98,7 +98,7 @@ class Pioneer(models.Model):
         verbose_name_plural = "先锋人物"
 
     def __str__(self):
-        return f"{self.name}({self.listed_year}年先锋人物)"
+        return f"{self.name}（{self.listed_year}年先锋人物）"
 
 
 class ExtensionKind(models.TextChoices):
@@ -140,6 +140,6 @@ class Extension(models.Model):
 
     def clean(self):
         if bool(self.recommending_unit_id) == bool(self.member_unit_id):
-            raise ValidationError("请选择一个推荐单位或一个会员单位(二选一)。")
+            raise ValidationError("请选择一个推荐单位或一个会员单位（二选一）。")
         if not self.reason.strip():
             raise ValidationError({"reason": "请填写延期理由。"})

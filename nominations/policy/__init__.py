@@ -82,7 +82,7 @@ def _create_nomination(user: AnyUser, obj: Any) -> Decision:
     profile = profile_of(user)
     if role == Role.MEMBER:
         if not profile.member_unit_id or not profile.member_unit.is_active:
-            return Decision.deny("您的账号未关联有效的会员单位,请联系所属学会秘书处。")
+            return Decision.deny("您的账号未关联有效的会员单位，请联系所属学会秘书处。")
         return ALLOW
     if role == Role.PIONEER:
         if not profile.pioneer_id or not profile.pioneer.is_active:

@@ -53,7 +53,7 @@ def start_export(user: AnyUser, kind: str | None) -> Decision:
         return _export_checks(kind).start(user, kind)
     if kind in NOMINATION_KINDS:
         return export_entries(user)
-    return Decision.deny(f"未知的导出类型:{kind}")
+    return Decision.deny(f"未知的导出类型：{kind}")
 
 
 def download_export(user: AnyUser, job: ExportJob | None) -> Decision:
@@ -70,7 +70,7 @@ def download_export(user: AnyUser, job: ExportJob | None) -> Decision:
         chunk = ids[start : start + 2000]
         visible.update(visible_nominations(user).filter(pk__in=chunk).values_list("pk", flat=True))
     if len(visible) != len(set(ids)):
-        return Decision.deny("文件中有您已无权查看的申报,请重新导出。")
+        return Decision.deny("文件中有您已无权查看的申报，请重新导出。")
     return ALLOW
 
 

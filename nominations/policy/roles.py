@@ -18,7 +18,7 @@ AnyUser = User | AnonymousUser | None
 Check = Callable[[Any, Any], Decision]
 
 NOT_LOGGED_IN = Decision.deny("请先登录。")
-NOT_FOUND = Decision.deny("没有找到该记录,或您无权查看。")
+NOT_FOUND = Decision.deny("没有找到该记录，或您无权查看。")
 
 # ---------------------------------------------------------------- roles
 

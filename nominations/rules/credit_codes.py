@@ -25,13 +25,13 @@ def credit_code_error(code):
     """``None`` for a valid code, else a Chinese message saying what is wrong."""
     code = normalize_credit_code(code)
     if len(code) != 18:
-        return f"统一社会信用代码应为 18 位,当前为 {len(code)} 位。"
+        return f"统一社会信用代码应为 18 位，当前为 {len(code)} 位。"
     bad = sorted({ch for ch in code if ch not in CHARSET})
     if bad:
-        return f"统一社会信用代码含有无效字符:{'、'.join(bad)}(不使用 I、O、S、V、Z)。"
+        return f"统一社会信用代码含有无效字符：{'、'.join(bad)}（不使用 I、O、S、V、Z）。"
     expected = check_character(code[:17])
     if code[17] != expected:
-        return "统一社会信用代码校验位不正确,请核对后重新输入。"
+        return "统一社会信用代码校验位不正确，请核对后重新输入。"
     return None
 
 

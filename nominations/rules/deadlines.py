@@ -44,8 +44,8 @@ class Deadline:
         if self.is_open(now):
             return ALLOW
         when = format_datetime(self.effective)
-        extra = "(含延期)" if self.effective != self.at else ""
-        return Decision.deny(f"{self.label}已过:截止时间为北京时间 {when}{extra}。")
+        extra = "（含延期）" if self.effective != self.at else ""
+        return Decision.deny(f"{self.label}已过：截止时间为北京时间 {when}{extra}。")
 
 
 def _extensions(

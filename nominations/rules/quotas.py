@@ -49,7 +49,7 @@ class Quota:
         if not self.channels:
             return "无适用的推荐渠道"
         names = "、".join(self.channels)
-        return f"{self.per_channel} × {len(self.channels)} 个渠道({names})"
+        return f"{self.per_channel} × {len(self.channels)} 个渠道（{names}）"
 
 
 def stacked_quota(ranking_list: RankingList, channel_count: int) -> int:

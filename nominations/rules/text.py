@@ -19,4 +19,4 @@ def count_chars(text: str | None) -> int:
 
 
 def over_limit_message(label: str, limit: int, count: int) -> str:
-    return f"{label}不超过 {limit} 字(不计空格和换行),当前 {count} 字,请精简 {count - limit} 字。"
+    return f"{label}不超过 {limit} 字（不计空格和换行），当前 {count} 字，请精简 {count - limit} 字。"

@@ -68,7 +68,7 @@ def nomination_field(spec: Field, bf: BoundField) -> SafeString:
         label += f'<span class="fw-normal text-body-secondary small">({template_value(spec.unit)})</span>'
     if spec.max_chars:
         label += (
-            f'<span class="fw-normal text-body-secondary small">(不超过 {template_value(spec.max_chars)} 字)</span>'
+            f'<span class="fw-normal text-body-secondary small">（不超过 {template_value(spec.max_chars)} 字）</span>'
         )
     widget = template_value(bf)
     if spec.kind == Kind.PERCENT:

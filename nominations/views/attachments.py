@@ -89,7 +89,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     """The file, as a download with its original name (RFC 5987 for Chinese names), if the policy agrees."""
     attachment = policy.visible_attachments(request.user).filter(pk=pk).first()
     if attachment is None or not policy.may(request.user, "view_attachment", attachment):
-        raise Http404("没有找到该附件,或您无权查看。")
+        raise Http404("没有找到该附件，或您无权查看。")
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, OSError) as exc:

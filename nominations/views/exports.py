@@ -79,14 +79,14 @@ def job_create(request: HttpRequest) -> HttpResponse:
     campaign = _campaign_or_404(request)
     form = ExportForm(request.POST, user=request.user, campaign=campaign)
     if not form.is_valid():
-        messages.error(request, "导出条件有误,请检查后重试。")
+        messages.error(request, "导出条件有误，请检查后重试。")
         return _render_list(request, form=form, status=400)
     try:
         job = exports.create_job(request.user, form.cleaned_data["kind"], form.filters())
     except Refused as refusal:
         messages.error(request, refusal.reason)
         return redirect("exports:list")
-    messages.success(request, f"已开始导出:{job.description}。可以离开本页,稍后在此下载。")
+    messages.success(request, f"已开始导出：{job.description}。可以离开本页，稍后在此下载。")
     return redirect("exports:list")
 
 
@@ -121,7 +121,7 @@ def review_job_create(request: HttpRequest, kind: str) -> HttpResponse:
     except Refused as refusal:
         messages.error(request, refusal.reason)
         return redirect("exports:list")
-    messages.success(request, f"已开始导出{job.get_kind_display()}:{job.description}。可以离开本页,稍后在此下载。")
+    messages.success(request, f"已开始导出{job.get_kind_display()}：{job.description}。可以离开本页，稍后在此下载。")
     return redirect("exports:list")
 
 

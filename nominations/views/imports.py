@@ -45,7 +45,7 @@ MEMBER_IMPORT = ImportKind(
     apply=membership.apply_member_import,
     page="secretariat:member_import",
     back="secretariat:members",
-    done="已导入 {count} 家会员单位," + SENT_LINKS,
+    done="已导入 {count} 家会员单位，" + SENT_LINKS,
 )
 
 PLATFORM_IMPORTS = {
@@ -57,8 +57,8 @@ PLATFORM_IMPORTS = {
         page="platform:import",
         page_kwargs={"kind": "units"},
         back="platform:units",
-        done="已导入 {count} 条," + SENT_LINKS,
-        hint="多个推荐渠道用分号分隔,渠道名称与通知一致。",
+        done="已导入 {count} 条，" + SENT_LINKS,
+        hint="多个推荐渠道用分号分隔，渠道名称与通知一致。",
     ),
     "pioneers": ImportKind(
         title="从 Excel 导入先锋人物",
@@ -68,7 +68,7 @@ PLATFORM_IMPORTS = {
         page="platform:import",
         page_kwargs={"kind": "pioneers"},
         back="platform:pioneers",
-        done="已导入 {count} 条," + SENT_LINKS,
+        done="已导入 {count} 条，" + SENT_LINKS,
         hint="入选年度留空则按上一年度处理。",
     ),
 }

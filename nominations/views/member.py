@@ -53,7 +53,7 @@ def get_entry(request: HttpRequest, pk: int) -> Nomination:
     """The entry if the policy lets this user see it, else 404 (never "forbidden": no existence leak)."""
     nomination = policy.visible_nominations(request.user).select_related(*NOMINATION_RELATIONS).filter(pk=pk).first()
     if nomination is None:
-        raise Http404("没有找到该申报,或您无权查看。")
+        raise Http404("没有找到该申报，或您无权查看。")
     return nomination
 
 
@@ -162,11 +162,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     decision = workflow.check_edit(nomination, request.user)
     if not decision:
-        return refuse(f"{decision.reason}本次填写的内容未保存,已保留在下方。", 403)
+        return refuse(f"{decision.reason}本次填写的内容未保存，已保留在下方。", 403)
     if "action" in control.errors:
         return refuse(f"{first_error(control)}{KEPT}", 400)
     if not form.is_valid():
-        return show_errors(form, "有 {count} 处内容格式不正确,草稿未保存。请按提示修改后再保存。", version=version)
+        return show_errors(form, "有 {count} 处内容格式不正确，草稿未保存。请按提示修改后再保存。", version=version)
     try:
         result = intake.save_draft(nomination, request.user, form.cleaned_payload(), version)
     except Refused as refusal:
@@ -176,26 +176,26 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     warning = earlier_listed.member_warning(result.earlier_listed)
 
     if not control.wants_submit():
-        messages.success(request, f"草稿已保存({clock.localnow():%H:%M})。提交前可随时修改。")
+        messages.success(request, f"草稿已保存（{clock.localnow():%H:%M}）。提交前可随时修改。")
         if warning:
             messages.warning(request, warning)
         return redirect(f"{_ns(request)}:edit", pk=nomination.pk)
 
     full = build_form(nomination, data=request.POST, complete=True)
     if not full.is_valid():
-        return show_errors(full, "草稿已保存,但申报内容还不完整:共 {count} 处需要填写或修改,请补充后再提交。")
+        return show_errors(full, "草稿已保存，但申报内容还不完整：共 {count} 处需要填写或修改，请补充后再提交。")
     try:
         intake.submit(nomination, request.user)
     except Refused as refusal:
         nomination.refresh_from_db()
-        refused = f"未能提交:{refusal} 草稿已保存。"
+        refused = f"未能提交：{refusal} 草稿已保存。"
         return _render_edit(request, nomination, build_form(nomination), 403, refusal=refused)
     nomination.refresh_from_db()
     if nomination.pioneer_id and not nomination.member_unit_id:
-        messages.success(request, "已推举,平台秘书处可以看到该候选人。")
+        messages.success(request, "已推举，平台秘书处可以看到该候选人。")
     else:
         unit = nomination.recommending_unit
-        messages.success(request, f"已提交至{unit}秘书处,状态为“{nomination.get_state_display()}”。")
+        messages.success(request, f"已提交至{unit}秘书处，状态为“{nomination.get_state_display()}”。")
     if warning:
         messages.warning(request, warning)
     return redirect(f"{_ns(request)}:detail", pk=nomination.pk)
@@ -210,7 +210,7 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"nomination": nomination, "now": clock.localnow(), "version": version, "namespace": _ns(request)}
     decision = workflow.check_edit(nomination, request.user)
     if not decision:
-        context.update(saved=False, error=f"未能自动保存:{decision.reason}")
+        context.update(saved=False, error=f"未能自动保存：{decision.reason}")
         return render(request, "nominations/includes/autosave_status.html", context)
     form = build_form(nomination, data=request.POST, complete=False)
     form.is_valid()
@@ -219,7 +219,7 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
         result = intake.save_draft(nomination, request.user, payload, version)
     except Refused as refusal:
         conflict = isinstance(refusal, intake.EditConflict)
-        error = intake.CONFLICT_MESSAGE if conflict else f"未能自动保存:{refusal}"
+        error = intake.CONFLICT_MESSAGE if conflict else f"未能自动保存：{refusal}"
         context.update(saved=False, conflict=conflict, error=error)
         return render(request, "nominations/includes/autosave_status.html", context)
     context.update(
@@ -253,13 +253,13 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             fits = intake.submit_action(nomination) == action
             state = nomination.get_state_display()
-            require(ALLOW if fits else Decision.deny(f"当前状态为“{state}”,不能进行此操作。"), workflow.WorkflowError)
+            require(ALLOW if fits else Decision.deny(f"当前状态为“{state}”，不能进行此操作。"), workflow.WorkflowError)
             intake.submit(nomination, request.user)
     except Refused as refusal:
-        messages.error(request, f"操作未完成:{refusal}")
+        messages.error(request, f"操作未完成：{refusal}")
         return _render_detail(request, nomination, withdraw_form=form, status=403)
     label = workflow.TRANSITIONS[action].label
-    messages.success(request, f"已{label}。当前状态:{nomination.get_state_display()}。")
+    messages.success(request, f"已{label}。当前状态：{nomination.get_state_display()}。")
     if nomination.earlier_listed_id and action != "withdraw":
         messages.warning(request, earlier_listed.member_warning(nomination.earlier_listed))
     return redirect(f"{_ns(request)}:detail", pk=nomination.pk)

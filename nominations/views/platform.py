@@ -48,7 +48,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(refusal))
             status = 409
         else:
-            messages.success(request, f"已重新开放“{unit.name}”的推荐结果,该单位秘书处可以修改并再次确认。")
+            messages.success(request, f"已重新开放“{unit.name}”的推荐结果，该单位秘书处可以修改并再次确认。")
             return redirect("platform:dashboard")
     context = {"campaign": campaign, "unit": unit, "form": form, "error": first_error(form)}
     return render(request, "nominations/platform/reopen.html", context, status=status)
@@ -80,7 +80,7 @@ def extension_list(request: HttpRequest) -> HttpResponse:
         except Refused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(request, f"已批准延期:{extension}。")
+            messages.success(request, f"已批准延期：{extension}。")
             return redirect("platform:extensions")
     context = {"campaign": campaign, "form": form, "extensions": pages.extensions(campaign), **choices}
     return render(request, "nominations/platform/extensions.html", context)
@@ -99,7 +99,7 @@ def units(request: HttpRequest) -> HttpResponse:
         except Refused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(request, f"已邀请推荐单位“{unit.name}”,设置密码的链接已发送到 {unit.contact_email}。")
+            messages.success(request, f"已邀请推荐单位“{unit.name}”，设置密码的链接已发送到 {unit.contact_email}。")
             return redirect("platform:units")
     page = pages.units_page(request.GET.get("page"))
     return render(

@@ -90,9 +90,9 @@ def nomination_action(request: HttpRequest, pk: int) -> HttpResponse:
         # The workflow checks the earlier-listed rule and records the override reason (once).
         workflow.transition(nomination, spec.action, request.user, note=note, override_reason=override_reason)
     except Refused as refusal:
-        messages.error(request, f"不能{spec.label}:{refusal}")
+        messages.error(request, f"不能{spec.label}：{refusal}")
         return _render_nomination(request, unit, campaign, nomination, bound=form, status=403)
-    messages.success(request, f"已{spec.label}:{nomination}。")
+    messages.success(request, f"已{spec.label}：{nomination}。")
     return redirect("secretariat:nomination", pk=nomination.pk)
 
 
@@ -107,7 +107,7 @@ def batch_action(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         # The preview page again, with the message next to the field and what was typed.
         if form.applying:
-            messages.error(request, "本批操作未执行,没有任何申报被修改。")
+            messages.error(request, "本批操作未执行，没有任何申报被修改。")
         action = form.cleaned_data.get("action", "")
         result = batch.BatchResult(action=action, problems=[first_error(form)])
         return _render_batch(request, unit, campaign, form, result, form.cleaned_data.get("ids", []))
@@ -116,7 +116,7 @@ def batch_action(request: HttpRequest) -> HttpResponse:
         try:
             result = batch.apply(request.user, action, ids, note=note)
         except Refused as refusal:
-            messages.error(request, "本批操作未执行,没有任何申报被修改。")
+            messages.error(request, "本批操作未执行，没有任何申报被修改。")
             # A BatchRefused carries the BatchResult: every item with its decision.
             result = refusal.detail or batch.BatchResult(action=action, problems=refusal.problems)
         else:
@@ -158,9 +158,9 @@ def confirm(request: HttpRequest) -> HttpResponse:
     try:
         confirmation.confirm(request.user, unit, campaign)
     except Refused as refusal:
-        messages.error(request, f"不能确认:{refusal}")
+        messages.error(request, f"不能确认：{refusal}")
     else:
-        messages.success(request, "已向平台确认本单位的推荐结果。如需修改,请联系平台秘书处重新开放。")
+        messages.success(request, "已向平台确认本单位的推荐结果。如需修改，请联系平台秘书处重新开放。")
     return redirect("secretariat:dashboard")
 
 
@@ -185,7 +185,7 @@ def members(request: HttpRequest) -> HttpResponse:
         except Refused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(request, f"已邀请会员单位“{member.name}”,设置密码的链接已发送到 {member.contact_email}。")
+            messages.success(request, f"已邀请会员单位“{member.name}”，设置密码的链接已发送到 {member.contact_email}。")
             return redirect("secretariat:members")
     context = {"unit": unit, "form": form, "member_units": pages.member_units(request.user)}
     return render(request, "nominations/secretariat/members.html", context)

@@ -25,7 +25,7 @@ class ScoreForm(forms.Form):
         for criterion in criteria:
             out_of_range = f"“{criterion.name}”的评分应在 0 至 {criterion.max_score} 之间。"
             fields[f"c_{criterion.code}"] = forms.DecimalField(
-                label=f"{criterion.name}(权重 {criterion.weight.normalize():f},0–{criterion.max_score} 分)",
+                label=f"{criterion.name}（权重 {criterion.weight.normalize():f}，0–{criterion.max_score} 分）",
                 required=False,
                 min_value=0,
                 max_value=criterion.max_score,

@@ -33,7 +33,7 @@ def test_home_page_desktop_and_phone(page, campaign, demo_clock, screenshot):
     page.goto("/")
     assert page.title().startswith("2023年“科创中国”系列榜单")
     banner = page.locator(".demo-banner")
-    assert "演示模式:当前模拟时间" in banner.inner_text()
+    assert "演示模式：当前模拟时间" in banner.inner_text()
     assert re.search(r"2023年11月15日 10:0\d", banner.inner_text())
 
     # The countdown runs on the demo timeline: about 5 days 7 hours to 2023-11-20 17:00, and ticking.

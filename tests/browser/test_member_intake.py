@@ -20,7 +20,7 @@ from tests.factories import PASSWORD, NominationFactory
 BEIJING = ZoneInfo("Asia/Shanghai")
 OPEN = datetime(2023, 11, 15, 10, 0, tzinfo=BEIJING)
 AFTER_DEADLINE = datetime(2023, 11, 20, 17, 0, 1, tzinfo=BEIJING)
-SUMMARY = "本技术面向量子密钥分发,研制了集成化的安全通信芯片。\n\n第二段 说明技术指标\u3000与应用场景。"
+SUMMARY = "本技术面向量子密钥分发，研制了集成化的安全通信芯片。\n\n第二段 说明技术指标\u3000与应用场景。"
 
 
 def minimal_pdf():
@@ -60,9 +60,9 @@ def fill_rest(page):
     page.fill("#id_units", "清华大学、北京星衡智能科技有限公司")
     page.select_option("#id_maturity", "trl7")
     page.fill("#id_summary", SUMMARY)
-    page.fill("#id_innovation", "一是片上集成光源;二是自主纠错算法;三是低功耗封装。")
+    page.fill("#id_innovation", "一是片上集成光源；二是自主纠错算法；三是低功耗封装。")
     page.fill("#id_ip", "授权发明专利 8 项。")
-    page.fill("#id_application", "已在 3 家运营商试点,近三年新增产值 1.2 亿元。")
+    page.fill("#id_application", "已在 3 家运营商试点，近三年新增产值 1.2 亿元。")
     page.fill("#id_contact_name", "周宁")
     page.fill("#id_contact_phone", "010-68767227")
     page.fill("#id_contact_email", "zhouning@example.org")
@@ -161,7 +161,9 @@ def test_member_fills_saves_attaches_and_submits(
         expect(page.locator(".alert-warning").first).to_contain_text("会员提交截止时间已过")
         page.fill("#id_leader", "截止后才改的负责人")
         page.click("button[value=submit]")
-        expect(page.locator("#refusal")).to_contain_text("会员提交截止时间已过:截止时间为北京时间 2023年11月20日 17:00")
+        expect(page.locator("#refusal")).to_contain_text(
+            "会员提交截止时间已过：截止时间为北京时间 2023年11月20日 17:00"
+        )
         expect(page.locator("#id_leader")).to_have_value("截止后才改的负责人")
         screenshot(page, "member_intake_deadline")
         late.refresh_from_db()
@@ -213,7 +215,7 @@ def test_autosave_survives_a_dropped_connection(
                 const base = parseInt(document.getElementById("entry-version").value, 10);
                 localStorage.setItem("kczg-entry-" + pk, JSON.stringify({base, fields, at: Date.now()}));
             }""",
-            [draft.pk, "断网后补充:授权发明专利 9 项。"],
+            [draft.pk, "断网后补充：授权发明专利 9 项。"],
         )
         page.goto("about:blank")
         draft.refresh_from_db()
@@ -223,11 +225,11 @@ def test_autosave_survives_a_dropped_connection(
         page.goto(f"/member/{draft.pk}/edit/")
         banner = page.locator("#local-restore")
         expect(banner).to_be_visible()
-        expect(page.locator("#id_ip")).not_to_have_value("断网后补充:授权发明专利 9 项。")
+        expect(page.locator("#id_ip")).not_to_have_value("断网后补充：授权发明专利 9 项。")
         banner.locator("[data-restore=apply]").click()
-        expect(page.locator("#id_ip")).to_have_value("断网后补充:授权发明专利 9 项。")
+        expect(page.locator("#id_ip")).to_have_value("断网后补充：授权发明专利 9 项。")
         expect(page.locator(".autosave-result")).to_contain_text("已自动保存", timeout=15_000)
         draft.refresh_from_db()
-        assert draft.data["ip"] == "断网后补充:授权发明专利 9 项。"
+        assert draft.data["ip"] == "断网后补充：授权发明专利 9 项。"
         assert draft.data["leader"] == "断网时填写的负责人"
     assert errors == []

@@ -58,7 +58,7 @@ def test_review_flow(page, login, screenshot, flow):
         # The platform secretariat dispatches the recommended entries.
         as_user(page, login, "platform")
         page.goto("/reviews/platform/dispatch/")
-        expect(page.get_by_role("heading", name="待分发的申报(2 项)")).to_be_visible()
+        expect(page.get_by_role("heading", name="待分发的申报（2 项）")).to_be_visible()
         screenshot(page, "review-1-dispatch")
         page.get_by_role("button", name=re.compile("确认分发")).click()
         expect(page.get_by_text("已将 2 项申报分发至初评机构")).to_be_visible()
@@ -69,7 +69,7 @@ def test_review_flow(page, login, screenshot, flow):
         expect(page.locator("#assignment-table")).to_contain_text(TITLES[0])
         page.fill("#id_k", "1")
         page.get_by_role("button", name="自动分配").click()
-        expect(page.get_by_text("自动分配完成:新增 2 条评审分配")).to_be_visible()
+        expect(page.get_by_text("自动分配完成：新增 2 条评审分配")).to_be_visible()
         expect(page.locator("#assignment-table")).to_contain_text("孙立新")
         screenshot(page, "review-2-coordinator-assigned")
         assert Assignment.objects.filter(body=body, active=True).count() == 2
@@ -84,14 +84,14 @@ def test_review_flow(page, login, screenshot, flow):
             expect(page.locator("#others-hidden")).to_be_visible()
             for name, value in zip(("innovation", "advancement", "value", "transfer"), scores, strict=True):
                 page.fill(f"input[name=c_{name}]", value)
-            page.fill("textarea[name=comment]", "技术先进,应用前景良好。")
+            page.fill("textarea[name=comment]", "技术先进，应用前景良好。")
             if entry == entries[0]:
                 screenshot(page, "review-4-expert-scoring")
             page.get_by_role("button", name="提交评分").click()
             expect(page.get_by_text("评分已提交。")).to_be_visible()
         page.goto("/reviews/expert/")
         expect(page.locator("#expert-assignments")).to_contain_text("已提交")
-        expect(page.get_by_text("(2 / 2 已提交)")).to_be_visible()
+        expect(page.get_by_text("（2 / 2 已提交）")).to_be_visible()
 
         # The coordinator sees the ranking and submits the results.
         as_user(page, login, "coordinator")
@@ -125,7 +125,7 @@ def test_review_flow(page, login, screenshot, flow):
         expect(page.get_by_role("heading", name=re.compile("电子信息"))).to_be_visible()
         for title in TITLES:
             expect(page.locator(".published-list")).to_contain_text(title)
-        expect(page.get_by_role("link", name="下载榜单(Excel)")).to_be_visible()
+        expect(page.get_by_role("link", name="下载榜单（Excel）")).to_be_visible()
         screenshot(page, "review-7-published")
     for entry in entries:
         entry.refresh_from_db()

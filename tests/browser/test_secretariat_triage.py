@@ -137,7 +137,7 @@ def test_secretariat_triage(
         _select(page, chips)
         _batch(page, "推荐")
         expect(page.get_by_test_id("batch-problems")).to_contain_text(
-            "先导技术榜“电子信息”领域名额 6,已推荐 0,本批再推荐 7 将超出"
+            "先导技术榜“电子信息”领域名额 6，已推荐 0，本批再推荐 7 将超出"
         )
         expect(page.get_by_test_id("batch-apply")).to_have_count(0)
         screenshot(page, "triage-05-batch-over-quota")
@@ -157,7 +157,7 @@ def test_secretariat_triage(
         page.locator("form[data-action=recommend] button[type=submit]").click()
         page.wait_for_load_state("networkidle")
         expect(page.locator(".alert-danger")).to_contain_text(
-            "先导技术榜“电子信息”领域的推荐名额已用完(已推荐 6 / 名额 6,3 × 2 个渠道"
+            "先导技术榜“电子信息”领域的推荐名额已用完（已推荐 6 / 名额 6，3 × 2 个渠道"
         )
         screenshot(page, "triage-06-quota-refused")
         chips[6].refresh_from_db()
@@ -167,7 +167,7 @@ def test_secretariat_triage(
         page.goto("/secretariat/")
         expect(page.locator('[data-meter="tech-electronics"] .meter-value')).to_have_text("6 / 6")
         expect(page.locator('[data-meter="tech-electronics"]')).to_contain_text(
-            "3 × 2 个渠道(全国学会、协会、研究会、“科创中国”联合体成员单位)"
+            "3 × 2 个渠道（全国学会、协会、研究会、“科创中国”联合体成员单位）"
         )
         page.get_by_test_id("confirm-button").click()
         page.wait_for_load_state("networkidle")
@@ -175,7 +175,7 @@ def test_secretariat_triage(
         screenshot(page, "triage-07-confirmed")
         chips[0].refresh_from_db()
         decision = workflow.check(chips[0], "unrecommend", secretariat_user)
-        assert decision.reason == "本单位已确认推荐结果,如需修改请联系平台秘书处重新开放"
+        assert decision.reason == "本单位已确认推荐结果，如需修改请联系平台秘书处重新开放"
 
 
 def test_recommending_is_refused_after_the_platform_deadline(
@@ -195,7 +195,7 @@ def test_recommending_is_refused_after_the_platform_deadline(
         page.locator("form[data-action=recommend] button[type=submit]").click()
         page.wait_for_load_state("networkidle")
         expect(page.locator(".alert-danger")).to_contain_text(
-            re.compile(r"平台申报截止时间已过:截止时间为北京时间 2023年11月30日 24:00")
+            re.compile(r"平台申报截止时间已过：截止时间为北京时间 2023年11月30日 24:00")
         )
         screenshot(page, "triage-08-after-deadline")
         entry.refresh_from_db()

@@ -60,7 +60,7 @@ def test_workbook_has_a_sheet_per_list_with_the_definition_columns(entries, camp
     assert tech_row["所属领域"] == "电子信息"
     assert tech_row["技术名称"] == "量子传感芯片关键技术"
     manager_row = [c.value for c in book["技术经理人先锋榜"][2]]
-    assert any(isinstance(v, str) and v.startswith("案例1:案例名称:某新材料技术许可") for v in manager_row)
+    assert any(isinstance(v, str) and v.startswith("案例1：案例名称：某新材料技术许可") for v in manager_row)
 
 
 @pytest.mark.django_db
@@ -155,6 +155,6 @@ def test_earlier_listed_flag_and_control_characters(enterprise, member_unit, cam
     _count, book = _export(tmp_path, exports.Filters(campaign=2023, list="enterprise"))
     sheet = book["新锐企业榜"]
     row = dict(zip([c.value for c in sheet[1]], sheet[2], strict=True))
-    assert row["疑似历年入榜"].value == "2022年新锐企业榜:青岛国数信息科技有限公司"
+    assert row["疑似历年入榜"].value == "2022年新锐企业榜：青岛国数信息科技有限公司"
     assert row["历年入榜仍推荐理由"].value == "=理由" and row["历年入榜仍推荐理由"].data_type == "s"
     assert row["融资情况"].value == "A轮融资"

@@ -66,7 +66,7 @@ def test_form_holds_every_label_and_value_of_the_definition(entries, code):
     # Each long text is its own section, headed by its label and its limit.
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     for field in definition.long_texts:
-        heading = f"{field.label}(限{field.max_chars}字)"
+        heading = f"{field.label}（限{field.max_chars}字）"
         assert any(heading in h for h in headings) or heading in text, heading
         value = nomination.data.get(field.key)
         if value:
@@ -82,7 +82,7 @@ def test_repeating_cases_are_sub_sections(entries):
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert any("代表性技术转移案例" in h for h in headings)
     assert "案例一" in headings
-    assert "案例简介(限500字)" in _all_text(document)
+    assert "案例简介（限500字）" in _all_text(document)
 
 
 def test_every_run_has_an_east_asian_font_and_the_page_is_a4(entries):
@@ -124,7 +124,7 @@ def test_attachments_are_listed(entries, member_user, tmp_path):
         uploaded_at=clock.now(),
     )
     text = _all_text(_open(exports.nomination_docx(nomination)[1]))
-    assert "1. 专利证书.pdf(发明专利)" in text
+    assert "1. 专利证书.pdf（发明专利）" in text
 
 
 def test_control_characters_do_not_break_the_document(entries):

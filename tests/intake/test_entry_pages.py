@@ -103,7 +103,7 @@ def test_submit_complete_entry(client_member, at_open, make_nomination):
 
 def test_workflow_refuses_incomplete_entry(member_user, at_open, make_nomination):
     nomination = make_nomination(data={"name": "只有名称"})
-    with pytest.raises(workflow.WorkflowError, match=r"申报内容不完整:.*技术简介"):
+    with pytest.raises(workflow.WorkflowError, match=r"申报内容不完整：.*技术简介"):
         workflow.transition(nomination, "submit", member_user)
 
 
@@ -163,7 +163,7 @@ def test_autosave_and_upload_refused_after_deadline(client_member, make_nominati
         response = client_member.post(
             reverse("member:autosave", kwargs={"pk": nomination.pk}), form_post(definition, {"name": "新"}, 1)
         )
-    assert "未能自动保存:会员提交截止时间已过" in response.content.decode()
+    assert "未能自动保存：会员提交截止时间已过" in response.content.decode()
     nomination.refresh_from_db()
     assert nomination.data == {"name": "旧"}
 
@@ -255,7 +255,7 @@ def test_two_tabs_the_later_save_is_refused(client_member, at_open, make_nominat
     second = client_member.post(edit_url(nomination), form_post(definition, {"name": "第二个窗口"}, 1))
     assert second.status_code == 409
     page = second.content.decode()
-    assert "该申报已在其他窗口或由他人修改,请刷新后再编辑;您本次填写的内容未保存,已保留在下方" in page
+    assert "该申报已在其他窗口或由他人修改，请刷新后再编辑；您本次填写的内容未保存，已保留在下方" in page
     assert 'value="第二个窗口"' in page and "重新载入最新内容" in page
     nomination.refresh_from_db()
     assert nomination.data["name"] == "第一个窗口" and nomination.version == 2

@@ -111,7 +111,7 @@ def test_long_text_limit_in_zi_counts_non_whitespace():
     at_limit = "字" * limit + "\n\n" + " " * 50  # whitespace is free
     assert "summary" not in definition.validate({"summary": at_limit}, complete=False)
     errors = definition.validate({"summary": "字" * (limit + 1)}, complete=False)
-    assert errors["summary"] == [f"技术简介不超过 {limit} 字(不计空格和换行),当前 {limit + 1} 字,请精简 1 字。"]
+    assert errors["summary"] == [f"技术简介不超过 {limit} 字（不计空格和换行），当前 {limit + 1} 字，请精简 1 字。"]
 
 
 def test_credit_code_check_in_the_form():
@@ -141,7 +141,7 @@ def test_invalid_phones(phone):
 
 def test_email_validated():
     errors = get_definition("organization").validate({"contact_email": "name@"}, complete=False)
-    assert errors["contact_email"] == ["请输入有效的电子邮箱地址,如 name@example.com。"]
+    assert errors["contact_email"] == ["请输入有效的电子邮箱地址，如 name@example.com。"]
 
 
 def test_enterprise_invalid_numbers_and_dates(at_open):
@@ -157,7 +157,7 @@ def test_enterprise_invalid_numbers_and_dates(at_open):
     )
     assert errors["employees"] == ["员工人数不能为负数。"]
     assert errors["rd_ratio"] == ["研发投入占比应在 0–100 之间。"]
-    assert errors["registered_capital"] == ["注册资本请填写数字,最多两位小数。"]
+    assert errors["registered_capital"] == ["注册资本请填写数字，最多两位小数。"]
     assert errors["founded"] == ["成立日期不能晚于今天。"]
     assert errors["revenue"] == ["上年度营业收入最多保留两位小数。"]
 
@@ -174,7 +174,7 @@ def test_manager_cases_formset(at_open):
     assert definition.validate(data, complete=True)["cases"] == ["请至少填写 1 个案例。"]
     data["cases"] = [{"case_name": "半个案例"}]
     messages = definition.validate(data, complete=True)["cases"]
-    assert "案例1:请选择转化方式。" in messages
+    assert "案例1：请选择转化方式。" in messages
     data["cases"] = [
         {"case_name": f"案例{i}", "method": "license", "amount": "10", "summary": "简介"} for i in range(3)
     ]

@@ -159,7 +159,7 @@ def test_password_reset_flow(client, campaign, member_user):
     assert "请查收邮件" in client.get(response["Location"]).content.decode()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    assert message.subject == "科创中国系列榜单申报平台:重设密码"
+    assert message.subject == "科创中国系列榜单申报平台：重设密码"
     link = re.search(r"http://testserver(/accounts/reset/\S+/)", message.body).group(1)
     confirm = client.get(link, follow=True)
     assert "设置新密码" in confirm.content.decode()

@@ -60,7 +60,7 @@ def test_every_channel_and_the_pioneer_route(client, campaign):
     ):
         assert f"<li>{name}</li>" in html, name
     text = text_of(html)
-    assert "仅限技术经理人先锋榜:2022年技术经理人先锋人物推举" in text
+    assert "仅限技术经理人先锋榜：2022年技术经理人先锋人物推举" in text
 
 
 def test_quota_sentences(client, campaign):
@@ -70,8 +70,8 @@ def test_quota_sentences(client, campaign):
         "新锐企业榜各单位推荐不超过5个",
         "融通创新组织榜各单位推荐不超过2个",
         "技术经理人先锋榜各单位推荐不超过2人",
-        "推荐单位同时属于多个推荐渠道的,可叠加推荐名额",
-        "2022年入选的技术经理人先锋人物,每人可推荐1人",
+        "推荐单位同时属于多个推荐渠道的，可叠加推荐名额",
+        "2022年入选的技术经理人先锋人物，每人可推荐1人",
         "入选历年“科创中国”系列榜单的项目原则上不再推荐",
     ):
         assert sentence in text, sentence
@@ -144,9 +144,9 @@ def test_countdown_to_the_platform_deadline_after_the_member_deadline(client, ca
 def test_review_bodies_with_coverage_contacts_and_phone_links(client, campaign):
     html = get_home(client)
     text = text_of(html)
-    assert "先导技术榜(装备制造领域、产业基础领域) 中国科协智能制造学会联合体" in text
+    assert "先导技术榜（装备制造领域、产业基础领域） 中国科协智能制造学会联合体" in text
     # 绿色低碳 has two bodies in one row.
-    assert "先导技术榜(绿色低碳领域) 中国科协生态环境产学联合体 中国科协清洁能源学会联合体 马春萍" in text
+    assert "先导技术榜（绿色低碳领域） 中国科协生态环境产学联合体 中国科协清洁能源学会联合体 马春萍" in text
     for name, contact, phones in (
         ("中国科协信息科技学会联合体", "郑伯龙", ("010-68767227", "13801237788")),
         ("中国科协生命科学学会联合体", "郭天欢", ("010-64803381", "13681129930")),
@@ -211,9 +211,9 @@ def demo_clock(settings):
 
 def test_demo_banner_with_the_demo_clock(client, campaign, demo_clock):
     html = client.get(reverse("home")).content.decode()
-    assert "演示模式:当前模拟时间" in text_of(html)
+    assert "演示模式：当前模拟时间" in text_of(html)
     assert "2023年11月15日 10:00" in html
-    assert "(北京时间)" in html
+    assert "（北京时间）" in html
     # The countdown runs on the simulated timeline.
     assert {d for d, _ in countdown_deadlines(html)} == {"2023-11-20T17:00:00+08:00"}
     assert {now[:16] for _, now in countdown_deadlines(html)} == {"2023-11-15T10:00"}

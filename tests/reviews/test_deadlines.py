@@ -34,7 +34,7 @@ def test_scoring_allowed_at_the_last_second(item, experts):
 def test_scoring_refused_at_midnight_naming_the_deadline(item, experts):
     with time_machine.travel(DEADLINE, tick=False), pytest.raises(ScoringError) as refused:
         scoring.save_score(item, experts[0], FULL, "意见", submit=True)
-    assert str(refused.value) == "初评评分及结果报送截止时间已过:截止时间为北京时间 2023年12月30日 24:00。"
+    assert str(refused.value) == "初评评分及结果报送截止时间已过：截止时间为北京时间 2023年12月30日 24:00。"
 
 
 def test_a_form_opened_in_time_and_posted_late_is_refused(client, item, experts):
@@ -59,7 +59,7 @@ def test_an_extension_lets_exactly_that_body_through(item, experts, body, other_
     assert AuditEvent.objects.filter(verb="review_extension", note__contains="顺延").exists()
     with (
         time_machine.travel(until, tick=False),
-        pytest.raises(ScoringError, match=re.escape("2024年1月4日 24:00(含延期)")),
+        pytest.raises(ScoringError, match=re.escape("2024年1月4日 24:00（含延期）")),
     ):
         scoring.save_score(item, experts[0], FULL, "意见", submit=True)
 

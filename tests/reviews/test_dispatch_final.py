@@ -120,7 +120,7 @@ def test_final_review_proposes_the_target_and_publishes(client, reviewed, campai
         )
         with pytest.raises(final.FinalReviewError) as refused:
             final.publish(campaign, platform_user)
-    assert "榜单发布时间未到:最早可于北京时间 2024年2月1日 00:00 发布" in str(refused.value)
+    assert "榜单发布时间未到：最早可于北京时间 2024年2月1日 00:00 发布" in str(refused.value)
     third.refresh_from_db()
     assert third.state == State.NOT_LISTED and third.final_decision.reason == "名额所限"
     assert AuditEvent.objects.filter(verb="unlist", nomination=third, note="名额所限").exists()

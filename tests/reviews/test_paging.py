@@ -101,7 +101,7 @@ def test_dispatch_page_summaries_filter_and_pages(client, small_pages, pending, 
     url = reverse("reviews:platform_dispatch")
     with time_machine.travel(IN_REVIEW_TIME, tick=True):
         page = client.get(url).content.decode()
-        assert "待分发的申报(7 项)" in page and "确认分发 7 项申报" in page
+        assert "待分发的申报（7 项）" in page and "确认分发 7 项申报" in page
         assert "1 / 4" in page
         green = Domain.objects.get(ranking_list=tech, code="green")
         filtered = client.get(url, {"group": f"{tech.pk}-{green.pk}", "page": 2}).content.decode()

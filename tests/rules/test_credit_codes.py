@@ -26,7 +26,7 @@ def test_every_wrong_check_character_is_refused(code):
         if wrong == code[17]:
             continue
         error = credit_code_error(code[:17] + wrong)
-        assert error == "统一社会信用代码校验位不正确,请核对后重新输入。"
+        assert error == "统一社会信用代码校验位不正确，请核对后重新输入。"
 
 
 def test_a_changed_body_character_is_caught():
@@ -40,7 +40,7 @@ def test_a_changed_body_character_is_caught():
     [("", 0), ("9135010", 7), (VALID[0][:17], 17), (VALID[0] + "1", 19), (None, 0)],
 )
 def test_wrong_length(code, length):
-    assert credit_code_error(code) == f"统一社会信用代码应为 18 位,当前为 {length} 位。"
+    assert credit_code_error(code) == f"统一社会信用代码应为 18 位，当前为 {length} 位。"
     assert not is_valid_credit_code(code)
 
 
@@ -48,7 +48,7 @@ def test_wrong_length(code, length):
 def test_forbidden_letters(letter):
     code = VALID[0][:8] + letter + VALID[0][9:]
     error = credit_code_error(code)
-    assert error.startswith("统一社会信用代码含有无效字符:")
+    assert error.startswith("统一社会信用代码含有无效字符：")
     assert letter in error
     assert "不使用 I、O、S、V、Z" in error
     assert credit_code_error(code.lower()) == error

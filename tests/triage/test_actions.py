@@ -86,7 +86,9 @@ def test_recommend_beyond_quota_is_refused_with_the_quota(
     extra = make_nomination(state=State.ACCEPTED, member_unit=member)
     client.force_login(staff)
     html = _act(client, extra, "recommend").content.decode()
-    assert "先导技术榜“电子信息”领域的推荐名额已用完(已推荐 3 / 名额 3,3 × 1 个渠道(全国学会、协会、研究会))" in html
+    assert (
+        "先导技术榜“电子信息”领域的推荐名额已用完（已推荐 3 / 名额 3，3 × 1 个渠道（全国学会、协会、研究会））" in html
+    )
     extra.refresh_from_db()
     assert extra.state == State.ACCEPTED
 
@@ -112,17 +114,17 @@ def test_flagged_entry_needs_a_reason_and_is_audited(client, secretariat_user, f
     assert flagged_entry.state == State.ACCEPTED
     assert not AuditEvent.objects.filter(verb__in=["recommend", "override"]).exists()
 
-    _act(client, flagged_entry, "recommend", override_reason="技术已迭代到第二代,应用场景全新。")
+    _act(client, flagged_entry, "recommend", override_reason="技术已迭代到第二代，应用场景全新。")
     flagged_entry.refresh_from_db()
     assert flagged_entry.state == State.RECOMMENDED
-    assert flagged_entry.override_reason == "技术已迭代到第二代,应用场景全新。"
+    assert flagged_entry.override_reason == "技术已迭代到第二代，应用场景全新。"
     # One audit record for the override: the recommend transition's own, with the item and the reason.
     assert not AuditEvent.objects.filter(verb="override").exists()
     recommend = AuditEvent.objects.get(verb="recommend", nomination=flagged_entry)
     assert recommend.actor == secretariat_user
     assert recommend.note == (
         "历年入榜仍推荐：疑似已入选2022年先导技术榜（“柔性电子多维感知及应用”，清华大学），原则上不再推荐。"
-        "理由：技术已迭代到第二代,应用场景全新。"
+        "理由：技术已迭代到第二代，应用场景全新。"
     )
     assert AuditEvent.objects.filter(nomination=flagged_entry, note__contains="技术已迭代到第二代").count() == 1
     history = client.get(reverse("secretariat:nomination", args=[flagged_entry.pk])).content.decode()

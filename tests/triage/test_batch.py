@@ -11,7 +11,7 @@ def test_preview_changes_nothing_and_lists_each_entry(client, secretariat_user, 
     client.force_login(secretariat_user)
     response = client.post(reverse("secretariat:batch"), {"action": "accept", "ids": [e.pk for e in entries]})
     html = response.content.decode()
-    assert "批量受理:预览" in html
+    assert "批量受理：预览" in html
     for entry in entries:
         assert entry.title in html
         entry.refresh_from_db()
@@ -31,7 +31,7 @@ def test_batch_over_quota_changes_nothing_and_says_why(client, secretariat_user,
     candidates = [make_nomination(state=State.ACCEPTED) for _ in range(2)]
     ids = [e.pk for e in candidates]
     client.force_login(secretariat_user)
-    message = "先导技术榜“电子信息”领域名额 6,已推荐 5,本批再推荐 2 将超出"
+    message = "先导技术榜“电子信息”领域名额 6，已推荐 5，本批再推荐 2 将超出"
     preview = client.post(reverse("secretariat:batch"), {"action": "recommend", "ids": ids}).content.decode()
     assert message in preview
     assert "batch-apply" not in preview
@@ -55,7 +55,7 @@ def test_batch_with_one_unfit_entry_applies_to_none(secretariat_user, make_nomin
     else:
         raise AssertionError("the batch should be refused")
     assert [item.ok for item in result.items].count(False) == 1
-    assert "当前状态为“已推荐”,不能受理" in next(i.decision.reason for i in result.items if not i.ok)
+    assert "当前状态为“已推荐”，不能受理" in next(i.decision.reason for i in result.items if not i.ok)
     for entry in fit:
         entry.refresh_from_db()
         assert entry.state == State.SUBMITTED

@@ -9,7 +9,7 @@ from nominations import confirmation, extensions, workflow
 from nominations.models import AuditEvent, ExtensionKind, Participation, State
 from tests.triage.conftest import AFTER_PLATFORM_DEADLINE, SHANGHAI
 
-LOCKED = "本单位已确认推荐结果,如需修改请联系平台秘书处重新开放"
+LOCKED = "本单位已确认推荐结果，如需修改请联系平台秘书处重新开放"
 
 
 def test_confirm_locks_then_reopen_unlocks(client, secretariat_user, platform_user, society, campaign, make_nomination):
@@ -65,7 +65,7 @@ def test_after_the_platform_deadline_recommending_and_confirming_are_refused(
         with pytest.raises(workflow.WorkflowError, match="平台申报截止时间已过"):
             workflow.transition(entry, action, secretariat_user)
     with pytest.raises(
-        confirmation.ConfirmationError, match="平台申报截止时间已过:截止时间为北京时间 2023年11月30日 24:00"
+        confirmation.ConfirmationError, match="平台申报截止时间已过：截止时间为北京时间 2023年11月30日 24:00"
     ):
         confirmation.confirm(secretariat_user, society, campaign)
     client.force_login(secretariat_user)

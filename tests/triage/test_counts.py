@@ -30,7 +30,7 @@ def _text(response):
 def test_the_secretariat_dashboard_counts_only_what_was_sent(client, secretariat_user, private_and_sent):
     client.force_login(secretariat_user)
     html = _text(client.get(reverse("secretariat:dashboard")))
-    assert "收到的申报(3 项,来自 1 家会员单位)" in html
+    assert "收到的申报（3 项，来自 1 家会员单位）" in html
     buttons = dict(re.findall(r'\?state=(\w+)">[^<]*<span class="badge text-bg-secondary">(\d+)</span>', html))
     assert buttons == {"submitted": "1", "accepted": "1", "withdrawn": "1"}
     assert "draft" not in buttons
@@ -49,7 +49,7 @@ def test_a_member_with_only_private_entries_shows_none(client, secretariat_user,
     make_nomination(state=State.WITHDRAWN, submitted_at=None)
     client.force_login(secretariat_user)
     html = _text(client.get(reverse("secretariat:dashboard")))
-    assert "收到的申报(0 项,来自 1 家会员单位)" in html
+    assert "收到的申报（0 项，来自 1 家会员单位）" in html
     assert "尚未收到会员单位提交的申报。" in html
     row = re.search(rf"<tr> <td>{member_unit.name}.*?</tr>", _text(client.get(reverse("secretariat:members"))))
     assert re.findall(r"<td[^>]*>(.*?)</td>", row.group(0))[3] == "0"

@@ -169,18 +169,18 @@ def test_platform_imports_units_and_pioneers(platform_user, campaign):
         membership.UNIT_COLUMNS,
         [
             ["甲省科协", "省、自治区、直辖市、副省级城市科协", "", "", "p@example.com"],
-            ["乙学会", "全国学会、协会、研究会;“科创中国”联合体成员单位", "", "", "q@example.com"],
+            ["乙学会", "全国学会、协会、研究会；“科创中国”联合体成员单位", "", "", "q@example.com"],
             ["丙单位", "不存在的渠道", "", "", "r@example.com"],
         ],
     )
     preview = membership.preview_unit_import(campaign, upload)
     assert not preview.ok
-    assert "未知的推荐渠道:不存在的渠道" in preview.rows[2].errors[0]
+    assert "未知的推荐渠道：不存在的渠道" in preview.rows[2].errors[0]
     upload = xlsx(
         membership.UNIT_COLUMNS,
         [
             ["甲省科协", "省、自治区、直辖市、副省级城市科协", "", "", "p@example.com"],
-            ["乙学会", "全国学会、协会、研究会;“科创中国”联合体成员单位", "", "", "q@example.com"],
+            ["乙学会", "全国学会、协会、研究会；“科创中国”联合体成员单位", "", "", "q@example.com"],
         ],
     )
     preview = membership.preview_unit_import(campaign, upload)

@@ -24,8 +24,8 @@ def test_meters_stack_channels(client, unit_with_channels, campaign, codes, name
     client.force_login(staff)
     html = client.get(reverse("secretariat:dashboard")).content.decode()
     joined = "、".join(names)
-    assert f"3 × {len(codes)} 个渠道({joined})" in html
-    assert f"5 × {len(codes)} 个渠道({joined})" in html
+    assert f"3 × {len(codes)} 个渠道（{joined}）" in html
+    assert f"5 × {len(codes)} 个渠道（{joined}）" in html
     assert f"0 / {tech_total}" in html
     assert f"0 / {enterprise_total}" in html
     rows = {

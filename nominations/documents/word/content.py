@@ -27,7 +27,7 @@ def form_title(year: int) -> str:
 
 
 def limit_label(max_chars: int | None) -> str:
-    return f"(限{max_chars}字)" if max_chars else ""
+    return f"（限{max_chars}字）" if max_chars else ""
 
 
 @dataclass
@@ -65,7 +65,7 @@ class FormContent:
     number: str
     basic: list[tuple[str, list[Row]]]  # [(section title, [Row, ...]), ...]
     blocks: list[LongText | RepeatGroup] = field(default_factory=list)  # in the definition's order
-    attachments: list[str] = field(default_factory=list)  # ["name(说明)", ...]
+    attachments: list[str] = field(default_factory=list)  # ["name（说明）", ...]
     applicant: str = ""
     recommender_label: str = "推荐单位"
     recommender: str = ""
@@ -98,7 +98,7 @@ def content_for(nomination: Nomination, definition: Definition) -> FormContent:
         list_name = f"{list_name} · {nomination.domain.name}"
     applicant = nomination.member_unit.name if nomination.member_unit_id else ""
     if nomination.pioneer_id:
-        recommender_label, recommender = "推举人", f"{nomination.pioneer.name}(2022年技术经理人先锋人物)"
+        recommender_label, recommender = "推举人", f"{nomination.pioneer.name}（2022年技术经理人先锋人物）"
     else:
         recommender_label = "推荐单位"
         recommender = nomination.recommending_unit.name if nomination.recommending_unit_id else ""
@@ -125,7 +125,7 @@ def content_for(nomination: Nomination, definition: Definition) -> FormContent:
     for attachment in nomination.attachments.all():
         name = _text(attachment.original_name)
         if attachment.description:
-            name = f"{name}({_text(attachment.description)})"
+            name = f"{name}（{_text(attachment.description)}）"
         attachments.append(name)
     return FormContent(
         year=nomination.campaign.year,

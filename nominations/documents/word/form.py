@@ -138,14 +138,14 @@ class FormTemplate:
         lines = [line.strip() for line in _NEWLINES.split(text)] if text else []
         lines = [line for line in lines if line]
         if not lines:
-            lines = ["(未填写)"]
+            lines = ["（未填写）"]
         out.extend(self._p("body", line) for line in lines)
         return out
 
     def elements(self, content: FormContent) -> list[str]:
         """The body of one form, in order, as XML fragments."""
         out = [self._p("title", content.title), self._p("subtitle", content.list_name)]
-        out.append(self._p("meta", f"申报编号:{content.number}"))
+        out.append(self._p("meta", f"申报编号：{content.number}"))
         number = 1
         out.append(self._p("heading", f"{chinese_number(number)}、基本信息"))
         out.append(self._kv_table(content.basic))
@@ -158,7 +158,7 @@ class FormTemplate:
             group = block
             out.append(self._p("heading", f"{chinese_number(number)}、{group.label}"))
             if not group.items:
-                out.append(self._p("plain", "(未填写)"))
+                out.append(self._p("plain", "（未填写）"))
             for item in group.items:
                 out.append(self._p("subheading", item.title))
                 if item.rows:
@@ -170,15 +170,15 @@ class FormTemplate:
         if content.attachments:
             out.extend(self._p("plain", f"{i}. {name}") for i, name in enumerate(content.attachments, start=1))
         else:
-            out.append(self._p("plain", "(无)"))
+            out.append(self._p("plain", "（无）"))
         number += 1
-        who, sign = ("申报人", "申报人(签字)") if content.nominee_is_person else ("申报单位", "申报单位(盖章)")
+        who, sign = ("申报人", "申报人（签字）") if content.nominee_is_person else ("申报单位", "申报单位（盖章）")
         out.append(self._p("heading", f"{chinese_number(number)}、{who}承诺"))
         out.append(
-            self._p("body", f"本{who[2:]}承诺:所填报内容及附件材料真实、准确、完整,不涉及国家秘密,无知识产权争议。")
+            self._p("body", f"本{who[2:]}承诺：所填报内容及附件材料真实、准确、完整，不涉及国家秘密，无知识产权争议。")
         )
         out.append(self._p("right", f"{sign}:                    "))
-        out.append(self._p("right", "日期:      年    月    日"))
+        out.append(self._p("right", "日期：      年    月    日"))
         number += 1
         out.append(self._p("heading", f"{chinese_number(number)}、{content.recommender_label}意见"))
         out.append(self._opinion(content))
@@ -186,10 +186,10 @@ class FormTemplate:
 
     def _opinion(self, content: FormContent) -> str:
         """推荐意见 with room to write, the stamp line and the date line."""
-        stamp = "推举人(签字):" if content.recommender_label == "推举人" else "推荐单位(盖章):"
-        value = [self._p("cell_value", f"{content.recommender_label}:{content.recommender}")]
+        stamp = "推举人（签字）：" if content.recommender_label == "推举人" else "推荐单位（盖章）："
+        value = [self._p("cell_value", f"{content.recommender_label}：{content.recommender}")]
         value += [self._p("cell_value", "")] * 6
-        value += [self._p("right", f"{stamp}                    "), self._p("right", "日期:      年    月    日")]
+        value += [self._p("right", f"{stamp}                    "), self._p("right", "日期：      年    月    日")]
         return "".join(
             [
                 self._tbl[0],

@@ -10,15 +10,15 @@ from nominations.rules.decision import Refused
 
 
 def add_filter_arguments(parser: ArgumentParser) -> None:
-    parser.add_argument("--campaign", type=int, required=True, help="征集年度,如 2023")
+    parser.add_argument("--campaign", type=int, required=True, help="征集年度，如 2023")
     parser.add_argument("--output", required=True, help="输出文件路径")
-    parser.add_argument("--list", default="", help="榜单代码:tech、enterprise、organization、manager")
-    parser.add_argument("--domain", default="", help="领域代码,如 electronics(先导技术榜)")
+    parser.add_argument("--list", default="", help="榜单代码：tech、enterprise、organization、manager")
+    parser.add_argument("--domain", default="", help="领域代码，如 electronics（先导技术榜）")
     parser.add_argument("--unit", default="", help="推荐单位名称或编号")
     parser.add_argument(
         "--state",
         default="",
-        help="状态代码,如 recommended;recommended_all 表示已推荐及评审以后的各状态,live_all 表示已提交及以后",
+        help="状态代码，如 recommended;recommended_all 表示已推荐及评审以后的各状态，live_all 表示已提交及以后",
     )
 
 
@@ -48,5 +48,5 @@ def run(command: BaseCommand, kind: str, options: dict[str, Any], what: str) -> 
         count = exports.export_to_path(kind, options["output"], filters, progress=progress)
     except Refused as refusal:
         raise CommandError(refusal.reason) from refusal
-    command.stdout.write(f"已导出 {count} 条申报{what}({exports.describe(filters)}):{options['output']}")
+    command.stdout.write(f"已导出 {count} 条申报{what}（{exports.describe(filters)}）：{options['output']}")
     return count

@@ -11,7 +11,7 @@ from ._export_common import add_filter_arguments, run
 
 
 class Command(BaseCommand):
-    help = "导出 Word 申报样表(附件2),每条申报一个 .docx,打包为 ZIP。"
+    help = "导出 Word 申报样表（附件2），每条申报一个 .docx，打包为 ZIP。"
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         add_filter_arguments(parser)

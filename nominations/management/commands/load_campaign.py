@@ -11,4 +11,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, **options):
         campaign = load_campaign(path)
-        self.stdout.write(self.style.SUCCESS(f"已载入 {campaign}:{campaign.lists.count()} 个榜单。"))
+        self.stdout.write(self.style.SUCCESS(f"已载入 {campaign}：{campaign.lists.count()} 个榜单。"))

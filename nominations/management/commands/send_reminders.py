@@ -4,10 +4,10 @@ from nominations.reminders import due_reminders, send_reminders
 
 
 class Command(BaseCommand):
-    help = "发送截止前 3 天和 1 天的提醒邮件(已发送的不再重复发送)。"
+    help = "发送截止前 3 天和 1 天的提醒邮件（已发送的不再重复发送）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true", help="只列出应发送的提醒,不发送。")
+        parser.add_argument("--dry-run", action="store_true", help="只列出应发送的提醒，不发送。")
 
     def handle(self, *args, dry_run=False, **options):
         if dry_run:

@@ -77,14 +77,14 @@ class Command(BaseCommand):
             raise CommandError("需要 --units ≥ 1,--members ≥ --units,--entries ≥ 0。")
         existing = RecommendingUnit.objects.filter(name__startswith=UNIT_PREFIX).count()
         if existing:
-            self.stdout.write(f"已有规模测试数据({existing} 个推荐单位),未重复生成。")
+            self.stdout.write(f"已有规模测试数据（{existing} 个推荐单位），未重复生成。")
             return
         started = time.perf_counter()
         with transaction.atomic():
             counts = self._seed(options)
         elapsed = time.perf_counter() - started
         summary = ", ".join(f"{name} {number}" for name, number in counts.items())
-        self.stdout.write(self.style.SUCCESS(f"规模测试数据已生成({elapsed:.1f} 秒):{summary}"))
+        self.stdout.write(self.style.SUCCESS(f"规模测试数据已生成（{elapsed:.1f} 秒）：{summary}"))
 
     def _seed(self, options):
         rng = random.Random(options["seed"])  # noqa: S311 (test data, not secrets)
