@@ -40,6 +40,20 @@ def style(form: forms.Form) -> forms.Form:
 INBOX_STATES = [(value, label) for value, label in State.choices if value not in STAFF_HIDDEN_STATES]
 
 
+class ChineseOrderingFilter(django_filters.OrderingFilter):
+    """django-filter's ordering with the descending choices in Chinese (it ships no zh-hans catalogue)."""
+
+    descending_fmt = "%s（倒序）"
+
+
+class YesNoAllSelect(forms.NullBooleanSelect):
+    """A yes/no filter whose empty choice reads 全部 (Django's reads 未知, "unknown")."""
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("unknown", "全部"), ("true", "是"), ("false", "否")]
+
+
 class InboxFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="搜索")
     ranking_list = django_filters.ModelChoiceFilter(
@@ -49,9 +63,9 @@ class InboxFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=INBOX_STATES, label="状态", empty_label="全部状态")
     member_unit = django_filters.ModelChoiceFilter(queryset=None, label="会员单位", empty_label="全部会员单位")
     flagged = django_filters.BooleanFilter(
-        field_name="earlier_listed", lookup_expr="isnull", exclude=True, label="疑似历年入榜"
+        field_name="earlier_listed", lookup_expr="isnull", exclude=True, label="疑似历年入榜", widget=YesNoAllSelect
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = ChineseOrderingFilter(
         fields=(
             ("submitted_at", "submitted_at"),
             ("updated_at", "updated_at"),
@@ -65,8 +79,8 @@ class InboxFilter(django_filters.FilterSet):
             "updated_at": "更新时间",
             "title": "名称",
             "state": "状态",
-            "member_unit": "会员单位",
-            "ranking_list": "榜单",
+            "member_unit__name": "会员单位",
+            "ranking_list__order": "榜单",
         },
         label="排序",
         empty_label="默认排序（最近提交）",

@@ -97,3 +97,12 @@ def test_other_units_member_cannot_be_deactivated(client, other_secretariat_user
     assert client.post(reverse("secretariat:member_deactivate", args=[member_unit.pk])).status_code == 404
     member_unit.refresh_from_db()
     assert member_unit.is_active
+
+
+def test_the_filter_form_speaks_chinese(client, secretariat_user, make_nomination):
+    make_nomination(title="甲技术")
+    client.force_login(secretariat_user)
+    page = client.get(reverse("secretariat:inbox")).content.decode()
+    assert "会员单位（倒序）" in page and "榜单（倒序）" in page
+    assert '<option value="unknown" selected>全部</option>' in page
+    assert "descending" not in page and "未知" not in page
