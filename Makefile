@@ -13,7 +13,7 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install migrate demo lint format check clean-venv
+.PHONY: run test install migrate demo lint format check messages clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ format: install
 check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
+
+# locale/zh_Hans: the Chinese catalogue for libraries without one; the compiled .mo is committed.
+messages: install
+	msgfmt --check -o locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.po
 
 clean-venv:
 	rm -rf $(VENV)

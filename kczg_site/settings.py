@@ -82,7 +82,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
-    "axes",
+    "kczg_site.axes_app.AxesConfig",
     "nominations",
     "reviews",
 ]
@@ -200,6 +200,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# The project's catalogue for libraries that ship no zh-hans one (django-axes, django-filter).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

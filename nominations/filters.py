@@ -40,12 +40,6 @@ def style(form: forms.Form) -> forms.Form:
 INBOX_STATES = [(value, label) for value, label in State.choices if value not in STAFF_HIDDEN_STATES]
 
 
-class ChineseOrderingFilter(django_filters.OrderingFilter):
-    """django-filter's ordering with the descending choices in Chinese (it ships no zh-hans catalogue)."""
-
-    descending_fmt = "%s（倒序）"
-
-
 class YesNoAllSelect(forms.NullBooleanSelect):
     """A yes/no filter whose empty choice reads 全部 (Django's reads 未知, "unknown")."""
 
@@ -65,7 +59,7 @@ class InboxFilter(django_filters.FilterSet):
     flagged = django_filters.BooleanFilter(
         field_name="earlier_listed", lookup_expr="isnull", exclude=True, label="疑似历年入榜", widget=YesNoAllSelect
     )
-    ordering = ChineseOrderingFilter(
+    ordering = django_filters.OrderingFilter(
         fields=(
             ("submitted_at", "submitted_at"),
             ("updated_at", "updated_at"),

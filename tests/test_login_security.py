@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.conf import settings as django_settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
@@ -62,7 +63,7 @@ def test_axes_is_wired_as_its_documentation_requires():
     assert backends[0] == "axes.backends.AxesStandaloneBackend"
     assert backends[1:] == ["rules.permissions.ObjectPermissionBackend", "kczg_site.auth.ProfileModelBackend"]
     assert django_settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
-    assert "axes" in django_settings.INSTALLED_APPS
+    assert apps.is_installed("axes") and apps.get_app_config("axes").verbose_name == "登录安全"
     assert django_settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
     assert django_settings.AXES_FAILURE_LIMIT == 5
     assert django_settings.AXES_COOLOFF_TIME.total_seconds() == 15 * 60
