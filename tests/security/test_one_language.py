@@ -1,0 +1,134 @@
+"""One language: every page every role can open reads Chinese, with no English word in its visible text.
+
+The pages come from the access matrix (every URL pattern × role × object it may see). Visible text is the
+text of the page outside ``<script>``/``<style>`` plus what a user reads in attributes (placeholder, title,
+aria-label, alt, button values). Allowed: file kinds (PDF, Word, Excel, ZIP …), e-mail addresses, web
+addresses, entry codes (KCZG-2023-000001) and the words listed in ``ALLOWED`` with their reason.
+"""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from nominations.models import Attachment, MemberUnit, Nomination, Profile, RecommendingUnit, SentMail
+from reviews.models import Score
+from tests.security.conftest import ROLES
+from tests.security.matrix import REGISTRY, target_url
+from tests.security.test_access_matrix import _expected, _request
+
+ALLOWED = {
+    # File kinds and formats users download or upload.
+    "PDF",
+    "pdf",
+    "Word",
+    "Excel",
+    "ZIP",
+    "zip",
+    "docx",
+    "xlsx",
+    "doc",
+    "xls",
+    "jpg",
+    "png",
+    "JPG",
+    "PNG",
+    # Technical names a secretariat reads as they are.
+    "IP",
+    "HTTP",
+    "Accept",
+    "GET",
+    "POST",
+    "SHA",
+    "ID",
+    "TRL",
+    "URL",
+    # File sizes as Django prints them.
+    "KB",
+    "MB",
+    "GB",
+}
+VISIBLE_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
+SKIPPED_TEXT = re.compile(
+    r"[\w.+-]+@[\w-]+(\.[\w-]+)+"  # e-mail addresses
+    r"|https?://\S+|www\.\S+|\b[\w-]+(\.[\w-]+)*\.(cloud|cn|com|org|net)\b"  # web addresses
+    r"|KCZG-\d{4}-\d+"  # entry codes
+    r"|\b[\w-]+\.(docx|xlsx|pdf|zip|jpg|png)\b",  # file names
+    re.I,
+)
+WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+class VisibleText(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts, self.skipping = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "template"):
+            self.skipping += 1
+        values = dict(attrs)
+        self.parts.extend(values[name] or "" for name in VISIBLE_ATTRIBUTES if name in values)
+        if tag == "input" and values.get("type") in ("submit", "button"):
+            self.parts.append(values.get("value") or "")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "template") and self.skipping:
+            self.skipping -= 1
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def english_words(html):
+    parser = VisibleText()
+    parser.feed(html)
+    text = SKIPPED_TEXT.sub(" ", " ".join(parser.parts))
+    return sorted({word for word in WORD.findall(text) if word not in ALLOWED})
+
+
+def data_words():
+    """Words of what users typed or were given (log-in names, the scenario's titles and names): data,
+    not the interface. The scenario names its users and entries in English on purpose."""
+    values = [*get_user_model().objects.values_list("username", flat=True)]
+    values += Profile.objects.values_list("display_name", flat=True)
+    values += Nomination.objects.values_list("title", flat=True)
+    values += MemberUnit.objects.values_list("name", flat=True)
+    values += RecommendingUnit.objects.values_list("name", flat=True)
+    values += Attachment.objects.values_list("original_name", flat=True)
+    values += SentMail.objects.values_list("subject", flat=True)
+    values += Score.objects.values_list("comment", flat=True)
+    return {word for value in values for word in WORD.findall(value or "")}
+
+
+def test_the_check_finds_english_and_leaves_what_is_allowed():
+    page = (
+        '<p title="Sort">已提交 <b>Member unit (descending)</b></p><script>var x = "code";</script>'
+        "<p>下载 PDF、Excel：a.b@example.com https://kczg.example/x KCZG-2023-000001 申报书.docx</p>"
+    )
+    assert english_words(page) == ["Member", "Sort", "descending", "unit"]
+
+
+@pytest.mark.parametrize("name", sorted(n for n, rule in REGISTRY.items() if "GET" in rule.methods and not rule.admin))
+def test_every_page_reads_chinese(sdb, name):
+    rule = REGISTRY[name]
+    data = data_words()
+    found = []
+    for role in ROLES:
+        user = sdb.user(role)
+        client = Client(raise_request_exception=False)
+        if user is not None:
+            client.force_login(user)
+        for label, kwargs, obj in rule.targets(sdb):
+            if _expected(rule, user, obj, "GET") != "ok":
+                continue
+            response = _request(client, "GET", target_url(name, kwargs), {})
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue
+            words = [w for w in english_words(response.content.decode()) if w not in data]
+            if words:
+                found.append(f"{role} {label}: {' '.join(words[:12])}")
+    assert not found, "\n".join(found)
