@@ -14,7 +14,9 @@ units), groups or permissions: those belong to superusers, and entries change th
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import Group
@@ -88,8 +90,37 @@ def ensure_platform_group() -> "Group":
     return group
 
 
+PERMISSION_VERBS = {"add": "添加", "change": "修改", "delete": "删除", "view": "查看"}
+
+
+def chinese_permission_name(codename: str, model_verbose_name: str) -> str:
+    """``可以查看 附件`` for ``view_attachment``: Django stores its default permissions as "Can view …"."""
+    verb = PERMISSION_VERBS.get(codename.split("_", 1)[0])
+    return f"可以{verb}{model_verbose_name}" if verb else ""
+
+
+@transaction.atomic
+def name_permissions_in_chinese() -> int:
+    """Rename the default permissions (the admin's user and group pages list them) in Chinese."""
+    from django.contrib.auth.models import Permission
+
+    renamed = 0
+    for permission in Permission.objects.select_related("content_type"):
+        model = permission.content_type.model_class()
+        if model is None:
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            name = chinese_permission_name(permission.codename, str(model._meta.verbose_name))
+        if name and permission.name != name[:255]:
+            permission.name = name[:255]
+            permission.save(update_fields=["name"])
+            renamed += 1
+    return renamed
+
+
 def setup_after_migrate(sender, **kwargs) -> None:
     """``post_migrate`` handler: acts after the reviews app's signal (the last of the project's apps),
     when Django has created the permissions of every app."""
     if sender.label == "reviews":
         ensure_platform_group()
+        name_permissions_in_chinese()

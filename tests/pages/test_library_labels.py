@@ -29,3 +29,22 @@ def test_the_failed_logins_list_has_chinese_columns(client, admin_user_):
         assert label in page, label
     for english in ("Attempt Time", "IP Address", "Failed Logins", "Attempt Remaining"):
         assert english not in page, english
+
+
+@pytest.mark.django_db
+def test_permissions_are_named_in_chinese_on_the_user_page(client, admin_user_):
+    admin_user_.is_staff = admin_user_.is_superuser = True
+    admin_user_.save()
+    client.force_login(admin_user_)
+    page = client.get(reverse("admin:auth_user_change", args=[admin_user_.pk])).content.decode()
+    assert "可以查看附件" in page and "可以添加用户" in page
+    assert "Can view" not in page and "Can add" not in page
+
+
+@pytest.mark.django_db
+def test_the_admin_index_has_chinese_column_headings(client, admin_user_):
+    admin_user_.is_staff = admin_user_.is_superuser = True
+    admin_user_.save()
+    client.force_login(admin_user_)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "数据类别" in page and "Model name" not in page and "Add link" not in page

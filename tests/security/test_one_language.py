@@ -45,6 +45,11 @@ ALLOWED = {
     "ID",
     "TRL",
     "URL",
+    "LDAP",
+    # Key names in Django's own Chinese help (按住 Control 键或 Mac 上的 Command 键).
+    "Control",
+    "Command",
+    "Mac",
     # File sizes as Django prints them.
     "KB",
     "MB",
@@ -58,7 +63,8 @@ SKIPPED_TEXT = re.compile(
     r"|\b[\w-]+\.(docx|xlsx|pdf|zip|jpg|png)\b",  # file names
     re.I,
 )
-WORD = re.compile(r"[A-Za-z]{2,}")
+# A word of letters alone: parts of codes, hashes and identifiers (pbkdf2_sha256, a1B2****) are not words.
+WORD = re.compile(r"(?<![\w*])[A-Za-z]{2,}(?![\w*])")
 
 
 class VisibleText(HTMLParser):
@@ -112,6 +118,8 @@ def test_the_check_finds_english_and_leaves_what_is_allowed():
     assert english_words(page) == ["Member", "Sort", "descending", "unit"]
 
 
+# The Django admin is not crawled yet: it still shows English (the search button, True/False/None, the
+# history pages, the JSON keys of an entry's data); see the note of the issue "The year flows".
 @pytest.mark.parametrize("name", sorted(n for n, rule in REGISTRY.items() if "GET" in rule.methods and not rule.admin))
 def test_every_page_reads_chinese(sdb, name):
     rule = REGISTRY[name]
