@@ -16,6 +16,8 @@ HAN = "\u4e00-\u9fff"
 HALF_WIDTH_NEXT_TO_HAN = re.compile(rf"[{HAN}][,:;()]|[,;(][{HAN}]|\([^()]*[{HAN}][^()]*\)")
 TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|<[^>]*>")
 FIELD = re.compile(r"\{[^{}]*\}")
+TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
 
 
 def python_strings(path: Path):
@@ -39,6 +41,10 @@ def template_lines(path: Path):
         in_comment = in_comment or "{% comment" in line
         if not (in_script or in_comment or line.lstrip().startswith("{#")):
             yield number, TEMPLATE_CODE.sub(" ", line)
+            # The quoted strings of template tags and filters are read too ({{ x|default:"（无）" }}).
+            for code in TEMPLATE_TAG.findall(line):
+                for quoted in QUOTED.findall(code):
+                    yield number, quoted
         in_script = in_script and "</script>" not in line
         in_comment = in_comment and "{% endcomment" not in line
 
