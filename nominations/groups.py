@@ -105,16 +105,14 @@ def name_permissions_in_chinese() -> int:
     from django.contrib.auth.models import Permission
 
     renamed = 0
-    for permission in Permission.objects.select_related("content_type"):
-        model = permission.content_type.model_class()
-        if model is None:
-            continue
-        with translation.override(settings.LANGUAGE_CODE):
-            name = chinese_permission_name(permission.codename, str(model._meta.verbose_name))
-        if name and permission.name != name[:255]:
-            permission.name = name[:255]
-            permission.save(update_fields=["name"])
-            renamed += 1
+    with translation.override(settings.LANGUAGE_CODE):
+        for permission in Permission.objects.select_related("content_type"):
+            model = permission.content_type.model_class()
+            name = chinese_permission_name(permission.codename, str(model._meta.verbose_name)) if model else ""
+            if name and permission.name != name[:255]:
+                permission.name = name[:255]
+                permission.save(update_fields=["name"])
+                renamed += 1
     return renamed
 
 
