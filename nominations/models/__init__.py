@@ -2,13 +2,21 @@
 
 from .accounts import Profile, Role
 from .audit import AuditEvent
-from .campaign import Campaign, Channel, Domain, DomainKind, ListCode, RankingList
+from .campaign import Campaign, Channel, Domain, DomainKind, ListCode, RankingList, UnconfirmedUnits
 from .clock import DemoClock
 from .exports import ExportJob, ExportKind, ExportState
 from .history import EarlierListedItem
 from .mail import MailAudience, MailKind, MailStatus, SentMail
 from .nomination import Attachment, Nomination, State
-from .units import Extension, ExtensionKind, MemberUnit, Participation, Pioneer, RecommendingUnit
+from .units import (
+    Extension,
+    ExtensionKind,
+    MemberUnit,
+    Participation,
+    Pioneer,
+    RecommendingUnit,
+    UnconfirmedDecision,
+)
 
 __all__ = [
     "Attachment",
@@ -38,4 +46,6 @@ __all__ = [
     "Role",
     "SentMail",
     "State",
+    "UnconfirmedDecision",
+    "UnconfirmedUnits",
 ]

@@ -11,6 +11,14 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(is_active=True).order_by("-year").first()
 
 
+class UnconfirmedUnits(models.TextChoices):
+    """The campaign's default for units that never confirmed their recommendations."""
+
+    DECIDE = "decide", "由平台秘书处逐个决定"
+    INCLUDE = "include", "全部纳入初评"
+    EXCLUDE = "exclude", "全部不纳入初评"
+
+
 class Campaign(models.Model):
     """One campaign year with every date of its timeline (aware datetimes, Asia/Shanghai).
 
@@ -38,6 +46,13 @@ class Campaign(models.Model):
     promotion_start = models.DateTimeField("宣传推广开始")
     promotion_end = models.DateTimeField("宣传推广结束")
     is_active = models.BooleanField("当前年度", default=True)
+    unconfirmed_units = models.CharField(
+        "未确认推荐结果的单位",
+        max_length=10,
+        choices=UnconfirmedUnits.choices,
+        default=UnconfirmedUnits.DECIDE,
+        help_text="推荐单位在平台申报截止时间前未确认推荐结果时，其已推荐的申报如何处理。",
+    )
 
     objects = CampaignQuerySet.as_manager()
 

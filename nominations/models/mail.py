@@ -13,6 +13,9 @@ class MailKind(models.TextChoices):
     REMINDER_MEMBER = "reminder_member", "会员提交截止提醒"
     REMINDER_PLATFORM = "reminder_platform", "平台申报截止提醒"
     INVITATION = "invitation", "账号邀请"
+    NOT_RECOMMENDED = "not_recommended", "未获推荐通知"
+    EXCLUDED = "excluded", "未纳入初评通知"
+    OUTCOME = "outcome", "榜单结果通知"
 
 
 class MailStatus(models.TextChoices):

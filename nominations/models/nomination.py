@@ -15,6 +15,7 @@ class State(models.TextChoices):
     RETURNED = "returned", "退回修改"
     ACCEPTED = "accepted", "已受理"
     DECLINED = "declined", "未受理"
+    NOT_RECOMMENDED = "not_recommended", "未获推荐"
     RECOMMENDED = "recommended", "已推荐"
     WITHDRAWN = "withdrawn", "已撤回"
     IN_REVIEW = "in_review", "初评中"

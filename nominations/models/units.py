@@ -29,6 +29,13 @@ class RecommendingUnit(models.Model):
         return self.name
 
 
+class UnconfirmedDecision(models.TextChoices):
+    """What becomes of a recommending unit's recommended entries when it never confirmed them."""
+
+    INCLUDE = "include", "纳入初评"
+    EXCLUDE = "exclude", "不纳入初评"
+
+
 class Participation(models.Model):
     """A recommending unit's settings and progress in one campaign."""
 
@@ -49,6 +56,21 @@ class Participation(models.Model):
         blank=True,
         related_name="+",
         verbose_name="确认人",
+    )
+    # The platform's decision on a unit that had not confirmed by its platform deadline
+    # (Campaign.unconfirmed_units says what happens without one).
+    unconfirmed_decision = models.CharField(
+        "未确认单位的处理", max_length=10, choices=UnconfirmedDecision.choices, blank=True
+    )
+    unconfirmed_reason = models.TextField("处理理由", blank=True)
+    unconfirmed_decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    unconfirmed_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="处理人",
     )
 
     class Meta:
