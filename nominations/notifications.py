@@ -46,6 +46,8 @@ EVENT_MAIL = {
     "recommend": MailKind.RECOMMENDED,
     "confirm": MailKind.CONFIRMED,
     "reopen": MailKind.REOPENED,
+    "not_recommend": MailKind.NOT_RECOMMENDED,
+    "exclude": MailKind.EXCLUDED,
 }
 
 

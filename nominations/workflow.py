@@ -40,6 +40,8 @@ class Transition:
     note_required: bool = False
     note_label: str = "说明"
     opens: str | None = None  # "dispatch" or "publication": refused before that moment (reviews.final)
+    # Taken by a batch step (confirmation, the platform's decision on a unit), never offered as a button.
+    batch_only: bool = False
 
 
 def _t(
@@ -93,6 +95,36 @@ TRANSITIONS = {
             limit="unit_quota",
         ),
         _t("unrecommend", "取消推荐", {S.RECOMMENDED}, S.ACCEPTED, {Role.SECRETARIAT}, deadline="platform"),
+        # At the unit's confirmation (nominations.confirmation): what it did not recommend is told so.
+        _t(
+            "not_recommend",
+            "未获推荐",
+            {S.SUBMITTED, S.ACCEPTED, S.RETURNED},
+            S.NOT_RECOMMENDED,
+            {Role.SECRETARIAT},
+            deadline="platform",
+            batch_only=True,
+        ),
+        # The platform's decision on a unit that never confirmed (reviews.dispatch), and reopening a
+        # confirmed unit (nominations.confirmation), which gives its 未获推荐 entries back to it.
+        _t(
+            "exclude",
+            "不纳入初评",
+            {S.RECOMMENDED},
+            S.NOT_RECOMMENDED,
+            {Role.PLATFORM, Role.ADMIN},
+            note_required=True,
+            note_label="不纳入初评的理由",
+            batch_only=True,
+        ),
+        _t(
+            "reconsider",
+            "恢复待推荐",
+            {S.NOT_RECOMMENDED},
+            S.ACCEPTED,
+            {Role.PLATFORM, Role.ADMIN},
+            batch_only=True,
+        ),
         _t(
             "pioneer_recommend",
             "推举",
@@ -126,9 +158,10 @@ class WorkflowError(Refused):
 
 
 def available_actions(nomination: Nomination, user: policy.AnyUser) -> list[Transition]:
-    """The transitions whose role and source state fit (deadline and quota are checked on use)."""
+    """The transitions whose role and source state fit (deadline and quota are checked on use); the
+    batch-only ones (taken by confirmation or a platform decision) are never offered one by one."""
     role = policy.role_of(user)
-    return [t for t in TRANSITIONS.values() if nomination.state in t.sources and role in t.roles]
+    return [t for t in TRANSITIONS.values() if nomination.state in t.sources and role in t.roles and not t.batch_only]
 
 
 def deadline_for(nomination: Nomination, kind: str) -> Deadline:
