@@ -8,7 +8,13 @@ class NominationsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from kczg_site.admin_language import use_chinese_boolean_icons, use_chinese_deletion_summary
+
         from .groups import setup_after_migrate
+
+        # The admin's own English (kczg_site/admin_language.py).
+        use_chinese_boolean_icons()
+        use_chinese_deletion_summary()
 
         # The platform staff's permission group, in production as in the demo.
         post_migrate.connect(setup_after_migrate, dispatch_uid="nominations.platform_group")

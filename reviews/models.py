@@ -213,7 +213,7 @@ class Score(models.Model):
     total = models.DecimalField("加权总分", max_digits=7, decimal_places=3, null=True, blank=True)
     updated_at = models.DateTimeField("更新时间")
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(verbose_name="评分历史版本", verbose_name_plural="评分历史版本")
 
     class Meta:
         verbose_name = "评分"

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import AbstractBaseUser, Group
 
 from nominations.admin.mixins import SuperuserChangesMixin
@@ -54,9 +55,21 @@ if admin.site.is_registered(User):
     admin.site.unregister(User)
 
 
+class PasswordChangeForm(AdminPasswordChangeForm):
+    """Django's admin form for setting a user's password, its help text all in Chinese: Django appends
+    an English warning to the translated text ("If disabled, the current password … will be lost")."""
+
+    usable_password_help_text = (
+        "用户能否使用密码登录。停用后，该用户仍可能通过其他认证方式（如单点登录或 LDAP）登录。"  # noqa: S105 (help text)
+        '<ul id="id_unusable_warning" class="messagelist"><li class="warning">'
+        "停用后，该用户当前的密码将失效。</li></ul>"
+    )
+
+
 @admin.register(User)
 class UserAdmin(SuperuserChangesMixin, BaseUserAdmin):
     inlines = [ProfileInline]
+    change_password_form = PasswordChangeForm
     list_display = ("username", "role_label", "display_name", "organisation", "email", "is_staff", "is_active")
     list_filter = ("profile__role", "is_staff", "is_superuser", "is_active")
     search_fields = ("username", "email", "profile__display_name", "profile__member_unit__name")

@@ -9,11 +9,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Manager, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from simple_history.admin import SimpleHistoryAdmin
 
 from nominations import policy
 from nominations.admin.audit import AuditEventInline
 from nominations.admin.mixins import NoChangesMixin, PolicyRowsMixin
+from nominations.forms import definition_for
 from nominations.models import Attachment, EarlierListedItem, Nomination
 
 
@@ -35,6 +37,8 @@ class NominationAdmin(PolicyRowsMixin, NoChangesMixin, SimpleHistoryAdmin):
     changes there (checked by the list's form definition), the state through the workflow only. The
     rows are the reader's ``visible_nominations``."""
 
+    object_history_form_template = "admin/nominations/history_form.html"
+
     list_display = (
         "__str__",
         "ranking_list",
@@ -53,7 +57,7 @@ class NominationAdmin(PolicyRowsMixin, NoChangesMixin, SimpleHistoryAdmin):
     date_hierarchy = "updated_at"
     inlines = [AttachmentInline, AuditEventInline]
     fieldsets = (
-        (None, {"fields": ("title", "credit_code", "data")}),
+        (None, {"fields": ("title", "credit_code", "content")}),
         (
             "归属",
             {"fields": ("campaign", "ranking_list", "domain", "member_unit", "recommending_unit", "pioneer")},
@@ -65,7 +69,7 @@ class NominationAdmin(PolicyRowsMixin, NoChangesMixin, SimpleHistoryAdmin):
     readonly_fields = (
         "title",
         "credit_code",
-        "data",
+        "content",
         "campaign",
         "ranking_list",
         "domain",
@@ -82,6 +86,12 @@ class NominationAdmin(PolicyRowsMixin, NoChangesMixin, SimpleHistoryAdmin):
         "created_at",
         "updated_at",
     )
+
+    @admin.display(description="申报内容")
+    def content(self, obj: Nomination) -> str:
+        """The entry's fields under their labels, as the secretariat reads them (not the stored JSON)."""
+        context = {"nomination": obj, "definition": definition_for(obj)}
+        return render_to_string("admin/nominations/nomination_content.html", context)
 
     @admin.display(description="疑似历年入榜", boolean=True, ordering="earlier_listed")
     def is_flagged(self, obj: Nomination) -> bool:

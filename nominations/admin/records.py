@@ -33,7 +33,9 @@ class ExportJobAdmin(ReadOnlyAdmin):
     search_fields = ("description", "requested_by__username", "file_name")
     ordering = ("-created_at", "-pk")
     list_select_related = ("requested_by",)
-    exclude = ("file",)  # served only to the requester, through the export view
+    # The file is served only to the requester, through the export view; the filters as stored (JSON
+    # keys) are in the description in words.
+    exclude = ("file", "filters")
 
 
 class EntryRecordAdmin(PolicyRowsMixin, ReadOnlyAdmin):

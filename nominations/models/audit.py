@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from kczg_site.formats import format_timestamp
+
 from .nomination import State
 
 
@@ -39,7 +41,10 @@ class AuditEvent(models.Model):
         verbose_name_plural = "操作记录"
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.verb}"
+        # Inside the method: nominations.audit imports the models (the labels include the workflow's).
+        from nominations.audit import verb_label
+
+        return f"{format_timestamp(self.at)} {verb_label(self.verb)}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

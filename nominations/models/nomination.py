@@ -142,7 +142,9 @@ class Nomination(models.Model):
     # The one-time token of the "new entry" form that created this draft: a second POST of the same
     # form (a double click) finds this row instead of creating another (intake.create_nomination).
     creation_token = models.UUIDField("创建令牌", null=True, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["data", "creation_token"])
+    history = HistoricalRecords(
+        excluded_fields=["data", "creation_token"], verbose_name="申报历史版本", verbose_name_plural="申报历史版本"
+    )
 
     class Meta:
         ordering = ["-updated_at"]
