@@ -52,8 +52,10 @@ check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
 
-# locale/zh_Hans: the Chinese catalogue for libraries without one; the compiled .mo is committed.
+# locale/zh_Hans: the Chinese catalogue for libraries without one, and Django's and the libraries' own
+# messages in full-width punctuation (scripts/full_width_catalogue.py); the compiled .mo is committed.
 messages: install
+	$(BIN)/python scripts/full_width_catalogue.py
 	msgfmt --check -o locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.po
 
 clean-venv:

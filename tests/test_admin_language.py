@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixtures of tests/test_admin.py, imported by name, are the tests' arguments)
 """The admin's own English, replaced (kczg_site/admin_language.py, templates/admin/, locale/zh_Hans): the
 icons' text, the search box, the delete summary, an entry's content and history, the audit records."""
 
