@@ -25,7 +25,7 @@ from django.contrib.admin import options
 from django.contrib.admin.templatetags import admin_list
 from django.templatetags.static import static
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
 BOOLEAN_TEXT = {True: "是", False: "否", None: "未知"}
@@ -49,13 +49,24 @@ def _automatic_tables() -> tuple[set[str], tuple[str, ...]]:
     return plurals, prefixes
 
 
+def _full_width_label(item: Any) -> Any:
+    """``"推荐渠道: <a …>名称</a>"`` → ``"推荐渠道：<a …>名称</a>"`` (Django joins the two with ": ")."""
+    text = str(item)
+    label, sep, rest = text.partition(": ")
+    if not sep:
+        return item
+    joined = f"{label}：{rest}"
+    # Only the separator Django wrote changes; what was escaped stays escaped.
+    return mark_safe(joined) if isinstance(item, SafeString) else joined  # noqa: S308
+
+
 def _without(items: list, prefixes: tuple[str, ...]) -> list:
     kept = []
     for item in items:
         if isinstance(item, list):
             kept.append(_without(item, prefixes))
         elif not str(item).startswith(prefixes):
-            kept.append(item)
+            kept.append(_full_width_label(item))
     return [item for item in kept if item != []]
 
 

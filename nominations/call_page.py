@@ -109,7 +109,7 @@ def deadline_note(campaign: Campaign, field: str) -> str:
     if field == "member_deadline":
         return f"会员（单位会员）在本平台向{c.organizer or '所属推荐单位'}秘书处提交申报材料的截止时间。"
     if field == "platform_deadline":
-        where = f"({c.platform_url})" if c.platform_url else ""
+        where = f"（{c.platform_url}）" if c.platform_url else ""
         return f"推荐单位在“科创中国”平台{where}完成线上申报的截止时间。"
     if field == "initial_review_deadline":
         return "初评机构将初评结果报送至“科创中国”联合体秘书处。"

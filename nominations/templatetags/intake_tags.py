@@ -65,7 +65,7 @@ def nomination_field(spec: Field, bf: BoundField) -> SafeString:
     if spec.required:
         label += '<span class="text-danger ms-1" title="提交时必填">*</span>'
     if spec.unit and spec.kind != Kind.PERCENT:
-        label += f'<span class="fw-normal text-body-secondary small">({template_value(spec.unit)})</span>'
+        label += f'<span class="fw-normal text-body-secondary small">（{template_value(spec.unit)}）</span>'
     if spec.max_chars:
         label += (
             f'<span class="fw-normal text-body-secondary small">（不超过 {template_value(spec.max_chars)} 字）</span>'

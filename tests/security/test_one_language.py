@@ -1,4 +1,5 @@
-"""One language: every page every role can open reads Chinese, with no English word in its visible text.
+"""One language: every page every role can open reads Chinese, with no English word in its visible text
+and no ASCII ``,:;()!?.`` in its Chinese prose (公文 style writes ，：；（）！？。).
 
 The pages come from the access matrix (every URL pattern × role × object it may see). Visible text is the
 text of the page outside ``<script>``/``<style>`` plus what a user reads in attributes (placeholder, title,
@@ -15,8 +16,10 @@ from django.test import Client
 
 from nominations.models import (
     Attachment,
+    Campaign,
     Channel,
     Domain,
+    EarlierListedItem,
     MemberUnit,
     Nomination,
     Profile,
@@ -107,9 +110,10 @@ def english_words(html):
     return sorted({word for word in WORD.findall(text) if word not in ALLOWED})
 
 
-def data_words():
-    """Words of what users typed or were given (log-in names, the scenario's titles and names): data,
-    not the interface. The scenario names its users and entries in English on purpose."""
+def data_values():
+    """What users typed or were given (log-in names, the scenario's titles and names) and the campaign
+    file's own text (codes, the notice quoted as published): data, not the interface. The scenario names
+    its users and entries in English on purpose."""
     values = [*get_user_model().objects.values_list("username", flat=True)]
     values += Profile.objects.values_list("display_name", flat=True)
     values += Nomination.objects.values_list("title", flat=True)
@@ -119,12 +123,45 @@ def data_words():
     values += SentMail.objects.values_list("subject", flat=True)
     values += Score.objects.values_list("comment", flat=True)
     # The codes of the campaign file (lists, domains, channels, criteria: tech, electronics, society,
-    # advancement), which the admin shows beside the names as the file's author wrote them.
+    # advancement), which the admin shows beside the names as the file's author wrote them, and its
+    # texts quoted from the notice as published (half-width marks included).
     values += RankingList.objects.values_list("code", flat=True)
     values += Domain.objects.values_list("code", flat=True)
     values += Channel.objects.values_list("code", flat=True)
     values += ReviewCriterion.objects.values_list("code", flat=True)
+    values += Channel.objects.values_list("name", flat=True)
+    values += EarlierListedItem.objects.values_list("name", flat=True)
+    values += Campaign.objects.values_list("notice_ref", flat=True)
+    return [value for value in values if value]
+
+
+def data_words(values):
     return {word for value in values for word in WORD.findall(value or "")}
+
+
+HAN = "[\u4e00-\u9fff]"
+# An ASCII mark of Chinese prose: next to a Chinese character (a full stop: after one, ending a sentence).
+HALF_WIDTH = re.compile(rf"{HAN}[,:;()!?]|[,:;()!?]{HAN}|{HAN}\.(?=\s|$)")
+
+
+# Django's admin templates write two marks of their own, in markup no catalogue or block reaches: the
+# help icon of a tabular inline's column (alt="(help text)") and a stacked inline's heading ("用户角色: #1").
+DJANGO_ADMIN_MARKUP = (
+    (re.compile(r'(class="help help-tooltip"[^>]*alt=")\(([^"]*)\)"'), r'\1\2"'),
+    (re.compile(r"(<h3><b>[^<]*):(</b>)"), r"\1\2"),
+)
+
+
+def half_width_marks(html, values=()):
+    """The places of visible text where Chinese prose uses ASCII ``,:;()!?.`` (data removed first)."""
+    for pattern, replacement in DJANGO_ADMIN_MARKUP:
+        html = pattern.sub(replacement, html)
+    parser = VisibleText()
+    parser.feed(html)
+    text = " ".join(" ".join(parser.parts).split())
+    for value in sorted(values, key=len, reverse=True):
+        text = text.replace(value, " ")
+    return sorted({text[max(0, m.start() - 6) : m.end() + 6] for m in HALF_WIDTH.finditer(text)})
 
 
 def test_the_check_finds_english_and_leaves_what_is_allowed():
@@ -133,6 +170,10 @@ def test_the_check_finds_english_and_leaves_what_is_allowed():
         "<p>下载 PDF、Excel：a.b@example.com https://kczg.example/x KCZG-2023-000001 申报书.docx</p>"
     )
     assert english_words(page) == ["Member", "Sort", "descending", "unit"]
+    marks = " | ".join(half_width_marks("<p>名称: 示例(试点). 完成</p>"))
+    assert "名称:" in marks and "示例(" in marks and "点)." in marks
+    assert half_width_marks("<p>名称：示例（试点）。完成；好！</p>") == []
+    assert half_width_marks("<p>平台(ranking.kczg.cloud)</p>", ["平台(ranking.kczg.cloud)"]) == []
 
 
 # The Django admin included: its own English is replaced in kczg_site/admin_language.py, templates/admin/
@@ -140,7 +181,8 @@ def test_the_check_finds_english_and_leaves_what_is_allowed():
 @pytest.mark.parametrize("name", sorted(n for n, rule in REGISTRY.items() if "GET" in rule.methods))
 def test_every_page_reads_chinese(sdb, name):
     rule = REGISTRY[name]
-    data = data_words()
+    values = data_values()
+    data = data_words(values)
     found = []
     for role in ROLES:
         user = sdb.user(role)
@@ -153,7 +195,11 @@ def test_every_page_reads_chinese(sdb, name):
             response = _request(client, "GET", target_url(name, kwargs), {})
             if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
                 continue
-            words = [w for w in english_words(response.content.decode()) if w not in data]
+            html = response.content.decode()
+            words = [w for w in english_words(html) if w not in data]
             if words:
                 found.append(f"{role} {label}: {' '.join(words[:12])}")
+            marks = half_width_marks(html, values)
+            if marks:
+                found.append(f"{role} {label} half-width: {' | '.join(marks[:6])}")
     assert not found, "\n".join(found)
