@@ -8,14 +8,16 @@ from datetime import datetime
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from nominations import intake
 from nominations.forms import definition_for
 from nominations.forms.samples import complete_data
-from nominations.models import AuditEvent, Extension, ExtensionKind, Nomination, State
+from nominations.models import Attachment, AuditEvent, Extension, ExtensionKind, Nomination, State
 from tests.factories import PASSWORD
 from tests.intake.conftest import BEIJING, form_post
+from tests.intake.test_attachments import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +159,22 @@ def test_the_pioneer_after_the_platform_deadline(client, pioneer_user, manager):
     assert "如需延期，请联系平台秘书处。" in page and form_inputs(page) == []
     assert f'href="{reverse("pioneer:detail", args=[nomination.pk])}">查看<' in dashboard
     assert "不能推举新的候选人" in dashboard
+
+
+def test_uploading_and_deleting_after_the_deadline_are_refused(client_member, member_user, make_nomination):
+    draft = make_nomination()
+    with at(datetime(2023, 11, 15, 10, 0, tzinfo=BEIJING)):
+        kept = intake.add_attachment(draft, member_user, SimpleUploadedFile("a.pdf", PDF_BYTES))
+    with at(AFTER):
+        uploaded = client_member.post(
+            reverse("member:upload", kwargs={"pk": draft.pk}),
+            {"file": SimpleUploadedFile("b.pdf", PDF_BYTES)},
+            HTTP_HX_REQUEST="true",
+        )
+        deleted = client_member.post(
+            reverse("member:delete_attachment", kwargs={"pk": draft.pk, "attachment_pk": kept.pk}),
+            HTTP_HX_REQUEST="true",
+        )
+    assert "会员提交截止时间已过" in uploaded.content.decode()
+    assert "会员提交截止时间已过" in deleted.content.decode()
+    assert list(Attachment.objects.values_list("original_name", flat=True)) == ["a.pdf"]
