@@ -59,7 +59,7 @@ def test_after_the_deadline_the_edit_page_is_read_only(client_member, make_nomin
         response = client_member.get(edit_url(draft))
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'id="mode-banner"' in page
+    assert 'id="mode-banner"' in page and "<title>查看申报 ·" in page
     assert "填写已截止，申报内容只能查看" in page and PASSED in page
     assert "如需延期，请联系中国技术经济学会秘书处申请延期（联系人：王老师，电话：010-12345678" in page
     assert reverse("exports:nomination_docx", args=[draft.pk]) in page and "下载申报书（Word）" in page
