@@ -1,4 +1,5 @@
-"""What every page needs: the active campaign, the clock, the next deadline and the role navigation.
+"""What every page needs: the active campaign, the clock, the next deadline of the viewer's role, the
+mode of the viewer's role and the role navigation.
 
 Everything is lazy: a value costs a query only when a template asks for it, and the active campaign
 is fetched at most once per request (a view that already loaded it hands it over with
@@ -12,9 +13,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 
 from kczg_site import clock
+from nominations import page_modes
 from nominations.models import Campaign, Role
 from nominations.policy import role_of
-from nominations.rules.deadlines import next_deadline
+from nominations.rules import deadlines
 
 _CAMPAIGN_ATTR = "_kczg_active_campaign"
 
@@ -75,17 +77,36 @@ def nav_items(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    """The active campaign, the clock, the next deadline and the navigation, evaluated on demand."""
+    """The active campaign, the clock, the deadlines (the campaign's next one, the viewer's role's), the
+    role's mode and the navigation, evaluated on demand."""
 
-    def upcoming() -> dict[str, Any] | None:
+    own: dict[str, Any] = {}
+
+    def role_deadline() -> deadlines.RoleDeadline | None:
+        # Asked by the bar and by the page's mode banner: one computation per request.
+        if "deadline" not in own:
+            campaign = active_campaign(request)
+            user = getattr(request, "user", None)
+            own["deadline"] = deadlines.role_deadline(user, campaign) if campaign is not None else None
+        return own["deadline"]
+
+    def upcoming() -> deadlines.NextDeadline | None:
+        # The campaign-wide next moment (the home page's countdown: the year's timeline for everybody).
+        campaign = active_campaign(request)
+        found = deadlines.next_deadline(campaign) if campaign is not None else None
+        return deadlines.NextDeadline(*found) if found else None
+
+    def header_deadline() -> deadlines.NextDeadline | None:
+        # The header bar: the next deadline of the viewer's role.
         campaign = active_campaign(request)
         if campaign is None:
             return None
-        found = next_deadline(campaign)
-        if not found:
-            return None
-        label, moment = found
-        return {"label": label, "at": moment}
+        return deadlines.next_deadline_for(getattr(request, "user", None), campaign, own=role_deadline())
+
+    def role_mode() -> page_modes.Mode:
+        campaign = active_campaign(request)
+        user = getattr(request, "user", None)
+        return page_modes.role_mode(user, campaign, role_deadline() if campaign is not None else None)
 
     def role_label() -> str:
         role = role_of(getattr(request, "user", None))
@@ -96,6 +117,10 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "demo_clock": clock.demo_clock_enabled(),
         "clock_now": SimpleLazyObject(clock.localnow),
         "next_deadline": SimpleLazyObject(upcoming),
+        "header_deadline": SimpleLazyObject(header_deadline),
+        # The mode of the viewer's role (e.g. a secretariat after its platform deadline), for
+        # ``includes/mode_banner.html`` on its dashboards.
+        "role_mode": SimpleLazyObject(role_mode),
         "nav_items": SimpleLazyObject(lambda: nav_items(request)),
         "user_role_label": SimpleLazyObject(role_label),
         "site_name": "科创中国系列榜单申报平台",

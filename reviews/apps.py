@@ -7,6 +7,8 @@ class ReviewsConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: models may not be imported before the app registry is ready.
-        from reviews import hooks
+        from nominations.rules.deadlines import register_review_deadline
+        from reviews import hooks, scoring
 
         hooks.register()
+        register_review_deadline(scoring.scoring_deadline)  # the header bar's deadline of experts and coordinators

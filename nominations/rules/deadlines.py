@@ -9,14 +9,16 @@ A deadline is open while ``now < deadline``: at 17:00:00 sharp the member deadli
 An extension recorded for the member unit or its recommending unit moves that one deadline for them.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Q, QuerySet, Subquery
 
 from kczg_site import clock
 from kczg_site.formats import format_datetime
-from nominations.models import Campaign, Extension, ExtensionKind, MemberUnit, Participation, RecommendingUnit
+from nominations.models import Campaign, Extension, ExtensionKind, MemberUnit, Participation, RecommendingUnit, Role
 
 from . import moments
 from .decision import ALLOW, Decision
@@ -110,3 +112,95 @@ def next_deadline(campaign: Campaign, now: datetime | None = None) -> tuple[str,
         if now < moment:
             return label, moment
     return None
+
+
+# ---------------------------------------------------------------- the viewer's own deadline
+
+# The review side's deadline of one body (its scoring and results deadline with the body's extension),
+# registered by the reviews app at ready(): f(review_body) -> Deadline. The core never imports reviews.
+REVIEW_DEADLINES: list[Callable[[Any], Deadline]] = []
+
+
+def register_review_deadline(deadline_of_body: Callable[[Any], Deadline]) -> None:
+    """Let the reviews app tell an expert's or a coordinator's deadline (its body's, extension included)."""
+    REVIEW_DEADLINES[:] = [deadline_of_body]
+
+
+@dataclass(frozen=True)
+class RoleDeadline:
+    """The deadline that applies to one viewer: the moment (a ``Campaign`` field) and its :class:`Deadline`."""
+
+    field: str
+    deadline: Deadline
+
+    @property
+    def label(self) -> str:
+        return moments.label(self.field)
+
+
+@dataclass(frozen=True)
+class NextDeadline:
+    """What the header bar shows: ``label`` and ``at``; ``passed``: the viewer's own deadline is over
+    (the bar says so, with no countdown to anybody else's deadline)."""
+
+    label: str
+    at: datetime
+    passed: bool = False
+    extended: bool = False
+
+
+def _review_deadline(campaign: Campaign, body: Any) -> Deadline:
+    if body is not None and body.campaign_id == campaign.pk and REVIEW_DEADLINES:
+        body.campaign = campaign  # the active campaign is at hand: no second query for it
+        return REVIEW_DEADLINES[0](body)
+    return Deadline(moments.label("initial_review_deadline") + "时间", campaign.initial_review_deadline)
+
+
+def role_deadline(user: Any, campaign: Campaign) -> RoleDeadline | None:
+    """The deadline of ``user``'s role in ``campaign``, with the extensions that apply to them:
+
+    member → its member deadline (its unit's own, the member unit's or its recommending unit's extension);
+    pioneer → the platform deadline; secretariat → its unit's platform deadline (with the unit's
+    extension); expert and coordinator → the initial-review deadline (with the body's extension, told by
+    the review side). ``None`` for everybody else (the platform, the admin, visitors): the campaign-wide
+    moments apply.
+    """
+    # Inside the function: the policy package imports the rules.
+    from nominations.policy.roles import profile_of, role_of
+
+    role = role_of(user)
+    profile = profile_of(user)
+    if profile is None:
+        return None
+    if role == Role.MEMBER and profile.member_unit_id:
+        return RoleDeadline("member_deadline", member_deadline(campaign, profile.member_unit))
+    if role == Role.PIONEER:
+        return RoleDeadline("platform_deadline", platform_deadline(campaign))
+    if role == Role.SECRETARIAT and profile.recommending_unit_id:
+        return RoleDeadline("platform_deadline", platform_deadline(campaign, profile.recommending_unit_id))
+    if role in (Role.EXPERT, Role.COORDINATOR):
+        body = profile.review_body if profile.review_body_id else None
+        return RoleDeadline("initial_review_deadline", _review_deadline(campaign, body))
+    return None
+
+
+_UNSET: Any = object()
+
+
+def next_deadline_for(
+    user: Any, campaign: Campaign, now: datetime | None = None, *, own: RoleDeadline | None = _UNSET
+) -> NextDeadline | None:
+    """The deadline the header bar counts down to for ``user``: their role's own (:func:`role_deadline`;
+    once it has passed, that it has, and no countdown to a later deadline that is not theirs), else the
+    next campaign-wide moment (:func:`next_deadline`). ``own``: the role's deadline if already known."""
+    now = now or clock.now()
+    if own is _UNSET:
+        own = role_deadline(user, campaign)
+    if own is not None:
+        deadline = own.deadline
+        extended = deadline.effective != deadline.at
+        return NextDeadline(own.label, deadline.effective, passed=not deadline.is_open(now), extended=extended)
+    found = next_deadline(campaign, now)
+    if not found:
+        return None
+    return NextDeadline(*found)

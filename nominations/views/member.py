@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kczg_site import clock
-from nominations import intake, policy, workflow
+from nominations import intake, page_modes, policy, workflow
 from nominations.context_processors import active_campaign
 from nominations.forms import build_form
 from nominations.forms.actions import EditControlForm, WithdrawForm
@@ -72,9 +72,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "nominations/member/dashboard.html", context)
     if _ns(request) == "pioneer":
         context.update(pages.pioneer_dashboard(request.user, campaign))
-        return render(request, "nominations/pioneer/dashboard.html", context)
-    context.update(pages.member_dashboard(request.user, campaign))
-    return render(request, "nominations/member/dashboard.html", context)
+        template = "nominations/pioneer/dashboard.html"
+    else:
+        context.update(pages.member_dashboard(request.user, campaign))
+        template = "nominations/member/dashboard.html"
+    # 填写 or 查看 per entry, and the banner once creating is closed: the same rules as the pages behind.
+    if context["deadline"] is not None:
+        kind = "platform" if _ns(request) == "pioneer" else "member"
+        page_modes.remember_deadline(context["entries"], context["deadline"], kind)
+    page_modes.mark_editable(context["entries"], request.user)
+    context["create_mode"] = page_modes.create_mode(request.user, campaign, _ns(request))
+    return render(request, template, context)
 
 
 @author_view
@@ -82,6 +90,11 @@ def new_entry(request: HttpRequest) -> HttpResponse:
     campaign = active_campaign(request)
     if campaign is None:
         raise Http404("当前没有开放的征集年度。")
+    mode = page_modes.create_mode(request.user, campaign, _ns(request))
+    if mode.read_only:
+        # After the deadline (or without a unit): the reason and the way on, instead of a form that would fail.
+        context = {"campaign": campaign, "mode": mode, "namespace": _ns(request)}
+        return render(request, "nominations/member/new.html", context, status=403 if request.method == "POST" else 200)
     lists = pages.creatable_lists(campaign, pioneer=_ns(request) == "pioneer")
     error = ""
     form = NewEntryForm(request.POST if request.method == "POST" else None, lists=lists)
@@ -130,7 +143,10 @@ def _render_detail(
 def _render_edit(
     request: HttpRequest, nomination: Nomination, form: NominationForm, status: int = 200, **extra: Any
 ) -> HttpResponse:
+    """The edit page in the mode the clock and the state put it in (``page_modes.edit_mode``): the form,
+    or the entry read-only with the banner (and, after a refused save, what was typed, to copy)."""
     context = pages.edit_page(request.user, nomination, form, _ns(request))
+    context["mode"] = page_modes.edit_mode(nomination, request.user, _ns(request))
     context.update(extra)
     return render(request, EDIT_TEMPLATE, context, status=status)
 
@@ -139,10 +155,6 @@ def _render_edit(
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = get_entry(request, pk)
     if request.method != "POST":
-        decision = workflow.check_edit(nomination, request.user)
-        if not decision and nomination.state not in workflow.EDITABLE_STATES:
-            messages.info(request, decision.reason)
-            return redirect(f"{_ns(request)}:detail", pk=nomination.pk)
         return _render_edit(request, nomination, build_form(nomination))
 
     control = EditControlForm(request.POST)
@@ -152,7 +164,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     def refuse(message: str, status: int, **extra: Any) -> HttpResponse:
         # Nothing is saved; the form is shown again with everything the user typed.
         form.is_valid()
-        return _render_edit(request, nomination, form, status, refusal=message, version=version, **extra)
+        return _render_edit(request, nomination, form, status, refusal=message, version=version, kept=True, **extra)
 
     def show_errors(bound: NominationForm, title: str, **extra: Any) -> HttpResponse:
         # ``title`` takes the number of problems; the form lists each next to its field.

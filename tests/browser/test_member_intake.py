@@ -146,7 +146,8 @@ def test_member_fills_saves_attaches_and_submits(
         fourth.refresh_from_db()
         assert fourth.state == State.DRAFT
 
-    # After the member deadline: submit is refused, the draft is intact and what was typed is shown.
+    # After the member deadline: the edit page is read-only with a banner (what passed, when, the way on);
+    # the dashboard offers 查看; the draft is intact.
     late = NominationFactory(
         ranking_list=tech,
         domain=tech.domains.get(code="green"),
@@ -158,14 +159,27 @@ def test_member_fills_saves_attaches_and_submits(
     with time_machine.travel(AFTER_DEADLINE, tick=True):
         login(page, "member", PASSWORD)  # five days on, the 8-hour session has expired
         page.goto(f"/member/{late.pk}/edit/")
-        expect(page.locator(".alert-warning").first).to_contain_text("会员提交截止时间已过")
-        page.fill("#id_leader", "截止后才改的负责人")
-        page.click("button[value=submit]")
-        expect(page.locator("#refusal")).to_contain_text(
-            "会员提交截止时间已过：截止时间为北京时间 2023年11月20日 17:00"
-        )
-        expect(page.locator("#id_leader")).to_have_value("截止后才改的负责人")
+        banner = page.locator("#mode-banner")
+        expect(banner).to_contain_text("填写已截止，申报内容只能查看")
+        expect(banner).to_contain_text("会员提交截止时间已过：截止时间为北京时间 2023年11月20日 17:00")
+        expect(banner.get_by_role("link", name="下载申报书（Word）")).to_be_visible()
+        expect(banner.get_by_role("button", name="撤回申报")).to_be_visible()
+        expect(page.locator("#read-only-entry")).to_contain_text("李负责")
+        expect(page.locator("#id_leader")).to_have_count(0)
+        expect(page.locator("button[value=submit], button[value=save]")).to_have_count(0)
+        expect(page.locator("#deadline-bar")).to_contain_text("已截止")
+        expect(page.locator("#deadline-bar")).not_to_contain_text("还剩")
         screenshot(page, "member_intake_deadline")
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.reload()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        screenshot(page, "member_intake_deadline_390")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto("/member/")
+        row = page.locator("#entries tr", has_text="绿色低碳草稿")
+        expect(row.get_by_role("link", name="查看")).to_be_visible()
+        expect(page.locator("#mode-banner")).to_contain_text("不能新建申报")
+        screenshot(page, "member_dashboard_deadline")
         late.refresh_from_db()
         assert late.state == State.DRAFT and late.data["leader"] == "李负责" and late.version == 1
     assert errors == []

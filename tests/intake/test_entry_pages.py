@@ -373,7 +373,8 @@ def test_member_without_unit_cannot_create(client, at_open, tech, electronics, c
     user = make_user("member", "lonely")
     client.login(username="lonely", password=PASSWORD)
     response = client.post(reverse("member:new"), {"ranking_list": tech.pk, "domain": electronics.pk})
-    assert response.status_code in (400, 404)
+    assert response.status_code == 403
+    assert "您的账号未关联有效的会员单位" in response.content.decode()
     assert not Nomination.objects.exists()
     assert user.pk
 
