@@ -25,6 +25,16 @@ EXPECTED_ROLES = {
     "expert2": Role.EXPERT,
     "expert3": Role.EXPERT,
     "coordinator": Role.COORDINATOR,
+    **{
+        username: role
+        for code in ("bio", "mfg", "mat", "eco", "energy", "ent", "org", "mgr")
+        for username, role in (
+            (f"expert-{code}1", Role.EXPERT),
+            (f"expert-{code}2", Role.EXPERT),
+            (f"expert-{code}3", Role.EXPERT),
+            (f"coord-{code}", Role.COORDINATOR),
+        )
+    },
     "platform": Role.PLATFORM,
     "admin": Role.ADMIN,
 }
@@ -50,7 +60,7 @@ def test_runs_twice_with_identical_row_counts():
     second = load_demo()
     assert row_counts() == before
     assert dict(get_user_model().objects.values_list("username", "password")) == passwords
-    assert first["users"]["created"] == 12
+    assert first["users"]["created"] == len(DEMO_LOGINS) == 44
     assert second["users"] == {"created": 0, "updated": 0}
     assert second["recommending_units"] == {"created": 0, "updated": 0}
     assert second["member_units"] == {"created": 0, "updated": 0}
