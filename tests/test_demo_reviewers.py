@@ -57,7 +57,7 @@ def test_names_and_organisations_are_distinct_and_not_the_entries_units(campaign
 
 
 def test_the_login_table_says_which_lists_each_body_reviews(campaign):
-    descriptions = dict((username, description) for username, _, description in DEMO_LOGINS)
+    descriptions = {username: description for username, _, description in DEMO_LOGINS}
     for team in REVIEW_TEAMS:
         body = ReviewBody.objects.get(campaign=campaign, name=team.body)
         for coverage in body.coverages.select_related("ranking_list", "domain"):
