@@ -1,4 +1,4 @@
-# The two commands of the README: `make run` and `make test`. Both work on a fresh clone.
+# The commands of the README: `make run`, `make test` and `make reset-demo`. They work on a fresh clone.
 #
 # make run    create .venv, install requirements.txt, migrate, load the 2023 campaign and the demo
 #             data (idempotent), print the demo log-ins, serve on http://127.0.0.1:8000/

@@ -322,6 +322,18 @@ def demo_logins_table():
     return [(username, role, description, DEMO_PASSWORD) for username, role, description in DEMO_LOGINS]
 
 
+README_LOGINS_HEADER = ("| username | role | acts for | password |", "|---|---|---|---|")
+
+
+def demo_logins_markdown() -> str:
+    """The README's table of demo log-ins (tests/test_demo_data.py keeps the README equal to it)."""
+    rows = [
+        f"| `{username}` | {role} | {description} | `{password}` |"
+        for username, role, description, password in demo_logins_table()
+    ]
+    return "\n".join([*README_LOGINS_HEADER, *rows])
+
+
 def move_demo_clock(user, moment):
     """Move the demo clock to ``moment`` and record it; return the new simulated time."""
     if not clock.demo_clock_enabled():

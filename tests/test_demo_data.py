@@ -1,13 +1,15 @@
 """``load_demo``: the demo units and log-ins, idempotent."""
 
 import io
+import re
+from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 
-from nominations.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo
+from nominations.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_logins_markdown, demo_logins_table, load_demo
 from nominations.models import Campaign, MemberUnit, Participation, Pioneer, RankingList, RecommendingUnit, Role
 from nominations.policy import role_of
 from nominations.rules.quotas import quota_table, unit_quota
@@ -147,3 +149,24 @@ def test_a_changed_password_is_reset():
     user.save()
     load_demo()
     assert authenticate(username="member", password=DEMO_PASSWORD) is not None
+
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def readme_logins():
+    """The README's table of demo log-ins as rows ``(username, role, description, password)``."""
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"<!-- demo-logins:[^>]*-->\n(.*?)\n<!-- /demo-logins -->", text, re.S)
+    assert block, "README.md has no generated table of demo log-ins"
+    return block.group(1), [
+        tuple(cell.strip().strip("`") for cell in line.strip().strip("|").split("|"))
+        for line in block.group(1).splitlines()[2:]
+    ]
+
+
+def test_the_readme_lists_every_demo_login():
+    table, rows = readme_logins()
+    expected = demo_logins_markdown()
+    assert rows == demo_logins_table(), f"Paste this table into README.md:\n{expected}"
+    assert table == expected, f"Paste this table into README.md:\n{expected}"
