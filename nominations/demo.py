@@ -11,6 +11,7 @@ bodies of the notice is fictional: company names, people, universities, phone nu
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,6 +23,7 @@ from kczg_site.formats import format_timestamp
 from nominations.audit import record_event
 from nominations.campaign_data import load_campaign
 from nominations.demo_nominations import create_demo_nominations
+from nominations.demo_reviewers import REVIEW_TEAMS, team_logins
 from nominations.groups import ensure_platform_group
 from nominations.models import (
     Campaign,
@@ -82,9 +84,8 @@ MEMBER_UNITS = {
     ),
 }
 PIONEER = {"name": "高远航", "organization": "江南技术转移研究院", "listed_year": 2022}
-REVIEW_BODY_NAME = "中国科协信息科技学会联合体"
 
-# (username, role label, description) — printed by ``load_demo`` and by the Makefile/README helper.
+# (username, role label, description) — printed by ``load_demo`` and listed in the README (a test keeps them equal).
 DEMO_LOGINS = [
     ("member", Role.MEMBER.label, f"{MEMBER_UNITS['member'][1]}（中国技术经济学会的会员单位）"),
     ("member2", Role.MEMBER.label, f"{MEMBER_UNITS['member2'][1]}（中国技术经济学会的会员单位）"),
@@ -92,28 +93,47 @@ DEMO_LOGINS = [
     ("secretariat", Role.SECRETARIAT.label, "中国技术经济学会秘书处（两个推荐渠道，先导技术榜每领域 6 个名额）"),
     ("secretariat2", Role.SECRETARIAT.label, "陕西省科学技术协会（一个推荐渠道）"),
     ("pioneer", Role.PIONEER.label, f"{PIONEER['name']}（2022年技术经理人先锋人物，可推举 1 人）"),
-    ("expert", Role.EXPERT.label, f"{REVIEW_BODY_NAME}（先导技术榜 · 电子信息）"),
-    ("expert2", Role.EXPERT.label, f"{REVIEW_BODY_NAME}（先导技术榜 · 电子信息）"),
-    ("expert3", Role.EXPERT.label, f"{REVIEW_BODY_NAME}（先导技术榜 · 电子信息）"),
-    ("coordinator", Role.COORDINATOR.label, f"{REVIEW_BODY_NAME}联络人"),
+    *team_logins(Role.EXPERT.label, Role.COORDINATOR.label),
     ("platform", Role.PLATFORM.label, "“科创中国”联合体秘书处（平台）"),
     ("admin", Role.ADMIN.label, "系统管理员（可进入后台）"),
 ]
 
 DEMO_START_LABEL = "征集中（演示起点）"
+DEMO_START_HINT = "会员单位填写并提交申报；推荐单位秘书处在“收件箱”退回、受理或推荐，先锋人物推举 1 人。"
 
 
-def demo_moments(campaign: Campaign | None = None) -> list[tuple[str, str, datetime]]:
-    """The demo clock's quick buttons ``(ISO value, label, moment)``: the demo's start, then the presets
-    of the moments table (``rules/moments.py``) for ``campaign`` (the active one by default)."""
-    campaign = campaign or Campaign.objects.active()
-    presets = [(DEMO_START_LABEL, clock.demo_start())]
+class DemoMoment(NamedTuple):
+    """A quick button of the demo clock: the ISO value it sends, its label, the moment and what to do then."""
+
+    value: str
+    label: str
+    moment: datetime
+    hint: str
+
+
+def demo_moments(campaign: Campaign | None = None) -> list[DemoMoment]:
+    """The demo clock's quick buttons: the demo's start, then the presets of the moments table
+    (``rules/moments.py``) for ``campaign`` (the active one by default)."""
+    return _demo_moments(campaign or Campaign.objects.active())
+
+
+def current_demo_moment(campaign: Campaign | None, now: datetime | None = None) -> DemoMoment | None:
+    """The last quick button at or before ``now`` (the stage the demo clock is in; ``campaign`` ``None``:
+    the demo's start only), or ``None`` before the first."""
+    now = now or clock.now()
+    passed = [m for m in _demo_moments(campaign) if m.moment <= now]
+    return passed[-1] if passed else None
+
+
+def _demo_moments(campaign: Campaign | None) -> list[DemoMoment]:
+    presets = [(DEMO_START_LABEL, clock.demo_start(), DEMO_START_HINT)]
     if campaign is not None:
         presets += moments.demo_presets(campaign)
-    return [
-        (timezone.localtime(moment).isoformat(timespec="seconds"), label, timezone.localtime(moment))
-        for label, moment in presets
+    rows = [
+        DemoMoment(timezone.localtime(moment).isoformat(timespec="seconds"), label, timezone.localtime(moment), hint)
+        for label, moment, hint in presets
     ]
+    return sorted(rows, key=lambda row: row.moment)
 
 
 def _counter():
@@ -253,8 +273,6 @@ def load_demo(campaign_file=CAMPAIGN_FILE):
     )
     _refresh(pioneer, pioneer_fields)
 
-    body = review_side.body(campaign, REVIEW_BODY_NAME)
-
     users = _counter()
     for username, (_, _, _, contact, phone, _) in MEMBER_UNITS.items():
         _user(
@@ -268,21 +286,18 @@ def load_demo(campaign_file=CAMPAIGN_FILE):
     _user("secretariat", Role.SECRETARIAT, users, display_name="赵晨", recommending_unit=society)
     _user("secretariat2", Role.SECRETARIAT, users, display_name="刘洋", recommending_unit=second)
     _user("pioneer", Role.PIONEER, users, display_name=PIONEER["name"], pioneer=pioneer)
-    experts = (
-        ("expert", "孙立新", "北方信息科技大学"),
-        ("expert2", "陈若溪", "滨海理工大学"),
-        ("expert3", "杨子墨", "西南电子工程学院"),
-    )
-    for username, name, university in experts:
-        _user(username, Role.EXPERT, users, display_name=name, review_body=body, organization=university)
-    _user(
-        "coordinator",
-        Role.COORDINATOR,
-        users,
-        display_name="吴静",
-        review_body=body,
-        organization=REVIEW_BODY_NAME,
-    )
+    for team in REVIEW_TEAMS:
+        body = review_side.body(campaign, team.body)
+        for username, (name, organization) in zip(team.expert_usernames, team.experts, strict=True):
+            _user(username, Role.EXPERT, users, display_name=name, review_body=body, organization=organization)
+        _user(
+            team.coordinator_username,
+            Role.COORDINATOR,
+            users,
+            display_name=team.coordinator,
+            review_body=body,
+            organization=team.body,
+        )
     platform = _user("platform", Role.PLATFORM, users, display_name="何平", is_staff=True)
     _user("admin", Role.ADMIN, users, display_name="系统管理员", is_superuser=True)
 
@@ -305,6 +320,18 @@ def load_demo(campaign_file=CAMPAIGN_FILE):
 def demo_logins_table():
     """The demo log-ins as rows ``(username, role label, description, password)``."""
     return [(username, role, description, DEMO_PASSWORD) for username, role, description in DEMO_LOGINS]
+
+
+README_LOGINS_HEADER = ("| username | role | acts for | password |", "|---|---|---|---|")
+
+
+def demo_logins_markdown() -> str:
+    """The README's table of demo log-ins (tests/test_demo_data.py keeps the README equal to it)."""
+    rows = [
+        f"| `{username}` | {role} | {description} | `{password}` |"
+        for username, role, description, password in demo_logins_table()
+    ]
+    return "\n".join([*README_LOGINS_HEADER, *rows])
 
 
 def move_demo_clock(user, moment):

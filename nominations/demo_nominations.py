@@ -65,6 +65,16 @@ ENTRIES = (
     # demo review body (中国科协信息科技学会联合体: `coordinator`, `expert`…) has entries to review.
     ("member2", "tech", "electronics", "车路协同毫米波雷达感知芯片", "recommended", "", {}),
     ("member3", "tech", "electronics", "工业视觉缺陷检测预训练模型", "recommended", "", {}),
+    # One recommended entry (two for 绿色低碳, which two bodies share) for every other review body, all
+    # from 中国技术经济学会's members: whatever the platform decides about 陕西省科协, every body's
+    # coordinator and experts (`coord-bio`, `expert-bio1`…, see demo_reviewers.py) have work.
+    ("member", "tech", "equipment", "高精度五轴联动数控系统关键技术", "recommended", "", {}),
+    ("member", "tech", "materials", "耐高温碳化硅纤维连续制备技术", "recommended", "", {}),
+    ("member", "tech", "green", "工业园区源网荷储协同调控技术", "recommended", "", {}),
+    ("member2", "tech", "green", "生物基可降解包装材料绿色制备技术", "recommended", "", {}),
+    ("member2", "enterprise", None, "苏州澄芯半导体有限公司", "recommended", "", {}),
+    ("member2", "organization", None, "长三角生物医药协同创新联合体", "recommended", "", {}),
+    ("member", "manager", None, "周明哲", "recommended", "", {}),
 )
 
 # The path through the workflow to each final state: (action, actor: "author" or "secretariat").

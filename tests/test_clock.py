@@ -97,3 +97,43 @@ def test_the_demo_row_drives_every_process(demo):
         DemoClock.objects.filter(pk=1).update(offset=datetime(2024, 1, 10, 10, tzinfo=BEIJING) - real)
         clock.forget()
         assert clock.now() == datetime(2024, 1, 10, 10, tzinfo=BEIJING)
+
+
+# ---------------------------------------------------------------- what to do at each preset moment
+
+
+def test_every_preset_moment_says_what_to_do(campaign, demo):
+    from nominations.demo import demo_moments
+
+    presets = demo_moments(campaign)
+    assert [preset.label for preset in presets][:2] == ["征集中（演示起点）", "会员提交截止前 5 分钟"]
+    for preset in presets:
+        assert preset.hint.endswith("。"), preset.label
+
+
+def test_the_clock_page_shows_the_hint_next_to_each_preset(admin_client, campaign, demo):
+    from django.urls import reverse
+
+    from nominations.demo import demo_moments
+
+    html = admin_client.get(reverse("admin:nominations_democlock_changelist")).content.decode()
+    assert "此时可做" in html
+    for preset in demo_moments(campaign):
+        row = html[html.index(f"<td>{preset.label}</td>") :]
+        row = row[: row.index("</tr>")]
+        assert preset.hint in row
+        assert f'value="{preset.value}">跳到此刻' in row
+
+
+def test_the_banner_says_what_to_do_in_the_current_stage(client, campaign, demo):
+    from django.urls import reverse
+
+    real = datetime(2025, 6, 1, 12, tzinfo=UTC)
+    with time_machine.travel(real, tick=False):
+        html = client.get(reverse("home")).content.decode()
+        assert "当前演示阶段“征集中（演示起点）”：会员单位填写并提交申报" in html
+        clock.set_demo_time(datetime(2023, 12, 12, 9, tzinfo=BEIJING))
+        html = client.get(reverse("home")).content.decode()
+        assert "当前演示阶段“初评阶段”：平台秘书处在“分发初评”处理未确认的单位并分发" in html
+        clock.set_demo_time(datetime(2023, 11, 1, 9, tzinfo=BEIJING))
+        assert "当前演示阶段" not in client.get(reverse("home")).content.decode()

@@ -1,13 +1,15 @@
 """``load_demo``: the demo units and log-ins, idempotent."""
 
 import io
+import re
+from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 
-from nominations.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo
+from nominations.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_logins_markdown, demo_logins_table, load_demo
 from nominations.models import Campaign, MemberUnit, Participation, Pioneer, RankingList, RecommendingUnit, Role
 from nominations.policy import role_of
 from nominations.rules.quotas import quota_table, unit_quota
@@ -25,6 +27,16 @@ EXPECTED_ROLES = {
     "expert2": Role.EXPERT,
     "expert3": Role.EXPERT,
     "coordinator": Role.COORDINATOR,
+    **{
+        username: role
+        for code in ("bio", "mfg", "mat", "eco", "energy", "ent", "org", "mgr")
+        for username, role in (
+            (f"expert-{code}1", Role.EXPERT),
+            (f"expert-{code}2", Role.EXPERT),
+            (f"expert-{code}3", Role.EXPERT),
+            (f"coord-{code}", Role.COORDINATOR),
+        )
+    },
     "platform": Role.PLATFORM,
     "admin": Role.ADMIN,
 }
@@ -50,7 +62,7 @@ def test_runs_twice_with_identical_row_counts():
     second = load_demo()
     assert row_counts() == before
     assert dict(get_user_model().objects.values_list("username", "password")) == passwords
-    assert first["users"]["created"] == 12
+    assert first["users"]["created"] == len(DEMO_LOGINS) == 44
     assert second["users"] == {"created": 0, "updated": 0}
     assert second["recommending_units"] == {"created": 0, "updated": 0}
     assert second["member_units"] == {"created": 0, "updated": 0}
@@ -137,3 +149,24 @@ def test_a_changed_password_is_reset():
     user.save()
     load_demo()
     assert authenticate(username="member", password=DEMO_PASSWORD) is not None
+
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def readme_logins():
+    """The README's table of demo log-ins as rows ``(username, role, description, password)``."""
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"<!-- demo-logins:[^>]*-->\n(.*?)\n<!-- /demo-logins -->", text, re.S)
+    assert block, "README.md has no generated table of demo log-ins"
+    return block.group(1), [
+        tuple(cell.strip().strip("`") for cell in line.strip().strip("|").split("|"))
+        for line in block.group(1).splitlines()[2:]
+    ]
+
+
+def test_the_readme_lists_every_demo_login():
+    table, rows = readme_logins()
+    expected = demo_logins_markdown()
+    assert rows == demo_logins_table(), f"Paste this table into README.md:\n{expected}"
+    assert table == expected, f"Paste this table into README.md:\n{expected}"

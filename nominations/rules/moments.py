@@ -28,10 +28,12 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class DemoPreset:
-    """A quick button of the demo clock: ``offset`` from the moment, and its label."""
+    """A quick button of the demo clock: ``offset`` from the moment, its label and what to do then
+    (one line, shown next to the button and in the demo banner while the clock is in that stage)."""
 
     offset: timedelta
     label: str
+    hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,20 +57,51 @@ MOMENTS: tuple[Moment, ...] = (
         "会员提交截止",
         Kind.DEADLINE,
         countdown=True,
-        demo=DemoPreset(FIVE_MINUTES_BEFORE, "会员提交截止前 5 分钟"),
+        demo=DemoPreset(
+            FIVE_MINUTES_BEFORE,
+            "会员提交截止前 5 分钟",
+            "会员单位做最后的修改并提交；截止后申报表只读，推荐单位秘书处仍可在“收件箱”退回、受理、推荐。",
+        ),
     ),
     Moment(
         "platform_deadline",
         "平台申报截止",
         Kind.DEADLINE,
         countdown=True,
-        demo=DemoPreset(FIVE_MINUTES_BEFORE, "平台申报截止前 5 分钟"),
+        demo=DemoPreset(
+            FIVE_MINUTES_BEFORE,
+            "平台申报截止前 5 分钟",
+            "推荐单位秘书处在名额内完成推荐，并在“工作台”向平台确认推荐结果。",
+        ),
     ),
-    Moment("initial_review_start", "初评开始", Kind.START, demo=DemoPreset(TENTH_DAY_AT_TEN, "初评阶段")),
+    Moment(
+        "initial_review_start",
+        "初评开始",
+        Kind.START,
+        demo=DemoPreset(
+            TENTH_DAY_AT_TEN,
+            "初评阶段",
+            "平台秘书处在“分发初评”处理未确认的单位并分发；各初评机构联络人分配专家，专家评分，联络人报送初评结果。",
+        ),
+    ),
     Moment("initial_review_deadline", "初评结果报送截止", Kind.DEADLINE, countdown=True),
-    Moment("final_review_start", "终评开始", Kind.START, demo=DemoPreset(TENTH_DAY_AT_TEN, "终评阶段")),
+    Moment(
+        "final_review_start",
+        "终评开始",
+        Kind.START,
+        demo=DemoPreset(TENTH_DAY_AT_TEN, "终评阶段", "平台秘书处在“终评与发布”审定各榜单入选名单并保存终评结果。"),
+    ),
     Moment("final_review_end", "终评结束", Kind.END, countdown=True),
-    Moment("publication_start", "发布开始", Kind.START, demo=DemoPreset(FIFTH_DAY_AT_TEN, "发布推介")),
+    Moment(
+        "publication_start",
+        "发布开始",
+        Kind.START,
+        demo=DemoPreset(
+            FIFTH_DAY_AT_TEN,
+            "发布推介",
+            "平台秘书处在“终评与发布”发布榜单；公开榜单从首页进入，结果通知见邮件记录。",
+        ),
+    ),
     Moment("publication_end", "发布推介结束", Kind.END),
     Moment("promotion_start", "宣传推广开始", Kind.START),
     Moment("promotion_end", "宣传推广结束", Kind.END),
@@ -125,7 +158,9 @@ def phase(key: str) -> Phase:
     return next(p for p in PHASES if p.key == key)
 
 
-def demo_presets(campaign: Campaign) -> list[tuple[str, datetime]]:
-    """``(label, moment)`` of the demo clock's quick buttons for ``campaign``, in date order."""
-    presets = [(row.demo.label, getattr(campaign, row.field) + row.demo.offset) for row in MOMENTS if row.demo]
+def demo_presets(campaign: Campaign) -> list[tuple[str, datetime, str]]:
+    """``(label, moment, hint)`` of the demo clock's quick buttons for ``campaign``, in date order."""
+    presets = [
+        (row.demo.label, getattr(campaign, row.field) + row.demo.offset, row.demo.hint) for row in MOMENTS if row.demo
+    ]
     return sorted(presets, key=lambda preset: preset[1])
