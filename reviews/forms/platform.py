@@ -25,7 +25,16 @@ NORM_MESSAGE = "排名方式有误，请刷新页面后重试。"
 
 
 class DispatchForm(forms.Form):
-    """The chosen body of each shown pending entry (``body_<entry id>`` = body id; empty = the plan's)."""
+    """The chosen body of each shown pending entry (``body_<entry id>`` = body id; empty = the plan's);
+    ``confirm`` and the previewed plan's ``digest`` on the second click (``reviews.dispatch.digest``)."""
+
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    digest = forms.RegexField(
+        regex=r"^[0-9a-f]{16}$",
+        required=False,
+        error_messages={"invalid": "预览已失效，请重新预览后再确认。"},
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(data, *args, **kwargs)
