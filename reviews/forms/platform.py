@@ -55,6 +55,8 @@ class DispatchForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
+        if self.cleaned_data.get("confirm") and not self.cleaned_data.get("digest") and "digest" not in self.errors:
+            self.add_error("digest", "预览已失效，请重新预览后再确认。")
         if self.too_many:
             raise ValidationError(f"一次最多调整 {MAX_ROWS} 项申报的初评机构，请分页操作。")
         if self.bad_keys:

@@ -163,6 +163,8 @@ def test_the_campaign_default_include_dispatches_without_a_decision(client, late
         ({"reason": "理由"}, "请选择纳入初评或不纳入初评。"),
         ({"decision": "maybe", "reason": "理由"}, "请选择纳入初评或不纳入初评。"),
         ({"decision": "include", "reason": "字" * 501}, "处理理由不超过 500 字"),
+        ({"decision": "include", "reason": "理由\x00"}, "内容含有空字符"),
+        ({"decision": "include\x00", "reason": "理由"}, "请选择纳入初评或不纳入初评。"),
     ],
 )
 def test_bad_decisions_are_refused_next_to_the_field(client, late, society, platform_user, data, message):
