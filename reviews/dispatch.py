@@ -250,10 +250,21 @@ def pending_entries(campaign: Campaign) -> QuerySet:
     )
 
 
+def _split(rows: list[PlanRow], counts: dict[tuple[int, int, int | None], int]) -> None:
+    """Give each row without a body the covering body with the fewest entries of its list/domain so far."""
+    for row in rows:
+        if row.body is not None or not row.choices:
+            continue
+        entry = row.nomination
+        row.body = min(row.choices, key=lambda b: (counts[(b.pk, entry.ranking_list_id, entry.domain_id)], b.order))
+        counts[(row.body.pk, entry.ranking_list_id, entry.domain_id)] += 1
+
+
 def plan(
     campaign: Campaign, overrides: dict[Any, Any] | None = None, entries: Iterable[Any] | None = None
 ) -> list[PlanRow]:
-    """The body each pending entry (or each of ``entries``) would go to (nothing is saved)."""
+    """The body each pending entry (or each of ``entries``) would go to (nothing is saved). An entry is
+    ``moved`` (人工调整) when its override differs from the body the even split alone would give it."""
     overrides = {int(k): int(v) for k, v in (overrides or {}).items() if v}
     coverage = coverage_map(campaign)
     counts = defaultdict(int)
@@ -262,23 +273,23 @@ def plan(
     ):
         counts[(body_id, list_id, domain_id)] += 1
     entries = list(pending_entries(campaign) if entries is None else entries)
+    automatic = [PlanRow(nomination=e, choices=coverage.get((e.ranking_list_id, e.domain_id), [])) for e in entries]
+    if overrides:
+        _split(automatic, defaultdict(int, counts))
+    else:
+        _split(automatic, counts)
+        return automatic
     rows = []
-    for entry in entries:
-        choices = coverage.get((entry.ranking_list_id, entry.domain_id), [])
+    for auto in automatic:
+        entry, choices = auto.nomination, auto.choices
         row = PlanRow(nomination=entry, choices=choices)
         wanted = overrides.get(entry.pk)
-        if wanted is not None:
-            chosen = next((b for b in choices if b.pk == wanted), None)
-            if chosen is not None:
-                row.body, row.moved = chosen, len(choices) > 1
-                counts[(chosen.pk, entry.ranking_list_id, entry.domain_id)] += 1
+        chosen = next((b for b in choices if b.pk == wanted), None) if wanted is not None else None
+        if chosen is not None:
+            row.body, row.moved = chosen, chosen != auto.body
+            counts[(chosen.pk, entry.ranking_list_id, entry.domain_id)] += 1
         rows.append(row)
-    for row in rows:
-        if row.body is not None or not row.choices:
-            continue
-        entry = row.nomination
-        row.body = min(row.choices, key=lambda b: (counts[(b.pk, entry.ranking_list_id, entry.domain_id)], b.order))
-        counts[(row.body.pk, entry.ranking_list_id, entry.domain_id)] += 1
+    _split(rows, counts)
     return rows
 
 

@@ -99,3 +99,27 @@ def test_a_preview_with_nothing_to_dispatch_disables_the_button(client, green, p
         html = client.post(URL).content.decode()
     assert "现在没有可以分发的申报。" in html
     assert 'disabled title="现在没有可以分发的申报。"' in html
+
+
+def test_posting_the_page_as_shown_moves_nothing_by_hand(client, green, platform_user):
+    client.force_login(platform_user)
+    with time_machine.travel(IN_REVIEW_TIME, tick=True):
+        page = client.get(URL).content.decode()
+        shown = dict(re.findall(r'name="(body_\d+)"[^>]*>.*?<option value="(\d+)" selected', page, re.S))
+        assert len(shown) == 2
+        preview = client.post(URL, shown)
+        assert "人工调整" not in preview.content.decode()
+        client.post(URL, {**shown, "confirm": "1", "digest": preview.context["digest"]})
+    assert Dispatch.objects.count() == 2 and not Dispatch.objects.filter(moved=True).exists()
+
+
+@pytest.mark.parametrize("n", [2, 8])
+def test_the_preview_queries_do_not_grow(
+    client, n, criteria, tech, society, campaign, platform_user, django_assert_max_num_queries
+):
+    confirm(society, campaign)
+    domain = Domain.objects.get(ranking_list=tech, code="green")
+    recommended(tech, domain, society, n, title="绿色")
+    client.force_login(platform_user)
+    with time_machine.travel(IN_REVIEW_TIME, tick=True), django_assert_max_num_queries(12):
+        assert client.post(URL).status_code == 200
