@@ -11,6 +11,7 @@ REVIEW_EVENT_LABELS = {
     "submit_results": "报送初评结果",
     "review_extension": "批准初评延期",
     "move_dispatch": "调整初评机构",
+    "decide_unconfirmed": "决定未确认单位的处理",
     "invite_expert": "邀请评审专家",
     "set_target": "设置入榜数量",
     "publish_lists": "发布榜单",

@@ -27,7 +27,7 @@ from nominations.policy import may
 from nominations.rules.decision import ALLOW, Decision, Refused
 from reviews import aggregation
 from reviews.audit import record
-from reviews.dispatch import check_dispatch_open, dispatch_deadline
+from reviews.dispatch import check_dispatch_open, opening_of
 from reviews.models import Assignment, BodySubmission, FinalDecision, ListTarget, Publication, ScoreStatus
 from reviews.states import DECIDABLE_STATES, LISTED_STATES, REVIEW_STATES, UNDECIDED_STATES
 
@@ -75,7 +75,7 @@ def check_opens(nomination: Nomination, kind: str, now: datetime | None = None) 
     now = now or clock.now()
     campaign = nomination.campaign
     if kind == "dispatch":
-        return check_dispatch_open(dispatch_deadline(campaign, nomination.recommending_unit), now)
+        return check_dispatch_open(opening_of(campaign, nomination.recommending_unit), now)
     if kind == "publication":
         return check_publication_open(campaign, now)
     raise ValueError(kind)

@@ -18,13 +18,22 @@ from django.views.decorators.http import require_POST
 
 from nominations import exports
 from nominations.context_processors import active_campaign
-from nominations.models import Campaign, ExportKind, RankingList
+from nominations.models import Campaign, ExportKind, RankingList, RecommendingUnit, UnconfirmedDecision
 from nominations.policy import visible_nominations
 from nominations.rules.decision import Refused
 from reviews import dispatch as dispatching
-from reviews import final, paging, scoring
-from reviews.forms import DecideForm, DispatchForm, ExtensionForm, MoveForm, RankingExportForm, TargetForm
+from reviews import final, paging, scoring, unconfirmed
+from reviews.forms import (
+    DecideForm,
+    DispatchForm,
+    ExtensionForm,
+    MoveForm,
+    RankingExportForm,
+    TargetForm,
+    UnconfirmedDecisionForm,
+)
 from reviews.models import ReviewBody
+from reviews.queries import dispatch as dispatch_queries
 from reviews.queries import platform as queries
 from reviews.refusal import gated, refused, report
 
@@ -42,15 +51,24 @@ def _campaign(request: HttpRequest) -> Campaign:
 @login_required
 @gated(DISPATCH)
 def dispatch_page(request: HttpRequest) -> HttpResponse:
+    """The page; a POST without ``confirm`` previews the dispatch, with ``confirm=1`` (and the preview's
+    ``digest``) it dispatches what was previewed."""
     campaign = _campaign(request)
     if request.method == "POST":
         form = DispatchForm(request.POST)
         if not form.is_valid():
             back = reverse("reviews:platform_dispatch")
             return refused(request, form, title="分发初评", back=back, resubmit=False)
+        if not form.cleaned_data["confirm"]:
+            return _dispatch_preview(request, campaign, form.overrides())
         try:
-            rows = dispatching.dispatch(campaign, request.user, form.overrides(), open_only=True)
+            rows = dispatching.dispatch(
+                campaign, request.user, form.overrides(), open_only=True, expected=form.cleaned_data["digest"]
+            )
         except Refused as refusal:
+            if refusal.problems == [dispatching.CHANGED]:
+                messages.error(request, dispatching.CHANGED)
+                return _dispatch_preview(request, campaign, form.overrides())
             report(request, refusal, limit=SHOWN_PROBLEMS, footer="分发未执行，所有申报保持原状态。")
         else:
             messages.success(request, f"已将 {len(rows)} 项申报分发至初评机构。")
@@ -64,6 +82,8 @@ def dispatch_page(request: HttpRequest) -> HttpResponse:
     )
     for nomination in context["dispatched"]:
         nomination.move_form = MoveForm(campaign, auto_id=f"id_move_{nomination.pk}_%s")
+    for row in context["unconfirmed"]:
+        row.form = UnconfirmedDecisionForm(auto_id=f"id_unit_{row.unit.pk}_%s")
     return render(request, "reviews/platform/dispatch.html", context)
 
 
@@ -84,6 +104,32 @@ def move_entry(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"已将“{nomination}”调整至{body}。")
     return redirect("reviews:platform_dispatch")
+
+
+def _dispatch_preview(request: HttpRequest, campaign: Campaign, overrides: dict[int, int]) -> HttpResponse:
+    return render(request, "reviews/platform/dispatch_preview.html", dispatch_queries.preview(campaign, overrides))
+
+
+@login_required
+@require_POST
+@gated(DISPATCH)
+def decide_unconfirmed(request: HttpRequest, pk: int) -> HttpResponse:
+    """The platform's decision on one unit that did not confirm (``reviews.unconfirmed``)."""
+    campaign = _campaign(request)
+    unit = get_object_or_404(RecommendingUnit, pk=pk)
+    form = UnconfirmedDecisionForm(request.POST, auto_id=f"id_unit_{pk}_%s")
+    back = reverse("reviews:platform_dispatch") + "#unconfirmed"
+    if not form.is_valid():
+        return refused(request, form, title=f"{unit}：是否纳入初评", back=back)
+    choice = form.cleaned_data["decision"]
+    try:
+        _participation, excluded = unconfirmed.decide(request.user, unit, campaign, choice, form.cleaned_data["reason"])
+    except Refused as refusal:
+        report(request, refusal)
+    else:
+        told = f"，{len(excluded)} 项申报改为“未获推荐”并通知会员" if excluded else ""
+        messages.success(request, f"已决定{unit}{UnconfirmedDecision(choice).label}{told}。")
+    return redirect(back)
 
 
 @login_required

@@ -21,6 +21,7 @@ urlpatterns = [
     # Platform secretariat
     path("platform/dispatch/", platform_views.dispatch_page, name="platform_dispatch"),
     path("platform/dispatch/<int:pk>/move/", platform_views.move_entry, name="platform_move"),
+    path("platform/dispatch/units/<int:pk>/decide/", platform_views.decide_unconfirmed, name="platform_unconfirmed"),
     path("platform/progress/", platform_views.progress_page, name="platform_progress"),
     path("platform/progress/<int:pk>/extension/", platform_views.grant_extension, name="platform_extension"),
     path("platform/final/", platform_views.final_page, name="platform_final"),

@@ -7,6 +7,7 @@ final: a form only checks what was posted.
 """
 
 from reviews.forms.coordinator import AssignForm, AutoAssignForm, InviteForm, RemoveAssignmentForm, SubmitResultsForm
+from reviews.forms.dispatch import UnconfirmedDecisionForm
 from reviews.forms.expert import ConflictForm, ScoreForm
 from reviews.forms.platform import (
     DecideForm,
@@ -31,4 +32,5 @@ __all__ = [
     "ScoreForm",
     "SubmitResultsForm",
     "TargetForm",
+    "UnconfirmedDecisionForm",
 ]

@@ -25,7 +25,16 @@ NORM_MESSAGE = "排名方式有误，请刷新页面后重试。"
 
 
 class DispatchForm(forms.Form):
-    """The chosen body of each shown pending entry (``body_<entry id>`` = body id; empty = the plan's)."""
+    """The chosen body of each shown pending entry (``body_<entry id>`` = body id; empty = the plan's);
+    ``confirm`` and the previewed plan's ``digest`` on the second click (``reviews.dispatch.digest``)."""
+
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    digest = forms.RegexField(
+        regex=r"^[0-9a-f]{16}$",
+        required=False,
+        error_messages={"invalid": "预览已失效，请重新预览后再确认。"},
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(data, *args, **kwargs)
@@ -46,6 +55,8 @@ class DispatchForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
+        if self.cleaned_data.get("confirm") and not self.cleaned_data.get("digest") and "digest" not in self.errors:
+            self.add_error("digest", "预览已失效，请重新预览后再确认。")
         if self.too_many:
             raise ValidationError(f"一次最多调整 {MAX_ROWS} 项申报的初评机构，请分页操作。")
         if self.bad_keys:

@@ -14,6 +14,7 @@ from nominations.policy import visible_nominations
 from reviews import dispatch as dispatching
 from reviews import final, paging, scoring
 from reviews.models import Assignment, Dispatch, ReviewBody
+from reviews.queries import dispatch as unconfirmed_section
 from reviews.states import UNDECIDED_STATES
 
 PageNumber = str | int | None
@@ -64,18 +65,24 @@ def dispatch_page(
     dpage: PageNumber = None,
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    """The dispatch page: the bodies, the summary per list/domain and its two paged tables.
+    """The dispatch page: the bodies, the summary per list/domain, its two paged tables and the units
+    that did not confirm (``unconfirmed``, ``reviews.queries.dispatch``).
 
     Offered for dispatch (``rows``, ``pending_total``) are the pending entries whose dispatch is open
-    (``reviews.dispatch.split_open``: the unit's platform deadline, extension included, has passed); the
-    others are counted in ``waiting``, one line per deadline. The plan is computed over every offered
-    entry of the shown list/domain (the even split of 绿色低碳 depends on the entries before), from ids
-    only; the full rows are loaded for the shown page.
+    (``reviews.dispatch.split_open``: the unit has confirmed, or is included after its deadline); the
+    others are counted in ``waiting``, one line per unit with the reason. The plan is computed over every
+    offered entry of the shown list/domain (the even split of 绿色低碳 depends on the entries before),
+    from ids only; the full rows are loaded for the shown page.
     """
-    pending = dispatching.pending_entries(campaign).values_list(
-        "pk", "ranking_list_id", "domain_id", "recommending_unit_id", named=True
+    now = now or clock.now()
+    pending = list(
+        dispatching.pending_entries(campaign).values_list(
+            "pk", "ranking_list_id", "domain_id", "recommending_unit_id", named=True
+        )
     )
-    pending, waiting = dispatching.split_open(campaign, pending, now or clock.now())
+    by_unit = dispatching.openings(campaign, {e.recommending_unit_id for e in pending}, decided=True)
+    n_pending = len(pending)
+    pending, waiting = dispatching.split_open(campaign, pending, now, by_unit=by_unit)
     dispatched = in_review(user, campaign)
     dispatched_counts = {
         paging.group_key(list_id, domain_id): n
@@ -124,6 +131,12 @@ def dispatch_page(
         "selected_label": next((s["label"] for s in summaries if s["key"] == group), None),
         "pending_total": sum(pending_counts.values()),
         "waiting": waiting,
+        "waiting_total": sum(w.count for w in waiting),
+        "dispatch_refusal": ""
+        if pending_counts
+        else (dispatching.NOTHING_OPEN if n_pending else dispatching.NOTHING_PENDING),
+        "unconfirmed": unconfirmed_section.unconfirmed_units(campaign, by_unit, now),
+        "unconfirmed_default": unconfirmed_section.default_label(campaign),
         "dispatched_total": sum(dispatched_counts.values()),
         "rows": rows_page,
         "dispatched": dispatched_page,

@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from nominations.models import Domain, RankingList, Role, State
+from nominations.models import Domain, Participation, RankingList, Role, State
 from reviews.criteria import load_review_criteria
 from reviews.models import Assignment, BodySubmission, Publication, ReviewBody
 from tests.factories import PASSWORD, MemberUnitFactory, NominationFactory, RecommendingUnitFactory, make_user
@@ -32,6 +32,7 @@ def flow(settings, transactional_db, campaign):
     tech = RankingList.objects.get(campaign=campaign, code="tech")
     electronics = Domain.objects.get(ranking_list=tech, code="electronics")
     society = RecommendingUnitFactory(name="中国技术经济学会", channel_codes=["society"])
+    Participation.objects.create(campaign=campaign, unit=society, confirmed_at=datetime(2023, 11, 25, tzinfo=BEIJING))
     entries = []
     for title, member_name in zip(TITLES, ("示例量子科技有限公司", "示例工业互联网有限公司"), strict=True):
         member = MemberUnitFactory(name=member_name, recommending_unit=society)
@@ -60,7 +61,9 @@ def test_review_flow(page, login, screenshot, flow):
         page.goto("/reviews/platform/dispatch/")
         expect(page.get_by_role("heading", name="待分发的申报（2 项）")).to_be_visible()
         screenshot(page, "review-1-dispatch")
-        page.get_by_role("button", name=re.compile("确认分发")).click()
+        page.get_by_role("button", name=re.compile("预览分发")).click()
+        expect(page.get_by_role("heading", name=re.compile("确认后，以下 2 项申报将分发至初评机构"))).to_be_visible()
+        page.get_by_role("button", name="确认分发").click()
         expect(page.get_by_text("已将 2 项申报分发至初评机构")).to_be_visible()
 
         # The coordinator assigns automatically.

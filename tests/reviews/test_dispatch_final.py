@@ -8,11 +8,12 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from nominations.models import AuditEvent, Domain, Extension, ExtensionKind, State
+from nominations.models import AuditEvent, Domain, Extension, ExtensionKind, Participation, State
 from reviews import assignment, dispatch, final, scoring
 from reviews.models import Dispatch, Publication, ReviewBody
 from tests.factories import PASSWORD
 from tests.reviews.conftest import BEIJING, FULL, IN_REVIEW_TIME, PUBLICATION_TIME, put_in_review, recommended
+from tests.reviews.units import confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,9 @@ BEFORE_PUBLICATION = datetime(2024, 1, 31, 23, 59, 59, tzinfo=BEIJING)
 
 
 @pytest.fixture
-def pending(criteria, tech, enterprise, society):
+def pending(criteria, tech, enterprise, society, campaign):
+    """Nine recommended entries of ``society``, which has confirmed its recommendations."""
+    confirm(society, campaign)
     domain = {d.code: d for d in Domain.objects.filter(ranking_list=tech)}
     return {
         "electronics": recommended(tech, domain["electronics"], society, 2, title="电子"),
@@ -69,7 +72,8 @@ def test_staff_may_move_green_entries_and_the_rest_stays_even(pending, campaign,
     assert AuditEvent.objects.filter(verb="move_dispatch", note__contains="平衡工作量").exists()
 
 
-def test_dispatch_before_the_platform_deadline_is_refused(pending, campaign, platform_user):
+def test_dispatch_of_an_unconfirmed_unit_before_the_platform_deadline_is_refused(pending, campaign, platform_user):
+    Participation.objects.update(confirmed_at=None)
     with time_machine.travel(BEFORE_PLATFORM_DEADLINE, tick=False), pytest.raises(dispatch.DispatchError) as refused:
         dispatch.dispatch(campaign, platform_user)
     assert "2023年11月30日 24:00" in str(refused.value)

@@ -1,8 +1,9 @@
-"""When dispatch opens: after the recommending unit's platform deadline, its extension included.
+"""When dispatch opens (``dispatch.check_dispatch_open``, the one rule the page and the workflow ask).
 
-The dispatch page and the workflow's "not before" check (``final.check_opens``) ask the same rule
-(``dispatch.check_dispatch_open``): a unit with an extension is not offered for dispatch before its
-extended deadline has passed, while the other units are.
+* A unit that has confirmed: its entries go from the confirmation on, even before the platform deadline.
+* A unit that has not: nothing before its platform deadline (extension included); after it, only when
+  the unit is included — by the platform's decision, or by the campaign's default.
+* Pioneers' entries: after the platform deadline.
 """
 
 from datetime import datetime
@@ -11,11 +12,21 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from nominations.models import Extension, ExtensionKind, Nomination, State
+from nominations.models import (
+    Extension,
+    ExtensionKind,
+    Nomination,
+    Participation,
+    State,
+    UnconfirmedDecision,
+    UnconfirmedUnits,
+)
 from reviews import dispatch, final
 from reviews.models import Dispatch
 from reviews.queries import platform as queries
+from tests.factories import NominationFactory, PioneerFactory
 from tests.reviews.conftest import BEIJING, IN_REVIEW_TIME, recommended
+from tests.reviews.units import confirm, set_default
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +37,7 @@ BEFORE_PLATFORM_DEADLINE = datetime(2023, 11, 30, 23, 59, 59, tzinfo=BEIJING)
 
 @pytest.fixture
 def entries(criteria, tech, electronics, society, other_unit, campaign):
-    """Two entries of ``society`` (no extension) and one of ``other_unit`` (extended to 12 月 10 日)."""
+    """Two entries of ``society`` and one of ``other_unit`` (extended to 12 月 10 日); nobody confirmed."""
     Extension.objects.create(
         campaign=campaign, kind=ExtensionKind.PLATFORM, recommending_unit=other_unit,
         until=EXTENDED_UNTIL, reason="系统故障", granted_at=IN_REVIEW_TIME,
@@ -37,68 +48,114 @@ def entries(criteria, tech, electronics, society, other_unit, campaign):
     }
 
 
-def test_the_page_and_the_workflow_ask_the_same_rule(entries, campaign):
-    late = entries["extended"]
-    on_time = entries["on_time"][0]
-    for moment in (BEFORE_PLATFORM_DEADLINE, IN_REVIEW_TIME, AFTER_EXTENSION):
-        ready, _waiting = dispatch.split_open(campaign, [late, on_time], moment)
-        for entry in (late, on_time):
-            assert (entry in ready) == bool(final.check_opens(entry, "dispatch", moment)), (moment, entry)
+def _offered(campaign, user, moment):
+    page = queries.dispatch_page(user, campaign, now=moment)
+    return [row.nomination.pk for row in page["rows"]], page
+
+
+def test_the_page_and_the_workflow_ask_the_same_rule(entries, campaign, society):
+    late, on_time = entries["extended"], entries["on_time"][0]
+    for default in (UnconfirmedUnits.DECIDE, UnconfirmedUnits.INCLUDE):
+        set_default(campaign, default)
+        for moment in (BEFORE_PLATFORM_DEADLINE, IN_REVIEW_TIME, AFTER_EXTENSION):
+            ready, _waiting = dispatch.split_open(campaign, [late, on_time], moment)
+            for entry in (late, on_time):
+                entry.campaign.refresh_from_db()
+                assert (entry in ready) == bool(final.check_opens(entry, "dispatch", moment)), (default, moment, entry)
+    confirm(society, campaign)
+    on_time.campaign.refresh_from_db()
+    assert final.check_opens(on_time, "dispatch", BEFORE_PLATFORM_DEADLINE)
     decision = final.check_opens(late, "dispatch", IN_REVIEW_TIME)
-    assert not decision and "2023年12月9日 24:00" in decision.reason
+    assert not decision and "2023年12月9日 24:00" in decision.reason and "尚未确认推荐结果" in decision.reason
 
 
-def test_a_unit_with_an_extension_is_not_offered_before_its_extended_deadline(entries, campaign, platform_user):
-    late = entries["extended"]
-    page = queries.dispatch_page(platform_user, campaign, now=IN_REVIEW_TIME)
-    offered = [row.nomination.pk for row in page["rows"]]
+def test_a_confirmed_unit_goes_before_the_platform_deadline(entries, campaign, platform_user, society):
+    offered, page = _offered(campaign, platform_user, BEFORE_PLATFORM_DEADLINE)
+    assert offered == [] and page["pending_total"] == 0
+    confirm(society, campaign)
+    offered, page = _offered(campaign, platform_user, BEFORE_PLATFORM_DEADLINE)
     assert offered == [e.pk for e in entries["on_time"]]
-    assert page["pending_total"] == 2
     (waiting,) = page["waiting"]
-    assert waiting.count == 1 and waiting.opening.unit == late.recommending_unit
-    assert waiting.opening.deadline.effective == EXTENDED_UNTIL
-
-    page = queries.dispatch_page(platform_user, campaign, now=AFTER_EXTENSION)
-    assert late.pk in [row.nomination.pk for row in page["rows"]]
-    assert page["pending_total"] == 3 and page["waiting"] == []
+    assert waiting.opening.unit == entries["extended"].recommending_unit and waiting.count == 1
+    assert "尚未确认推荐结果：确认后即可分发" in waiting.reason
 
 
-def test_before_the_platform_deadline_nothing_is_offered(entries, campaign, platform_user):
-    page = queries.dispatch_page(platform_user, campaign, now=BEFORE_PLATFORM_DEADLINE)
-    assert list(page["rows"]) == [] and page["pending_total"] == 0
+def test_an_unconfirmed_unit_waits_for_the_platform_after_its_deadline(entries, campaign, platform_user, society):
+    offered, page = _offered(campaign, platform_user, IN_REVIEW_TIME)
+    assert offered == []
     assert [(w.opening.unit, w.count) for w in page["waiting"]] == [
-        (None, 2),
+        (society, 2),
         (entries["extended"].recommending_unit, 1),
     ]
+    assert "请先在“未确认推荐结果的推荐单位”中决定是否纳入初评" in page["waiting"][0].reason
+    # The section lists the unit past its deadline; the extended one is not there yet.
+    assert [row.unit for row in page["unconfirmed"]] == [society]
+
+    Participation.objects.create(campaign=campaign, unit=society, unconfirmed_decision=UnconfirmedDecision.INCLUDE)
+    offered, _page = _offered(campaign, platform_user, IN_REVIEW_TIME)
+    assert offered == [e.pk for e in entries["on_time"]]
 
 
-def test_the_dispatch_page_sends_the_offered_entries_and_keeps_the_extended_unit_back(
-    client, entries, campaign, platform_user
+def test_the_campaign_default_includes_or_keeps_back(entries, campaign, platform_user, society):
+    set_default(campaign, UnconfirmedUnits.INCLUDE)
+    offered, page = _offered(campaign, platform_user, IN_REVIEW_TIME)
+    assert offered == [e.pk for e in entries["on_time"]]
+    # The extended unit keeps its entries back until its extension ends.
+    (waiting,) = page["waiting"]
+    assert waiting.opening.deadline.effective == EXTENDED_UNTIL
+    offered, page = _offered(campaign, platform_user, AFTER_EXTENSION)
+    assert entries["extended"].pk in offered and page["waiting"] == []
+
+    set_default(campaign, UnconfirmedUnits.EXCLUDE)
+    offered, page = _offered(campaign, platform_user, AFTER_EXTENSION)
+    assert offered == [] and page["dispatch_refusal"] == dispatch.NOTHING_OPEN
+    assert all("按本年度设置不纳入初评" in w.reason for w in page["waiting"])
+
+
+def test_pioneers_entries_go_after_the_platform_deadline(criteria, tech, electronics, campaign, platform_user):
+    pioneer = PioneerFactory(campaign=campaign, name="张先锋")
+    entry = NominationFactory(
+        ranking_list=tech, domain=electronics, member_unit=None, pioneer=pioneer, state=State.RECOMMENDED
+    )
+    assert _offered(campaign, platform_user, BEFORE_PLATFORM_DEADLINE)[0] == []
+    assert not final.check_opens(entry, "dispatch", BEFORE_PLATFORM_DEADLINE)
+    assert _offered(campaign, platform_user, IN_REVIEW_TIME)[0] == [entry.pk]
+
+
+def test_the_dispatch_page_sends_the_confirmed_unit_and_keeps_the_others_back(
+    client, entries, campaign, platform_user, society
 ):
     late = entries["extended"]
+    confirm(society, campaign)
     client.force_login(platform_user)
     url = reverse("reviews:platform_dispatch")
     with time_machine.travel(IN_REVIEW_TIME, tick=True):
         html = client.get(url).content.decode()
-        assert "确认分发 2 项申报" in html
-        assert f"{late.recommending_unit.name}获批延期至北京时间 2023年12月9日 24:00" in html
+        assert "预览分发 2 项申报" in html
+        assert f"{late.recommending_unit.name}（1 项）：{late.recommending_unit.name}尚未确认推荐结果" in html
+        assert "2023年12月9日 24:00" in html
         assert late.title not in html
-        response = client.post(url, follow=True)
+        preview = client.post(url)
+        response = client.post(url, {"confirm": "1", "digest": preview.context["digest"]}, follow=True)
     assert "已将 2 项申报分发至初评机构" in response.content.decode()
     assert set(Dispatch.objects.values_list("nomination_id", flat=True)) == {e.pk for e in entries["on_time"]}
     assert Nomination.objects.get(pk=late.pk).state == State.RECOMMENDED
 
-    with time_machine.travel(AFTER_EXTENSION, tick=True):
-        assert late.title in client.get(url).content.decode()
-        response = client.post(url, follow=True)
-    assert "已将 1 项申报分发至初评机构" in response.content.decode()
-    assert Nomination.objects.get(pk=late.pk).state == State.IN_REVIEW
+
+def test_nothing_to_dispatch_disables_the_button_with_the_reason(client, entries, campaign, platform_user):
+    client.force_login(platform_user)
+    with time_machine.travel(BEFORE_PLATFORM_DEADLINE, tick=False):
+        html = client.get(reverse("reviews:platform_dispatch")).content.decode()
+    assert f'disabled title="{dispatch.NOTHING_OPEN}"' in html
+    assert "预览分发 " not in html
 
 
-def test_the_batch_without_open_only_still_refuses_while_a_unit_is_extended(entries, campaign, platform_user):
+def test_the_batch_without_open_only_still_refuses_while_a_unit_is_kept_back(entries, campaign, platform_user, society):
+    confirm(society, campaign)
     with time_machine.travel(IN_REVIEW_TIME, tick=True), pytest.raises(dispatch.DispatchError) as refused:
         dispatch.dispatch(campaign, platform_user)
     assert any(entries["extended"].title in problem for problem in refused.value.problems)
+    Participation.objects.filter(unit=society).update(confirmed_at=None)
     with time_machine.travel(BEFORE_PLATFORM_DEADLINE, tick=False), pytest.raises(dispatch.DispatchError) as refused:
         dispatch.dispatch(campaign, platform_user, open_only=True)
     assert refused.value.problems == [dispatch.NOTHING_OPEN]

@@ -22,6 +22,7 @@ from tests.reviews.conftest import (
     put_in_review,
     recommended,
 )
+from tests.reviews.units import confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +114,7 @@ def test_the_coordinators_dashboard_and_entry(entries, body, experts, coordinato
 
 def test_the_dispatch_page(criteria, tech, electronics, society, body, campaign, platform_user, entries):
     waiting = recommended(tech, electronics, society, 2, title="待分发")
+    confirm(society, campaign)
     page = platform.dispatch_page(platform_user, campaign, now=IN_REVIEW_TIME)
     assert [row.nomination for row in page["rows"]] == waiting
     assert all(row.body == body for row in page["rows"])

@@ -12,6 +12,7 @@ from nominations.models import Domain, State
 from reviews import assignment, paging, scoring
 from tests.factories import PASSWORD
 from tests.reviews.conftest import FULL, IN_REVIEW_TIME, put_in_review, recommended
+from tests.reviews.units import confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,8 @@ def test_coordinator_pages_assignments_and_ranking(client, small_pages, ranked, 
 
 
 @pytest.fixture
-def pending(criteria, tech, enterprise, society):
+def pending(criteria, tech, enterprise, society, campaign):
+    confirm(society, campaign)
     domain = {d.code: d for d in Domain.objects.filter(ranking_list=tech)}
     return {
         "green": recommended(tech, domain["green"], society, 4, title="绿色"),
@@ -101,7 +103,7 @@ def test_dispatch_page_summaries_filter_and_pages(client, small_pages, pending, 
     url = reverse("reviews:platform_dispatch")
     with time_machine.travel(IN_REVIEW_TIME, tick=True):
         page = client.get(url).content.decode()
-        assert "待分发的申报（7 项）" in page and "确认分发 7 项申报" in page
+        assert "待分发的申报（7 项）" in page and "预览分发 7 项申报" in page
         assert "1 / 4" in page
         green = Domain.objects.get(ranking_list=tech, code="green")
         filtered = client.get(url, {"group": f"{tech.pk}-{green.pk}", "page": 2}).content.decode()
@@ -113,7 +115,9 @@ def test_dispatch_page_summaries_filter_and_pages(client, small_pages, pending, 
         assert chosen[0] != chosen[1]
         assert "企业0" not in filtered
         # Dispatching still sends every pending entry, whatever page was shown.
-        response = client.post(url, follow=True)
+        preview = client.post(url)
+        assert "确认后，以下 7 项申报将分发至初评机构" in preview.content.decode()
+        response = client.post(url, {"confirm": "1", "digest": preview.context["digest"]}, follow=True)
     assert "已将 7 项申报分发至初评机构" in response.content.decode()
     assert not any(e.state == State.RECOMMENDED for es in pending.values() for e in type(es[0]).objects.all())
 

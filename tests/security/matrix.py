@@ -338,6 +338,7 @@ REGISTRY = {
     "reviews:platform_move": Rule(
         POST, may("run_dispatch"), entries, sees_with("dispatch"), post=lambda s: {"body": s.bodies["a"].pk}
     ),
+    "reviews:platform_unconfirmed": Rule(POST, may("run_dispatch"), recommending_units),
     "reviews:platform_progress": Rule(GET, may("run_final_review")),
     "reviews:platform_extension": Rule(POST, may("grant_review_extension"), review_bodies),
     "reviews:platform_final": Rule(GET, may("run_final_review")),
