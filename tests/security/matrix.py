@@ -264,7 +264,8 @@ def _author_rules(role_gate):
     # The author's edit refuses with 403 when the state does not allow editing (e.g. submitted).
     return {
         "dashboard": Rule(GET, role_gate),
-        "new": Rule(BOTH, role_gate),
+        # Creating after the deadline (or for a confirmed unit) is refused with 403 and the banner.
+        "new": Rule(BOTH, role_gate, also_ok=(403,)),
         "detail": Rule(GET, role_gate, entries, sees_entry),
         "edit": Rule(BOTH, role_gate, entries, sees_entry, also_ok=(403,)),
         "autosave": Rule(POST, role_gate, entries, sees_entry),
