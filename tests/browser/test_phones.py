@@ -13,6 +13,8 @@ For each page the test saves ``test-artifacts/phone-<page>.png`` and ``test-arti
    so this catches "填写" broken into 填 / 写 and "提交时间" broken into 提交 / 时间, but never a name that
    wraps normally at four or more characters per line. It looks at line boxes, not at cell widths, so it
    holds for cards, frames, badges, buttons, the navigation bar and the deadline bar alike.
+3. **The header stays on the screen**: no element of the navigation bar, the demo banner or the deadline
+   bar reaches past the right edge (also with the navigation opened, ``phone-nav-open.png``).
 
 The pages are seen at three moments: collection (2023-11-15, the member deadline ahead), initial review
 (2023-12-05: entries dispatched to the demo body, assigned to the three demo experts, partly scored) and
@@ -55,6 +57,11 @@ LAYOUT_PROBLEMS = r"""() => {
   const width = window.innerWidth;
   const doc = document.documentElement.scrollWidth, body = document.body.scrollWidth;
   if (doc > width || body > width) problems.push(`页面横向滚动：${Math.max(doc, body)} > ${width}`);
+  for (const el of document.querySelectorAll(".site-header *, .deadline-bar *, .demo-banner *")) {
+    const box = el.getBoundingClientRect();
+    const where = `<${el.tagName.toLowerCase()} class="${el.className}">`;
+    if (box.width && box.right > width + 0.5) problems.push(`页眉越出屏幕：${where}`);
+  }
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const range = document.createRange();
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
