@@ -228,7 +228,14 @@ def test_review_pages_on_a_phone(demo, browse):
     _body, entries, _coordinator = _in_review(demo)
     problems = []
     with time_machine.travel(IN_REVIEW, tick=True):
-        problems += visit(browse("expert"), [("expert-dashboard", "/reviews/expert/")])
+        problems += visit(
+            browse("expert"),
+            [
+                ("expert-dashboard", "/reviews/expert/"),
+                ("expert-scored", f"/reviews/expert/entries/{entries[0].pk}/"),
+                ("expert-to-score", f"/reviews/expert/entries/{entries[2].pk}/"),
+            ],
+        )
         problems += visit(
             browse("coordinator"),
             [
