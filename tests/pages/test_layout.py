@@ -219,3 +219,41 @@ def test_may_tag(rf, campaign, member_user):
         "{% if ok %}yes{% endif %}|{% if not inbox %}{{ inbox.reason }}{% endif %}"
     )
     assert template.render(Context({"request": request})) == "yes|只有推荐单位秘书处可以查看收件箱。"
+
+
+# ---------------------------------------------------------------- phones: one responsive table pattern
+
+
+def test_the_site_stylesheet_has_the_responsive_table_pattern():
+    """The one pattern every list page uses (the browser checks are in tests/browser/test_phones.py)."""
+    from django.conf import settings
+
+    css = (settings.BASE_DIR / "static" / "css" / "site.css").read_text(encoding="utf-8")
+    phone = css[css.index("/* ---- responsive tables") :]
+    assert ".table-stack > thead { display: none; }" in phone
+    assert "content: attr(data-label)" in phone
+    assert ".table-frame > .table > * > tr > * { white-space: nowrap; }" in phone
+    assert "position: sticky" in phone
+    assert "@media (max-width: 767.98px)" in phone  # below md only: the desktop keeps its tables
+
+
+def test_the_inbox_rows_are_cards_with_labels_on_a_phone(client, campaign, secretariat_user, member_unit, tech):
+    from tests.factories import NominationFactory
+
+    NominationFactory(ranking_list=tech, member_unit=member_unit, state="submitted", title="可信边缘计算平台")
+    client.force_login(secretariat_user)
+    html = client.get(reverse("secretariat:inbox")).content.decode()
+    table = html[html.index('data-testid="inbox"') - 80 : html.index("</table>")]
+    assert "table-stack" in table
+    row = table[table.index("<tbody>") :]
+    for label in ("榜单 / 领域", "会员单位", "状态", "提交时间"):
+        assert f'data-label="{label}"' in row
+    assert 'class="cell-check"' in row and 'class="cell-title"' in row
+
+
+def test_the_ranking_tables_scroll_inside_a_frame():
+    from django.template.loader import get_template
+
+    for name in ("reviews/_ranking_table.html", "reviews/platform/final.html", "reviews/platform/dispatch.html"):
+        source = get_template(name).template.source
+        assert "table-responsive table-frame" in source, name

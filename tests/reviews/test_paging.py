@@ -39,7 +39,7 @@ def _ranks(html):
     return {
         title: int(rank)
         for rank, title in re.findall(
-            r"<tr[^>]*>\s*<td class=\"text-nowrap\">(\d+)[^<]*</td>\s*<td>(项目\d)</td>", html
+            r"<tr[^>]*>\s*<td class=\"text-nowrap\">(\d+)[^<]*</td>\s*<td[^>]*>(项目\d)</td>", html
         )
     }
 
