@@ -69,13 +69,19 @@ def is_declared(nomination: Nomination, expert: AbstractBaseUser) -> bool:
     return ConflictDeclaration.objects.filter(nomination=nomination, expert=expert).exists()
 
 
-def declare(user: AbstractBaseUser, nomination: Nomination, kind: str, note: str = "") -> ConflictDeclaration:
-    """An expert declares a conflict: recorded, audited, and the assignment is removed."""
+def check_declare(user: AbstractBaseUser, nomination: Nomination, kind: str, note: str = "") -> Decision:
+    """Every rule of a declaration, without recording it (the preview and :func:`declare` ask the same)."""
     decision = may(user, "declare_conflict", nomination)
     if decision and kind not in ConflictKind.values:
         decision = Decision.deny("请选择回避类型。")
     if decision and kind == ConflictKind.OTHER and not (note or "").strip():
         decision = Decision.deny("选择“其他”时请说明回避原因。")
+    return decision
+
+
+def declare(user: AbstractBaseUser, nomination: Nomination, kind: str, note: str = "") -> ConflictDeclaration:
+    """An expert declares a conflict: recorded, audited, and the assignment is removed."""
+    decision = check_declare(user, nomination, kind, note)
     if not decision:
         raise ConflictError(decision)
     now = clock.now()

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kczg_site import clock
 from nominations.context_processors import remember_campaign
@@ -18,7 +18,14 @@ from nominations.models import Nomination
 from nominations.policy import visible_nominations
 from nominations.rules.decision import Refused
 from reviews import assignment, paging, scoring
-from reviews.forms import AssignForm, AutoAssignForm, InviteForm, RemoveAssignmentForm, SubmitResultsForm
+from reviews.forms import (
+    AssignForm,
+    AutoAssignForm,
+    ConfirmForm,
+    InviteForm,
+    RemoveAssignmentForm,
+    SubmitResultsForm,
+)
 from reviews.models import Assignment, ReviewBody
 from reviews.queries import coordinator as queries
 from reviews.queries.reviewers import review_context, reviewer_body
@@ -161,17 +168,24 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @gated(PAGE)
 def submit_results(request: HttpRequest) -> HttpResponse:
+    """报送初评结果: the preview first (GET, or a POST without ``confirm``: per list/domain the entries and
+    their reviews, what is missing), then ``confirm=1`` sends the results and locks the body's scoring."""
     body = _body(request)
-    form = SubmitResultsForm(request.POST)
-    if not form.is_valid():
+    form = SubmitResultsForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and not form.is_valid():
         return refused(request, form, title="报送初评结果", back=reverse("reviews:coordinator_dashboard"))
+    note = form.cleaned_data["note"] if form.is_bound else ""
+    if request.method == "GET" or not ConfirmForm(request.POST).confirmed:
+        context = {**review_context(body.campaign, body, clock.now()), **queries.results_preview(body)}
+        context["submit_form"] = SubmitResultsForm(initial={"note": note})
+        return render(request, "reviews/coordinator_results_preview.html", context)
     try:
-        scoring.submit_results(body, request.user, form.cleaned_data["note"])
+        scoring.submit_results(body, request.user, note)
     except Refused as refusal:
         report(request, refusal)
-    else:
-        messages.success(request, "初评结果已报送平台秘书处，本机构的评分已锁定。")
+        return redirect("reviews:submit_results")
+    messages.success(request, "初评结果已报送平台秘书处，本机构的评分已锁定。")
     return redirect("reviews:coordinator_dashboard")

@@ -22,8 +22,8 @@ from nominations.policy import visible_nominations
 from nominations.rules.decision import Refused
 from reviews import conflicts, scoring
 from reviews.criteria import criteria_for
-from reviews.forms import ConflictForm, ScoreForm
-from reviews.models import Assignment
+from reviews.forms import ConfirmForm, ConflictForm, ScoreForm
+from reviews.models import Assignment, ConflictKind, Score
 from reviews.queries import expert as queries
 from reviews.queries.reviewers import review_context, reviewer_body
 from reviews.refusal import gated, refused, report
@@ -49,57 +49,94 @@ def expert_dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/expert_dashboard.html", context)
 
 
-@login_required
-@gated("view_review_tasks")
-def expert_nomination(request: HttpRequest, pk: int) -> HttpResponse:
-    nomination, item = _assigned(request, pk)
-    criteria = criteria_for(nomination.ranking_list_id)
-    score = queries.own_score(item)
-    status = 200
-    if request.method == "POST":
-        form = ScoreForm(criteria, request.POST)
-        submit = "submit" in request.POST  # which button was pressed; no value is read
-        if not form.is_valid():
-            messages.error(request, "评分未保存，请按提示修改后重新提交。")
-            status = 400
-        else:
-            try:
-                scoring.save_score(item, request.user, form.values(), form.cleaned_data["comment"], submit=submit)
-            except Refused as refusal:
-                errors = refusal.detail if isinstance(refusal.detail, dict) else {}
-                for code, message in errors.items():
-                    field = "comment" if code == "comment" else f"c_{code}"
-                    if field in form.fields and field not in form.errors:
-                        form.add_error(field, message)
-                report(request, refusal)
-                status = 400 if errors else 403
-            else:
-                messages.success(request, "评分已提交。" if submit else "评分草稿已保存。")
-                return redirect("reviews:expert_nomination", pk=nomination.pk)
-    else:
-        form = ScoreForm(criteria, initial=ScoreForm.initial_for(score))
+def _sheet(
+    request: HttpRequest,
+    nomination: Nomination,
+    item: Assignment,
+    form: ScoreForm,
+    score: Score | None,
+    status: int = 200,
+) -> HttpResponse:
     context = {
-        **queries.review_sheet(request.user, nomination, item, criteria=criteria, score=score),
+        **queries.review_sheet(request.user, nomination, item, criteria=form.criteria, score=score),
         "form": form,
         "conflict_form": ConflictForm(),
     }
     return render(request, "reviews/expert_nomination.html", context, status=status)
 
 
+def _field_errors(form: ScoreForm, refusal: Refused) -> bool:
+    """Put a scoring refusal's messages next to their fields; ``True`` when there were any."""
+    errors = refusal.detail if isinstance(refusal.detail, dict) else {}
+    for code, message in errors.items():
+        field = "comment" if code == "comment" else f"c_{code}"
+        if field in form.fields and field not in form.errors:
+            form.add_error(field, message)
+    return bool(errors)
+
+
+@login_required
+@gated("view_review_tasks")
+def expert_nomination(request: HttpRequest, pk: int) -> HttpResponse:
+    """The review sheet. 保存草稿 saves at once; 提交评分 shows the preview first (nothing saved), whose
+    确认提交评分 posts the same values with ``confirm=1`` through the same form and rules again."""
+    nomination, item = _assigned(request, pk)
+    criteria = criteria_for(nomination.ranking_list_id)
+    score = queries.own_score(item)
+    if request.method != "POST":
+        return _sheet(request, nomination, item, ScoreForm(criteria, initial=ScoreForm.initial_for(score)), score)
+    form = ScoreForm(criteria, request.POST)
+    if not form.is_valid():
+        messages.error(request, "评分未保存，请按提示修改后重新提交。")
+        return _sheet(request, nomination, item, form, score, status=400)
+    if "edit" in request.POST:  # 返回修改 on the preview: the values again, nothing saved
+        return _sheet(request, nomination, item, form, score)
+    submit = "submit" in request.POST  # which button was pressed; no value is read
+    values, comment = form.values(), form.cleaned_data["comment"]
+    try:
+        if submit and not ConfirmForm(request.POST).confirmed:
+            checked = scoring.check_score(item, request.user, values, comment, submit=True)
+            context = {"nomination": nomination, "checked": checked, "score": score, **queries.deadline_of(nomination)}
+            return render(request, "reviews/expert_score_preview.html", context)
+        scoring.save_score(item, request.user, values, comment, submit=submit)
+    except Refused as refusal:
+        status = 400 if _field_errors(form, refusal) else 403
+        report(request, refusal)
+        return _sheet(request, nomination, item, form, score, status=status)
+    messages.success(request, "评分已提交。" if submit else "评分草稿已保存。")
+    return redirect("reviews:expert_nomination", pk=nomination.pk)
+
+
 @login_required
 @require_POST
 @gated("view_review_tasks")
 def declare_conflict(request: HttpRequest, pk: int) -> HttpResponse:
-    nomination, _ = _assigned(request, pk)
+    """申报回避: the preview of what it does first (nothing recorded), then ``confirm=1`` records it."""
+    nomination, item = _assigned(request, pk)
     form = ConflictForm(request.POST)
+    back = reverse("reviews:expert_nomination", args=[nomination.pk])
     if not form.is_valid():
-        back = reverse("reviews:expert_nomination", args=[nomination.pk])
         return refused(request, form, title="申报回避", back=back)
+    kind, note = form.cleaned_data["kind"], form.cleaned_data["note"]
+    if not ConfirmForm(request.POST).confirmed:
+        decision = conflicts.check_declare(request.user, nomination, kind, note)
+        if not decision:
+            messages.error(request, decision.reason)
+            return redirect(back)
+        context = {
+            "nomination": nomination,
+            "form": form,
+            "kind_label": ConflictKind(kind).label,
+            "note": note,
+            "score": queries.own_score(item),
+            "back": back,
+        }
+        return render(request, "reviews/expert_conflict_preview.html", context)
     try:
-        conflicts.declare(request.user, nomination, form.cleaned_data["kind"], form.cleaned_data["note"])
+        conflicts.declare(request.user, nomination, kind, note)
     except Refused as refusal:
         report(request, refusal)
-        return redirect("reviews:expert_nomination", pk=nomination.pk)
+        return redirect(back)
     messages.success(request, f"已申报回避“{nomination}”，该项申报已从您的评审任务中移除。")
     return redirect("reviews:expert_dashboard")
 

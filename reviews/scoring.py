@@ -8,6 +8,7 @@
 * History: ``Score.history`` (django-simple-history) keeps every saved version.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -116,15 +117,31 @@ def compute_total(values: dict[str, str], criteria: list[ReviewCriterion]) -> De
     return Decimal(str(round(total, 3)))
 
 
-def save_score(
+@dataclass(frozen=True)
+class CheckedScore:
+    """A score sheet that passed every rule: the values per criterion code, the comment and the total."""
+
+    criteria: list[ReviewCriterion]
+    values: dict[str, str]
+    comment: str
+    total: Decimal | None
+
+    @property
+    def rows(self) -> list[tuple[ReviewCriterion, str]]:
+        """``(criterion, its score or "")`` in the criteria's order (what a preview lists)."""
+        return [(criterion, self.values.get(criterion.code, "")) for criterion in self.criteria]
+
+
+def check_score(
     assignment: Assignment,
     user: AbstractBaseUser,
     raw_values: dict[str, Any],
     comment: str = "",
     *,
     submit: bool = False,
-) -> Score:
-    """Save ``user``'s review as a draft or submit it; raises :class:`ScoringError` with the reasons."""
+) -> CheckedScore:
+    """Every rule of saving ``user``'s review, without saving it (the preview before a submission and
+    :func:`save_score` ask the same); raises :class:`ScoringError` with the reasons."""
     if assignment.expert_id != user.pk or not assignment.active:
         raise ScoringError(Decision.deny("没有找到该记录，或您无权查看。"))
     decision = may(user, "score_nomination", assignment.nomination)
@@ -138,14 +155,28 @@ def save_score(
     if submit and not comment:
         errors["comment"] = "请填写评审意见。"
     if errors:
-        raise ScoringError(Decision.deny("评分未保存：" + ";".join(errors.values())), errors)
+        raise ScoringError(Decision.deny("评分未保存：" + "；".join(errors.values())), errors)
+    return CheckedScore(criteria, values, comment, compute_total(values, criteria))
+
+
+def save_score(
+    assignment: Assignment,
+    user: AbstractBaseUser,
+    raw_values: dict[str, Any],
+    comment: str = "",
+    *,
+    submit: bool = False,
+) -> Score:
+    """Save ``user``'s review as a draft or submit it; raises :class:`ScoringError` with the reasons."""
+    checked = check_score(assignment, user, raw_values, comment, submit=submit)
+    values, comment = checked.values, checked.comment
     now = clock.now()
     with transaction.atomic():
         Assignment.objects.select_for_update().get(pk=assignment.pk)
         score = Score.objects.filter(assignment=assignment).first() or Score(assignment=assignment)
         score.values = values
         score.comment = comment
-        score.total = compute_total(values, criteria)
+        score.total = checked.total
         score.updated_at = now
         if submit:
             score.status = ScoreStatus.SUBMITTED

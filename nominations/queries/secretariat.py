@@ -20,6 +20,12 @@ from nominations.rules import deadlines, quotas
 
 INBOX_PAGE_SIZE = batch.MAX_IDS  # a batch is one page of the inbox
 INBOX_ORDER = ("-submitted_at", "-pk")
+# The look of an action's button (the rest are primary).
+BUTTON_CSS = {
+    "decline": "btn-outline-danger",
+    "return": "btn-outline-secondary",
+    "unrecommend": "btn-outline-secondary",
+}
 
 
 def meter_rows(user: AbstractBaseUser, unit: RecommendingUnit, campaign: Campaign) -> list[dict[str, Any]]:
@@ -56,9 +62,44 @@ def inbox_entries(user: AbstractBaseUser, campaign: Campaign) -> QuerySet:
     return (
         policy.visible_nominations(user)
         .filter(campaign=campaign)
-        .select_related("ranking_list", "domain", "member_unit", "earlier_listed")
+        .select_related("campaign", "ranking_list", "domain", "member_unit", "recommending_unit", "earlier_listed")
         .annotate(attachment_count=Count("attachments"))
     )
+
+
+# The one-click actions of an inbox row: nothing to type (a note or an override reason is asked for on
+# the entry page, where the other actions are).
+ROW_ACTIONS = ("accept", "recommend")
+
+
+def _scope(row: Nomination, spec: workflow.Transition) -> tuple:
+    """What the workflow's answer for ``spec`` depends on besides the row's state (which
+    ``available_actions`` already matched): the unit and campaign, and the list (and domain) of a quota."""
+    quota_scope = None
+    if spec.limit:
+        quota_scope = (row.ranking_list_id, row.domain_id if row.ranking_list.capped_per_domain else None)
+    return (spec.action, row.campaign_id, row.recommending_unit_id, row.pioneer_id is None, quota_scope)
+
+
+def row_actions(user: AbstractBaseUser, rows: list[Nomination]) -> None:
+    """Set ``row.quick_actions`` (``[{"spec", "decision", "key"}]``) on each inbox row: the one-click actions
+    its state offers, each with the workflow's answer, so that a button that cannot succeed is shown
+    disabled with the reason. ``workflow.check`` is asked once per scope (:func:`_scope`: one quota
+    computation per list and domain), never once per row. An entry flagged as earlier listed gets no
+    one-click 推荐 (``needs_reason``): its reason is typed on the entry page."""
+    answers: dict[tuple, Any] = {}
+    for row in rows:
+        row.quick_actions, row.needs_reason = [], False
+        for spec in workflow.available_actions(row, user):
+            if spec.action not in ROW_ACTIONS:
+                continue
+            if spec.target == State.RECOMMENDED and row.earlier_listed_id:
+                row.needs_reason = True
+                continue
+            key = _scope(row, spec)
+            if key not in answers:
+                answers[key] = workflow.check(row, spec.action, user)
+            row.quick_actions.append({"spec": spec, "decision": answers[key], "key": f"row-{row.pk}-{spec.action}"})
 
 
 def inbox(
@@ -72,7 +113,10 @@ def inbox(
     entries = filterset.qs
     if not (data or {}).get("ordering") or not entries.ordered:
         entries = entries.order_by(*INBOX_ORDER)
-    return filterset, page_of(entries, page, INBOX_PAGE_SIZE)
+    shown = page_of(entries, page, INBOX_PAGE_SIZE)
+    shown.object_list = list(shown.object_list)
+    row_actions(user, shown.object_list)
+    return filterset, shown
 
 
 def entry_actions(
@@ -90,7 +134,9 @@ def entry_actions(
             form = bound
         else:
             form = TransitionForm(spec=spec, initial={"override_reason": nomination.override_reason})
-        actions.append({"spec": spec, "decision": decision, "form": form})
+        actions.append(
+            {"spec": spec, "decision": decision, "form": form, "css": BUTTON_CSS.get(spec.action, "btn-primary")}
+        )
     return actions
 
 

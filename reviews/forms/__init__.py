@@ -6,6 +6,7 @@ themselves (who may act, deadlines, conflicts) stay in dispatch, assignment, con
 final: a form only checks what was posted.
 """
 
+from reviews.forms.base import ConfirmForm
 from reviews.forms.coordinator import AssignForm, AutoAssignForm, InviteForm, RemoveAssignmentForm, SubmitResultsForm
 from reviews.forms.dispatch import UnconfirmedDecisionForm
 from reviews.forms.expert import ConflictForm, ScoreForm
@@ -21,6 +22,7 @@ from reviews.forms.platform import (
 __all__ = [
     "AssignForm",
     "AutoAssignForm",
+    "ConfirmForm",
     "ConflictForm",
     "DecideForm",
     "DispatchForm",

@@ -51,3 +51,16 @@ class PlainDateTimeField(forms.DateTimeField):
         if isinstance(value, str) and control_character_error(value):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
+
+
+class ConfirmForm(forms.Form):
+    """The second click after a preview: ``confirm=1`` does the action; without it the preview is shown.
+
+    A value other than ``1`` is not a confirmation (the preview again), never an error page.
+    """
+
+    confirm = forms.ChoiceField(choices=[("1", "确认")], required=False, widget=forms.HiddenInput)
+
+    @property
+    def confirmed(self) -> bool:
+        return self.is_valid() and self.cleaned_data["confirm"] == "1"

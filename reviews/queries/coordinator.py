@@ -171,3 +171,28 @@ def entry_page(body: ReviewBody, nomination: Nomination) -> dict[str, Any]:
         "declared": list(nomination.conflicts.select_related("expert__profile")),
         "locked": submission_of(body) is not None,
     }
+
+
+def results_preview(body: ReviewBody) -> dict[str, Any]:
+    """What sending the body's results covers, before it is sent: per list/domain of the body its
+    entries with their submitted and assigned reviews, those without a submitted review, and the
+    rule's answer (``scoring.check_results_submittable``) for the send button (three queries)."""
+    entries = assignment.body_entries(body).values_list("pk", "title", "ranking_list_id", "domain_id", named=True)
+    counts = assignment_counts(Assignment.objects.filter(body=body))
+    by_group = defaultdict(list)
+    for entry in entries:
+        assigned, submitted = counts.get(entry.pk, (0, 0))
+        row = {"pk": entry.pk, "title": entry.title, "assigned": assigned, "submitted": submitted}
+        by_group[paging.group_key(entry.ranking_list_id, entry.domain_id)].append(row)
+    groups = []
+    for coverage in body.coverages.all():
+        rows = by_group.get(paging.group_key(coverage.ranking_list_id, coverage.domain_id), [])
+        missing = [row for row in rows if not row["submitted"]]
+        groups.append({"coverage": coverage, "rows": rows, "missing": missing})
+    return {
+        "groups": groups,
+        "entry_count": sum(len(g["rows"]) for g in groups),
+        "missing_count": sum(len(g["missing"]) for g in groups),
+        "submit_decision": scoring.check_results_submittable(body),
+        "locked": submission_of(body) is not None,
+    }

@@ -94,6 +94,11 @@ def own_score(item: Assignment) -> Score | None:
     return Score.objects.filter(assignment=item).first()
 
 
+def deadline_of(nomination: Nomination) -> dict[str, Any]:
+    """The scoring deadline of the entry's body (with its extension), for the submission preview."""
+    return {"deadline": scoring.scoring_deadline(nomination.dispatch.body)}
+
+
 def review_sheet(
     user: AbstractBaseUser,
     nomination: Nomination,
@@ -112,6 +117,7 @@ def review_sheet(
         "criteria": criteria,
         "score": score,
         "can_score": bool(open_decision),
+        "open_decision": open_decision,
         "closed_reason": open_decision.reason,
         "deadline": scoring.scoring_deadline(body),
         "others_visible": score is not None and score.is_submitted,

@@ -91,6 +91,15 @@ def test_review_flow(page, login, screenshot, flow):
             if entry == entries[0]:
                 screenshot(page, "review-4-expert-scoring")
             page.get_by_role("button", name="提交评分").click()
+            expect(page.get_by_text("评分尚未提交。")).to_be_visible()
+            if entry == entries[0]:
+                expect(page.locator("#preview-total")).to_have_text("86.75")
+                screenshot(page, "review-4b-expert-score-preview")
+                page.set_viewport_size({"width": 390, "height": 844})
+                assert page.evaluate("document.documentElement.scrollWidth") <= 390
+                screenshot(page, "review-4b-expert-score-preview-390")
+                page.set_viewport_size({"width": 1280, "height": 720})
+            page.get_by_role("button", name="确认提交评分").click()
             expect(page.get_by_text("评分已提交。")).to_be_visible()
         page.goto("/reviews/expert/")
         expect(page.locator("#expert-assignments")).to_contain_text("已提交")
@@ -104,6 +113,9 @@ def test_review_flow(page, login, screenshot, flow):
         expect(ranking.locator("tbody tr").first).to_contain_text("86.75")
         screenshot(page, "review-5-coordinator-ranking")
         page.get_by_role("button", name="向平台报送初评结果").click()
+        expect(page.get_by_text("报送后本机构评分锁定，不能修改")).to_be_visible()
+        screenshot(page, "review-5b-coordinator-results-preview")
+        page.get_by_role("button", name="确认报送").click()
         expect(page.get_by_text("初评结果已报送平台秘书处")).to_be_visible()
         assert BodySubmission.objects.filter(body=body).exists()
 

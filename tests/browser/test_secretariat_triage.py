@@ -154,11 +154,13 @@ def test_secretariat_triage(
         # The seventh is refused, with the quota shown.
         page.goto(f"/secretariat/entries/{chips[6].pk}/")
         expect(page.get_by_test_id("entry-quota")).to_have_text("已推荐 6 / 名额 6")
-        page.locator("form[data-action=recommend] button[type=submit]").click()
-        page.wait_for_load_state("networkidle")
-        expect(page.locator(".alert-danger")).to_contain_text(
-            "先导技术榜“电子信息”领域的推荐名额已用完（已推荐 6 / 名额 6，3 × 2 个渠道"
+        # The button that cannot succeed is disabled, with the reason as its tooltip and as text.
+        recommend = page.locator("form[data-action=recommend] button[type=submit]")
+        expect(recommend).to_be_disabled()
+        expect(recommend).to_have_attribute(
+            "title", re.compile("先导技术榜“电子信息”领域的推荐名额已用完（已推荐 6 / 名额 6，3 × 2 个渠道")
         )
+        expect(page.locator("form[data-action=recommend]")).to_contain_text("推荐名额已用完")
         screenshot(page, "triage-06-quota-refused")
         chips[6].refresh_from_db()
         assert chips[6].state == State.ACCEPTED
@@ -192,10 +194,10 @@ def test_recommending_is_refused_after_the_platform_deadline(
     with time_machine.travel(AFTER_DEADLINE, tick=True):
         login(page, "secretariat", PASSWORD)
         page.goto(f"/secretariat/entries/{entry.pk}/")
-        page.locator("form[data-action=recommend] button[type=submit]").click()
-        page.wait_for_load_state("networkidle")
-        expect(page.locator(".alert-danger")).to_contain_text(
-            re.compile(r"平台申报截止时间已过：截止时间为北京时间 2023年11月30日 24:00")
+        recommend = page.locator("form[data-action=recommend] button[type=submit]")
+        expect(recommend).to_be_disabled()
+        expect(recommend).to_have_attribute(
+            "title", re.compile(r"平台申报截止时间已过：截止时间为北京时间 2023年11月30日 24:00")
         )
         screenshot(page, "triage-08-after-deadline")
         entry.refresh_from_db()

@@ -91,7 +91,10 @@ def test_other_scores_hidden_until_own_submitted(client, setup, experts):
         client.post(url, {**_post(FULL), "save": "1"})
         assert "B 的意见很独特" not in client.get(url).content.decode()
         assert scoring.other_scores(a, entry) == []
-        response = client.post(url, {**_post(FULL), "submit": "1"})
+        # 提交评分 shows the preview first; 确认提交评分 submits.
+        assert "确认提交评分" in client.post(url, {**_post(FULL), "submit": "1"}).content.decode()
+        assert scoring.other_scores(a, entry) == []
+        response = client.post(url, {**_post(FULL), "submit": "1", "confirm": "1"})
         assert response.status_code == 302
         page = client.get(url).content.decode()
     assert "B 的意见很独特" in page

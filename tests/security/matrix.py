@@ -330,7 +330,7 @@ REGISTRY = {
     "reviews:coordinator_dashboard": Rule(GET, coordinator),
     "reviews:auto_assign": Rule(POST, coordinator),
     "reviews:invite": Rule(POST, coordinator),
-    "reviews:submit_results": Rule(POST, coordinator),
+    "reviews:submit_results": Rule(BOTH, coordinator),
     "reviews:coordinator_nomination": Rule(GET, coordinator, entries, sees_with("assign_experts")),
     "reviews:assign_expert": Rule(POST, coordinator, entries, sees_with("assign_experts")),
     "reviews:remove_assignment": Rule(POST, coordinator, assignments, sees_assignment),

@@ -188,7 +188,7 @@ def test_an_expert_sees_other_scores_only_after_submitting_their_own(sdb):
     assert sdb.score_comment not in client.get(url).content.decode()
     # Never on the dashboard either.
     assert sdb.score_comment not in client.get(reverse("reviews:expert_dashboard")).content.decode()
-    assert client.post(url, {**values, "submit": "1"}).status_code == 302
+    assert client.post(url, {**values, "submit": "1", "confirm": "1"}).status_code == 302  # after the preview
     assert sdb.score_comment in client.get(url).content.decode()
     # The expert of another body never sees them, not even the entry.
     other = _client(sdb, "other_body_expert")

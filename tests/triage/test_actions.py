@@ -138,3 +138,73 @@ def test_member_cannot_use_secretariat_actions(client, member_user, make_nominat
     assert response.status_code == 403
     entry.refresh_from_db()
     assert entry.state == State.SUBMITTED
+
+
+# ---------------------------------------------------------------- buttons that cannot succeed
+
+
+def _button(html, testid):
+    """The opening tag of the button ``data-testid=testid`` and the text after it (its reason)."""
+    start = html.index(f'data-testid="{testid}"')
+    tag_start = html.rindex("<button", 0, start)
+    return html[tag_start : html.index(">", start) + 1], html[start : start + 400]
+
+
+def test_recommend_is_disabled_with_the_quota_when_it_is_used_up(
+    client, unit_with_channels, make_nomination, django_assert_max_num_queries
+):
+    _unit, staff, member = unit_with_channels(["society"])
+    for _ in range(3):
+        make_nomination(state=State.RECOMMENDED, member_unit=member)
+    full = [make_nomination(state=State.ACCEPTED, member_unit=member, title=f"名额已满{i}") for i in range(3)]
+    waiting = make_nomination(member_unit=member, title="待受理")
+    reason = "先导技术榜“电子信息”领域的推荐名额已用完（已推荐 3 / 名额 3，3 × 1 个渠道（全国学会、协会、研究会））。"
+    client.force_login(staff)
+
+    page = client.get(reverse("secretariat:nomination", args=[full[0].pk])).content.decode()
+    tag, after = _button(page, "action-recommend")
+    assert "disabled" in tag and f'title="{reason}"' in tag
+    assert reason in after  # also as text, for a screen reader and a phone
+
+    with django_assert_max_num_queries(20):  # one quota computation for the three rows, not three
+        inbox = client.get(reverse("secretariat:inbox")).content.decode()
+    for entry in full:
+        tag, _ = _button(inbox, f"row-{entry.pk}-recommend")
+        assert "disabled" in tag and f'title="{reason}"' in tag
+        assert f'id="row-{entry.pk}-recommend" class="d-none"' not in inbox  # no form to submit
+    assert f'<span id="why-row-{full[0].pk}-recommend" class="visually-hidden"' in inbox
+    tag, _ = _button(inbox, f"row-{waiting.pk}-accept")
+    assert "disabled" not in tag and "title=" not in tag
+
+    # The enabled row button submits its own form: the entry is accepted.
+    response = client.post(reverse("secretariat:nomination_action", args=[waiting.pk]), {"action": "accept"})
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.state == State.ACCEPTED
+
+
+def test_actions_after_the_platform_deadline_are_disabled_but_a_missing_note_is_not(
+    client, secretariat_user, make_nomination, _frozen_in_collection
+):
+    entry = make_nomination(title="截止后的申报")
+    client.force_login(secretariat_user)
+    page = client.get(reverse("secretariat:nomination", args=[entry.pk])).content.decode()
+    for action in ("accept", "return", "decline"):  # a note is typed in the form: not a reason to disable
+        tag, _ = _button(page, f"action-{action}")
+        assert "disabled" not in tag, action
+
+    _frozen_in_collection.move_to(datetime(2023, 12, 1, 9, 0, tzinfo=SHANGHAI))
+    client.force_login(secretariat_user)  # the session of 11-25 has expired
+    page = client.get(reverse("secretariat:nomination", args=[entry.pk])).content.decode()
+    inbox = client.get(reverse("secretariat:inbox")).content.decode()
+    for html, testid in ((page, "action-accept"), (page, "action-return"), (inbox, f"row-{entry.pk}-accept")):
+        tag, after = _button(html, testid)
+        assert "disabled" in tag and "截止时间已过" in tag, testid
+        assert "截止时间已过" in after
+
+
+def test_a_flagged_entry_has_no_one_click_recommend_in_the_inbox(client, secretariat_user, flagged_entry):
+    client.force_login(secretariat_user)
+    inbox = client.get(reverse("secretariat:inbox")).content.decode()
+    assert f"row-{flagged_entry.pk}-recommend" not in inbox
+    assert "推荐（须填写理由）" in inbox
