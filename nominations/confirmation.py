@@ -41,10 +41,11 @@ def is_confirmed(unit: RecommendingUnit, campaign: Campaign) -> bool:
 
 
 def confirmed_participation(unit_id: int | None, campaign_id: int | None) -> Participation | None:
-    """The unit's Participation in the campaign if it has confirmed, else ``None``."""
+    """The unit's Participation (with its unit) in the campaign if it has confirmed, else ``None``."""
     if not unit_id or not campaign_id:
         return None
-    return Participation.objects.filter(campaign_id=campaign_id, unit_id=unit_id).exclude(confirmed_at=None).first()
+    confirmed = Participation.objects.filter(campaign_id=campaign_id, unit_id=unit_id).exclude(confirmed_at=None)
+    return confirmed.select_related("unit").first()
 
 
 def whom_to_ask(unit: RecommendingUnit) -> str:
@@ -60,7 +61,8 @@ def whom_to_ask(unit: RecommendingUnit) -> str:
     return f"{unit.name}秘书处" + (f"（{contact}）" if contact else "")
 
 
-def closed_reason(unit: RecommendingUnit, participation: Participation) -> str:
+def closed_reason(participation: Participation) -> str:
+    unit = participation.unit
     return (
         f"{unit.name}已于 {format_clock_time(participation.confirmed_at)} 向平台确认推荐结果，"
         f"不再接收本年度的新申报、提交或修改。如有疑问，请联系{whom_to_ask(unit)}；"
@@ -68,17 +70,21 @@ def closed_reason(unit: RecommendingUnit, participation: Participation) -> str:
     )
 
 
-def check_accepting_submissions(unit: RecommendingUnit | None, campaign: Campaign | int | None) -> Decision:
+def accepting_submissions(unit_id: int | None, campaign_id: int | None) -> Decision:
+    """The rule of :func:`check_accepting_submissions`, asked by ids (one query; the workflow's form)."""
+    participation = confirmed_participation(unit_id, campaign_id)
+    return Decision.deny(closed_reason(participation)) if participation is not None else ALLOW
+
+
+def check_accepting_submissions(unit: RecommendingUnit | None, campaign: Campaign | None) -> Decision:
     """Does ``unit`` still take its members' entries (new, submitted, resubmitted, edited) in ``campaign``?
 
-    Refused once the unit has confirmed its recommendations, until the platform reopens it. The one
-    home of this rule: the workflow (``submit``, ``resubmit``, ``check_edit``) and intake (creating)
-    ask it. ``campaign``: the campaign or its id."""
+    Refused once the unit has confirmed its recommendations, until the platform reopens it; the reason
+    names the unit, the time, whom to ask and that the platform can reopen. The one home of this rule:
+    the workflow (``submit``, ``resubmit``, ``check_edit``) and intake (``check_create``) ask it."""
     if unit is None or campaign is None:
         return ALLOW
-    campaign_id = campaign if isinstance(campaign, int) else campaign.pk
-    participation = confirmed_participation(unit.pk, campaign_id)
-    return Decision.deny(closed_reason(unit, participation)) if participation is not None else ALLOW
+    return accepting_submissions(unit.pk, campaign.pk)
 
 
 def not_recommended_entries(unit: RecommendingUnit, campaign: Campaign) -> QuerySet[Nomination]:

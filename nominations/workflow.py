@@ -295,9 +295,10 @@ def check_accepting_submissions(nomination: Nomination, action: str) -> Decision
     # Remembered on the instance like the deadlines (``deadline_for``): a request asks several times.
     if "_accepting_decision" not in nomination.__dict__:
         # Inside the function: confirmation imports this module (transition, TRANSITIONS).
-        from nominations.confirmation import check_accepting_submissions as unit_accepts
+        from nominations.confirmation import accepting_submissions
 
-        nomination.__dict__["_accepting_decision"] = unit_accepts(nomination.recommending_unit, nomination.campaign_id)
+        decision = accepting_submissions(nomination.recommending_unit_id, nomination.campaign_id)
+        nomination.__dict__["_accepting_decision"] = decision
     return nomination.__dict__["_accepting_decision"]
 
 
