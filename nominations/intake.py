@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 
 from kczg_site import clock
-from nominations import policy, workflow
+from nominations import confirmation, policy, workflow
 from nominations.audit import record_event, verb_labels
 from nominations.forms import definition_for, get_definition, stored_values
 from nominations.forms.types import Definition, Kind
@@ -81,6 +81,21 @@ def creation_deadline(user: policy.AnyUser, campaign: Campaign) -> deadlines.Dea
     return deadlines.platform_deadline(campaign)
 
 
+def check_create(user: policy.AnyUser, campaign: Campaign) -> Decision:
+    """May ``user`` create an entry in ``campaign`` now: the policy, the creation deadline, and (for a
+    member) its recommending unit still taking entries (not confirmed, ``confirmation``)."""
+    decision = policy.may(user, "create_nomination")
+    if not decision:
+        return decision
+    decision = creation_deadline(user, campaign).check()
+    if not decision:
+        return decision
+    profile = policy.profile_of(user)
+    if policy.role_of(user) == Role.MEMBER and profile.member_unit_id:
+        return confirmation.check_accepting_submissions(profile.member_unit.recommending_unit, campaign)
+    return ALLOW
+
+
 NEW_ENTRY_FORM_REUSED_MESSAGE = "此页面已用于创建一份申报草稿，请刷新页面后重新选择榜单。"
 
 
@@ -130,7 +145,7 @@ def create_nomination(
     existing = _created_with(user, token, ranking_list, domain)
     if existing is not None:
         return existing
-    require(creation_deadline(user, campaign).check(), IntakeError)
+    require(check_create(user, campaign), IntakeError)
     definition = definition_for_list(ranking_list)
     data = {}
     for spec in definition.fields:

@@ -1,6 +1,7 @@
 """Deadline reminders: three days and one day before each deadline.
 
-* Member deadline: to member units that still have drafts (or entries returned for revision).
+* Member deadline: to member units that still have drafts (or entries returned for revision), unless
+  their recommending unit has confirmed (it takes no more entries).
 * Platform deadline: to recommending units that have entries but have not confirmed.
 
 :func:`due_reminders` computes who gets what at a given moment (pure reading, testable);
@@ -73,6 +74,7 @@ def due_reminders(now: datetime | None = None, campaigns: Iterable[Campaign] | N
     campaigns = list(campaigns) if campaigns is not None else list(Campaign.objects.filter(is_active=True))
     due: list[Reminder] = []
     for campaign in campaigns:
+        confirmed = Participation.objects.filter(campaign=campaign).exclude(confirmed_at=None).values("unit_id")
         members = (
             MemberUnit.objects.filter(
                 is_active=True,
@@ -80,6 +82,8 @@ def due_reminders(now: datetime | None = None, campaigns: Iterable[Campaign] | N
                 nominations__campaign=campaign,
                 nominations__state__in=MEMBER_PENDING_STATES,
             )
+            # A confirmed unit takes no more entries (confirmation.check_accepting_submissions).
+            .exclude(recommending_unit__in=confirmed)
             .select_related("recommending_unit")
             .distinct()
         )
@@ -103,7 +107,6 @@ def due_reminders(now: datetime | None = None, campaigns: Iterable[Campaign] | N
                     context={"campaign": campaign, "member_unit": member, "pending": pending},
                 )
             )
-        confirmed = Participation.objects.filter(campaign=campaign).exclude(confirmed_at=None).values("unit_id")
         units = (
             RecommendingUnit.objects.filter(
                 is_active=True,

@@ -227,6 +227,9 @@ def check_edit(nomination: Nomination, user: policy.AnyUser, now: datetime | Non
         return decision
     if nomination.state not in EDITABLE_STATES:
         return Decision.deny(f"当前状态为“{nomination.get_state_display()}”，不能修改。")
+    decision = check_accepting_submissions(nomination, "edit")
+    if not decision:
+        return decision
     return check_deadline(nomination, "member", now)
 
 
@@ -280,6 +283,25 @@ def check_not_confirmed(nomination: Nomination, action: str) -> Decision:
     return Decision.deny(CONFIRMED_LOCK_REASON) if confirmed else ALLOW
 
 
+# The members' actions refused once their recommending unit has confirmed (``edit``: changing the content).
+CLOSED_AFTER_CONFIRMATION = frozenset({"submit", "resubmit", "edit"})
+
+
+def check_accepting_submissions(nomination: Nomination, action: str) -> Decision:
+    """Refuse a member's submission or edit once the entry's recommending unit has confirmed; the rule
+    lives in ``nominations.confirmation.check_accepting_submissions`` (asked once per instance)."""
+    if action not in CLOSED_AFTER_CONFIRMATION or not nomination.recommending_unit_id:
+        return ALLOW
+    # Remembered on the instance like the deadlines (``deadline_for``): a request asks several times.
+    if "_accepting_decision" not in nomination.__dict__:
+        # Inside the function: confirmation imports this module (transition, TRANSITIONS).
+        from nominations.confirmation import accepting_submissions
+
+        decision = accepting_submissions(nomination.recommending_unit_id, nomination.campaign_id)
+        nomination.__dict__["_accepting_decision"] = decision
+    return nomination.__dict__["_accepting_decision"]
+
+
 def _where(nomination: Nomination) -> str:
     if nomination.domain_id:
         return f"{nomination.ranking_list.name}“{nomination.domain.name}”领域"
@@ -314,6 +336,10 @@ def check(
     if not decision:
         return decision
     transition = TRANSITIONS[action]
+    # Before the deadline and completeness: a confirmed unit takes nothing more, whatever the entry.
+    decision = check_accepting_submissions(nomination, action)
+    if not decision:
+        return decision
     if transition.note_required and not (note or "").strip():
         return Decision.deny(f"请填写{transition.note_label}。")
     decision = check_deadline(nomination, transition.deadline, now)

@@ -19,7 +19,17 @@ def test_each_group_has_its_members():
     assert State.decidable() == {S.IN_REVIEW, S.REVIEW_PASSED, S.REVIEW_FAILED, S.LISTED, S.NOT_LISTED}
     assert State.in_review() == State.decidable() | {S.PUBLISHED}
     assert State.recommended() == State.in_review() | {S.RECOMMENDED}
-    assert State.live() == State.recommended() | {S.SUBMITTED, S.ACCEPTED}
+    assert State.live() == State.recommended() | {S.SUBMITTED, S.ACCEPTED, S.NOT_RECOMMENDED}
+
+
+def test_not_recommended_is_seen_holds_no_quota_and_waits_for_nobody():
+    # 未获推荐 (set at the unit's confirmation): the staff see it, it uses no quota, nobody is reminded of
+    # it, the review side never sees it; it keeps its place in the member unit's cap.
+    assert S.NOT_RECOMMENDED not in State.staff_hidden()
+    assert S.NOT_RECOMMENDED not in State.recommended()
+    assert S.NOT_RECOMMENDED not in State.unit_pending() | State.editable()
+    assert S.NOT_RECOMMENDED not in State.in_review()
+    assert S.NOT_RECOMMENDED in State.live()
 
 
 def test_groups_are_frozensets_of_states_and_not_choices():

@@ -40,7 +40,8 @@ class State(models.TextChoices):
 
     @classmethod
     def live(cls) -> frozenset[State]:
-        """Entries that hold a place in a member unit's cap: submitted to the recommending unit or further."""
+        """Entries that hold a place in a member unit's cap: submitted to the recommending unit or further,
+        未获推荐 included (reopening gives it back as 已受理, so it keeps its place)."""
         return _LIVE
 
     @classmethod
@@ -83,7 +84,8 @@ _IN_REVIEW = _DECIDABLE | {_S.PUBLISHED}
 _RECOMMENDED = _IN_REVIEW | {_S.RECOMMENDED}
 _UNIT_PENDING = frozenset({_S.SUBMITTED, _S.ACCEPTED, _S.RECOMMENDED})
 _LISTED = frozenset({_S.LISTED, _S.PUBLISHED})
-_LIVE = _RECOMMENDED | {_S.SUBMITTED, _S.ACCEPTED}
+# 未获推荐: seen by the staff, holds no quota, waits for nobody; it keeps its place in the member cap.
+_LIVE = _RECOMMENDED | {_S.SUBMITTED, _S.ACCEPTED, _S.NOT_RECOMMENDED}
 
 
 class Nomination(models.Model):

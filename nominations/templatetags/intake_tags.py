@@ -35,6 +35,7 @@ STATE_CLASSES = {
     "returned": "text-bg-warning",
     "accepted": "text-bg-info",
     "declined": "text-bg-dark",
+    "not_recommended": "text-bg-dark",
     "recommended": "text-bg-success",
     "withdrawn": "text-bg-light border",
 }

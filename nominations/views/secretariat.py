@@ -10,11 +10,13 @@ from django.views.decorators.http import require_POST
 
 from nominations import batch, confirmation, membership, policy, workflow
 from nominations.forms.actions import BatchForm, TransitionForm
+from nominations.forms.confirmation import ConfirmRecommendationsForm
 from nominations.forms.fields import first_error
 from nominations.forms.staff import MemberInviteForm
 from nominations.models import Campaign, Nomination, RecommendingUnit
 from nominations.models.nomination import NOMINATION_RELATIONS
 from nominations.queries import common
+from nominations.queries import confirmation as confirmation_pages
 from nominations.queries import secretariat as pages
 from nominations.rules.decision import Refused
 from nominations.views import imports
@@ -152,16 +154,25 @@ def _render_batch(
 
 
 @login_required
-@require_POST
 def confirm(request: HttpRequest) -> HttpResponse:
+    """GET (or POST without ``confirm=1``): the preview — per list, recommended / quota / unhandled,
+    and what confirming will do. POST with ``confirm=1``: confirm (the unhandled become 未获推荐)."""
     unit, campaign = secretariat_scope(request)
-    try:
-        confirmation.confirm(request.user, unit, campaign)
-    except Refused as refusal:
-        messages.error(request, f"不能确认：{refusal}")
-    else:
-        messages.success(request, "已向平台确认本单位的推荐结果。如需修改，请联系平台秘书处重新开放。")
-    return redirect("secretariat:dashboard")
+    form = ConfirmRecommendationsForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and not form.is_valid():
+        status = 400
+    elif request.method == "POST" and form.confirming:
+        try:
+            confirmation.confirm(request.user, unit, campaign)
+        except Refused as refusal:
+            messages.error(request, f"不能确认：{refusal}")
+            status = 403
+        else:
+            messages.success(request, "已向平台确认本单位的推荐结果。如需修改，请联系平台秘书处重新开放。")
+            return redirect("secretariat:dashboard")
+    context = {**confirmation_pages.preview(request.user, unit, campaign), "form": form}
+    return render(request, "nominations/secretariat/confirm.html", context, status=status)
 
 
 @login_required

@@ -171,6 +171,9 @@ def test_secretariat_triage(
         expect(page.locator('[data-meter="tech-electronics"]')).to_contain_text(
             "3 × 2 个渠道（全国学会、协会、研究会、“科创中国”联合体成员单位）"
         )
+        page.get_by_test_id("confirm-link").click()
+        expect(page.get_by_test_id("confirm-consequence")).to_contain_text("项申报将标记为“未获推荐”")
+        screenshot(page, "triage-07-confirm-preview")
         page.get_by_test_id("confirm-button").click()
         page.wait_for_load_state("networkidle")
         expect(page.get_by_test_id("confirmation")).to_contain_text("已确认")

@@ -296,7 +296,7 @@ REGISTRY = {
     # A refused action (e.g. accepting an entry that is not submitted) is 403 with its reason.
     "secretariat:nomination_action": Rule(POST, inbox, entries, sees_entry, post={"action": "accept"}, also_ok=(403,)),
     "secretariat:batch": Rule(POST, inbox),
-    "secretariat:confirm": Rule(POST, inbox),
+    "secretariat:confirm": Rule(BOTH, inbox),
     "secretariat:mail_log": Rule(GET, inbox),
     "secretariat:members": Rule(BOTH, inbox),
     "secretariat:member_import": Rule(BOTH, inbox),

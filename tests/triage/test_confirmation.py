@@ -17,24 +17,28 @@ def test_confirm_locks_then_reopen_unlocks(client, secretariat_user, platform_us
     accepted = make_nomination(state=State.ACCEPTED)
     submitted = make_nomination()
     client.force_login(secretariat_user)
-    response = client.post(reverse("secretariat:confirm"), follow=True)
+    # The first POST without confirm=1 only shows the preview again: nothing is confirmed.
+    response = client.post(reverse("secretariat:confirm"))
+    assert "确认推荐结果：预览" in response.content.decode()
+    assert not confirmation.is_confirmed(society, campaign)
+    response = client.post(reverse("secretariat:confirm"), {"confirm": "1"}, follow=True)
     assert "已向平台确认本单位的推荐结果" in response.content.decode()
     participation = Participation.objects.get(unit=society, campaign=campaign)
     assert participation.confirmed_at is not None
     assert participation.confirmed_by == secretariat_user
-    assert AuditEvent.objects.filter(verb="confirm", recommending_unit=society).exists()
+    event = AuditEvent.objects.get(verb="confirm", recommending_unit=society)
+    assert event.note.startswith("确认推荐 1 项，2 项未获推荐，")
+    # What was not recommended is 未获推荐 now, and no action of the secretariat moves it.
+    for entry in (accepted, submitted):
+        entry.refresh_from_db()
+        assert entry.state == State.NOT_RECOMMENDED
+        for action in ("recommend", "accept", "return", "decline"):
+            assert not workflow.check(entry, action, secretariat_user, note="理由")
 
-    for entry, action, note in [
-        (accepted, "recommend", ""),
-        (recommended, "unrecommend", ""),
-        (submitted, "accept", ""),
-        (submitted, "decline", "理由"),
-        (submitted, "return", "意见"),
-    ]:
-        decision = workflow.check(entry, action, secretariat_user, note=note)
-        assert not decision
-        assert decision.reason == LOCKED
-    page = client.get(reverse("secretariat:nomination", args=[accepted.pk])).content.decode()
+    decision = workflow.check(recommended, "unrecommend", secretariat_user)
+    assert not decision
+    assert decision.reason == LOCKED
+    page = client.get(reverse("secretariat:nomination", args=[recommended.pk])).content.decode()
     assert LOCKED in page
     # A second confirmation is refused.
     with pytest.raises(confirmation.ConfirmationError):
@@ -51,6 +55,12 @@ def test_confirm_locks_then_reopen_unlocks(client, secretariat_user, platform_us
     event = AuditEvent.objects.get(verb="reopen", recommending_unit=society)
     assert event.actor == platform_user
     assert event.note == "学会申请调整电子信息领域推荐"
+    # Reopening gives the 未获推荐 entries back to the unit as 已受理, each audited.
+    for entry in (accepted, submitted):
+        entry.refresh_from_db()
+        assert entry.state == State.ACCEPTED
+        back = AuditEvent.objects.get(verb="reconsider", nomination=entry)
+        assert (back.actor, back.from_state, back.to_state) == (platform_user, State.NOT_RECOMMENDED, State.ACCEPTED)
     workflow.transition(accepted, "recommend", secretariat_user)
     assert accepted.state == State.RECOMMENDED
 

@@ -179,8 +179,10 @@ def test_mail_log_pages(
     assert "本会申报" not in html and "他会申报" not in html
     client.force_login(platform_user)
     html = client.get(reverse("platform:mail_log")).content.decode()
-    assert "共 4 封。" in html
+    # Two acceptances, two 未获推荐 notices (the accepted entries, at confirmation), two confirmations.
+    assert "共 6 封。" in html
     assert "本会申报" in html and "他会申报" in html
+    assert "您的申报“本会申报”未获推荐" in html
     assert f"{society.name}已确认推荐结果" in html and f"{other_unit.name}已确认推荐结果" in html
 
 
