@@ -137,6 +137,7 @@ def test_review_flow(page, login, screenshot, flow):
 
         # The home page links the published lists.
         page.goto("/")
+        screenshot(page, "review-9-home-published")
         page.get_by_role("link", name=re.compile("2023年榜单已发布：先导技术榜")).click()
         expect(page).to_have_url(re.compile(r"/published/2023/$"))
     for entry in entries:
