@@ -23,9 +23,7 @@ def _campaign(year: int) -> Campaign:
 def published_lists(request: HttpRequest, year: int) -> HttpResponse:
     campaign = _campaign(year)
     groups = {ranking_list.pk: domains for ranking_list, domains in publication.published_groups(campaign)}
-    lists = list(
-        RankingList.objects.filter(campaign=campaign).select_related("publication").order_by("order", "pk")
-    )
+    lists = list(RankingList.objects.filter(campaign=campaign).select_related("publication").order_by("order", "pk"))
     sections = [(rl, getattr(rl, "publication", None), groups.get(rl.pk, [])) for rl in lists]
     total = sum(len(entries) for domains in groups.values() for _, entries in domains)
     context = {"campaign": campaign, "sections": sections, "total": total}
