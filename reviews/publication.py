@@ -69,7 +69,7 @@ def list_states(campaign: Campaign, lists: Iterable[RankingList] | None = None, 
         .order_by()
     )
     bodies = ReviewBody.objects.filter(campaign=campaign).order_by("order").in_bulk()
-    submissions = {s.body_id: s for s in BodySubmission.objects.filter(body__campaign=campaign)}
+    submissions = {s.body_id: s for s in BodySubmission.objects.filter(body__campaign=campaign).select_related("body")}
     for list_id, body_id in pairs:
         state = states[list_id]
         body = bodies[body_id]
