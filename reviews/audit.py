@@ -15,6 +15,7 @@ REVIEW_EVENT_LABELS = {
     "invite_expert": "邀请评审专家",
     "set_target": "设置入榜数量",
     "publish_lists": "发布榜单",
+    "close_review": "平台关闭初评",
 }
 
 

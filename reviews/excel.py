@@ -80,7 +80,7 @@ def published_headers(ranking_list):
 def write_published(fileobj, campaign, groups, *, tick=None):
     """One sheet per list, grouped by domain and ordered by recommending unit, as on the public page.
 
-    ``groups``: ``reviews.final.published_groups(campaign)``.
+    ``groups``: ``reviews.publication.published_groups(campaign)``.
     """
     workbook = Workbook(write_only=True)
     ids = []

@@ -29,7 +29,7 @@ from nominations import policy
 from nominations.models import Campaign, ExportJob, Nomination, RankingList, Role, State
 from nominations.models.exports import ExportKind
 from nominations.rules.decision import ALLOW, Decision, Refused
-from reviews import aggregation, excel, final
+from reviews import aggregation, excel, final, publication
 from reviews.assignment import body_entries
 from reviews.models import Assignment, ReviewBody, ReviewCriterion, Score
 from reviews.policy import body_of
@@ -65,7 +65,7 @@ def may_start(user: User, kind: str) -> Decision:
 
 def job_filters(user: User, kind: str, campaign: Campaign, *, normalize: bool = False) -> dict[str, Any]:
     """The filter stored on the job; refuses what cannot be exported (the message is Chinese)."""
-    if kind == ExportKind.PUBLISHED and final.published_campaign(campaign.year) is None:
+    if kind == ExportKind.PUBLISHED and publication.published_campaign(campaign.year) is None:
         raise ReviewExportError(f"{campaign.year}年榜单尚未发布。")
     scope = scope_of(user)
     body = None if kind == ExportKind.PUBLISHED or scope == "all" else scope
@@ -193,9 +193,9 @@ def write(
     """Write the workbook of a review export job; return the ids of the entries in it, in order."""
     campaign = _campaign(filters)
     if kind == ExportKind.PUBLISHED:
-        if final.published_campaign(campaign.year) is None:
+        if publication.published_campaign(campaign.year) is None:
             raise ReviewExportError(f"{campaign.year}年榜单尚未发布。")
-        return excel.write_published(fileobj, campaign, final.published_groups(campaign), tick=tick)
+        return excel.write_published(fileobj, campaign, publication.published_groups(campaign), tick=tick)
     body_id = _body_of_job(user, filters)
     if kind == ExportKind.REVIEW_SCORES:
         return excel.write_scores(fileobj, score_sheets(user, campaign, body_id), tick=tick)
@@ -210,7 +210,7 @@ def may_download(user: User, job: ExportJob) -> Decision:
     """The owner (checked by the caller) still may: published lists still published, else still visible."""
     ids = set(job.entry_ids or [])
     if job.kind == ExportKind.PUBLISHED:
-        if final.published_campaign((job.filters or {}).get("campaign")) is None:
+        if publication.published_campaign((job.filters or {}).get("campaign")) is None:
             return Decision.deny("该年度榜单已不再公开。")
         published = _count_in(Nomination.objects.filter(state=State.PUBLISHED), ids)
         return ALLOW if published == len(ids) else Decision.deny("榜单已变更，请重新导出。")

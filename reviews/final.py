@@ -1,13 +1,13 @@
-"""The final review (终评) and publication by the platform secretariat.
+"""The final review (终评) by the platform secretariat.
 
 * Ranked tables per list and domain across bodies (``reviews.aggregation``), with the target count of
   each list (``ListTarget``, editable) and a default proposal: the best ``target`` entries of a list,
   by rank, are proposed for listing.
 * Decisions per entry — 入榜 (listed), 未入榜 (not listed after passing the initial review), 未通过初评
   — each with a recorded reason, applied as one batch through ``workflow.transition``: all or nothing.
-  Only entries whose body has submitted its results can be decided.
-* Publication on or after ``Campaign.publication_start``: every listed entry becomes published, and
-  the public pages (``/published/<year>/``) exist from then on.
+  Only entries whose body has submitted its results (or was closed by the platform) can be decided.
+* Publication per list and the public lists: ``reviews.publication`` (:func:`check_publication_open`,
+  the "not before" of the ``publish`` transition, stays here).
 """
 
 from collections import defaultdict
@@ -23,13 +23,18 @@ from django.utils import timezone
 from kczg_site import clock
 from nominations import workflow
 from nominations.models import Campaign, Domain, Nomination, RankingList, State
-from nominations.policy import may
 from nominations.rules.decision import ALLOW, Decision, Refused
 from reviews import aggregation
 from reviews.audit import record
 from reviews.dispatch import check_dispatch_open, opening_of
-from reviews.models import Assignment, BodySubmission, FinalDecision, ListTarget, Publication, ScoreStatus
-from reviews.states import DECIDABLE_STATES, LISTED_STATES, REVIEW_STATES, UNDECIDED_STATES
+from reviews.models import (
+    Assignment,
+    BodySubmission,
+    FinalDecision,
+    ListTarget,
+    ScoreStatus,
+)
+from reviews.states import DECIDABLE_STATES, LISTED_STATES, REVIEW_STATES
 
 S = State
 
@@ -275,58 +280,3 @@ def set_target(ranking_list: RankingList, count: int, user: AbstractBaseUser) ->
         target, _ = ListTarget.objects.update_or_create(ranking_list=ranking_list, defaults={"count": count})
         record("set_target", user, note=f"{ranking_list}拟入榜数量设为 {count}")
     return target
-
-
-def check_publish(campaign: Campaign, now: datetime | None = None) -> Decision:
-    if Publication.objects.filter(campaign=campaign).exists():
-        return Decision.deny("本年度榜单已发布。")
-    decision = check_publication_open(campaign, now)
-    if not decision:
-        return decision
-    undecided = Nomination.objects.filter(campaign=campaign, state__in=UNDECIDED_STATES).count()
-    if undecided:
-        return Decision.deny(f"尚有 {undecided} 项申报未作出终评结果，请先完成终评。")
-    if not Nomination.objects.filter(campaign=campaign, state=S.LISTED).exists():
-        return Decision.deny("没有入榜的申报，无法发布。")
-    return ALLOW
-
-
-def publish(campaign: Campaign, user: AbstractBaseUser) -> Publication:
-    """Publish every listed entry of ``campaign`` (all or nothing) and open the public pages."""
-    decision = may(user, "run_final_review")
-    if decision:
-        decision = check_publish(campaign)
-    if not decision:
-        raise FinalReviewError([decision.reason])
-    with transaction.atomic():
-        entries = list(Nomination.objects.filter(campaign=campaign, state=S.LISTED).order_by("pk"))
-        for entry in entries:
-            try:
-                workflow.transition(entry, "publish", user)
-            except workflow.WorkflowError as error:
-                raise FinalReviewError([f"“{entry}”：{error}"]) from error
-        publication = Publication.objects.create(campaign=campaign, published_at=clock.now(), published_by=user)
-        record("publish_lists", user, note=f"{campaign}榜单发布，共 {len(entries)} 项入榜")
-    return publication
-
-
-# ---------------------------------------------------------------- the public lists
-
-
-def published_campaign(year: int) -> Campaign | None:
-    """The campaign of ``year`` if its lists are published (else ``None``)."""
-    return Campaign.objects.filter(year=year, publication__isnull=False).select_related("publication").first()
-
-
-def published_groups(campaign: Campaign) -> list[tuple[RankingList, list[tuple[Domain | None, list[Nomination]]]]]:
-    """``[(ranking_list, [(domain or None, [entries ordered by recommending unit])])]`` (one query)."""
-    entries = (
-        Nomination.objects.filter(campaign=campaign, state=S.PUBLISHED)
-        .select_related("ranking_list", "domain", "recommending_unit", "member_unit", "pioneer")
-        .order_by("ranking_list__order", "domain__order", "recommending_unit__name", "title", "pk")
-    )
-    lists = {}
-    for entry in entries:
-        domains = lists.setdefault(entry.ranking_list.pk, (entry.ranking_list, {}))[1]
-        domains.setdefault(entry.domain_id, (entry.domain, []))[1].append(entry)
-    return [(ranking_list, list(domains.values())) for ranking_list, domains in lists.values()]

@@ -228,7 +228,11 @@ class Score(models.Model):
 
 
 class BodySubmission(models.Model):
-    """A body's initial-review results sent to the platform; scoring is locked for the body from then on."""
+    """A body's initial-review results sent to the platform; scoring is locked for the body from then on.
+
+    ``closed_by_platform``: the body never reported and the platform secretariat closed its review after
+    the deadline (``reviews.closure``), with ``close_reason``; ``submitted_by`` is then the platform user.
+    Either way the body counts as reported for the final review and publication."""
 
     body = models.OneToOneField(
         ReviewBody, on_delete=models.CASCADE, related_name="submission", verbose_name="初评机构"
@@ -238,13 +242,18 @@ class BodySubmission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="报送人"
     )
     note = models.TextField("说明", blank=True)
+    closed_by_platform = models.BooleanField(
+        "平台关闭初评", default=False, help_text="机构逾期未报送，由平台秘书处关闭初评；已提交的评分有效。"
+    )
+    close_reason = models.TextField("关闭理由", blank=True)
 
     class Meta:
         verbose_name = "初评结果报送"
         verbose_name_plural = "初评结果报送"
 
     def __str__(self):
-        return f"{self.body} · {self.submitted_at:%Y-%m-%d %H:%M}"
+        kind = "平台关闭初评" if self.closed_by_platform else "报送"
+        return f"{self.body} · {kind} · {self.submitted_at:%Y-%m-%d %H:%M}"
 
 
 class ReviewExtension(models.Model):
@@ -268,10 +277,13 @@ class ReviewExtension(models.Model):
 
 
 class Publication(models.Model):
-    """The publication of one campaign's lists; the public pages exist only once this row exists."""
+    """The publication of one list of a campaign; the public pages show the published lists only."""
 
-    campaign = models.OneToOneField(
-        "nominations.Campaign", on_delete=models.CASCADE, related_name="publication", verbose_name="年度"
+    campaign = models.ForeignKey(
+        "nominations.Campaign", on_delete=models.CASCADE, related_name="publications", verbose_name="年度"
+    )
+    ranking_list = models.OneToOneField(
+        "nominations.RankingList", on_delete=models.CASCADE, related_name="publication", verbose_name="榜单"
     )
     published_at = models.DateTimeField("发布时间")
     published_by = models.ForeignKey(
@@ -279,11 +291,12 @@ class Publication(models.Model):
     )
 
     class Meta:
+        ordering = ["campaign", "ranking_list__order"]
         verbose_name = "榜单发布"
         verbose_name_plural = "榜单发布"
 
     def __str__(self):
-        return f"{self.campaign} 已发布"
+        return f"{self.ranking_list} 已发布"
 
 
 class FinalDecision(models.Model):

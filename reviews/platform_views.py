@@ -21,8 +21,8 @@ from nominations.context_processors import active_campaign
 from nominations.models import Campaign, ExportKind, RankingList, RecommendingUnit, UnconfirmedDecision
 from nominations.policy import visible_nominations
 from nominations.rules.decision import Refused
+from reviews import closure, final, paging, publication, scoring, unconfirmed
 from reviews import dispatch as dispatching
-from reviews import final, paging, scoring, unconfirmed
 from reviews.forms import (
     DecideForm,
     DispatchForm,
@@ -32,6 +32,7 @@ from reviews.forms import (
     TargetForm,
     UnconfirmedDecisionForm,
 )
+from reviews.forms.publication import CloseReviewForm, PublishForm
 from reviews.models import ReviewBody
 from reviews.queries import dispatch as dispatch_queries
 from reviews.queries import platform as queries
@@ -138,6 +139,7 @@ def progress_page(request: HttpRequest) -> HttpResponse:
     context = queries.progress_page(_campaign(request))
     for body in context["bodies"]:
         body.extension_form = ExtensionForm(auto_id=f"id_extension_{body.pk}_%s")
+        body.close_form = CloseReviewForm(auto_id=f"id_close_{body.pk}_%s")
     return render(request, "reviews/platform/progress.html", context)
 
 
@@ -238,20 +240,6 @@ def set_target(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @gated(FINAL)
-def publish(request: HttpRequest) -> HttpResponse:
-    campaign = _campaign(request)
-    try:
-        final.publish(campaign, request.user)
-    except Refused as refusal:
-        report(request, refusal)
-        return redirect("reviews:platform_final")
-    messages.success(request, f"{campaign.year}年榜单已发布。")
-    return redirect("publication:lists", year=campaign.year)
-
-
-@login_required
-@require_POST
-@gated(FINAL)
 def ranking_excel(request: HttpRequest) -> HttpResponse:
     """Start the ranking's export job (``reviews.exports``); the file is picked up on the export list."""
     campaign = _campaign(request)
@@ -262,3 +250,50 @@ def ranking_excel(request: HttpRequest) -> HttpResponse:
     job = exports.create_review_job(request.user, ExportKind.RANKING, campaign, normalize=normalize)
     messages.success(request, f"已开始导出终评排名：{job.description}。可以离开本页，稍后在“导出”下载。")
     return redirect("exports:list")
+
+
+# ---------------------------------------------------------------- publication per list, closure of a body
+
+
+@login_required
+@require_POST
+@gated(FINAL)
+def publish(request: HttpRequest) -> HttpResponse:
+    """Publish one list: without ``confirm`` the preview (what will be published, the notices), with
+    ``confirm=1`` the publication (``reviews.publication.publish``)."""
+    campaign = _campaign(request)
+    form = PublishForm(campaign, request.POST)
+    if not form.is_valid():
+        return refused(request, form, title="发布榜单", back=reverse("reviews:platform_final"), resubmit=False)
+    ranking_list = form.cleaned_data["ranking_list"]
+    if not form.cleaned_data["confirm"]:
+        context = queries.publish_preview(campaign, ranking_list)
+        return render(request, "reviews/platform/publish_preview.html", context)
+    try:
+        publication.publish(campaign, request.user, ranking_list)
+    except Refused as refusal:
+        report(request, refusal)
+        return redirect("reviews:platform_final")
+    messages.success(
+        request, f"{campaign.year}年{ranking_list.name}已发布，结果通知将发送至各会员单位和推荐单位秘书处。"
+    )
+    return redirect("publication:lists", year=campaign.year)
+
+
+@login_required
+@require_POST
+@gated(FINAL)
+def close_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """关闭初评 of a body that never reported (``reviews.closure``), with the recorded reason."""
+    campaign = _campaign(request)
+    body = get_object_or_404(ReviewBody.objects.select_related("campaign"), pk=pk, campaign=campaign)
+    form = CloseReviewForm(request.POST)
+    if not form.is_valid():
+        return refused(request, form, title=f"关闭{body}初评", back=reverse("reviews:platform_progress"))
+    try:
+        closure.close_review(body, request.user, form.cleaned_data["reason"])
+    except Refused as refusal:
+        report(request, refusal)
+    else:
+        messages.success(request, f"已关闭{body}的初评，该机构视为已报送，已提交的评分计入终评。")
+    return redirect("reviews:platform_progress")

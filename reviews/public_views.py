@@ -1,16 +1,20 @@
-"""The published lists: public, and only once the platform secretariat has published them (else 404)."""
+"""The published lists: public once the platform secretariat has published one list of the year (else 404).
+
+The year page shows every list of the year: a published one with its entries and its publication time,
+the others as "尚未发布"; the Excel file holds the published lists only.
+"""
 
 from urllib.parse import quote
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from nominations.models import Campaign
-from reviews import excel, final
+from nominations.models import Campaign, RankingList
+from reviews import excel, publication
 
 
 def _campaign(year: int) -> Campaign:
-    campaign = final.published_campaign(year)
+    campaign = publication.published_campaign(year)
     if campaign is None:
         raise Http404("该年度榜单尚未发布。")
     return campaign
@@ -18,14 +22,17 @@ def _campaign(year: int) -> Campaign:
 
 def published_lists(request: HttpRequest, year: int) -> HttpResponse:
     campaign = _campaign(year)
-    groups = final.published_groups(campaign)
-    total = sum(len(entries) for _, domains in groups for _, entries in domains)
-    return render(request, "publication/lists.html", {"campaign": campaign, "groups": groups, "total": total})
+    groups = {ranking_list.pk: domains for ranking_list, domains in publication.published_groups(campaign)}
+    lists = list(RankingList.objects.filter(campaign=campaign).select_related("publication").order_by("order", "pk"))
+    sections = [(rl, getattr(rl, "publication", None), groups.get(rl.pk, [])) for rl in lists]
+    total = sum(len(entries) for domains in groups.values() for _, entries in domains)
+    context = {"campaign": campaign, "sections": sections, "total": total}
+    return render(request, "publication/lists.html", context)
 
 
 def published_excel(request: HttpRequest, year: int) -> HttpResponse:
     campaign = _campaign(year)
-    content = excel.published_workbook(campaign, final.published_groups(campaign))
+    content = excel.published_workbook(campaign, publication.published_groups(campaign))
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{year}年科创中国系列榜单.xlsx')}"
     return response

@@ -29,4 +29,5 @@ urlpatterns = [
     path("platform/final/targets/<int:pk>/", platform_views.set_target, name="platform_target"),
     path("platform/final/ranking.xlsx", platform_views.ranking_excel, name="platform_ranking_excel"),
     path("platform/publish/", platform_views.publish, name="platform_publish"),
+    path("platform/progress/<int:pk>/close/", platform_views.close_review, name="platform_close_review"),
 ]

@@ -11,8 +11,8 @@ from kczg_site import clock
 from kczg_site.paging import page_of
 from nominations.models import Campaign, RankingList, State
 from nominations.policy import visible_nominations
+from reviews import closure, final, outcomes, paging, publication, scoring
 from reviews import dispatch as dispatching
-from reviews import final, paging, scoring
 from reviews.models import Assignment, Dispatch, ReviewBody
 from reviews.queries import dispatch as unconfirmed_section
 from reviews.states import UNDECIDED_STATES
@@ -143,18 +143,21 @@ def dispatch_page(
     }
 
 
-def progress_page(campaign: Campaign) -> dict[str, Any]:
-    """The bodies with their counts and their review deadline (the extension included)."""
+def progress_page(campaign: Campaign, now: datetime | None = None) -> dict[str, Any]:
+    """The bodies with their counts, their review deadline (the extension included) and whether the
+    platform may close their review (``reviews.closure.check_close``)."""
     rows = bodies(campaign)
+    now = now or clock.now()
     for body in rows:
         body.deadline = scoring.scoring_deadline(body)
+        body.close_decision = closure.check_close(body, now)
     return {"campaign": campaign, "bodies": rows}
 
 
 def final_page(
     campaign: Campaign, *, group: str | None = None, page: PageNumber = None, normalize: bool = False
 ) -> dict[str, Any]:
-    """The final review: ranked tables per list/domain, the targets, one page of full rows, publication.
+    """The final review: ranked tables per list/domain, the targets, one page of full rows, the lists' states.
 
     Ranks and proposals are computed over every entry of each list/domain (ids only), then one page of
     full rows is loaded. Each entry on the page carries ``decidable`` (``final.is_decidable``).
@@ -165,7 +168,8 @@ def final_page(
     listed = Counter(
         row.ranking_list.pk for row in groups for entry in row.entries if final.is_listed(entry.nomination)
     )
-    lists = list(RankingList.objects.filter(campaign=campaign).order_by("order"))
+    list_states = publication.list_states(campaign)
+    lists = [state.ranking_list for state in list_states]
     for ranking_list in lists:
         ranking_list.target_count = targets.get(ranking_list.pk)
         ranking_list.listed_count = listed[ranking_list.pk]
@@ -196,6 +200,31 @@ def final_page(
         "lists": lists,
         "normalize": normalize,
         "choices": final.CHOICES,
-        "publish_decision": final.check_publish(campaign),
-        "publication": getattr(campaign, "publication", None),
+        "list_states": list_states,
+    }
+
+
+def publish_preview(campaign: Campaign, ranking_list: RankingList) -> dict[str, Any]:
+    """What publishing ``ranking_list`` changes: its 拟入榜 entries per domain, the count against the
+    target, the notices that will go out (``reviews.outcomes.notices``) and whether it may be done."""
+    state = publication.list_states(campaign, [ranking_list])[0]
+    entries = (
+        ranking_list.nominations.filter(state=State.LISTED)
+        .select_related("domain", "recommending_unit", "member_unit")
+        .defer("data")
+        .order_by("domain__order", "recommending_unit__name", "title", "pk")
+    )
+    domains: dict[int | None, tuple] = {}
+    for entry in entries:
+        domains.setdefault(entry.domain_id, (entry.domain, []))[1].append(entry)
+    notices = outcomes.notices(ranking_list)
+    return {
+        "campaign": campaign,
+        "ranking_list": ranking_list,
+        "state": state,
+        "domains": list(domains.values()),
+        "total": sum(len(rows) for _, rows in domains.values()),
+        "notices": notices,
+        "member_notices": sum(1 for n in notices if n.audience == "member"),
+        "unit_notices": sum(1 for n in notices if n.audience != "member"),
     }

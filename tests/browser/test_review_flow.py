@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from nominations.models import Domain, Participation, RankingList, Role, State
+from nominations.models import Domain, MailAudience, MailKind, Participation, RankingList, Role, SentMail, State
 from reviews.criteria import load_review_criteria
 from reviews.models import Assignment, BodySubmission, Publication, ReviewBody
 from tests.factories import PASSWORD, MemberUnitFactory, NominationFactory, RecommendingUnitFactory, make_user
@@ -129,9 +129,15 @@ def test_review_flow(page, login, screenshot, flow):
         screenshot(page, "review-6-final-review")
         page.get_by_role("button", name="保存终评结果").click()
         expect(page.get_by_text("终评结果已保存")).to_be_visible()
-        page.get_by_role("button", name="发布 2023 年榜单").click()
+        # Publication per list: the button leads to the preview, 确认发布 publishes.
+        page.get_by_role("button", name="发布先导技术榜").click()
+        expect(page.get_by_text("发布后不能撤回")).to_be_visible()
+        expect(page.get_by_test_id("publish-rows")).to_contain_text(TITLES[0])
+        screenshot(page, "review-7-publish-preview")
+        page.get_by_role("button", name="确认发布").click()
         expect(page).to_have_url(re.compile(r"/published/2023/$"))
-        assert Publication.objects.filter(campaign=flow["campaign"]).exists()
+        assert Publication.objects.filter(campaign=flow["campaign"], ranking_list__code="tech").exists()
+        assert SentMail.objects.filter(kind=MailKind.OUTCOME, audience=MailAudience.MEMBER).count() == 2
 
         # Anyone reads the published list.
         page.context.clear_cookies()
@@ -141,7 +147,14 @@ def test_review_flow(page, login, screenshot, flow):
         for title in TITLES:
             expect(page.locator(".published-list")).to_contain_text(title)
         expect(page.get_by_role("link", name="下载榜单（Excel）")).to_be_visible()
-        screenshot(page, "review-7-published")
+        expect(page.get_by_text("尚未发布").first).to_be_visible()
+        screenshot(page, "review-8-published")
+
+        # The home page links the published lists.
+        page.goto("/")
+        screenshot(page, "review-9-home-published")
+        page.get_by_role("link", name=re.compile("2023年榜单已发布：先导技术榜")).click()
+        expect(page).to_have_url(re.compile(r"/published/2023/$"))
     for entry in entries:
         entry.refresh_from_db()
         assert entry.state == State.PUBLISHED

@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 
 from nominations import exports, policy
 from nominations.models import Domain, ExportJob, ExportKind, ExportState, Role
-from reviews import assignment, final, scoring
+from reviews import assignment, final, publication, scoring
 from reviews.criteria import load_review_criteria
 from reviews.models import ReviewBody
 from tests.factories import PASSWORD, make_user
@@ -306,7 +306,7 @@ def test_published_lists_export_for_any_logged_in_user(
     ]
     with time_machine.travel(PUBLICATION_TIME, tick=False):
         final.decide(platform_user, decisions)
-        final.publish(campaign, platform_user)
+        publication.publish(campaign, platform_user)
     job = _start(client, "published", django_capture_on_commit_callbacks, year="2023")
     assert job.state == ExportState.DONE, job.error
     assert job.progress_done == job.progress_total == 2

@@ -232,3 +232,20 @@ def test_demo_banner_links_staff_to_the_clock_admin(client, campaign, demo_clock
     except Exception:
         pytest.skip("DemoClock is not registered in the admin yet")
     assert f'href="{url}"' in html
+
+
+def test_home_links_the_published_lists_of_each_year(client, campaign, platform_user):
+    """Nothing before the first publication; then one line per year naming its published lists."""
+    from reviews.models import Publication  # the review side's row; the home page reads it through a tag
+
+    assert "榜单已发布" not in get_home(client)
+    for code in ("tech", "enterprise"):
+        Publication.objects.create(
+            campaign=campaign,
+            ranking_list=RankingList.objects.get(campaign=campaign, code=code),
+            published_at=campaign.publication_start,
+            published_by=platform_user,
+        )
+    page = get_home(client)
+    assert "2023年榜单已发布：先导技术榜、新锐企业榜" in text_of(page)
+    assert f'href="{reverse("publication:lists", args=[2023])}"' in page

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from nominations.models import AuditEvent, Domain, Extension, ExtensionKind, Participation, State
-from reviews import assignment, dispatch, final, scoring
+from reviews import assignment, dispatch, final, publication, scoring
 from reviews.models import Dispatch, Publication, ReviewBody
 from tests.factories import PASSWORD
 from tests.reviews.conftest import BEIJING, FULL, IN_REVIEW_TIME, PUBLICATION_TIME, put_in_review, recommended
@@ -123,7 +123,7 @@ def test_final_review_proposes_the_target_and_publishes(client, reviewed, campai
             [(first, "listed", ""), (second, "listed", "初评第二"), (third, "not_listed", "名额所限")],
         )
         with pytest.raises(final.FinalReviewError) as refused:
-            final.publish(campaign, platform_user)
+            publication.publish(campaign, platform_user)
     assert "榜单发布时间未到：最早可于北京时间 2024年2月1日 00:00 发布" in str(refused.value)
     third.refresh_from_db()
     assert third.state == State.NOT_LISTED and third.final_decision.reason == "名额所限"
@@ -133,7 +133,7 @@ def test_final_review_proposes_the_target_and_publishes(client, reviewed, campai
     assert client.get(url).status_code == 404
     assert client.get(reverse("publication:excel", args=[2023])).status_code == 404
     with time_machine.travel(PUBLICATION_TIME, tick=False):
-        final.publish(campaign, platform_user)
+        publication.publish(campaign, platform_user)
     assert Publication.objects.filter(campaign=campaign).exists()
     page = client.get(url).content.decode()
     assert first.title in page and second.title in page and third.title not in page
@@ -155,7 +155,7 @@ def test_published_excel_escapes_formulas(client, reviewed, campaign, platform_u
     first.save(update_fields=["title"])
     with time_machine.travel(PUBLICATION_TIME, tick=False):
         final.decide(platform_user, [(e, "listed", "") for e in reviewed])
-        final.publish(campaign, platform_user)
+        publication.publish(campaign, platform_user)
     response = client.get(reverse("publication:excel", args=[2023]))
     assert response.status_code == 200
     sheet = load_workbook(BytesIO(response.content))["先导技术榜"]

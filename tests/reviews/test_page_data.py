@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from nominations.models import State
-from reviews import assignment, final, scoring
+from reviews import assignment, final, publication, scoring
 from reviews.queries import coordinator as body_pages
 from reviews.queries import expert, platform, reviewers
 from tests.reviews.conftest import (
@@ -137,12 +137,13 @@ def test_the_progress_and_final_pages(entries, body, campaign, experts, coordina
 
     with time_machine.travel(PUBLICATION_TIME, tick=True):
         final.decide(platform_user, [(e, "listed", "") for e in entries])
-        final.publish(campaign, platform_user)
+        publication.publish(campaign, platform_user)
     page = platform.final_page(campaign)
     assert page["summary_total"] == {"total": 3, "ranked": 3, "listed": 3, "undecided": 0}
     shown = [entry for _, entry in page["page"]]
     assert all(entry.nomination.state == State.PUBLISHED and not entry.decidable for entry in shown)
-    assert page["publication"] is not None and not page["publish_decision"]
+    (tech_state,) = [s for s in page["list_states"] if s.ranking_list == entries[0].ranking_list]
+    assert tech_state.publication is not None and not tech_state.decision
 
 
 def _state_literals(path: Path) -> list[str]:

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from reviews import assignment, final, scoring
+from reviews import assignment, final, publication, scoring
 from tests.factories import PASSWORD
 from tests.reviews.conftest import FULL, IN_REVIEW_TIME, PUBLICATION_TIME, put_in_review, recommended
 
@@ -51,7 +51,7 @@ def test_public_list(client, scored, campaign, body, coordinator, platform_user,
         scoring.submit_results(body, coordinator)
     with time_machine.travel(PUBLICATION_TIME, tick=True):
         final.decide(platform_user, [(e, "listed", "") for e in scored])
-        final.publish(campaign, platform_user)
+        publication.publish(campaign, platform_user)
         with django_assert_max_num_queries(PUBLIC_MAX):
             response = client.get(reverse("publication:lists", args=[2023]))
     assert response.status_code == 200

@@ -282,5 +282,10 @@ def build_scenario():
             recommending_unit=unit,
         )
 
-    Publication.objects.create(campaign=campaign, published_at=now, published_by=u["platform"])
+    Publication.objects.create(
+        campaign=campaign,
+        ranking_list=campaign.lists.order_by("order").first(),
+        published_at=now,
+        published_by=u["platform"],
+    )
     return s

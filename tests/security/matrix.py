@@ -347,6 +347,7 @@ REGISTRY = {
     "reviews:platform_target": Rule(POST, may("run_final_review"), ranking_lists),
     "reviews:platform_ranking_excel": Rule(POST, may("run_final_review")),
     "reviews:platform_publish": Rule(POST, may("run_final_review")),
+    "reviews:platform_close_review": Rule(POST, may("run_final_review"), review_bodies),
 }
 
 
