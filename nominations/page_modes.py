@@ -98,10 +98,11 @@ def edit_mode(nomination: Nomination, user: policy.AnyUser, namespace: str, now:
 
 def remember_deadline(entries: Iterable[Nomination], deadline: object, kind: str = "member") -> None:
     """Tell the entries of one dashboard (one member unit or one pioneer: one deadline) the deadline
-    the page already has, so that asking ``check_edit`` of each costs no query. ``workflow.deadline_for``
-    remembers a deadline on the instance; this fills that memory."""
-    for entry in entries:
-        entry.__dict__.setdefault("_deadline_cache", {}).setdefault(kind, deadline)
+    the page already has, and let them share the rules' other lookups (their unit's confirmation), so
+    that asking ``check_edit`` of each costs no query per row (``workflow.share_lookups``)."""
+    entries = list(entries)
+    workflow.remember_deadline(entries, kind, deadline)
+    workflow.share_lookups(entries)
 
 
 def mark_editable(entries: Iterable[Nomination], user: policy.AnyUser, now: datetime | None = None) -> None:

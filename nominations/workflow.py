@@ -164,17 +164,59 @@ def available_actions(nomination: Nomination, user: policy.AnyUser) -> list[Tran
     return [t for t in TRANSITIONS.values() if nomination.state in t.sources and role in t.roles and not t.batch_only]
 
 
+# ---------------------------------------------------------------- what one request remembers
+#
+# A request asks the rules of one entry several times (edit check, actions, save), and a list page asks
+# them of many entries that share a unit: the deadlines and the unit's confirmation do not change
+# within a request. They are remembered in a memo on the instance, keyed by what they depend on, and
+# the entries of one page may share one memo (:func:`share_lookups`). A fresh instance (e.g. the locked
+# row in ``transition``) asks the database again.
+
+
+def _remembered(nomination: Nomination, key: tuple, compute: Callable[[], object]) -> object:
+    memo = nomination.__dict__.setdefault("_rule_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def share_lookups(entries: Iterable[Nomination]) -> None:
+    """Let the entries of one page share what the rules look up (a unit's deadline and confirmation are
+    then asked once per unit, not once per row)."""
+    memo: dict = {}
+    for entry in entries:
+        memo.update(entry.__dict__.get("_rule_memo", {}))
+        entry.__dict__["_rule_memo"] = memo
+
+
+def _deadline_key(nomination: Nomination, kind: str) -> tuple:
+    if kind == "member":
+        return ("member", nomination.campaign_id, nomination.member_unit_id)
+    return ("platform", nomination.campaign_id, nomination.recommending_unit_id)
+
+
 def deadline_for(nomination: Nomination, kind: str) -> Deadline:
-    # Remembered on the instance: a request asks several times (edit check, actions, save), and a
-    # deadline does not change within one request. A fresh instance (e.g. the locked row in
-    # ``transition``) asks the database again.
-    cache = nomination.__dict__.setdefault("_deadline_cache", {})
-    if kind not in cache:
+    def compute() -> Deadline:
         if kind == "member":
-            cache[kind] = deadlines.member_deadline(nomination.campaign, nomination.member_unit)
-        else:
-            cache[kind] = deadlines.platform_deadline(nomination.campaign, nomination.recommending_unit)
-    return cache[kind]
+            return deadlines.member_deadline(nomination.campaign, nomination.member_unit)
+        return deadlines.platform_deadline(nomination.campaign, nomination.recommending_unit)
+
+    return _remembered(nomination, _deadline_key(nomination, kind), compute)
+
+
+def remember_deadline(entries: Iterable[Nomination], kind: str, deadline: Deadline) -> None:
+    """Tell the entries a deadline the page already has (one member unit's or one unit's)."""
+    for entry in entries:
+        entry.__dict__.setdefault("_rule_memo", {}).setdefault(_deadline_key(entry, kind), deadline)
+
+
+def confirmed_participation(nomination: Nomination) -> Participation | None:
+    """The confirmation of the entry's recommending unit, if it has confirmed (remembered per request)."""
+    # Inside the function: confirmation imports this module (transition, TRANSITIONS).
+    from nominations.confirmation import confirmed_participation as lookup
+
+    key = ("confirmed", nomination.campaign_id, nomination.recommending_unit_id)
+    return _remembered(nomination, key, lambda: lookup(nomination.recommending_unit_id, nomination.campaign_id))
 
 
 def check_deadline(nomination: Nomination, kind: str | None, now: datetime | None = None) -> Decision:
@@ -274,13 +316,7 @@ def check_not_confirmed(nomination: Nomination, action: str) -> Decision:
     """Refuse the secretariat's actions while the unit's Participation is confirmed."""
     if action not in LOCKED_AFTER_CONFIRMATION or not nomination.recommending_unit_id:
         return ALLOW
-
-    confirmed = (
-        Participation.objects.filter(campaign_id=nomination.campaign_id, unit_id=nomination.recommending_unit_id)
-        .exclude(confirmed_at=None)
-        .exists()
-    )
-    return Decision.deny(CONFIRMED_LOCK_REASON) if confirmed else ALLOW
+    return Decision.deny(CONFIRMED_LOCK_REASON) if confirmed_participation(nomination) is not None else ALLOW
 
 
 # The members' actions refused once their recommending unit has confirmed (``edit``: changing the content).
@@ -292,14 +328,11 @@ def check_accepting_submissions(nomination: Nomination, action: str) -> Decision
     lives in ``nominations.confirmation.check_accepting_submissions`` (asked once per instance)."""
     if action not in CLOSED_AFTER_CONFIRMATION or not nomination.recommending_unit_id:
         return ALLOW
-    # Remembered on the instance like the deadlines (``deadline_for``): a request asks several times.
-    if "_accepting_decision" not in nomination.__dict__:
-        # Inside the function: confirmation imports this module (transition, TRANSITIONS).
-        from nominations.confirmation import accepting_submissions
+    # Inside the function: confirmation imports this module (transition, TRANSITIONS).
+    from nominations.confirmation import closed_reason
 
-        decision = accepting_submissions(nomination.recommending_unit_id, nomination.campaign_id)
-        nomination.__dict__["_accepting_decision"] = decision
-    return nomination.__dict__["_accepting_decision"]
+    participation = confirmed_participation(nomination)
+    return Decision.deny(closed_reason(participation)) if participation is not None else ALLOW
 
 
 def _where(nomination: Nomination) -> str:

@@ -3,7 +3,7 @@
 from nominations import policy, reminders, workflow
 from nominations.models import State
 from nominations.models import nomination as nomination_models
-from reviews import final
+from reviews import final, publication
 from reviews import policy as review_policy
 from reviews import states as review_states
 from reviews.management.commands import seed_scale
@@ -46,7 +46,7 @@ def test_the_modules_refer_to_the_groups():
     assert reminders.MEMBER_PENDING_STATES is State.editable()
     assert reminders.UNIT_PENDING_STATES is State.unit_pending()
     assert final.DECIDABLE_STATES is State.decidable()
-    assert final.UNDECIDED_STATES is State.undecided()
+    assert publication.UNDECIDED_STATES is State.undecided()
     assert review_states.LISTED_STATES is State.listed() == {State.LISTED, State.PUBLISHED}
     assert review_policy.REVIEW_STATES is State.in_review()
     assert seed_scale.REVIEW_STATES is State.decidable()

@@ -88,6 +88,7 @@ def row_actions(user: AbstractBaseUser, rows: list[Nomination]) -> None:
     computation per list and domain), never once per row. An entry flagged as earlier listed gets no
     one-click 推荐 (``needs_reason``): its reason is typed on the entry page."""
     answers: dict[tuple, Any] = {}
+    workflow.share_lookups(rows)  # the unit's deadline and confirmation: asked once for the page
     for row in rows:
         row.quick_actions, row.needs_reason = [], False
         for spec in workflow.available_actions(row, user):

@@ -39,7 +39,8 @@ RECOMMENDED = {
     State.NOT_LISTED,
     State.PUBLISHED,
 }
-LIVE = RECOMMENDED | {State.SUBMITTED, State.ACCEPTED}
+# 未获推荐 keeps its place in the member's cap: reopening the unit gives the entry back as 已受理.
+LIVE = RECOMMENDED | {State.SUBMITTED, State.ACCEPTED, State.NOT_RECOMMENDED}
 
 
 @pytest.fixture(autouse=True)
