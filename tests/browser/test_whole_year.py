@@ -1,0 +1,47 @@
+"""The whole 2023 year in Chromium, as a newcomer walks it with the README: the demo loaded as
+``make run`` loads it (``load_demo``), only the README's demo log-ins, the clock moved to each stage's
+moment of the campaign. Every stage saves desktop and 390 px screenshots to ``test-artifacts/``
+(``year-<nn>-<stage>-desktop.png`` / ``-phone.png``). The stages live in ``tests/browser/whole_year/``.
+"""
+
+import pytest
+from django.core.management import call_command
+
+from nominations.models import Campaign
+from tests.browser.whole_year import stages
+from tests.browser.whole_year.helpers import Walk
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+YEAR = (
+    stages.intake,
+    stages.return_with_note,
+    stages.resubmit,
+    stages.recommend_to_quota,
+    stages.confirm,
+    stages.member_after_confirmation,
+    stages.member_deadline_passed,
+    stages.platform_deadline_passed,
+    stages.dispatch,
+    stages.assign_experts,
+    lambda walk: stages.score_as(walk, "expert"),
+    lambda walk: stages.score_as(walk, "expert2"),
+    lambda walk: stages.score_as(walk, "expert3"),
+    stages.send_body_results,
+    stages.final_review,
+    stages.publish,
+    stages.public_list,
+    stages.mail_log,
+)
+
+
+@pytest.fixture
+def walk(page, live_server):
+    call_command("load_demo", verbosity=0)
+    page.on("dialog", lambda dialog: dialog.accept())
+    return Walk(page=page, campaign=Campaign.objects.get(year=2023))
+
+
+def test_whole_year(walk):
+    for stage in YEAR:
+        stage(walk)

@@ -1,0 +1,2 @@
+"""The whole 2023 year in Chromium (issue 13): the frame (``helpers``), what still waits for other work
+(``pending``) and one function per stage (``stages``); ``tests/browser/test_whole_year.py`` runs them."""

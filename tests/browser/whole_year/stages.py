@@ -1,0 +1,361 @@
+"""The stages of the 2023 year, in order: each sets its moment, logs in as a README demo user, clicks
+through the pages and asserts what that user sees (the status in the row, the message, the count), then
+saves its screenshots. Switches in ``pending`` mark what waits for other work of issue 13.
+"""
+
+import re
+
+from playwright.sync_api import expect
+
+from . import pending
+from .helpers import Walk, demo_start, go, just_after, log_in, log_out, preset, row, shot
+
+# The entry the walk follows: filled in by `member` (北京星衡智能科技有限公司) in 先导技术榜 · 电子信息.
+NEW_TITLE = "低轨卫星星间激光通信终端技术"
+RETURN_NOTE = "请补充第三方检测报告，并写明近三年的应用单位。"
+# The demo's own entries (nominations/demo_nominations.py) the walk meets.
+MEMBER_SUBMITTED = "多模态遥感影像智能解译技术"  # member, 电子信息, submitted
+MEMBER_DRAFT = "面向工业互联网的可信边缘计算平台"  # member, 电子信息, draft
+SOCIETY_RECOMMENDED = "车路协同毫米波雷达感知芯片"  # member2, 电子信息, recommended
+SOCIETY_BIOMEDICINE = "新型脂质纳米颗粒核酸药物递送技术"  # member2, 生物医药, recommended
+UNCONFIRMED_ENTRY = "工业视觉缺陷检测预训练模型"  # member3 of 陕西省科学技术协会 (never confirms), recommended
+SOCIETY = "中国技术经济学会"
+UNCONFIRMED_UNIT = "陕西省科学技术协会"
+
+ELECTRONICS = (NEW_TITLE, MEMBER_SUBMITTED, SOCIETY_RECOMMENDED, UNCONFIRMED_ENTRY)
+NOT_LISTED = UNCONFIRMED_ENTRY  # the final review lists the others
+
+
+def _fill_tech_form(page) -> None:
+    """Every required field of the 先导技术榜 form."""
+    page.fill("#id_name", NEW_TITLE)
+    page.fill("#id_units", "北京星衡智能科技有限公司、北方航天光电研究所")
+    page.fill("#id_leader", "周宁")
+    page.select_option("#id_maturity", "trl7")
+    page.fill("#id_summary", "研制低轨卫星星间激光通信终端，实现百公里级稳定链路与自主捕获跟踪。")
+    page.fill("#id_innovation", "一是快速捕获跟踪算法；二是轻小型光学天线；三是星载高速调制解调。")
+    page.fill("#id_ip", "授权发明专利 6 项。")
+    page.fill("#id_application", "已在 2 颗试验卫星上在轨验证，近三年合同额 8000 万元。")
+    page.fill("#id_contact_name", "周宁")
+    page.fill("#id_contact_phone", "010-68767227")
+    page.fill("#id_contact_email", "zhouning@example.org")
+
+
+def _inbox(walk: Walk):
+    go(walk, "收件箱")
+    inbox = walk.page.get_by_test_id("inbox")
+    expect(inbox).to_be_visible()
+    return inbox
+
+
+def _batch(walk: Walk, titles, action_label: str):
+    """Tick ``titles`` in the inbox, preview ``action_label`` for them and apply it."""
+    page = walk.page
+    inbox = _inbox(walk)
+    for title in titles:
+        row(inbox, title).locator("input[name=ids]").check()
+    page.select_option("#batch-action", label=action_label)
+    page.get_by_test_id("batch-preview").click()
+    items = page.get_by_test_id("batch-items")
+    for title in titles:
+        expect(items).to_contain_text(title)
+    page.get_by_test_id("batch-apply").click()
+    expect(page.locator(".alert-success")).to_contain_text(f"已批量{action_label} {len(titles)} 项申报")
+
+
+# ---------------------------------------------------------------- collection (the demo clock's start)
+
+
+def intake(walk: Walk) -> None:
+    """`member` creates a 先导技术榜 · 电子信息 entry, fills every required field and submits it."""
+    page = walk.page
+    with walk.at(demo_start()):
+        log_in(walk, "member")
+        expect(page.get_by_role("heading", name=re.compile("我的申报"))).to_be_visible()
+        page.get_by_role("link", name="新建申报").click()
+        page.check("#list-tech")
+        page.select_option("#domain-select", label="电子信息")
+        page.click("#new-entry-form button[type=submit]")
+        expect(page.locator("h1")).to_contain_text("先导技术榜申报表")
+        _fill_tech_form(page)
+        page.click("button[value=submit]")
+        expect(page.locator("#entry-state")).to_have_text("已提交")
+        expect(page.locator(".messages")).to_contain_text("已提交至")
+        go(walk, "我的申报")
+        expect(row(page.locator("#entries"), NEW_TITLE)).to_contain_text("已提交")
+        shot(walk, "intake")
+
+
+def return_with_note(walk: Walk) -> None:
+    """`secretariat` returns the new entry with a note."""
+    page = walk.page
+    with walk.at(demo_start()):
+        log_in(walk, "secretariat")
+        inbox = _inbox(walk)
+        expect(row(inbox, NEW_TITLE)).to_contain_text("已提交")
+        row(inbox, NEW_TITLE).get_by_role("link", name=NEW_TITLE).click()
+        page.fill("#note-return", RETURN_NOTE)
+        page.locator("form[data-action=return] button[type=submit]").click()
+        expect(page.get_by_test_id("entry-state")).to_have_text("退回修改")
+        expect(page.get_by_test_id("history")).to_contain_text(RETURN_NOTE)
+        shot(walk, "returned")
+
+
+def resubmit(walk: Walk) -> None:
+    """`member` reads the note on the entry and resubmits it."""
+    page = walk.page
+    with walk.at(demo_start()):
+        log_in(walk, "member")
+        entries = page.locator("#entries")
+        expect(row(entries, NEW_TITLE)).to_contain_text("退回修改")
+        row(entries, NEW_TITLE).get_by_role("link", name=NEW_TITLE).click()
+        expect(page.locator(".alert-info").filter(has_text="退回意见")).to_contain_text(RETURN_NOTE)
+        page.get_by_role("button", name="重新提交").click()
+        expect(page.locator("#entry-state")).to_have_text("已提交")
+        shot(walk, "resubmitted")
+
+
+def recommend_to_quota(walk: Walk) -> None:
+    """`secretariat` accepts and recommends in batches; the 电子信息 meter shows the places used.
+
+    The quota edge (the next 推荐 refused with the quota message) needs ``pending.QUOTA_EDGE``."""
+    page = walk.page
+    with walk.at(demo_start()):
+        log_in(walk, "secretariat")
+        _batch(walk, [NEW_TITLE, MEMBER_SUBMITTED], "受理")
+        _batch(walk, [NEW_TITLE, MEMBER_SUBMITTED], "推荐")
+        if not pending.EVERY_BODY_STAFFED:
+            # Only the 电子信息 body has log-ins today: keep the year within it.
+            inbox = _inbox(walk)
+            row(inbox, SOCIETY_BIOMEDICINE).get_by_role("link", name=SOCIETY_BIOMEDICINE).click()
+            page.locator("form[data-action=unrecommend] button[type=submit]").click()
+            expect(page.get_by_test_id("entry-state")).to_have_text("已受理")
+        go(walk, "工作台")
+        meter = page.locator('[data-meter="tech-electronics"]')
+        expect(meter.locator(".meter-value")).to_have_text("3 / 6")
+        if pending.QUOTA_EDGE:
+            raise NotImplementedError("recommend up to 6 / 6, then the next 推荐 is refused with the quota")
+        shot(walk, "recommended")
+
+
+def confirm(walk: Walk) -> None:
+    """`secretariat` confirms the unit's recommendations to the platform."""
+    page = walk.page
+    with walk.at(demo_start()):
+        log_in(walk, "secretariat")
+        card = page.get_by_test_id("confirmation")
+        expect(card).to_contain_text("本单位已推荐 3 项")
+        page.get_by_test_id("confirm-button").click()
+        if pending.CONFIRMATION_PREVIEW:
+            raise NotImplementedError("the preview: numbers per list / domain, still unhandled; then confirm=1")
+        expect(page.locator(".messages")).to_contain_text("已向平台确认本单位的推荐结果")
+        expect(page.get_by_test_id("confirmation")).to_contain_text("已确认")
+        shot(walk, "confirmed")
+
+
+def member_after_confirmation(walk: Walk) -> None:
+    """`member` after the unit's confirmation: the entry reads 已推荐; a new submission is refused
+    (``pending.CONFIRMATION_GATE``)."""
+    page = walk.page
+    with walk.at(demo_start()):
+        log_in(walk, "member")
+        entries = page.locator("#entries")
+        expect(row(entries, NEW_TITLE)).to_contain_text("已推荐")
+        expect(row(entries, MEMBER_SUBMITTED)).to_contain_text("已推荐")
+        if pending.CONFIRMATION_GATE:
+            raise NotImplementedError("the dashboard says the unit confirmed; submitting MEMBER_DRAFT is refused")
+        shot(walk, "member-after-confirmation")
+
+
+# ---------------------------------------------------------------- the deadlines pass
+
+
+def member_deadline_passed(walk: Walk) -> None:
+    """`member` opens a draft after the member deadline: the form says the deadline passed."""
+    page = walk.page
+    with walk.at(just_after(walk.campaign, "member_deadline")):
+        log_in(walk, "member")
+        row(page.locator("#entries"), MEMBER_DRAFT).get_by_role("link", name="填写").click()
+        expect(page.locator(".alert-warning").first).to_contain_text("会员提交截止时间已过")
+        if pending.DEADLINE_MODES:
+            raise NotImplementedError("read-only form, banner with what passed and what is left; no 保存草稿 / 提交")
+        shot(walk, "member-deadline-passed")
+
+
+def platform_deadline_passed(walk: Walk) -> None:
+    """`secretariat2` (陕西省科学技术协会, never confirmed) after the platform deadline."""
+    page = walk.page
+    with walk.at(just_after(walk.campaign, "platform_deadline")):
+        log_in(walk, "secretariat2")
+        expect(page.get_by_role("heading", name=re.compile(UNCONFIRMED_UNIT))).to_be_visible()
+        expect(page.get_by_text("已截止：不能再推荐、取消推荐或确认。")).to_be_visible()
+        expect(page.get_by_test_id("confirmation")).to_contain_text("平台申报截止时间已过")
+        if pending.DEADLINE_MODES:
+            raise NotImplementedError("read-only secretariat pages; the header counts down the secretariat's deadline")
+        shot(walk, "platform-deadline-passed")
+
+
+# ---------------------------------------------------------------- initial review (the demo preset 初评阶段)
+
+
+def dispatch(walk: Walk) -> None:
+    """`platform` dispatches the recommended entries to the review bodies."""
+    page = walk.page
+    with walk.at(preset(walk.campaign, "initial_review_start")):
+        log_in(walk, "platform")
+        go(walk, "分发初评")
+        if pending.UNCONFIRMED_DECISION:
+            raise NotImplementedError("decide on 陕西省科学技术协会 (include with a reason), then the preview")
+        expect(page.get_by_role("heading", name=f"待分发的申报（{len(ELECTRONICS)} 项）")).to_be_visible()
+        pending_table = page.locator("#pending")
+        for title in ELECTRONICS:
+            expect(pending_table).to_contain_text(title)
+        shot(walk, "dispatch")
+        page.get_by_role("button", name=re.compile("确认分发")).click()
+        expect(page.get_by_text(f"已将 {len(ELECTRONICS)} 项申报分发至初评机构")).to_be_visible()
+
+
+def assign_experts(walk: Walk) -> None:
+    """`coordinator` of 中国科协信息科技学会联合体 assigns one expert per entry automatically."""
+    page = walk.page
+    with walk.at(preset(walk.campaign, "initial_review_start")):
+        log_in(walk, "coordinator")
+        go(walk, "初评管理")
+        table = page.locator("#assignment-table")
+        for title in ELECTRONICS:
+            expect(table).to_contain_text(title)
+        page.fill("#id_k", "1")
+        page.get_by_role("button", name="自动分配").click()
+        expect(page.get_by_text(f"自动分配完成：新增 {len(ELECTRONICS)} 条评审分配")).to_be_visible()
+        shot(walk, "assigned")
+
+
+SCORES = ("8.5", "8", "9", "7.5")
+
+
+def score_as(walk: Walk, username: str) -> None:
+    """``username`` (an expert of the body) scores every entry assigned to them and submits."""
+    page = walk.page
+    with walk.at(preset(walk.campaign, "initial_review_start")):
+        log_in(walk, username)
+        go(walk, "评审任务")
+        rows = page.locator("#expert-assignments tbody tr")
+        expect(rows.first).to_be_visible()
+        total = rows.count()
+        for done in range(total):
+            page.locator("#expert-assignments").get_by_role("link", name="评审").first.click()
+            for name, value in zip(("innovation", "advancement", "value", "transfer"), SCORES, strict=True):
+                page.fill(f"input[name=c_{name}]", value)
+            page.fill("textarea[name=comment]", "技术路线清晰，指标先进，应用前景良好。")
+            page.get_by_role("button", name="提交评分").click()
+            if pending.SCORE_PREVIEW:
+                raise NotImplementedError("the score preview, then the second click")
+            expect(page.get_by_text("评分已提交。")).to_be_visible()
+            go(walk, "评审任务")
+            expect(page.get_by_text(f"（{done + 1} / {total} 已提交）")).to_be_visible()
+        shot(walk, f"scored-{username}")
+
+
+def send_body_results(walk: Walk) -> None:
+    """`coordinator` sees the ranking and sends the body's results to the platform."""
+    page = walk.page
+    with walk.at(preset(walk.campaign, "initial_review_start")):
+        log_in(walk, "coordinator")
+        go(walk, "初评管理")
+        ranking = page.locator("#ranking")
+        for title in ELECTRONICS:
+            expect(ranking).to_contain_text(title)
+        page.get_by_role("button", name="向平台报送初评结果").click()
+        if pending.RESULTS_PREVIEW:
+            raise NotImplementedError("the results preview, then the second click")
+        expect(page.get_by_text("初评结果已报送平台秘书处")).to_be_visible()
+        shot(walk, "body-results")
+
+
+# ---------------------------------------------------------------- final review and publication
+
+
+def final_review(walk: Walk) -> None:
+    """`platform` lists three entries and leaves the unconfirmed unit's entry out, with a reason."""
+    page = walk.page
+    with walk.at(preset(walk.campaign, "final_review_start")):
+        log_in(walk, "platform")
+        go(walk, "终评与发布")
+        form = page.locator("#final-form")
+        for title in ELECTRONICS:
+            entry = form.locator("tr[data-entry]", has_text=title)
+            expect(entry).to_contain_text("初评中")
+            entry.locator("select").select_option("not_listed" if title == NOT_LISTED else "listed")
+        form.locator("tr[data-entry]", has_text=NOT_LISTED).locator("[name^=reason_]").fill("名额所限，本年度暂不入榜")
+        shot(walk, "final-review")
+        page.get_by_role("button", name="保存终评结果").click()
+        expect(page.get_by_text("终评结果已保存")).to_be_visible()
+        for title in ELECTRONICS:
+            expect(form.locator("tr[data-entry]", has_text=title)).to_contain_text(
+                "未入榜" if title == NOT_LISTED else "拟入榜"
+            )
+
+
+def publish(walk: Walk) -> None:
+    """`platform` publishes the year's lists."""
+    page = walk.page
+    with walk.at(preset(walk.campaign, "publication_start")):
+        log_in(walk, "platform")
+        go(walk, "终评与发布")
+        if pending.PER_LIST_PUBLICATION:
+            raise NotImplementedError("publish 先导技术榜 alone: preview, then the second click")
+        page.get_by_role("button", name=f"发布 {walk.campaign.year} 年榜单").click()
+        expect(page).to_have_url(re.compile(rf"/published/{walk.campaign.year}/$"))
+        shot(walk, "published")
+
+
+def public_list(walk: Walk) -> None:
+    """Anyone reaches the published list (from the home page once it links there)."""
+    page = walk.page
+    year = walk.campaign.year
+    with walk.at(preset(walk.campaign, "publication_start")):
+        log_out(walk)
+        page.goto("/")
+        if pending.HOME_PAGE_LINK:
+            raise NotImplementedError("click the home page's link to the published lists")
+        page.goto(f"/published/{year}/")
+        expect(page.get_by_role("heading", name=f"{year}年“科创中国”系列榜单")).to_be_visible()
+        expect(page.get_by_role("heading", name=re.compile("电子信息"))).to_be_visible()
+        lists = page.locator(".published-list")
+        for title in ELECTRONICS:
+            if title == NOT_LISTED:
+                expect(lists).not_to_contain_text(title)
+            else:
+                expect(lists).to_contain_text(title)
+        shot(walk, "public-list")
+
+
+def mail_log(walk: Walk) -> None:
+    """The notices of the year in the mail logs: `secretariat` reads the mails to its unit (the
+    confirmation), `platform` every mail (those to the member about its entry too)."""
+    page = walk.page
+    to_member = [
+        f"您的申报“{NEW_TITLE}”已被退回修改",
+        f"您的申报“{NEW_TITLE}”已受理",
+        f"您的申报“{NEW_TITLE}”已获推荐",
+    ]
+    to_secretariat = [f"{SOCIETY}已确认推荐结果"]
+    if pending.OUTCOME_MAILS:
+        raise NotImplementedError("未获推荐 at confirmation, 未纳入初评 when excluded, 榜单结果通知 at publication")
+    with walk.at(preset(walk.campaign, "publication_start")):
+        log_in(walk, "secretariat")
+        go(walk, "工作台")
+        page.get_by_role("link", name="邮件记录", exact=True).click()
+        log = page.get_by_test_id("mail-log")
+        for subject in to_secretariat:
+            expect(log).to_contain_text(subject)
+        for subject in to_member:  # a member's mail is read by the member and the platform only
+            expect(log).not_to_contain_text(subject)
+        shot(walk, "mail-log-secretariat")
+        log_in(walk, "platform")
+        go(walk, "平台总览")
+        page.get_by_role("link", name="邮件记录", exact=True).click()
+        log = page.get_by_test_id("mail-log")
+        for subject in to_member + to_secretariat:
+            expect(log).to_contain_text(subject)
+        shot(walk, "mail-log-platform")
