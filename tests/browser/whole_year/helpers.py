@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from kczg_site import clock
 from nominations.demo import demo_logins_table
-from nominations.models import Campaign
+from nominations.models import Campaign, Role
 from nominations.rules import moments
 from tests.browser.conftest import ARTIFACTS
 
@@ -29,6 +29,30 @@ JUST_AFTER = timedelta(minutes=1)
 def demo_passwords() -> dict[str, str]:
     """``{username: password}`` of the README's demo log-ins."""
     return {username: password for username, _role, _description, password in demo_logins_table()}
+
+
+@dataclass(frozen=True)
+class ReviewTeam:
+    """A review body's log-ins in the README: its coordinator and experts."""
+
+    body: str
+    coordinator: str
+    experts: tuple[str, ...]
+
+
+def review_teams() -> list[ReviewTeam]:
+    """The review bodies that have a coordinator among the README's log-ins, with their experts.
+
+    The body is the start of the description: "<body>（<list> · <domain>）" for an expert,
+    "<body>联络人" for a coordinator (``nominations.demo.DEMO_LOGINS``)."""
+    coordinators, experts = {}, {}
+    for username, role, description, _password in demo_logins_table():
+        body = description.split("（")[0].removesuffix("联络人")
+        if role == Role.COORDINATOR.label:
+            coordinators[body] = username
+        elif role == Role.EXPERT.label:
+            experts.setdefault(body, []).append(username)
+    return [ReviewTeam(body, user, tuple(experts.get(body, ()))) for body, user in coordinators.items()]
 
 
 @dataclass
@@ -93,7 +117,8 @@ def log_out(walk: Walk) -> None:
 
 
 def shot(walk: Walk, stage: str) -> None:
-    """Save ``year-<nn>-<stage>-desktop.png`` (1280 px) and ``-phone.png`` (390 px) of the whole page."""
+    """Save ``year-<nn>-<stage>-desktop.png`` (1280 px) and ``-phone.png`` (390 px) of the whole page;
+    at 390 px the page must not scroll sideways."""
     walk.shots += 1
     ARTIFACTS.mkdir(exist_ok=True)
     base = f"year-{walk.shots:02d}-{stage}"
@@ -102,6 +127,8 @@ def shot(walk: Walk, stage: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{base}-desktop.png"), full_page=True)
     page.set_viewport_size(PHONE)
     page.screenshot(path=str(ARTIFACTS / f"{base}-phone.png"), full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{stage}: the page scrolls sideways at 390 px ({width} px wide)"
     page.set_viewport_size(DESKTOP)
 
 

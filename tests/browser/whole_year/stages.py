@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import expect
 
 from . import pending
-from .helpers import Walk, demo_start, go, just_after, log_in, log_out, preset, row, shot
+from .helpers import ReviewTeam, Walk, demo_start, go, just_after, log_in, log_out, preset, review_teams, row, shot
 
 # The entry the walk follows: filled in by `member` (北京星衡智能科技有限公司) in 先导技术榜 · 电子信息.
 NEW_TITLE = "低轨卫星星间激光通信终端技术"
@@ -20,6 +20,7 @@ SOCIETY_RECOMMENDED = "车路协同毫米波雷达感知芯片"  # member2, 电�
 SOCIETY_BIOMEDICINE = "新型脂质纳米颗粒核酸药物递送技术"  # member2, 生物医药, recommended
 UNCONFIRMED_ENTRY = "工业视觉缺陷检测预训练模型"  # member3 of 陕西省科学技术协会 (never confirms), recommended
 SOCIETY = "中国技术经济学会"
+ELECTRONICS_BODY = "中国科协信息科技学会联合体"  # reviews 先导技术榜 · 电子信息
 UNCONFIRMED_UNIT = "陕西省科学技术协会"
 
 ELECTRONICS = (NEW_TITLE, MEMBER_SUBMITTED, SOCIETY_RECOMMENDED, UNCONFIRMED_ENTRY)
@@ -215,26 +216,40 @@ def dispatch(walk: Walk) -> None:
         expect(page.get_by_text(f"已将 {len(ELECTRONICS)} 项申报分发至初评机构")).to_be_visible()
 
 
-def assign_experts(walk: Walk) -> None:
-    """`coordinator` of 中国科协信息科技学会联合体 assigns one expert per entry automatically."""
+def _expected_in(team: ReviewTeam) -> tuple[str, ...]:
+    """The walk's entries a body reviews (the 电子信息 body: all of them; others: the demo's own)."""
+    return ELECTRONICS if team.body == ELECTRONICS_BODY else ()
+
+
+def assign_experts(walk: Walk, team: ReviewTeam) -> None:
+    """The body's coordinator assigns one expert per entry automatically."""
     page = walk.page
     with walk.at(preset(walk.campaign, "initial_review_start")):
-        log_in(walk, "coordinator")
+        log_in(walk, team.coordinator)
         go(walk, "初评管理")
+        expect(page.get_by_role("heading", name=f"初评管理 · {team.body}")).to_be_visible()
         table = page.locator("#assignment-table")
-        for title in ELECTRONICS:
+        for title in _expected_in(team):
             expect(table).to_contain_text(title)
         page.fill("#id_k", "1")
         page.get_by_role("button", name="自动分配").click()
-        expect(page.get_by_text(f"自动分配完成：新增 {len(ELECTRONICS)} 条评审分配")).to_be_visible()
-        shot(walk, "assigned")
+        count = len(_expected_in(team))
+        expect(page.get_by_text(re.compile(f"自动分配完成：新增 {count or '[0-9]+'} 条评审分配"))).to_be_visible()
+        shot(walk, f"assigned-{team.coordinator}")
 
 
-SCORES = ("8.5", "8", "9", "7.5")
+# Scores per entry (four criteria of at most 10 in every list), so that the ranking has an order.
+SCORES = {
+    NEW_TITLE: ("9.5", "9", "9", "8.5"),
+    MEMBER_SUBMITTED: ("9", "8.5", "8.5", "8"),
+    SOCIETY_RECOMMENDED: ("8.5", "8", "8", "8"),
+    UNCONFIRMED_ENTRY: ("7", "7", "6.5", "7"),
+}
+DEFAULT_SCORES = ("8", "8", "8", "8")
 
 
 def score_as(walk: Walk, username: str) -> None:
-    """``username`` (an expert of the body) scores every entry assigned to them and submits."""
+    """``username`` (an expert) scores every entry assigned to them and submits each."""
     page = walk.page
     with walk.at(preset(walk.campaign, "initial_review_start")):
         log_in(walk, username)
@@ -244,8 +259,11 @@ def score_as(walk: Walk, username: str) -> None:
         total = rows.count()
         for done in range(total):
             page.locator("#expert-assignments").get_by_role("link", name="评审").first.click()
-            for name, value in zip(("innovation", "advancement", "value", "transfer"), SCORES, strict=True):
-                page.fill(f"input[name=c_{name}]", value)
+            scores = SCORES.get(page.locator("h1.page-title").inner_text().strip(), DEFAULT_SCORES)
+            criteria = page.locator("input[name^=c_]")
+            expect(criteria).to_have_count(len(scores))
+            for index, value in enumerate(scores):
+                criteria.nth(index).fill(value)
             page.fill("textarea[name=comment]", "技术路线清晰，指标先进，应用前景良好。")
             page.get_by_role("button", name="提交评分").click()
             if pending.SCORE_PREVIEW:
@@ -256,20 +274,34 @@ def score_as(walk: Walk, username: str) -> None:
         shot(walk, f"scored-{username}")
 
 
-def send_body_results(walk: Walk) -> None:
-    """`coordinator` sees the ranking and sends the body's results to the platform."""
+def send_body_results(walk: Walk, team: ReviewTeam) -> None:
+    """The body's coordinator sees the ranking and sends the body's results to the platform."""
     page = walk.page
     with walk.at(preset(walk.campaign, "initial_review_start")):
-        log_in(walk, "coordinator")
+        log_in(walk, team.coordinator)
         go(walk, "初评管理")
-        ranking = page.locator("#ranking")
-        for title in ELECTRONICS:
-            expect(ranking).to_contain_text(title)
+        ranking = page.locator("#ranking table").first.locator("tbody tr")
+        if team.body == ELECTRONICS_BODY:
+            expect(ranking).to_have_count(len(ELECTRONICS))
+            expect(ranking.first).to_contain_text(NEW_TITLE)
+            expect(ranking.last).to_contain_text(UNCONFIRMED_ENTRY)
         page.get_by_role("button", name="向平台报送初评结果").click()
         if pending.RESULTS_PREVIEW:
             raise NotImplementedError("the results preview, then the second click")
         expect(page.get_by_text("初评结果已报送平台秘书处")).to_be_visible()
-        shot(walk, "body-results")
+        shot(walk, f"body-results-{team.coordinator}")
+
+
+def initial_review(walk: Walk) -> None:
+    """Every review body with log-ins in the README: assignment, every expert's scores, the results."""
+    teams = review_teams()
+    assert ELECTRONICS_BODY in [team.body for team in teams]
+    for team in teams:
+        assert len(team.experts) >= 3, f"{team.body} has fewer than three experts in the README"
+        assign_experts(walk, team)
+        for expert in team.experts:
+            score_as(walk, expert)
+        send_body_results(walk, team)
 
 
 # ---------------------------------------------------------------- final review and publication
@@ -282,6 +314,7 @@ def final_review(walk: Walk) -> None:
         log_in(walk, "platform")
         go(walk, "终评与发布")
         form = page.locator("#final-form")
+        expect(form.locator("tr[data-entry]").first).to_contain_text(NEW_TITLE)
         for title in ELECTRONICS:
             entry = form.locator("tr[data-entry]", has_text=title)
             expect(entry).to_contain_text("初评中")
