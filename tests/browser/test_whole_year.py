@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from nominations.models import Campaign
 from tests.browser.whole_year import stages
-from tests.browser.whole_year.helpers import Walk
+from tests.browser.whole_year.helpers import Walk, clear_shots
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,6 +34,7 @@ YEAR = (
 @pytest.fixture
 def walk(page, live_server):
     call_command("load_demo", verbosity=0)
+    clear_shots()
     page.on("dialog", lambda dialog: dialog.accept())
     return Walk(page=page, campaign=Campaign.objects.get(year=2023))
 

@@ -116,6 +116,12 @@ def log_out(walk: Walk) -> None:
 # ---------------------------------------------------------------- what is seen
 
 
+def clear_shots() -> None:
+    """Remove the screenshots of an earlier walk, so that test-artifacts/ shows this one only."""
+    for old in ARTIFACTS.glob("year-*.png"):
+        old.unlink()
+
+
 def shot(walk: Walk, stage: str) -> None:
     """Save ``year-<nn>-<stage>-desktop.png`` (1280 px) and ``-phone.png`` (390 px) of the whole page;
     at 390 px the page must not scroll sideways."""

@@ -16,6 +16,7 @@ RETURN_NOTE = "请补充第三方检测报告，并写明近三年的应用单�
 # The demo's own entries (nominations/demo_nominations.py) the walk meets.
 MEMBER_SUBMITTED = "多模态遥感影像智能解译技术"  # member, 电子信息, submitted
 MEMBER_DRAFT = "面向工业互联网的可信边缘计算平台"  # member, 电子信息, draft
+MEMBER_ACCEPTED = "京津冀智能制造融通创新联合体"  # member, 融通创新组织榜, accepted (not recommended)
 SOCIETY_RECOMMENDED = "车路协同毫米波雷达感知芯片"  # member2, 电子信息, recommended
 SOCIETY_BIOMEDICINE = "新型脂质纳米颗粒核酸药物递送技术"  # member2, 生物医药, recommended
 UNCONFIRMED_ENTRY = "工业视觉缺陷检测预训练模型"  # member3 of 陕西省科学技术协会 (never confirms), recommended
@@ -145,10 +146,16 @@ def confirm(walk: Walk) -> None:
     with walk.at(demo_start()):
         log_in(walk, "secretariat")
         card = page.get_by_test_id("confirmation")
-        expect(card).to_contain_text("本单位已推荐 3 项")
-        page.get_by_test_id("confirm-button").click()
+        expect(card).to_contain_text(re.compile(r"本单位已推荐 \d+ 项"))
         if pending.CONFIRMATION_PREVIEW:
-            raise NotImplementedError("the preview: numbers per list / domain, still unhandled; then confirm=1")
+            page.get_by_test_id("confirm-link").click()
+            expect(page.get_by_role("heading", name="确认推荐结果：预览")).to_be_visible()
+            electronics = page.get_by_test_id("confirm-list-tech").locator('[data-row="tech-electronics"]')
+            expect(electronics.locator('[data-cell="recommended"]')).to_have_text("3")
+            expect(electronics.locator('[data-cell="quota"]')).to_have_text("6")
+            expect(page.get_by_test_id("confirm-consequence")).to_contain_text("项申报将标记为“未获推荐”")
+            shot(walk, "confirm-preview")
+        page.get_by_test_id("confirm-button").click()
         expect(page.locator(".messages")).to_contain_text("已向平台确认本单位的推荐结果")
         expect(page.get_by_test_id("confirmation")).to_contain_text("已确认")
         shot(walk, "confirmed")
@@ -164,7 +171,11 @@ def member_after_confirmation(walk: Walk) -> None:
         expect(row(entries, NEW_TITLE)).to_contain_text("已推荐")
         expect(row(entries, MEMBER_SUBMITTED)).to_contain_text("已推荐")
         if pending.CONFIRMATION_GATE:
-            raise NotImplementedError("the dashboard says the unit confirmed; submitting MEMBER_DRAFT is refused")
+            # What the society did not recommend is told so; a new submission is refused with whom to ask.
+            expect(row(entries, MEMBER_ACCEPTED)).to_contain_text("未获推荐")
+            row(entries, MEMBER_DRAFT).get_by_role("link", name=MEMBER_DRAFT).click()
+            expect(page.get_by_text(re.compile(f"{SOCIETY}已于 .+ 向平台确认推荐结果，不再接收")).first).to_be_visible()
+            expect(page.get_by_role("button", name="提交")).to_be_disabled()
         shot(walk, "member-after-confirmation")
 
 
@@ -176,10 +187,15 @@ def member_deadline_passed(walk: Walk) -> None:
     page = walk.page
     with walk.at(just_after(walk.campaign, "member_deadline")):
         log_in(walk, "member")
-        row(page.locator("#entries"), MEMBER_DRAFT).get_by_role("link", name="填写").click()
-        expect(page.locator(".alert-warning").first).to_contain_text("会员提交截止时间已过")
         if pending.DEADLINE_MODES:
-            raise NotImplementedError("read-only form, banner with what passed and what is left; no 保存草稿 / 提交")
+            # Read-only: 查看 instead of 填写, a banner saying what passed, no 保存草稿 / 提交.
+            expect(page.locator("#deadline-bar")).to_contain_text("已截止")
+            row(page.locator("#entries"), MEMBER_DRAFT).get_by_role("link", name="查看").click()
+            expect(page.locator("#mode-banner")).to_contain_text("会员提交截止时间已过")
+            expect(page.locator("button[value=submit], button[value=save]")).to_have_count(0)
+        else:
+            row(page.locator("#entries"), MEMBER_DRAFT).get_by_role("link", name="填写").click()
+            expect(page.locator(".alert-warning").first).to_contain_text("会员提交截止时间已过")
         shot(walk, "member-deadline-passed")
 
 
@@ -192,28 +208,53 @@ def platform_deadline_passed(walk: Walk) -> None:
         expect(page.get_by_text("已截止：不能再推荐、取消推荐或确认。")).to_be_visible()
         expect(page.get_by_test_id("confirmation")).to_contain_text("平台申报截止时间已过")
         if pending.DEADLINE_MODES:
-            raise NotImplementedError("read-only secretariat pages; the header counts down the secretariat's deadline")
+            expect(page.locator("#mode-banner")).to_contain_text("平台申报已截止，推荐和确认不能再办理")
+            expect(page.locator("#deadline-bar")).to_contain_text("已截止")
         shot(walk, "platform-deadline-passed")
 
 
 # ---------------------------------------------------------------- initial review (the demo preset 初评阶段)
 
 
+def _decide_on_unconfirmed_unit(walk: Walk) -> None:
+    """`platform` includes the entries of the unit that never confirmed, with a recorded reason."""
+    page = walk.page
+    unit = page.get_by_test_id("unconfirmed-unit").filter(has_text=UNCONFIRMED_UNIT)
+    expect(unit).to_contain_text(UNCONFIRMED_ENTRY)
+    shot(walk, "dispatch-unconfirmed-unit")
+    unit.get_by_label("纳入初评", exact=True).check()
+    unit.locator("[name=reason]").fill("该单位已书面说明按期完成内部推荐，同意纳入初评。")
+    unit.get_by_role("button", name="保存决定").click()
+    unit = page.get_by_test_id("unconfirmed-unit").filter(has_text=UNCONFIRMED_UNIT)
+    expect(unit.get_by_test_id("unconfirmed-decision")).to_contain_text("纳入初评")
+
+
 def dispatch(walk: Walk) -> None:
-    """`platform` dispatches the recommended entries to the review bodies."""
+    """`platform` dispatches the recommended entries to the review bodies (after deciding on the unit
+    that never confirmed, ``pending.UNCONFIRMED_DECISION``)."""
     page = walk.page
     with walk.at(preset(walk.campaign, "initial_review_start")):
         log_in(walk, "platform")
         go(walk, "分发初评")
         if pending.UNCONFIRMED_DECISION:
-            raise NotImplementedError("decide on 陕西省科学技术协会 (include with a reason), then the preview")
-        expect(page.get_by_role("heading", name=f"待分发的申报（{len(ELECTRONICS)} 项）")).to_be_visible()
+            _decide_on_unconfirmed_unit(walk)
+        heading = page.get_by_role("heading", name=re.compile(r"待分发的申报（\d+ 项）"))
+        expect(heading).to_be_visible()
+        count = int(re.search(r"（(\d+) 项）", heading.inner_text()).group(1))
+        if not pending.EVERY_BODY_STAFFED:
+            assert count == len(ELECTRONICS)
         pending_table = page.locator("#pending")
         for title in ELECTRONICS:
             expect(pending_table).to_contain_text(title)
         shot(walk, "dispatch")
+        if pending.UNCONFIRMED_DECISION:
+            page.get_by_role("button", name=re.compile("预览分发")).click()
+            expect(
+                page.get_by_role("heading", name=re.compile(f"确认后，以下 {count} 项申报将分发至初评机构"))
+            ).to_be_visible()
+            shot(walk, "dispatch-preview")
         page.get_by_role("button", name=re.compile("确认分发")).click()
-        expect(page.get_by_text(f"已将 {len(ELECTRONICS)} 项申报分发至初评机构")).to_be_visible()
+        expect(page.get_by_text(f"已将 {count} 项申报分发至初评机构")).to_be_visible()
 
 
 def _expected_in(team: ReviewTeam) -> tuple[str, ...]:
@@ -267,7 +308,10 @@ def score_as(walk: Walk, username: str) -> None:
             page.fill("textarea[name=comment]", "技术路线清晰，指标先进，应用前景良好。")
             page.get_by_role("button", name="提交评分").click()
             if pending.SCORE_PREVIEW:
-                raise NotImplementedError("the score preview, then the second click")
+                expect(page.get_by_text("评分尚未提交。")).to_be_visible()
+                if done == 0:
+                    shot(walk, f"score-preview-{username}")
+                page.get_by_role("button", name="确认提交评分").click()
             expect(page.get_by_text("评分已提交。")).to_be_visible()
             go(walk, "评审任务")
             expect(page.get_by_text(f"（{done + 1} / {total} 已提交）")).to_be_visible()
@@ -287,7 +331,9 @@ def send_body_results(walk: Walk, team: ReviewTeam) -> None:
             expect(ranking.last).to_contain_text(UNCONFIRMED_ENTRY)
         page.get_by_role("button", name="向平台报送初评结果").click()
         if pending.RESULTS_PREVIEW:
-            raise NotImplementedError("the results preview, then the second click")
+            expect(page.get_by_text("报送后本机构评分锁定，不能修改")).to_be_visible()
+            shot(walk, f"results-preview-{team.coordinator}")
+            page.get_by_role("button", name="确认报送").click()
         expect(page.get_by_text("初评结果已报送平台秘书处")).to_be_visible()
         shot(walk, f"body-results-{team.coordinator}")
 
@@ -336,10 +382,31 @@ def publish(walk: Walk) -> None:
         log_in(walk, "platform")
         go(walk, "终评与发布")
         if pending.PER_LIST_PUBLICATION:
-            raise NotImplementedError("publish 先导技术榜 alone: preview, then the second click")
-        page.get_by_role("button", name=f"发布 {walk.campaign.year} 年榜单").click()
-        expect(page).to_have_url(re.compile(rf"/published/{walk.campaign.year}/$"))
+            _publish_every_list(walk)
+        else:
+            page.get_by_role("button", name=f"发布 {walk.campaign.year} 年榜单").click()
+            expect(page).to_have_url(re.compile(rf"/published/{walk.campaign.year}/$"))
         shot(walk, "published")
+
+
+def _publish_every_list(walk: Walk) -> None:
+    """先导技术榜 first (its preview shows the walk's entry), then every other list that can be published."""
+    page = walk.page
+    states = page.get_by_test_id("list-states")
+    codes = states.locator("tr[data-list]").evaluate_all("rows => rows.map(r => r.dataset.list)")
+    assert codes[0] == "tech"
+    for code in codes:
+        button = page.get_by_test_id(f"publish-{code}")
+        expect(button).to_be_enabled()
+        button.click()
+        expect(page.get_by_text("发布后不能撤回")).to_be_visible()
+        if code == "tech":
+            expect(page.get_by_test_id("publish-rows")).to_contain_text(NEW_TITLE)
+            expect(page.get_by_test_id("publish-rows")).not_to_contain_text(NOT_LISTED)
+            shot(walk, "publish-preview")
+        page.get_by_role("button", name="确认发布").click()
+        go(walk, "终评与发布")
+        expect(page.get_by_test_id("list-states").locator(f'tr[data-list="{code}"]')).to_contain_text("已发布")
 
 
 def public_list(walk: Walk) -> None:
@@ -350,8 +417,10 @@ def public_list(walk: Walk) -> None:
         log_out(walk)
         page.goto("/")
         if pending.HOME_PAGE_LINK:
-            raise NotImplementedError("click the home page's link to the published lists")
-        page.goto(f"/published/{year}/")
+            page.get_by_role("link", name=re.compile(f"{year}年榜单已发布")).first.click()
+            expect(page).to_have_url(re.compile(rf"/published/{year}/"))
+        else:
+            page.goto(f"/published/{year}/")
         expect(page.get_by_role("heading", name=f"{year}年“科创中国”系列榜单")).to_be_visible()
         expect(page.get_by_role("heading", name=re.compile("电子信息"))).to_be_visible()
         lists = page.locator(".published-list")
@@ -373,8 +442,11 @@ def mail_log(walk: Walk) -> None:
         f"您的申报“{NEW_TITLE}”已获推荐",
     ]
     to_secretariat = [f"{SOCIETY}已确认推荐结果"]
+    if pending.CONFIRMATION_GATE:
+        to_member.append(f"您的申报“{MEMBER_ACCEPTED}”未获推荐")  # told at the confirmation
     if pending.OUTCOME_MAILS:
-        raise NotImplementedError("未获推荐 at confirmation, 未纳入初评 when excluded, 榜单结果通知 at publication")
+        to_member.append(f"{walk.campaign.year}年先导技术榜已发布：您的申报结果")
+        to_secretariat.append(f"{walk.campaign.year}年先导技术榜已发布：本单位推荐结果汇总")
     with walk.at(preset(walk.campaign, "publication_start")):
         log_in(walk, "secretariat")
         go(walk, "工作台")
