@@ -20,6 +20,7 @@ MEMBER_ACCEPTED = "京津冀智能制造融通创新联合体"  # member, 融通
 SOCIETY_RECOMMENDED = "车路协同毫米波雷达感知芯片"  # member2, 电子信息, recommended
 SOCIETY_BIOMEDICINE = "新型脂质纳米颗粒核酸药物递送技术"  # member2, 生物医药, recommended
 UNCONFIRMED_ENTRY = "工业视觉缺陷检测预训练模型"  # member3 of 陕西省科学技术协会 (never confirms), recommended
+UNCONFIRMED_DRAFT = "许晴"  # member3, 技术经理人先锋榜, draft
 SOCIETY = "中国技术经济学会"
 ELECTRONICS_BODY = "中国科协信息科技学会联合体"  # reviews 先导技术榜 · 电子信息
 UNCONFIRMED_UNIT = "陕西省科学技术协会"
@@ -183,22 +184,23 @@ def member_after_confirmation(walk: Walk) -> None:
 
 
 def member_deadline_passed(walk: Walk) -> None:
-    """`member` opens a draft after the member deadline: the form says the deadline passed."""
+    """`member3` (whose unit never confirms, so only the deadline closes its form) opens a draft after the
+    member deadline: the form says the deadline passed."""
     page = walk.page
     with walk.at(just_after(walk.campaign, "member_deadline")):
-        log_in(walk, "member")
+        log_in(walk, "member3")
         if pending.DEADLINE_MODES:
             # Read-only: 查看 instead of 填写, a banner saying what passed, no 保存草稿 / 提交.
             expect(page.locator("#deadline-bar")).to_contain_text("已截止")
             expect(page.locator("#mode-banner")).to_contain_text("不能新建申报")
-            row(page.locator("#entries"), MEMBER_DRAFT).get_by_role("link", name="查看").click()
+            row(page.locator("#entries"), UNCONFIRMED_DRAFT).get_by_role("link", name="查看").click()
             expect(page.get_by_role("link", name="填写 / 修改")).to_have_count(0)
             page.goto(page.url + "edit/")  # the form's own address (a bookmark, a link in a reminder)
             expect(page.locator("#mode-banner")).to_contain_text("填写已截止，申报内容只能查看")
             expect(page.locator("#mode-banner")).to_contain_text("会员提交截止时间已过")
             expect(page.locator("button[value=submit], button[value=save]")).to_have_count(0)
         else:
-            row(page.locator("#entries"), MEMBER_DRAFT).get_by_role("link", name="填写").click()
+            row(page.locator("#entries"), UNCONFIRMED_DRAFT).get_by_role("link", name="填写").click()
             expect(page.locator(".alert-warning").first).to_contain_text("会员提交截止时间已过")
         shot(walk, "member-deadline-passed")
 
