@@ -8,26 +8,26 @@ import pytest
 from django.core.management import call_command
 
 from nominations.models import Campaign
-from tests.browser.whole_year import stages
+from tests.browser.whole_year import collection, review
 from tests.browser.whole_year.helpers import Walk, clear_shots
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 YEAR = (
-    stages.intake,
-    stages.return_with_note,
-    stages.resubmit,
-    stages.recommend_to_quota,
-    stages.confirm,
-    stages.member_after_confirmation,
-    stages.member_deadline_passed,
-    stages.platform_deadline_passed,
-    stages.dispatch,
-    stages.initial_review,
-    stages.final_review,
-    stages.publish,
-    stages.public_list,
-    stages.mail_log,
+    collection.intake,
+    collection.return_with_note,
+    collection.resubmit,
+    collection.recommend_to_quota,
+    collection.confirm,
+    collection.member_after_confirmation,
+    collection.member_deadline_passed,
+    collection.platform_deadline_passed,
+    review.dispatch,
+    review.initial_review,
+    review.final_review,
+    review.publish,
+    review.public_list,
+    review.mail_log,
 )
 
 
