@@ -1,0 +1,213 @@
+"""The collection stages of the year, in order: intake, return and resubmit, recommendation, confirmation,
+the member after it, and the two deadlines passing. Each sets its moment, logs in as a README demo user,
+clicks through the pages and asserts what that user sees, then saves its screenshots. Switches in
+``pending`` mark what waits for other work of issue 13.
+"""
+
+import re
+
+from playwright.sync_api import expect
+
+from . import pending
+from .entries import (
+    MEMBER_ACCEPTED,
+    MEMBER_DRAFT,
+    MEMBER_SUBMITTED,
+    NEW_TITLE,
+    RETURN_NOTE,
+    SOCIETY,
+    SOCIETY_BIOMEDICINE,
+    UNCONFIRMED_DRAFT,
+    UNCONFIRMED_UNIT,
+)
+from .helpers import Walk, demo_start, go, just_after, log_in, row, shot
+
+
+def _fill_tech_form(page) -> None:
+    """Every required field of the 先导技术榜 form."""
+    page.fill("#id_name", NEW_TITLE)
+    page.fill("#id_units", "北京星衡智能科技有限公司、北方航天光电研究所")
+    page.fill("#id_leader", "周宁")
+    page.select_option("#id_maturity", "trl7")
+    page.fill("#id_summary", "研制低轨卫星星间激光通信终端，实现百公里级稳定链路与自主捕获跟踪。")
+    page.fill("#id_innovation", "一是快速捕获跟踪算法；二是轻小型光学天线；三是星载高速调制解调。")
+    page.fill("#id_ip", "授权发明专利 6 项。")
+    page.fill("#id_application", "已在 2 颗试验卫星上在轨验证，近三年合同额 8000 万元。")
+    page.fill("#id_contact_name", "周宁")
+    page.fill("#id_contact_phone", "010-68767227")
+    page.fill("#id_contact_email", "zhouning@example.org")
+
+
+def _inbox(walk: Walk):
+    go(walk, "收件箱")
+    inbox = walk.page.get_by_test_id("inbox")
+    expect(inbox).to_be_visible()
+    return inbox
+
+
+def _batch(walk: Walk, titles, action_label: str):
+    """Tick ``titles`` in the inbox, preview ``action_label`` for them and apply it."""
+    page = walk.page
+    inbox = _inbox(walk)
+    for title in titles:
+        row(inbox, title).locator("input[name=ids]").check()
+    page.select_option("#batch-action", label=action_label)
+    page.get_by_test_id("batch-preview").click()
+    items = page.get_by_test_id("batch-items")
+    for title in titles:
+        expect(items).to_contain_text(title)
+    page.get_by_test_id("batch-apply").click()
+    expect(page.locator(".alert-success")).to_contain_text(f"已批量{action_label} {len(titles)} 项申报")
+
+
+# ---------------------------------------------------------------- collection (the demo clock's start)
+
+
+def intake(walk: Walk) -> None:
+    """`member` creates a 先导技术榜 · 电子信息 entry, fills every required field and submits it."""
+    page = walk.page
+    with walk.at(demo_start()):
+        log_in(walk, "member")
+        expect(page.get_by_role("heading", name=re.compile("我的申报"))).to_be_visible()
+        page.get_by_role("link", name="新建申报").click()
+        page.check("#list-tech")
+        page.select_option("#domain-select", label="电子信息")
+        page.click("#new-entry-form button[type=submit]")
+        expect(page.locator("h1")).to_contain_text("先导技术榜申报表")
+        _fill_tech_form(page)
+        page.click("button[value=submit]")
+        expect(page.locator("#entry-state")).to_have_text("已提交")
+        expect(page.locator(".messages")).to_contain_text("已提交至")
+        go(walk, "我的申报")
+        expect(row(page.locator("#entries"), NEW_TITLE)).to_contain_text("已提交")
+        shot(walk, "intake")
+
+
+def return_with_note(walk: Walk) -> None:
+    """`secretariat` returns the new entry with a note."""
+    page = walk.page
+    with walk.at(demo_start()):
+        log_in(walk, "secretariat")
+        inbox = _inbox(walk)
+        expect(row(inbox, NEW_TITLE)).to_contain_text("已提交")
+        row(inbox, NEW_TITLE).get_by_role("link", name=NEW_TITLE).click()
+        page.fill("#note-return", RETURN_NOTE)
+        page.locator("form[data-action=return] button[type=submit]").click()
+        expect(page.get_by_test_id("entry-state")).to_have_text("退回修改")
+        expect(page.get_by_test_id("history")).to_contain_text(RETURN_NOTE)
+        shot(walk, "returned")
+
+
+def resubmit(walk: Walk) -> None:
+    """`member` reads the note on the entry and resubmits it."""
+    page = walk.page
+    with walk.at(demo_start()):
+        log_in(walk, "member")
+        entries = page.locator("#entries")
+        expect(row(entries, NEW_TITLE)).to_contain_text("退回修改")
+        row(entries, NEW_TITLE).get_by_role("link", name=NEW_TITLE).click()
+        expect(page.locator(".alert-info").filter(has_text="退回意见")).to_contain_text(RETURN_NOTE)
+        page.get_by_role("button", name="重新提交").click()
+        expect(page.locator("#entry-state")).to_have_text("已提交")
+        shot(walk, "resubmitted")
+
+
+def recommend_to_quota(walk: Walk) -> None:
+    """`secretariat` accepts and recommends in batches; the 电子信息 meter shows the places used.
+
+    The quota edge (the next 推荐 refused with the quota message) needs ``pending.QUOTA_EDGE``."""
+    page = walk.page
+    with walk.at(demo_start()):
+        log_in(walk, "secretariat")
+        _batch(walk, [NEW_TITLE, MEMBER_SUBMITTED], "受理")
+        _batch(walk, [NEW_TITLE, MEMBER_SUBMITTED], "推荐")
+        if not pending.EVERY_BODY_STAFFED:
+            # Only the 电子信息 body has log-ins today: keep the year within it.
+            inbox = _inbox(walk)
+            row(inbox, SOCIETY_BIOMEDICINE).get_by_role("link", name=SOCIETY_BIOMEDICINE).click()
+            page.locator("form[data-action=unrecommend] button[type=submit]").click()
+            expect(page.get_by_test_id("entry-state")).to_have_text("已受理")
+        go(walk, "工作台")
+        meter = page.locator('[data-meter="tech-electronics"]')
+        expect(meter.locator(".meter-value")).to_have_text("3 / 6")
+        if pending.QUOTA_EDGE:
+            raise NotImplementedError("recommend up to 6 / 6, then the next 推荐 is refused with the quota")
+        shot(walk, "recommended")
+
+
+def confirm(walk: Walk) -> None:
+    """`secretariat` confirms the unit's recommendations to the platform."""
+    page = walk.page
+    with walk.at(demo_start()):
+        log_in(walk, "secretariat")
+        card = page.get_by_test_id("confirmation")
+        expect(card).to_contain_text(re.compile(r"本单位已推荐 \d+ 项"))
+        if pending.CONFIRMATION_PREVIEW:
+            page.get_by_test_id("confirm-link").click()
+            expect(page.get_by_role("heading", name="确认推荐结果：预览")).to_be_visible()
+            electronics = page.get_by_test_id("confirm-list-tech").locator('[data-row="tech-electronics"]')
+            expect(electronics.locator('[data-cell="recommended"]')).to_have_text("3")
+            expect(electronics.locator('[data-cell="quota"]')).to_have_text("6")
+            expect(page.get_by_test_id("confirm-consequence")).to_contain_text("项申报将标记为“未获推荐”")
+            shot(walk, "confirm-preview")
+        page.get_by_test_id("confirm-button").click()
+        expect(page.locator(".messages")).to_contain_text("已向平台确认本单位的推荐结果")
+        expect(page.get_by_test_id("confirmation")).to_contain_text("已确认")
+        shot(walk, "confirmed")
+
+
+def member_after_confirmation(walk: Walk) -> None:
+    """`member` after the unit's confirmation: the entry reads 已推荐; a new submission is refused
+    (``pending.CONFIRMATION_GATE``)."""
+    page = walk.page
+    with walk.at(demo_start()):
+        log_in(walk, "member")
+        entries = page.locator("#entries")
+        expect(row(entries, NEW_TITLE)).to_contain_text("已推荐")
+        expect(row(entries, MEMBER_SUBMITTED)).to_contain_text("已推荐")
+        if pending.CONFIRMATION_GATE:
+            # What the society did not recommend is told so; a new submission is refused with whom to ask.
+            expect(row(entries, MEMBER_ACCEPTED)).to_contain_text("未获推荐")
+            row(entries, MEMBER_DRAFT).get_by_role("link", name=MEMBER_DRAFT).click()
+            expect(page.get_by_text(re.compile(f"{SOCIETY}已于 .+ 向平台确认推荐结果，不再接收")).first).to_be_visible()
+            expect(page.get_by_role("button", name="提交")).to_be_disabled()
+        shot(walk, "member-after-confirmation")
+
+
+# ---------------------------------------------------------------- the deadlines pass
+
+
+def member_deadline_passed(walk: Walk) -> None:
+    """`member3` (whose unit never confirms, so only the deadline closes its form) opens a draft after the
+    member deadline: the form says the deadline passed."""
+    page = walk.page
+    with walk.at(just_after(walk.campaign, "member_deadline")):
+        log_in(walk, "member3")
+        if pending.DEADLINE_MODES:
+            # Read-only: 查看 instead of 填写, a banner saying what passed, no 保存草稿 / 提交.
+            expect(page.locator("#deadline-bar")).to_contain_text("已截止")
+            expect(page.locator("#mode-banner")).to_contain_text("不能新建申报")
+            row(page.locator("#entries"), UNCONFIRMED_DRAFT).get_by_role("link", name="查看").click()
+            expect(page.get_by_role("link", name="填写 / 修改")).to_have_count(0)
+            page.goto(page.url + "edit/")  # the form's own address (a bookmark, a link in a reminder)
+            expect(page.locator("#mode-banner")).to_contain_text("填写已截止，申报内容只能查看")
+            expect(page.locator("#mode-banner")).to_contain_text("会员提交截止时间已过")
+            expect(page.locator("button[value=submit], button[value=save]")).to_have_count(0)
+        else:
+            row(page.locator("#entries"), UNCONFIRMED_DRAFT).get_by_role("link", name="填写").click()
+            expect(page.locator(".alert-warning").first).to_contain_text("会员提交截止时间已过")
+        shot(walk, "member-deadline-passed")
+
+
+def platform_deadline_passed(walk: Walk) -> None:
+    """`secretariat2` (陕西省科学技术协会, never confirmed) after the platform deadline."""
+    page = walk.page
+    with walk.at(just_after(walk.campaign, "platform_deadline")):
+        log_in(walk, "secretariat2")
+        expect(page.get_by_role("heading", name=re.compile(UNCONFIRMED_UNIT))).to_be_visible()
+        expect(page.get_by_text("已截止：不能再推荐、取消推荐或确认。")).to_be_visible()
+        expect(page.get_by_test_id("confirmation")).to_contain_text("平台申报截止时间已过")
+        if pending.DEADLINE_MODES:
+            expect(page.locator("#mode-banner")).to_contain_text("平台申报已截止，推荐和确认不能再办理")
+            expect(page.locator("#deadline-bar")).to_contain_text("已截止")
+        shot(walk, "platform-deadline-passed")
