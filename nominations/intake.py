@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from django.core.files.uploadedfile import UploadedFile
@@ -81,13 +82,13 @@ def creation_deadline(user: policy.AnyUser, campaign: Campaign) -> deadlines.Dea
     return deadlines.platform_deadline(campaign)
 
 
-def check_create(user: policy.AnyUser, campaign: Campaign) -> Decision:
+def check_create(user: policy.AnyUser, campaign: Campaign, now: datetime | None = None) -> Decision:
     """May ``user`` create an entry in ``campaign`` now: the policy, the creation deadline, and (for a
     member) its recommending unit still taking entries (not confirmed, ``confirmation``)."""
     decision = policy.may(user, "create_nomination")
     if not decision:
         return decision
-    decision = creation_deadline(user, campaign).check()
+    decision = creation_deadline(user, campaign).check(now)
     if not decision:
         return decision
     profile = policy.profile_of(user)

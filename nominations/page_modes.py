@@ -115,11 +115,9 @@ def mark_editable(entries: Iterable[Nomination], user: policy.AnyUser, now: date
 
 
 def create_mode(user: policy.AnyUser, campaign: Campaign, namespace: str, now: datetime | None = None) -> Mode:
-    """May ``user`` start a new entry now? The policy (``create_nomination``) and the deadline that bounds
-    creating (``intake.creation_deadline``), as ``intake.create_nomination`` asks them."""
-    decision = policy.may(user, "create_nomination")
-    if decision:
-        decision = intake.creation_deadline(user, campaign).check(now)
+    """May ``user`` start a new entry now? ``intake.check_create``: the policy, the deadline that bounds
+    creating and the unit's confirmation, as ``intake.create_nomination`` asks them."""
+    decision = intake.check_create(user, campaign, now)
     if decision:
         return EDITABLE
     profile = policy.profile_of(user)

@@ -57,15 +57,27 @@ def is_locked(body: ReviewBody) -> bool:
     return BodySubmission.objects.filter(body=body).exists()
 
 
+def lock_reason(body: ReviewBody, *, scoring: bool = True) -> str | None:
+    """Why ``body``'s scoring is locked (its results sent, or its review closed by the platform), or ``None``."""
+    submission = BodySubmission.objects.filter(body=body).only("closed_by_platform").first()
+    if submission is None:
+        return None
+    if submission.closed_by_platform:
+        return "平台秘书处已关闭本机构的初评" + ("，评分已锁定。" if scoring else "。")
+    return "本机构已报送初评结果" + ("，评分已锁定。" if scoring else "。")
+
+
 def check_scoring_open(body: ReviewBody, now: datetime | None = None) -> Decision:
-    if is_locked(body):
-        return Decision.deny("本机构已报送初评结果，评分已锁定。")
+    reason = lock_reason(body)
+    if reason:
+        return Decision.deny(reason)
     return scoring_deadline(body).check(now)
 
 
 def check_results_submittable(body: ReviewBody, now: datetime | None = None) -> Decision:
-    if is_locked(body):
-        return Decision.deny("本机构已报送初评结果。")
+    reason = lock_reason(body, scoring=False)
+    if reason:
+        return Decision.deny(reason)
     decision = scoring_deadline(body).check(now)
     if not decision:
         return decision

@@ -100,31 +100,9 @@ def may(context, action, obj=None):
 
 @register.simple_tag
 def demo_logins():
-    """The demo log-ins as ``(username, description)`` pairs and the shared password."""
-    return {"logins": _normalise_logins(demo.DEMO_LOGINS), "password": demo.DEMO_PASSWORD}
-
-
-def _normalise_logins(raw):
-    if isinstance(raw, dict):
-        raw = list(raw.items())
-    rows = []
-    for entry in raw:
-        username, label = None, ""
-        if isinstance(entry, str):
-            username = entry
-        elif isinstance(entry, dict):
-            username = entry.get("username")
-            label = entry.get("label") or entry.get("description") or entry.get("role_label") or ""
-        elif isinstance(entry, list | tuple) and entry:
-            # (username,), (username, label) or (username, role label, description)
-            username = entry[0]
-            label = ":".join(str(part) for part in entry[1:3] if part)
-        else:
-            username = getattr(entry, "username", None)
-            label = getattr(entry, "label", "") or getattr(entry, "description", "")
-        if username:
-            rows.append((str(username), str(label) if label is not None else ""))
-    return rows
+    """The demo log-ins as ``(username, "角色：说明")`` pairs and the shared password (the README's table)."""
+    logins = [(username, f"{role}：{description}") for username, role, description, _ in demo.demo_logins_table()]
+    return {"logins": logins, "password": demo.DEMO_PASSWORD}
 
 
 @register.simple_tag(takes_context=True)

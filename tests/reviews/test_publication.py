@@ -205,3 +205,10 @@ def test_home_and_dashboards_link_the_published_lists(client, year, campaign, te
     link = f'href="{reverse("publication:lists", args=[2023])}"'
     for page in (home, dashboard):
         assert link in page and "2023年榜单已发布：先导技术榜" in page
+
+
+def test_a_closed_bodys_experts_read_that_the_platform_closed_it(year, other_body, experts, platform_user):
+    _close(other_body, platform_user)
+    with time_machine.travel(AFTER_DEADLINE, tick=False):
+        assert scoring.check_scoring_open(other_body).reason == "平台秘书处已关闭本机构的初评，评分已锁定。"
+        assert scoring.check_results_submittable(other_body).reason == "平台秘书处已关闭本机构的初评。"

@@ -28,7 +28,7 @@ def member_contact(member_unit):
     [
         (State.SUBMITTED, "return", "请补充材料", "已被退回修改", "退回意见：\n请补充材料"),
         (State.SUBMITTED, "accept", "", "已受理", "被中国技术经济学会秘书处受理"),
-        (State.SUBMITTED, "decline", "不符合条件", "未获推荐", "理由：\n不符合条件"),
+        (State.SUBMITTED, "decline", "不符合条件", "经审核不予推荐", "理由：\n不符合条件"),
         (State.ACCEPTED, "recommend", "", "已获推荐", "由中国技术经济学会推荐至“科创中国”系列榜单平台"),
     ],
 )
