@@ -363,8 +363,16 @@ def check(
     note: str = "",
     override_reason: str = "",
     now: datetime | None = None,
+    *,
+    typed_assumed: bool = False,
 ) -> Decision:
-    """Every rule of one transition, without changing anything."""
+    """Every rule of one transition, without changing anything.
+
+    ``typed_assumed``: the rules about what the user is about to type are taken as met (the note, the
+    override reason, the form's completeness: checked when the form is sent) — what a button asks to be
+    shown enabled (:func:`check_button`)."""
+    if typed_assumed:
+        note, override_reason = note or "-", override_reason or "-"
     decision = check_access(nomination, action, user)
     if not decision:
         return decision
@@ -381,7 +389,7 @@ def check(
     decision = check_opens(nomination, transition.opens, now)
     if not decision:
         return decision
-    decision = check_complete(nomination, action)
+    decision = ALLOW if typed_assumed else check_complete(nomination, action)
     if not decision:
         return decision
     decision = check_not_confirmed(nomination, action)
@@ -392,6 +400,11 @@ def check(
         if not decision:
             return decision
     return check_limit(nomination, transition)
+
+
+def check_button(nomination: Nomination, action: str, user: policy.AnyUser, now: datetime | None = None) -> Decision:
+    """Can the button of ``action`` succeed now, whatever the user will type? (disabled with the reason if not)"""
+    return check(nomination, action, user, now=now, typed_assumed=True)
 
 
 def _lock_scope(nomination: Nomination, transition: Transition) -> None:

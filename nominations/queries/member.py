@@ -135,4 +135,7 @@ def edit_page(user: AbstractBaseUser, nomination: Nomination, form: NominationFo
         "version": nomination.version,
         "namespace": namespace,
         "submit_label": submit_label(nomination),
+        # The cap, the deadline, the unit's confirmation: 提交 disabled with the reason (the content is
+        # checked when it is sent).
+        "submit_decision": workflow.check_button(nomination, intake.submit_action(nomination), user),
     }

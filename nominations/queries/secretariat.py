@@ -128,9 +128,7 @@ def entry_actions(
     actions = []
     for spec in workflow.available_actions(nomination, user):
         # The note and the override reason are asked for by the form: check every other rule.
-        decision = workflow.check(
-            nomination, spec.action, user, note="-", override_reason="-" if nomination.earlier_listed_id else ""
-        )
+        decision = workflow.check_button(nomination, spec.action, user)
         if bound is not None and bound.spec is spec:
             form = bound
         else:

@@ -57,9 +57,10 @@ def test_a_member_is_refused_after_confirmation_and_reopening_lifts_it(
     # Editing is refused for the same reason (the member's page is read-only from check_edit's reason).
     decision = workflow.check_edit(draft, member_user)
     assert decision.reason == CLOSED + WHOM
-    # A new entry for the unit is refused too.
+    # A new entry for the unit is refused too: the new-entry page shows the banner, its POST is 403.
+    assert CLOSED in client.get(reverse("member:new")).content.decode()
     response = client.post(reverse("member:new"), {"ranking_list": tech.pk, "domain": electronics.pk})
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert CLOSED in response.content.decode()
     assert not Nomination.objects.filter(state=State.DRAFT).exclude(pk=draft.pk).exists()
     assert intake.check_create(member_user, campaign).reason == CLOSED + WHOM
