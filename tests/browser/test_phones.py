@@ -29,9 +29,10 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 
-from nominations.demo import DEMO_PASSWORD, REVIEW_BODY_NAME, load_demo
+from nominations.demo import DEMO_PASSWORD, load_demo
+from nominations.demo_reviewers import REVIEW_TEAMS
 from nominations.models import Domain, MemberUnit, RankingList, State
-from reviews import assignment, final, scoring
+from reviews import assignment, final, publication, scoring
 from reviews.models import ReviewBody
 from tests.browser.conftest import ARTIFACTS
 from tests.factories import NominationFactory
@@ -198,7 +199,7 @@ def test_collection_pages_on_a_phone(demo, browse):
 
 def _in_review(demo):
     """Four electronics entries in review at the demo body, each with the three demo experts; two scored."""
-    body = ReviewBody.objects.get(campaign=demo["campaign"], name=REVIEW_BODY_NAME)
+    body = ReviewBody.objects.get(campaign=demo["campaign"], name=REVIEW_TEAMS[0].body)  # the 电子信息 body
     with time_machine.travel(COLLECTION, tick=False):
         entries = [
             NominationFactory(
@@ -268,6 +269,6 @@ def test_final_review_and_published_lists_on_a_phone(demo, browse):
         for entry in entries:
             entry.refresh_from_db()
         final.decide(platform, [(e, final.LISTED, "") for e in entries[:3]] + [(entries[3], final.NOT_LISTED, "")])
-        final.publish(demo["campaign"], platform)
+        publication.publish(demo["campaign"], platform)
         problems += visit(browse(None), [("published-lists", "/published/2023/")])
     assert problems == [], "\n".join(problems)
