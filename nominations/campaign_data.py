@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from nominations.models import Campaign, Channel, Domain, EarlierListedItem, RankingList
+from nominations.models import Campaign, Channel, Domain, EarlierListedItem, RankingList, UnconfirmedUnits
 from nominations.rules import moments
 from nominations.rules.duplicates import normalize_name
 
@@ -45,6 +45,10 @@ def load_campaign(path: str | Path) -> Campaign:
     year = fields.pop("year")
     for name in DATE_FIELDS:
         fields[name] = _aware(fields[name])
+    # What becomes of a unit that never confirmed (the product's choice, not the notice's): one of the choices.
+    default = fields.setdefault("unconfirmed_units", UnconfirmedUnits.DECIDE)
+    if default not in UnconfirmedUnits.values:
+        raise ValueError(f"unconfirmed_units must be one of {', '.join(UnconfirmedUnits.values)}: {default!r}")
     campaign, _ = Campaign.objects.update_or_create(year=year, defaults=fields)
     Campaign.objects.exclude(pk=campaign.pk).filter(year__lt=year).update(is_active=False)
 

@@ -1,12 +1,13 @@
 """The 2023 campaign as the notice states it (fixtures/campaign_2023.json, loaded by load_campaign)."""
 
+import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from nominations.campaign_data import load_campaign
-from nominations.models import Campaign, Channel, Domain, DomainKind, EarlierListedItem, RankingList
+from nominations.models import Campaign, Channel, Domain, DomainKind, EarlierListedItem, RankingList, UnconfirmedUnits
 from reviews.models import ReviewBody, ReviewCoverage
 from tests.conftest import CAMPAIGN_FILE
 
@@ -168,3 +169,16 @@ def test_loading_repairs_an_edited_row(campaign):
     load_campaign(CAMPAIGN_FILE)
     enterprise = RankingList.objects.get(campaign=campaign, code="enterprise")
     assert (enterprise.channel_quota, enterprise.member_cap) == (5, 5)
+
+
+def test_what_becomes_of_unconfirmed_units_is_campaign_data(campaign, tmp_path):
+    assert campaign.unconfirmed_units == UnconfirmedUnits.DECIDE
+    data = json.loads(CAMPAIGN_FILE.read_text(encoding="utf-8"))
+    data["campaign"]["unconfirmed_units"] = "include"
+    path = tmp_path / "campaign.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert load_campaign(path).unconfirmed_units == UnconfirmedUnits.INCLUDE
+    data["campaign"]["unconfirmed_units"] = "maybe"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ValueError, match="unconfirmed_units must be one of decide, include, exclude"):
+        load_campaign(path)
