@@ -61,6 +61,7 @@ class CampaignAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        ("未在截止时间前确认推荐结果的推荐单位", {"fields": ("unconfirmed_units",)}),
     )
 
     @admin.display(description="会员提交截止", ordering="member_deadline")
