@@ -17,7 +17,7 @@ from nominations.context_processors import remember_campaign
 from nominations.models import Nomination
 from nominations.policy import visible_nominations
 from nominations.rules.decision import Refused
-from reviews import assignment, paging, scoring
+from reviews import assignment, modes, paging, scoring
 from reviews.forms import (
     AssignForm,
     AutoAssignForm,
@@ -65,6 +65,7 @@ def coordinator_dashboard(request: HttpRequest) -> HttpResponse:
         "auto_form": AutoAssignForm(initial={"k": min(assignment.DEFAULT_K, max(len(page["experts"]), 1))}),
         "invite_form": InviteForm(),
         "submit_form": SubmitResultsForm(),
+        "mode": modes.coordinator_mode(body),
     }
     return render(request, "reviews/coordinator_dashboard.html", context)
 

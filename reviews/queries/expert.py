@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from nominations.forms import definition_for
 from nominations.models import Nomination
 from nominations.policy import visible_nominations
-from reviews import scoring
+from reviews import modes, scoring
 from reviews.models import Assignment, ReviewBody, ReviewCriterion, Score, ScoreStatus
 
 ENTRY_PARTIAL = "nominations/includes/nomination_detail.html"
@@ -119,6 +119,7 @@ def review_sheet(
         "can_score": bool(open_decision),
         "open_decision": open_decision,
         "closed_reason": open_decision.reason,
+        "mode": modes.expert_mode(nomination, body),
         "deadline": scoring.scoring_deadline(body),
         "others_visible": score is not None and score.is_submitted,
         "others": scoring.other_scores(user, nomination),
