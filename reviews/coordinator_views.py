@@ -59,13 +59,14 @@ def coordinator_dashboard(request: HttpRequest) -> HttpResponse:
         rpage=request.GET.get("rpage"),
         normalize=request.GET.get("norm") == "z",
     )
+    reviewer = review_context(body.campaign, body, clock.now())
     context = {
-        **review_context(body.campaign, body, clock.now()),
+        **reviewer,
         **page,
         "auto_form": AutoAssignForm(initial={"k": min(assignment.DEFAULT_K, max(len(page["experts"]), 1))}),
         "invite_form": InviteForm(),
         "submit_form": SubmitResultsForm(),
-        "mode": modes.coordinator_mode(body),
+        "mode": modes.coordinator_mode(reviewer["deadline"], reviewer["submission"]),
     }
     return render(request, "reviews/coordinator_dashboard.html", context)
 

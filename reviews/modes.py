@@ -15,8 +15,9 @@ from django.urls import reverse
 
 from nominations.models import Nomination
 from nominations.page_modes import EDITABLE, PLATFORM_SECRETARIAT, Mode, Option
+from nominations.rules.deadlines import Deadline
 from reviews import scoring
-from reviews.models import ReviewBody
+from reviews.models import BodySubmission, ReviewBody
 
 
 def _contact(body: ReviewBody) -> str:
@@ -44,11 +45,12 @@ def expert_mode(nomination: Nomination, body: ReviewBody, now: datetime | None =
     return Mode(False, title, decision.reason, tuple(options))
 
 
-def coordinator_mode(body: ReviewBody, now: datetime | None = None) -> Mode:
-    """The coordinator's dashboard once the body's deadline passed before its results were sent."""
-    if scoring.is_locked(body):
+def coordinator_mode(deadline: Deadline, submission: BodySubmission | None, now: datetime | None = None) -> Mode:
+    """The coordinator's dashboard once the body's deadline (``scoring.scoring_deadline``, which the page
+    already has) passed before its results were sent (``submission``, the page's too)."""
+    if submission is not None:
         return EDITABLE  # the page says the results were sent (or the review closed) in its own words
-    decision = scoring.scoring_deadline(body).check(now)
+    decision = deadline.check(now)
     if decision:
         return EDITABLE
     options = (Option(f"如需延期，请联系{PLATFORM_SECRETARIAT}申请初评延期。", key="extension"),)
