@@ -94,6 +94,8 @@ MEMBER_UNITS = {
     ),
 }
 PIONEER = {"name": "高远航", "organization": "江南技术转移研究院", "listed_year": 2022}
+# The body of 先导技术榜 · 电子信息, whose log-ins are `coordinator`, `expert`, `expert2`, `expert3`.
+REVIEW_BODY_NAME = REVIEW_TEAMS[0].body
 
 # (username, role label, description) — printed by ``load_demo`` and listed in the README (a test keeps them equal).
 DEMO_LOGINS = [

@@ -31,7 +31,7 @@ from django.contrib.auth import get_user_model
 
 from nominations.demo import DEMO_PASSWORD, REVIEW_BODY_NAME, load_demo
 from nominations.models import Domain, MemberUnit, RankingList, State
-from reviews import assignment, final, scoring
+from reviews import assignment, final, publication, scoring
 from reviews.models import ReviewBody
 from tests.browser.conftest import ARTIFACTS
 from tests.factories import NominationFactory
@@ -268,6 +268,6 @@ def test_final_review_and_published_lists_on_a_phone(demo, browse):
         for entry in entries:
             entry.refresh_from_db()
         final.decide(platform, [(e, final.LISTED, "") for e in entries[:3]] + [(entries[3], final.NOT_LISTED, "")])
-        final.publish(demo["campaign"], platform)
+        publication.publish(demo["campaign"], platform)
         problems += visit(browse(None), [("published-lists", "/published/2023/")])
     assert problems == [], "\n".join(problems)
