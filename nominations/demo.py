@@ -82,14 +82,27 @@ MEMBER_UNITS = {
         "029-00000003",
         "weiyuan-demo@example.org",
     ),
+    # A third member of the society, so that its 先导技术榜 · 电子信息 candidates outnumber its 6 places
+    # (two members can have at most 3 live entries each in a domain): the next 推荐 meets the quota.
+    "member4": (
+        "society",
+        "南京瀚芯微电子科技有限公司",
+        "91320115MA1X7H3C2M",
+        "吴桐",
+        "025-00000004",
+        "hanxin-demo@example.org",
+    ),
 }
 PIONEER = {"name": "高远航", "organization": "江南技术转移研究院", "listed_year": 2022}
+# The body of 先导技术榜 · 电子信息, whose log-ins are `coordinator`, `expert`, `expert2`, `expert3`.
+REVIEW_BODY_NAME = REVIEW_TEAMS[0].body
 
 # (username, role label, description) — printed by ``load_demo`` and listed in the README (a test keeps them equal).
 DEMO_LOGINS = [
     ("member", Role.MEMBER.label, f"{MEMBER_UNITS['member'][1]}（中国技术经济学会的会员单位）"),
     ("member2", Role.MEMBER.label, f"{MEMBER_UNITS['member2'][1]}（中国技术经济学会的会员单位）"),
     ("member3", Role.MEMBER.label, f"{MEMBER_UNITS['member3'][1]}（陕西省科学技术协会的会员单位）"),
+    ("member4", Role.MEMBER.label, f"{MEMBER_UNITS['member4'][1]}（中国技术经济学会的会员单位）"),
     ("secretariat", Role.SECRETARIAT.label, "中国技术经济学会秘书处（两个推荐渠道，先导技术榜每领域 6 个名额）"),
     ("secretariat2", Role.SECRETARIAT.label, "陕西省科学技术协会（一个推荐渠道）"),
     ("pioneer", Role.PIONEER.label, f"{PIONEER['name']}（2022年技术经理人先锋人物，可推举 1 人）"),

@@ -20,6 +20,7 @@ EXPECTED_ROLES = {
     "member": Role.MEMBER,
     "member2": Role.MEMBER,
     "member3": Role.MEMBER,
+    "member4": Role.MEMBER,
     "secretariat": Role.SECRETARIAT,
     "secretariat2": Role.SECRETARIAT,
     "pioneer": Role.PIONEER,
@@ -62,7 +63,7 @@ def test_runs_twice_with_identical_row_counts():
     second = load_demo()
     assert row_counts() == before
     assert dict(get_user_model().objects.values_list("username", "password")) == passwords
-    assert first["users"]["created"] == len(DEMO_LOGINS) == 44
+    assert first["users"]["created"] == len(DEMO_LOGINS) == 45
     assert second["users"] == {"created": 0, "updated": 0}
     assert second["recommending_units"] == {"created": 0, "updated": 0}
     assert second["member_units"] == {"created": 0, "updated": 0}
@@ -100,6 +101,8 @@ def test_profiles_point_at_the_right_organisations():
     assert users["member2"].profile.member_unit.recommending_unit == society
     assert users["member"].profile.member_unit != users["member2"].profile.member_unit
     assert users["member3"].profile.member_unit.recommending_unit == second
+    assert users["member4"].profile.member_unit.recommending_unit == society
+    assert len({users[name].profile.member_unit for name in ("member", "member2", "member4")}) == 3
     assert users["secretariat"].profile.recommending_unit == society
     assert users["secretariat2"].profile.recommending_unit == second
     assert users["pioneer"].profile.pioneer.listed_year == 2022
@@ -121,7 +124,7 @@ def test_society_contact_and_units():
     assert sorted(society.channels.values_list("code", flat=True)) == ["alliance_member", "society"]
     second = RecommendingUnit.objects.get(name="陕西省科学技术协会")
     assert list(second.channels.values_list("code", flat=True)) == ["provincial_cast"]
-    assert MemberUnit.objects.filter(recommending_unit=society).count() == 2
+    assert MemberUnit.objects.filter(recommending_unit=society).count() == 3
     assert MemberUnit.objects.filter(recommending_unit=second).count() == 1
     campaign = Campaign.objects.get(year=2023)
     assert Participation.objects.filter(campaign=campaign).count() == 2

@@ -1,22 +1,21 @@
 """The collection stages of the year, in order: intake, return and resubmit, recommendation, confirmation,
 the member after it, and the two deadlines passing. Each sets its moment, logs in as a README demo user,
-clicks through the pages and asserts what that user sees, then saves its screenshots. Switches in
-``pending`` mark what waits for other work of issue 13.
+clicks through the pages and asserts what that user sees, then saves its screenshots.
 """
 
 import re
 
 from playwright.sync_api import expect
 
-from . import pending
 from .entries import (
+    MEMBER4_ELECTRONICS,
     MEMBER_ACCEPTED,
     MEMBER_DRAFT,
     MEMBER_SUBMITTED,
     NEW_TITLE,
+    OVER_QUOTA,
     RETURN_NOTE,
     SOCIETY,
-    SOCIETY_BIOMEDICINE,
     UNCONFIRMED_DRAFT,
     UNCONFIRMED_UNIT,
 )
@@ -112,44 +111,58 @@ def resubmit(walk: Walk) -> None:
         shot(walk, "resubmitted")
 
 
-def recommend_to_quota(walk: Walk) -> None:
-    """`secretariat` accepts and recommends in batches; the 电子信息 meter shows the places used.
+# The quota's refusal (workflow.check_limit) once the society's 6 places of 电子信息 are used.
+QUOTA_FULL = re.compile(r"电子信息.*的推荐名额已用完（已推荐 6 / 名额 6，")
 
-    The quota edge (the next 推荐 refused with the quota message) needs ``pending.QUOTA_EDGE``."""
+
+def recommend_to_quota(walk: Walk) -> None:
+    """`secretariat` accepts and recommends in batches up to the 6 places of 先导技术榜 · 电子信息 (one was
+    recommended already; the 工作台 meter shows 6 / 6). The society's 7th candidate can still be accepted,
+    but its 推荐 is disabled with the quota's reason: in the inbox row (tooltip) and on the entry's page
+    (tooltip and visible text)."""
     page = walk.page
+    candidates = [NEW_TITLE, MEMBER_SUBMITTED, *MEMBER4_ELECTRONICS]
     with walk.at(demo_start()):
         log_in(walk, "secretariat")
-        _batch(walk, [NEW_TITLE, MEMBER_SUBMITTED], "受理")
-        _batch(walk, [NEW_TITLE, MEMBER_SUBMITTED], "推荐")
-        if not pending.EVERY_BODY_STAFFED:
-            # Only the 电子信息 body has log-ins today: keep the year within it.
-            inbox = _inbox(walk)
-            row(inbox, SOCIETY_BIOMEDICINE).get_by_role("link", name=SOCIETY_BIOMEDICINE).click()
-            page.locator("form[data-action=unrecommend] button[type=submit]").click()
-            expect(page.get_by_test_id("entry-state")).to_have_text("已受理")
+        _batch(walk, candidates, "受理")
+        _batch(walk, candidates, "推荐")
         go(walk, "工作台")
         meter = page.locator('[data-meter="tech-electronics"]')
-        expect(meter.locator(".meter-value")).to_have_text("3 / 6")
-        if pending.QUOTA_EDGE:
-            raise NotImplementedError("recommend up to 6 / 6, then the next 推荐 is refused with the quota")
+        expect(meter.locator(".meter-value")).to_have_text("6 / 6")
         shot(walk, "recommended")
+
+        inbox = _inbox(walk)
+        over = row(inbox, OVER_QUOTA)
+        expect(over).to_contain_text("已受理")
+        button = over.get_by_test_id("row-actions").get_by_role("button", name="推荐", exact=True)
+        expect(button).to_be_disabled()
+        expect(button).to_have_attribute("title", QUOTA_FULL)
+        shot(walk, "quota-full-inbox")
+        over.get_by_role("link", name=OVER_QUOTA).click()
+        button = page.get_by_test_id("action-recommend")
+        expect(button).to_be_disabled()
+        expect(button).to_have_attribute("title", QUOTA_FULL)
+        reason = page.get_by_test_id("refusal-reason").filter(has_text=QUOTA_FULL)
+        expect(reason).to_be_visible()
+        expect(page.get_by_test_id("entry-state")).to_have_text("已受理")
+        shot(walk, "quota-full-entry")
 
 
 def confirm(walk: Walk) -> None:
-    """`secretariat` confirms the unit's recommendations to the platform."""
+    """`secretariat` confirms the unit's recommendations to the platform, after the preview (6 of 6 in
+    电子信息; what was not recommended will read 未获推荐)."""
     page = walk.page
     with walk.at(demo_start()):
         log_in(walk, "secretariat")
         card = page.get_by_test_id("confirmation")
         expect(card).to_contain_text(re.compile(r"本单位已推荐 \d+ 项"))
-        if pending.CONFIRMATION_PREVIEW:
-            page.get_by_test_id("confirm-link").click()
-            expect(page.get_by_role("heading", name="确认推荐结果：预览")).to_be_visible()
-            electronics = page.get_by_test_id("confirm-list-tech").locator('[data-row="tech-electronics"]')
-            expect(electronics.locator('[data-cell="recommended"]')).to_have_text("3")
-            expect(electronics.locator('[data-cell="quota"]')).to_have_text("6")
-            expect(page.get_by_test_id("confirm-consequence")).to_contain_text("项申报将标记为“未获推荐”")
-            shot(walk, "confirm-preview")
+        page.get_by_test_id("confirm-link").click()
+        expect(page.get_by_role("heading", name="确认推荐结果：预览")).to_be_visible()
+        electronics = page.get_by_test_id("confirm-list-tech").locator('[data-row="tech-electronics"]')
+        expect(electronics.locator('[data-cell="recommended"]')).to_have_text("6")
+        expect(electronics.locator('[data-cell="quota"]')).to_have_text("6")
+        expect(page.get_by_test_id("confirm-consequence")).to_contain_text("项申报将标记为“未获推荐”")
+        shot(walk, "confirm-preview")
         page.get_by_test_id("confirm-button").click()
         expect(page.locator(".messages")).to_contain_text("已向平台确认本单位的推荐结果")
         expect(page.get_by_test_id("confirmation")).to_contain_text("已确认")
@@ -157,20 +170,18 @@ def confirm(walk: Walk) -> None:
 
 
 def member_after_confirmation(walk: Walk) -> None:
-    """`member` after the unit's confirmation: the entry reads 已推荐; a new submission is refused
-    (``pending.CONFIRMATION_GATE``)."""
+    """`member` after the unit's confirmation: the entry reads 已推荐, the accepted one not recommended
+    未获推荐; a new submission is refused, with whom to ask."""
     page = walk.page
     with walk.at(demo_start()):
         log_in(walk, "member")
         entries = page.locator("#entries")
         expect(row(entries, NEW_TITLE)).to_contain_text("已推荐")
         expect(row(entries, MEMBER_SUBMITTED)).to_contain_text("已推荐")
-        if pending.CONFIRMATION_GATE:
-            # What the society did not recommend is told so; a new submission is refused with whom to ask.
-            expect(row(entries, MEMBER_ACCEPTED)).to_contain_text("未获推荐")
-            row(entries, MEMBER_DRAFT).get_by_role("link", name=MEMBER_DRAFT).click()
-            expect(page.get_by_text(re.compile(f"{SOCIETY}已于 .+ 向平台确认推荐结果，不再接收")).first).to_be_visible()
-            expect(page.get_by_role("button", name="提交")).to_be_disabled()
+        expect(row(entries, MEMBER_ACCEPTED)).to_contain_text("未获推荐")
+        row(entries, MEMBER_DRAFT).get_by_role("link", name=MEMBER_DRAFT).click()
+        expect(page.get_by_text(re.compile(f"{SOCIETY}已于 .+ 向平台确认推荐结果，不再接收")).first).to_be_visible()
+        expect(page.get_by_role("button", name="提交")).to_be_disabled()
         shot(walk, "member-after-confirmation")
 
 
@@ -179,35 +190,30 @@ def member_after_confirmation(walk: Walk) -> None:
 
 def member_deadline_passed(walk: Walk) -> None:
     """`member3` (whose unit never confirms, so only the deadline closes its form) opens a draft after the
-    member deadline: the form says the deadline passed."""
+    member deadline: read-only (查看 instead of 填写, no 保存草稿 / 提交), with a banner saying what passed."""
     page = walk.page
     with walk.at(just_after(walk.campaign, "member_deadline")):
         log_in(walk, "member3")
-        if pending.DEADLINE_MODES:
-            # Read-only: 查看 instead of 填写, a banner saying what passed, no 保存草稿 / 提交.
-            expect(page.locator("#deadline-bar")).to_contain_text("已截止")
-            expect(page.locator("#mode-banner")).to_contain_text("不能新建申报")
-            row(page.locator("#entries"), UNCONFIRMED_DRAFT).get_by_role("link", name="查看").click()
-            expect(page.get_by_role("link", name="填写 / 修改")).to_have_count(0)
-            page.goto(page.url + "edit/")  # the form's own address (a bookmark, a link in a reminder)
-            expect(page.locator("#mode-banner")).to_contain_text("填写已截止，申报内容只能查看")
-            expect(page.locator("#mode-banner")).to_contain_text("会员提交截止时间已过")
-            expect(page.locator("button[value=submit], button[value=save]")).to_have_count(0)
-        else:
-            row(page.locator("#entries"), UNCONFIRMED_DRAFT).get_by_role("link", name="填写").click()
-            expect(page.locator(".alert-warning").first).to_contain_text("会员提交截止时间已过")
+        expect(page.locator("#deadline-bar")).to_contain_text("已截止")
+        expect(page.locator("#mode-banner")).to_contain_text("不能新建申报")
+        row(page.locator("#entries"), UNCONFIRMED_DRAFT).get_by_role("link", name="查看").click()
+        expect(page.get_by_role("link", name="填写 / 修改")).to_have_count(0)
+        page.goto(page.url + "edit/")  # the form's own address (a bookmark, a link in a reminder)
+        expect(page.locator("#mode-banner")).to_contain_text("填写已截止，申报内容只能查看")
+        expect(page.locator("#mode-banner")).to_contain_text("会员提交截止时间已过")
+        expect(page.locator("button[value=submit], button[value=save]")).to_have_count(0)
         shot(walk, "member-deadline-passed")
 
 
 def platform_deadline_passed(walk: Walk) -> None:
-    """`secretariat2` (陕西省科学技术协会, never confirmed) after the platform deadline."""
+    """`secretariat2` (陕西省科学技术协会, never confirmed) after the platform deadline: nothing can be
+    recommended or confirmed any more, and the banner and the countdown say so."""
     page = walk.page
     with walk.at(just_after(walk.campaign, "platform_deadline")):
         log_in(walk, "secretariat2")
         expect(page.get_by_role("heading", name=re.compile(UNCONFIRMED_UNIT))).to_be_visible()
         expect(page.get_by_text("已截止：不能再推荐、取消推荐或确认。")).to_be_visible()
         expect(page.get_by_test_id("confirmation")).to_contain_text("平台申报截止时间已过")
-        if pending.DEADLINE_MODES:
-            expect(page.locator("#mode-banner")).to_contain_text("平台申报已截止，推荐和确认不能再办理")
-            expect(page.locator("#deadline-bar")).to_contain_text("已截止")
+        expect(page.locator("#mode-banner")).to_contain_text("平台申报已截止，推荐和确认不能再办理")
+        expect(page.locator("#deadline-bar")).to_contain_text("已截止")
         shot(walk, "platform-deadline-passed")

@@ -1,13 +1,14 @@
 """The review stages of the year, in order: dispatch (with the platform's decision on the unit that never
 confirmed), every review body's assignment, scores and results, the final review, publication, the
-public list and the mail logs. Switches in ``pending`` mark what waits for other work of issue 13.
+public list and the mail logs.
 """
 
 import re
 
 from playwright.sync_api import expect
 
-from . import pending
+from nominations.demo import MEMBER_UNITS
+
 from .entries import (
     ELECTRONICS,
     ELECTRONICS_BODY,
@@ -39,29 +40,25 @@ def _decide_on_unconfirmed_unit(walk: Walk) -> None:
 
 
 def dispatch(walk: Walk) -> None:
-    """`platform` dispatches the recommended entries to the review bodies (after deciding on the unit
-    that never confirmed, ``pending.UNCONFIRMED_DECISION``)."""
+    """`platform` decides on the unit that never confirmed (includes it, with a reason), then dispatches
+    the recommended entries to the review bodies after the preview."""
     page = walk.page
     with walk.at(preset(walk.campaign, "initial_review_start")):
         log_in(walk, "platform")
         go(walk, "分发初评")
-        if pending.UNCONFIRMED_DECISION:
-            _decide_on_unconfirmed_unit(walk)
+        _decide_on_unconfirmed_unit(walk)
         heading = page.get_by_role("heading", name=re.compile(r"待分发的申报（\d+ 项）"))
         expect(heading).to_be_visible()
         count = int(re.search(r"（(\d+) 项）", heading.inner_text()).group(1))
-        if not pending.EVERY_BODY_STAFFED:
-            assert count == len(ELECTRONICS)
         pending_table = page.locator("#pending")
         for title in ELECTRONICS:
             expect(pending_table).to_contain_text(title)
         shot(walk, "dispatch")
-        if pending.UNCONFIRMED_DECISION:
-            page.get_by_role("button", name=re.compile("预览分发")).click()
-            expect(
-                page.get_by_role("heading", name=re.compile(f"确认后，以下 {count} 项申报将分发至初评机构"))
-            ).to_be_visible()
-            shot(walk, "dispatch-preview")
+        page.get_by_role("button", name=re.compile("预览分发")).click()
+        expect(
+            page.get_by_role("heading", name=re.compile(f"确认后，以下 {count} 项申报将分发至初评机构"))
+        ).to_be_visible()
+        shot(walk, "dispatch-preview")
         page.get_by_role("button", name=re.compile("确认分发")).click()
         expect(page.get_by_text(f"已将 {count} 项申报分发至初评机构")).to_be_visible()
 
@@ -118,11 +115,10 @@ def score_as(walk: Walk, username: str, *, screenshots: bool = True) -> None:
                 criteria.nth(index).fill(value)
             page.fill("textarea[name=comment]", "技术路线清晰，指标先进，应用前景良好。")
             page.get_by_role("button", name="提交评分").click()
-            if pending.SCORE_PREVIEW:
-                expect(page.get_by_text("评分尚未提交。")).to_be_visible()
-                if done == 0 and screenshots:
-                    shot(walk, f"score-preview-{username}")
-                page.get_by_role("button", name="确认提交评分").click()
+            expect(page.get_by_text("评分尚未提交。")).to_be_visible()
+            if done == 0 and screenshots:
+                shot(walk, f"score-preview-{username}")
+            page.get_by_role("button", name="确认提交评分").click()
             expect(page.get_by_text("评分已提交。")).to_be_visible()
             go(walk, "评审任务")
             expect(page.get_by_text(f"（{done + 1} / {total} 已提交）")).to_be_visible()
@@ -142,11 +138,10 @@ def send_body_results(walk: Walk, team: ReviewTeam) -> None:
             expect(ranking.first).to_contain_text(NEW_TITLE)
             expect(ranking.last).to_contain_text(UNCONFIRMED_ENTRY)
         page.get_by_role("button", name="向平台报送初评结果").click()
-        if pending.RESULTS_PREVIEW:
-            expect(page.get_by_text("报送后本机构评分锁定，不能修改")).to_be_visible()
-            if team.body == ELECTRONICS_BODY:
-                shot(walk, f"results-preview-{team.coordinator}")
-            page.get_by_role("button", name="确认报送").click()
+        expect(page.get_by_text("报送后本机构评分锁定，不能修改")).to_be_visible()
+        if team.body == ELECTRONICS_BODY:
+            shot(walk, f"results-preview-{team.coordinator}")
+        page.get_by_role("button", name="确认报送").click()
         expect(page.get_by_text("初评结果已报送平台秘书处")).to_be_visible()
         shot(walk, f"body-results-{team.coordinator}")
 
@@ -191,16 +186,11 @@ def final_review(walk: Walk) -> None:
 
 
 def publish(walk: Walk) -> None:
-    """`platform` publishes the year's lists."""
-    page = walk.page
+    """`platform` publishes the year's lists one by one, each after its preview."""
     with walk.at(preset(walk.campaign, "publication_start")):
         log_in(walk, "platform")
         go(walk, "终评与发布")
-        if pending.PER_LIST_PUBLICATION:
-            _publish_every_list(walk)
-        else:
-            page.get_by_role("button", name=f"发布 {walk.campaign.year} 年榜单").click()
-            expect(page).to_have_url(re.compile(rf"/published/{walk.campaign.year}/$"))
+        _publish_every_list(walk)
         shot(walk, "published")
 
 
@@ -226,17 +216,14 @@ def _publish_every_list(walk: Walk) -> None:
 
 
 def public_list(walk: Walk) -> None:
-    """Anyone reaches the published list (from the home page once it links there)."""
+    """Anyone reaches the published list from the home page's link."""
     page = walk.page
     year = walk.campaign.year
     with walk.at(preset(walk.campaign, "publication_start")):
         log_out(walk)
         page.goto("/")
-        if pending.HOME_PAGE_LINK:
-            page.get_by_role("link", name=re.compile(f"{year}年榜单已发布")).first.click()
-            expect(page).to_have_url(re.compile(rf"/published/{year}/"))
-        else:
-            page.goto(f"/published/{year}/")
+        page.get_by_role("link", name=re.compile(f"{year}年榜单已发布")).first.click()
+        expect(page).to_have_url(re.compile(rf"/published/{year}/"))
         expect(page.get_by_role("heading", name=f"{year}年“科创中国”系列榜单")).to_be_visible()
         expect(page.get_by_role("heading", name=re.compile("电子信息"))).to_be_visible()
         electronics = page.locator(".published-list").filter(has_text=NEW_TITLE)  # 先导技术榜 · 电子信息
@@ -251,19 +238,20 @@ def public_list(walk: Walk) -> None:
 
 def mail_log(walk: Walk) -> None:
     """The notices of the year in the mail logs: `secretariat` reads the mails to its unit (the
-    confirmation), `platform` every mail (those to the member about its entry too)."""
+    confirmation, the outcome summary), `platform` every mail: it searches the log for the unit's and
+    then for every mail to `member` (about the walk's entry, the one not recommended, the outcome)."""
     page = walk.page
     to_member = [
         f"您的申报“{NEW_TITLE}”已被退回修改",
         f"您的申报“{NEW_TITLE}”已受理",
         f"您的申报“{NEW_TITLE}”已获推荐",
+        f"您的申报“{MEMBER_ACCEPTED}”未获推荐",  # told at the confirmation
+        f"{walk.campaign.year}年先导技术榜已发布：您的申报结果",
     ]
-    to_secretariat = [f"{SOCIETY}已确认推荐结果"]
-    if pending.CONFIRMATION_GATE:
-        to_member.append(f"您的申报“{MEMBER_ACCEPTED}”未获推荐")  # told at the confirmation
-    if pending.OUTCOME_MAILS:
-        to_member.append(f"{walk.campaign.year}年先导技术榜已发布：您的申报结果")
-        to_secretariat.append(f"{walk.campaign.year}年先导技术榜已发布：本单位推荐结果汇总")
+    to_secretariat = [
+        f"{SOCIETY}已确认推荐结果",
+        f"{walk.campaign.year}年先导技术榜已发布：本单位推荐结果汇总",
+    ]
     with walk.at(preset(walk.campaign, "publication_start")):
         log_in(walk, "secretariat")
         go(walk, "工作台")
@@ -278,6 +266,18 @@ def mail_log(walk: Walk) -> None:
         go(walk, "平台总览")
         page.get_by_role("link", name="邮件记录", exact=True).click()
         log = page.get_by_test_id("mail-log")
-        for subject in to_member + to_secretariat:
+        for subject in to_secretariat:
+            _search_mails(walk, subject)
+            expect(log).to_contain_text(subject)
+        _search_mails(walk, MEMBER_UNITS["member"][5])  # every mail to the member, by its address
+        for subject in to_member:
             expect(log).to_contain_text(subject)
         shot(walk, "mail-log-platform")
+
+
+def _search_mails(walk: Walk, text: str) -> None:
+    """Search the mail log by 收件人或主题 (the log has one page of 50 mails; the year sends more)."""
+    page = walk.page
+    page.get_by_label("收件人或主题").fill(text)
+    page.get_by_role("button", name="筛选").click()
+    expect(page.get_by_label("收件人或主题")).to_have_value(text)
