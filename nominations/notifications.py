@@ -48,6 +48,7 @@ EVENT_MAIL = {
     "reopen": MailKind.REOPENED,
     "not_recommend": MailKind.NOT_RECOMMENDED,
     "exclude": MailKind.EXCLUDED,
+    "lapse": MailKind.DECLINED,
 }
 
 

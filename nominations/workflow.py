@@ -105,6 +105,18 @@ TRANSITIONS = {
             deadline="platform",
             batch_only=True,
         ),
+        # 形式审查 (nominations.formal): an entry returned with a fix-by deadline that was not resubmitted
+        # in time is not accepted (不予受理), on behalf of the secretariat that set the deadline.
+        _t(
+            "lapse",
+            "逾期不予受理",
+            {S.RETURNED},
+            S.DECLINED,
+            {Role.SECRETARIAT},
+            note_required=True,
+            note_label="不予受理的理由",
+            batch_only=True,
+        ),
         # The platform's decision on a unit that never confirmed (reviews.dispatch), and reopening a
         # confirmed unit (nominations.confirmation), which gives its 未获推荐 entries back to it.
         _t(

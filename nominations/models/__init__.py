@@ -5,6 +5,7 @@ from .audit import AuditEvent
 from .campaign import Campaign, Channel, Domain, DomainKind, ListCode, RankingList, UnconfirmedUnits
 from .clock import DemoClock
 from .exports import ExportJob, ExportKind, ExportState
+from .formal import FormalCheckItem, FormalReview
 from .history import EarlierListedItem
 from .mail import MailAudience, MailKind, MailStatus, SentMail
 from .nomination import Attachment, Nomination, State
@@ -32,6 +33,8 @@ __all__ = [
     "ExportState",
     "Extension",
     "ExtensionKind",
+    "FormalCheckItem",
+    "FormalReview",
     "ListCode",
     "MailAudience",
     "MailKind",

@@ -46,6 +46,9 @@ class Campaign(models.Model):
     promotion_start = models.DateTimeField("宣传推广开始")
     promotion_end = models.DateTimeField("宣传推广结束")
     is_active = models.BooleanField("当前年度", default=True)
+    formal_fix_days = models.PositiveSmallIntegerField(
+        "形式审查限期修改天数", default=5, help_text="形式审查未通过时，默认给予申报单位修改的天数。"
+    )
     unconfirmed_units = models.CharField(
         "未确认推荐结果的单位",
         max_length=10,
@@ -90,6 +93,9 @@ class RankingList(models.Model):
     unit_label = models.CharField("名额单位", max_length=10, default="个", help_text="如“个”“人”。")
     description = models.TextField("说明", blank=True)
     conditions = models.TextField("申报条件（附件1）", blank=True, help_text="通知未公开附件1，此处由平台配置。")
+    opinion_max_chars = models.PositiveIntegerField(
+        "推荐意见字数上限", default=600, help_text="推荐单位为每项申报填写的推荐意见的字数上限。"
+    )
 
     class Meta:
         ordering = ["campaign", "order"]

@@ -133,6 +133,18 @@ class Nomination(models.Model):
         verbose_name="疑似历年入榜",
     )
     override_reason = models.TextField("历年入榜仍推荐的理由", blank=True)
+    # 推荐意见 (the recommending unit's opinion, printed into 附件2) and the formal review's fix-by time.
+    opinion = models.TextField("推荐单位意见", blank=True)
+    opinion_at = models.DateTimeField("推荐意见填写时间", null=True, blank=True)
+    opinion_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="推荐意见填写人",
+    )
+    fix_by = models.DateTimeField("限期修改截止", null=True, blank=True)
     version = models.PositiveIntegerField("版本", default=1, help_text="每次保存加一，用于发现两处同时编辑。")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="创建人"
