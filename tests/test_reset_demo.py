@@ -18,7 +18,8 @@ from nominations.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo
 from nominations.models import AuditEvent, Nomination, Role, State
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
+# transaction=True: the reset flushes the tables (TRUNCATE on PostgreSQL), which must open its own transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ The clock is frozen with time-machine (tick=True) at 2023-11-15 10:00 Beijing ti
 member deadline; it patches the whole process, so the live server thread sees the same time.
 """
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -140,8 +141,11 @@ def test_member_fills_saves_attaches_and_submits(
             data=complete_data("tech", title="第四项技术"),
         )
         page.goto(f"/member/{fourth.pk}/edit/")
-        page.click("button[value=submit]")
-        expect(page.locator("#refusal")).to_contain_text("达到每个会员单位不超过 3 项的上限")
+        # 提交 cannot succeed: it is disabled, the cap's reason beside it and as its tooltip.
+        submit = page.locator("button[value=submit]")
+        expect(submit).to_be_disabled()
+        expect(submit).to_have_attribute("title", re.compile("达到每个会员单位不超过 3 项的上限"))
+        expect(page.locator("#why-submit")).to_contain_text("达到每个会员单位不超过 3 项的上限")
         screenshot(page, "member_intake_cap")
         fourth.refresh_from_db()
         assert fourth.state == State.DRAFT

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0002_publication_per_list_and_platform_closure'),
+        ('reviews', '0004_publication_list_required'),
     ]
 
     operations = [
