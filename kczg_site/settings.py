@@ -338,5 +338,7 @@ LOGGING = {
 # Uploads (checked by content in nominations/rules/uploads.py).
 ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 ATTACHMENT_MAX_TOTAL_BYTES = int(env("ATTACHMENT_MAX_TOTAL_BYTES", str(100 * 1024 * 1024)))
+# The Word ZIP with attachments (包含附件): all attachments of one export together (nominations/exports/dossier.py).
+EXPORT_ATTACHMENTS_MAX_BYTES = int(env("EXPORT_ATTACHMENTS_MAX_BYTES", str(2 * 1024**3)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -9,6 +9,8 @@ management commands (``export_nominations``, ``export_forms``):
   callback; :func:`nomination_docx`, the Word form of one entry;
 * :mod:`.jobs` — :func:`create_job`, :func:`run_job`, :func:`retry_job`, the job lifecycle
   (queued → running → done | failed, retry puts a failed job back in the queue);
+* :mod:`.dossier` — the Word ZIP with attachments (包含附件, ``Filters.attachments``): one folder per
+  entry, the manifests 清单.csv and 清单.xlsx, and the size limit checked before any work;
 * :mod:`.registry` — the export kinds other apps serve (the reviews app's), and :class:`ExportError`.
 
 Who may start, retry and download is the policy's: ``policy.may(user, "export")`` (the entry exports'
@@ -35,6 +37,7 @@ from nominations.exports.jobs import (
 )
 from nominations.exports.registry import ExportError, ExportKindHandler, export_kind, register_export_kind
 from nominations.exports.selection import (
+    ATTACHMENTS_LABEL,
     STATE_GROUPS,
     Filters,
     check_filters,
@@ -46,6 +49,7 @@ from nominations.exports.selection import (
 )
 
 __all__ = [
+    "ATTACHMENTS_LABEL",
     "CHUNK_SIZE",
     "PROGRESS_EVERY",
     "STATE_GROUPS",

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from kczg_site import clock
 from nominations import policy
 from nominations.documents import excel, word
+from nominations.exports import dossier
 from nominations.exports.registry import ExportError, export_kind
 from nominations.exports.selection import Filters, check_filters, select_nominations
 from nominations.forms import get_definition
@@ -94,7 +95,10 @@ def write_export(
     elif kind == ExportKind.DOCX_ZIP:
         rows = _for_export(qs, kind).iterator(chunk_size=CHUNK_SIZE)
         entries = _tracked(rows, progress, every, seen, attrgetter("pk"))
-        word.write_forms_zip(fileobj, entries, definitions.of_nomination, form_template=word.FormTemplate())
+        if filters is not None and filters.attachments:
+            dossier.write_dossier_zip(fileobj, entries, definitions.of_nomination, form_template=word.FormTemplate())
+        else:
+            word.write_forms_zip(fileobj, entries, definitions.of_nomination, form_template=word.FormTemplate())
     else:
         raise ExportError(f"未知的导出类型：{kind}")
     return seen
@@ -117,6 +121,7 @@ def export_to_path(
 ) -> int:
     """The command line's export: write to ``path``; return how many entries were written."""
     campaign = check_filters(filters)
+    dossier.check_dossier(user, kind, filters)
     qs = select_nominations(user, filters)
     with open(path, "wb") as fileobj:
         ids = write_export(kind, fileobj, qs, campaign=campaign, user=user, filters=filters, progress=progress)

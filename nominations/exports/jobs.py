@@ -19,7 +19,7 @@ from django.db.models import F, QuerySet
 
 from kczg_site import clock
 from nominations import policy
-from nominations.exports import files
+from nominations.exports import dossier, files
 from nominations.exports.files import PROGRESS_EVERY, file_name
 from nominations.exports.registry import ExportError, export_kind
 from nominations.exports.selection import Filters, check_filters, describe, select_nominations
@@ -38,6 +38,7 @@ def create_job(
     if kind not in NOMINATION_KINDS:
         raise ExportError(f"未知的导出类型：{kind}")
     check_filters(filters)
+    dossier.check_dossier(user, kind, filters)
     job = ExportJob.objects.create(
         requested_by=user,
         kind=kind,
@@ -149,6 +150,7 @@ def _write_entry_export(job: ExportJob, tmp: BinaryIO, every: int) -> tuple[list
     """Write the entries workbook or Word ZIP of ``job`` to ``tmp``; return ``(ids, done, total)``."""
     filters = Filters.from_dict(job.filters)
     campaign = check_filters(filters)
+    dossier.check_dossier(job.requested_by, job.kind, filters)
     qs = select_nominations(job.requested_by, filters)
     total = qs.count()
     ExportJob.objects.filter(pk=job.pk).update(progress_total=total)

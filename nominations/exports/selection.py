@@ -13,6 +13,8 @@ from nominations.exports.registry import ExportError
 from nominations.models import Campaign, Domain, Nomination, RankingList, RecommendingUnit, State
 from nominations.models.nomination import LIVE_STATES, RECOMMENDED_STATES
 
+ATTACHMENTS_LABEL = "包含附件"
+
 # State filters beyond the single states: value -> (label, states)
 STATE_GROUPS = {
     "recommended_all": ("已推荐（含评审及以后）", RECOMMENDED_STATES),
@@ -27,6 +29,9 @@ class Filters:
     domain: str = ""
     unit: int | None = None
     state: str = ""
+    # 包含附件: the Word ZIP holds one folder per entry with its attachments and a manifest
+    # (``exports.dossier``); kept in the job's filters only when set, so other jobs are unchanged.
+    attachments: bool = False
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Filters:
@@ -38,16 +43,20 @@ class Filters:
             domain=data.get("domain") or "",
             unit=int(unit) if unit not in (None, "") else None,
             state=data.get("state") or "",
+            attachments=bool(data.get("attachments")),
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "campaign": self.campaign,
             "list": self.list,
             "domain": self.domain,
             "unit": self.unit,
             "state": self.state,
         }
+        if self.attachments:
+            data["attachments"] = True
+        return data
 
 
 def state_label(value: str) -> str:
@@ -126,4 +135,6 @@ def describe(filters: Filters) -> str:
         parts.append(found.name if found else f"推荐单位#{filters.unit}")
     if filters.state:
         parts.append(state_label(filters.state))
+    if filters.attachments:
+        parts.append(ATTACHMENTS_LABEL)
     return " · ".join(parts)

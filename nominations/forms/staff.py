@@ -245,6 +245,11 @@ class ExportForm(forms.Form):
         label="推荐单位", required=False, error_messages={**CHOICE_MESSAGES, "required": "请选择推荐单位。"}
     )
     state = forms.ChoiceField(label="状态", required=False, error_messages=CHOICE_MESSAGES)
+    attachments = forms.BooleanField(
+        label=exports.ATTACHMENTS_LABEL,
+        required=False,
+        help_text="仅限 Word 申报表 ZIP：每条申报一个文件夹，含申报书和全部附件，另附文件清单。",
+    )
 
     def __init__(self, *args, user, campaign, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -273,7 +278,14 @@ class ExportForm(forms.Form):
             domain=data["domain"],
             unit=int(data["unit"]) if data["unit"] else None,
             state=data["state"],
+            attachments=bool(data.get("attachments")),
         )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("attachments") and data.get("kind") and data["kind"] != ExportKind.DOCX_ZIP:
+            self.add_error("attachments", "只有 Word 申报表 ZIP 可以包含附件。")
+        return data
 
 
 class ReviewExportForm(forms.Form):

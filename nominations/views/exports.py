@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from nominations import exports, policy
 from nominations.context_processors import active_campaign
+from nominations.exports import dossier
 from nominations.forms.fields import first_error
 from nominations.forms.staff import ExportForm, ReviewExportForm
 from nominations.models import Campaign, ExportJob, Nomination, Role
@@ -65,6 +66,7 @@ def _render_list(request: HttpRequest, form: ExportForm | None = None, status: i
             "campaign": campaign,
             "is_secretariat": role == Role.SECRETARIAT,
             "own_entries": own_entries,
+            "attachments_limit": dossier.limit_label(),
         },
         status=status,
     )

@@ -11,12 +11,50 @@ from nominations.forms.types import Definition
 from nominations.models import Nomination
 
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+_EXTENSION = re.compile(r"[0-9A-Za-z]{1,10}")
 
 
 def safe_name(text: object, limit: int = 60) -> str:
     """A file or folder name that every unzip tool and file system accepts."""
     cleaned = _UNSAFE_NAME.sub("_", str(text or "")).strip(" ._")
     return cleaned[:limit] or "未命名"
+
+
+# Names Windows keeps for devices, whatever the extension (``NUL.txt`` is the device too).
+_RESERVED_NAMES = frozenset(
+    ["CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))]
+)
+
+
+def safe_file_name(text: object, limit: int = 100) -> str:
+    """A file name for inside a ZIP folder: :func:`safe_name` of the stem and of the extension, the
+    stem shortened so that the extension survives, never a device name, never ``.`` or ``..``.
+
+    ``../../etc/passwd`` becomes ``etc_passwd``: separators and control characters (NUL included)
+    are replaced, so the name can never leave the folder it is written into.
+    """
+    raw = _UNSAFE_NAME.sub("_", str(text or ""))
+    stem, dot, ext = raw.rpartition(".")
+    if not dot or not _EXTENSION.fullmatch(ext):
+        stem, ext = raw, ""
+    stem = safe_name(stem, limit=max(1, limit - len(ext) - 1))
+    if stem.split(".")[0].upper() in _RESERVED_NAMES:
+        stem = f"_{stem}"
+    return f"{stem}.{ext}" if ext else stem
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``name（2）.ext``, ``name（3）.ext`` … the first one not in ``taken`` (compared
+    without case, as Windows and macOS do); the chosen name is added to ``taken``."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    candidate, number = name, 1
+    while candidate.casefold() in taken:
+        number += 1
+        candidate = f"{stem}（{number}）" + (f".{ext}" if ext else "")
+    taken.add(candidate.casefold())
+    return candidate
 
 
 def zip_member_name(nomination: Nomination) -> str:

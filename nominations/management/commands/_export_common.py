@@ -22,6 +22,14 @@ def add_filter_arguments(parser: ArgumentParser) -> None:
     )
 
 
+def add_attachments_argument(parser: ArgumentParser) -> None:
+    parser.add_argument(
+        "--with-attachments",
+        action="store_true",
+        help="包含附件：每条申报一个文件夹（申报书和全部附件），另附清单.csv 和清单.xlsx（大小和 SHA-256）",
+    )
+
+
 def filters_from(options: dict[str, Any]) -> exports.Filters:
     try:
         unit = exports.resolve_unit(options["unit"])
@@ -31,6 +39,7 @@ def filters_from(options: dict[str, Any]) -> exports.Filters:
             domain=options["domain"],
             unit=unit.pk if unit else None,
             state=options["state"],
+            attachments=bool(options.get("with_attachments")),
         )
     except Refused as refusal:
         raise CommandError(refusal.reason) from refusal

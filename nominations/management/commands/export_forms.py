@@ -1,4 +1,5 @@
-"""``python manage.py export_forms --campaign 2023 --output FILE.zip`` — the Word 附件2 forms as one ZIP."""
+"""``python manage.py export_forms --campaign 2023 --output FILE.zip [--with-attachments]`` — the Word 附件2
+forms as one ZIP; with ``--with-attachments``, one folder per entry with its attachments and the manifests."""
 
 from argparse import ArgumentParser
 from typing import Any
@@ -7,7 +8,7 @@ from django.core.management.base import BaseCommand
 
 from nominations.models import ExportKind
 
-from ._export_common import add_filter_arguments, run
+from ._export_common import add_attachments_argument, add_filter_arguments, run
 
 
 class Command(BaseCommand):
@@ -15,6 +16,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         add_filter_arguments(parser)
+        add_attachments_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        run(self, ExportKind.DOCX_ZIP, options, "的 Word 申报表")
+        what = "的 Word 申报表和附件" if options.get("with_attachments") else "的 Word 申报表"
+        run(self, ExportKind.DOCX_ZIP, options, what)
