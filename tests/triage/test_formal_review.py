@@ -104,6 +104,8 @@ def test_the_member_fixes_it_after_the_member_deadline_before_the_fix_by_time(
     assert "形式审查未通过的项目：</strong>签字盖章齐全" in detail
     assert "请于北京时间 2023年11月29日 17:00 前修改并重新提交" in detail
     assert "填写 / 修改" in detail
+    edit = client.get(reverse("member:edit", args=[entry.pk])).content.decode()
+    assert "形式审查未通过的项目：</strong>签字盖章齐全" in edit
     # An entry returned without a fix-by time keeps the member deadline.
     with pytest.raises(workflow.WorkflowError, match="会员提交截止时间已过"):
         workflow.transition(other, "resubmit", member_user)
