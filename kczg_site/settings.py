@@ -249,6 +249,8 @@ CELERY_IMPORTS = ["nominations.tasks_exports"]
 # Deadline reminders (nominations/reminders.py): hourly; each reminder is sent once (logged in SentMail).
 CELERY_BEAT_SCHEDULE = {
     "send-deadline-reminders": {"task": "nominations.send_reminders", "schedule": 3600.0},
+    # 形式审查: returned entries past their fix-by time become 未受理 (nominations.formal.lapse_overdue).
+    "lapse-overdue-entries": {"task": "nominations.lapse_overdue", "schedule": 3600.0},
 }
 # The public address used in links inside e-mails (invitations, notifications).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")

@@ -31,6 +31,8 @@ EVENT_LABELS = {
     "create": "创建草稿",
     "upload": "上传附件",
     "delete_attachment": "删除附件",
+    # The secretariat's formal review of an entry (nominations/formal.py).
+    "formal_review": "形式审查",
 }
 
 

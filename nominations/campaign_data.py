@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from nominations.formal import load_formal_checks
 from nominations.models import Campaign, Channel, Domain, EarlierListedItem, RankingList, UnconfirmedUnits
 from nominations.rules import moments
 from nominations.rules.duplicates import normalize_name
@@ -70,6 +71,8 @@ def load_campaign(path: str | Path) -> Campaign:
         list_codes = entry.pop("lists")
         channel, _ = Channel.objects.update_or_create(campaign=campaign, code=entry.pop("code"), defaults=entry)
         channel.lists.set([lists[c] for c in list_codes])
+
+    load_formal_checks(campaign, data.get("formal_checks", []), lists=lists)
 
     for key, loader in SECTION_LOADERS.items():
         loader(campaign, data[key], lists=lists, domains=domains)

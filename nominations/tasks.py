@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from nominations import notifications, reminders
+from nominations import formal, notifications, reminders
 
 
 @shared_task(name="nominations.send_event_mail", autoretry_for=(ConnectionError,), max_retries=3)
@@ -20,3 +20,8 @@ def send_invitation(user_id):
 @shared_task(name="nominations.send_reminders")
 def send_reminders():
     return [log.pk for log in reminders.send_reminders()]
+
+
+@shared_task(name="nominations.lapse_overdue")
+def lapse_overdue():
+    return [nomination.pk for nomination in formal.lapse_overdue()]

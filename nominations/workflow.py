@@ -208,12 +208,21 @@ def _deadline_key(nomination: Nomination, kind: str) -> tuple:
 
 
 def deadline_for(nomination: Nomination, kind: str) -> Deadline:
+    """The entry's member or platform deadline (remembered per request). An entry returned by the formal
+    review with a fix-by time (``nominations.formal``) has its own member deadline: the member unit's,
+    extended to the fix-by time (remembered under a key of its own, the unit's stays shared)."""
+
     def compute() -> Deadline:
         if kind == "member":
             return deadlines.member_deadline(nomination.campaign, nomination.member_unit)
         return deadlines.platform_deadline(nomination.campaign, nomination.recommending_unit)
 
-    return _remembered(nomination, _deadline_key(nomination, kind), compute)
+    deadline = _remembered(nomination, _deadline_key(nomination, kind), compute)
+    fix_by = nomination.fix_by if kind == "member" else None
+    if fix_by is None or fix_by <= deadline.effective:
+        return deadline
+    key = ("member_fix_by", nomination.pk, fix_by)
+    return _remembered(nomination, key, lambda: Deadline(deadline.label, deadline.at, fix_by))
 
 
 def remember_deadline(entries: Iterable[Nomination], kind: str, deadline: Deadline) -> None:

@@ -7,7 +7,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from nominations.campaign_data import load_campaign
-from nominations.models import Campaign, Channel, Domain, DomainKind, EarlierListedItem, RankingList, UnconfirmedUnits
+from nominations.models import (
+    Campaign,
+    Channel,
+    Domain,
+    DomainKind,
+    EarlierListedItem,
+    FormalCheckItem,
+    RankingList,
+    UnconfirmedUnits,
+)
 from reviews.models import ReviewBody, ReviewCoverage
 from tests.conftest import CAMPAIGN_FILE
 
@@ -36,7 +45,16 @@ def beijing(*args):
 def counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Campaign, RankingList, Domain, Channel, ReviewBody, ReviewCoverage, EarlierListedItem)
+        for model in (
+            Campaign,
+            RankingList,
+            Domain,
+            Channel,
+            ReviewBody,
+            ReviewCoverage,
+            EarlierListedItem,
+            FormalCheckItem,
+        )
     } | {"channel_lists": Channel.lists.through.objects.count()}
 
 
@@ -147,6 +165,19 @@ def test_eleven_earlier_listed_items(campaign):
     assert all(item.normalized_name for item in items)
 
 
+def test_the_formal_review_checklist_for_every_list(campaign):
+    items = FormalCheckItem.objects.filter(campaign=campaign).order_by("order")
+    assert [(item.label, item.ranking_list_id) for item in items] == [
+        ("材料齐全", None),
+        ("签字盖章齐全", None),
+        ("单位名称与公章一致", None),
+        ("附件清晰可辨", None),
+        ("信息与附件一致", None),
+        ("无重复使用他项成果", None),
+    ]
+    assert all(item.description for item in items)
+
+
 def test_loading_twice_changes_no_counts(campaign):
     before = counts()
     again = load_campaign(CAMPAIGN_FILE)
@@ -160,6 +191,7 @@ def test_loading_twice_changes_no_counts(campaign):
         "ReviewBody": 9,
         "ReviewCoverage": 10,
         "EarlierListedItem": 11,
+        "FormalCheckItem": 6,
         "channel_lists": 8 * 4 + 1,
     }
 

@@ -1,11 +1,12 @@
-"""The admin of a campaign's configuration: the campaign with its dates, its lists, domains and channels."""
+"""The admin of a campaign's configuration: the campaign with its dates, its lists, domains and channels,
+and the checklist of its formal review (形式审查)."""
 
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from kczg_site.formats import format_datetime
-from nominations.models import Campaign, Channel, Domain, RankingList
+from nominations.models import Campaign, Channel, Domain, FormalCheckItem, RankingList
 
 
 class RankingListInline(admin.TabularInline):
@@ -33,6 +34,19 @@ class ChannelInline(admin.TabularInline):
     show_change_link = True
 
 
+class FormalCheckItemInline(admin.TabularInline):
+    model = FormalCheckItem
+    extra = 0
+    fields = ("order", "label", "ranking_list", "description")
+    ordering = ("order", "pk")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "ranking_list":
+            campaign_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            kwargs["queryset"] = RankingList.objects.filter(campaign_id=campaign_id or None)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ("year", "title", "member_deadline_label", "platform_deadline_label", "is_active")
@@ -40,7 +54,7 @@ class CampaignAdmin(admin.ModelAdmin):
     list_filter = ("is_active",)
     search_fields = ("title", "notice_ref", "organizer")
     ordering = ("-year",)
-    inlines = [RankingListInline, ChannelInline]
+    inlines = [RankingListInline, ChannelInline, FormalCheckItemInline]
     fieldsets = (
         (None, {"fields": ("year", "title", "notice_ref", "platform_url", "is_active")}),
         (
@@ -62,6 +76,7 @@ class CampaignAdmin(admin.ModelAdmin):
             },
         ),
         ("未在截止时间前确认推荐结果的推荐单位", {"fields": ("unconfirmed_units",)}),
+        ("形式审查", {"fields": ("formal_fix_days",)}),
     )
 
     @admin.display(description="会员提交截止", ordering="member_deadline")
@@ -143,3 +158,17 @@ class ChannelAdmin(admin.ModelAdmin):
     @admin.display(description="适用榜单")
     def list_names(self, obj: Channel) -> str:
         return "、".join(lst.name for lst in obj.lists.all())
+
+
+@admin.register(FormalCheckItem)
+class FormalCheckItemAdmin(admin.ModelAdmin):
+    list_display = ("label", "campaign", "list_name", "order")
+    list_filter = ("campaign", "ranking_list")
+    search_fields = ("label", "description")
+    ordering = ("-campaign__year", "order", "pk")
+    list_select_related = ("campaign", "ranking_list")
+    fields = ("campaign", "ranking_list", ("label", "order"), "description")
+
+    @admin.display(description="榜单", ordering="ranking_list__order")
+    def list_name(self, obj: FormalCheckItem) -> str:
+        return obj.ranking_list.name if obj.ranking_list_id else "全部榜单"

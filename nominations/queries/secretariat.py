@@ -15,6 +15,7 @@ from nominations.filters import InboxFilter
 from nominations.forms import definition_for
 from nominations.forms.actions import TransitionForm
 from nominations.models import Campaign, MemberUnit, Nomination, RecommendingUnit, State
+from nominations.queries import formal as formal_pages
 from nominations.queries.common import count_per
 from nominations.rules import deadlines, quotas
 
@@ -153,7 +154,7 @@ def entry_page(
         quota = quotas.unit_quota(nomination.recommending_unit, nomination.ranking_list, nomination.domain)
     member_deadline = None
     if nomination.member_unit_id:
-        member_deadline = deadlines.member_deadline(nomination.campaign, nomination.member_unit)
+        member_deadline = workflow.deadline_for(nomination, "member")  # with the entry's fix-by time
     member_deadline_open = member_deadline.is_open() if member_deadline else True
     events = list(nomination.events.select_related("actor__profile").order_by("at", "pk"))
     for event in events:
@@ -169,6 +170,7 @@ def entry_page(
         "member_deadline": member_deadline,
         "member_deadline_open": member_deadline_open,
         "returned_after_deadline": nomination.state == State.RETURNED and not member_deadline_open,
+        "formal_review": formal_pages.card(user, nomination),
     }
 
 

@@ -8,15 +8,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from nominations import batch, confirmation, membership, policy, workflow
+from nominations import batch, confirmation, formal, membership, policy, workflow
 from nominations.forms.actions import BatchForm, TransitionForm
 from nominations.forms.confirmation import ConfirmRecommendationsForm
 from nominations.forms.fields import first_error
+from nominations.forms.formal import FormalReviewForm
 from nominations.forms.staff import MemberInviteForm
 from nominations.models import Campaign, Nomination, RecommendingUnit
 from nominations.models.nomination import NOMINATION_RELATIONS
 from nominations.queries import common
 from nominations.queries import confirmation as confirmation_pages
+from nominations.queries import formal as formal_pages
 from nominations.queries import secretariat as pages
 from nominations.rules.decision import Refused
 from nominations.views import imports
@@ -96,6 +98,41 @@ def nomination_action(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_nomination(request, unit, campaign, nomination, bound=form, status=403)
     messages.success(request, f"已{spec.label}：{nomination}。")
     return redirect("secretariat:nomination", pk=nomination.pk)
+
+
+@login_required
+@require_POST
+def formal_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The formal review (形式审查) of one entry: all passed (a 已提交 entry is accepted), or the failed
+    items returned with a fix-by time. Bad input: the page again with the messages next to the fields
+    (400); a refused review: the page again with the reason (403). Nothing is changed in both."""
+    unit, campaign = secretariat_scope(request)
+    nomination = _visible_nomination(request, pk)
+    form = FormalReviewForm(request.POST, items=formal.items_for(nomination), campaign=nomination.campaign)
+    status = 400
+    if form.is_valid():
+        try:
+            formal.review(
+                nomination,
+                request.user,
+                failed=form.failed(),
+                fix_by=form.cleaned_data["fix_by"],
+                note=form.cleaned_data["note"],
+            )
+        except Refused as refusal:
+            messages.error(request, f"不能提交形式审查结果：{refusal}")
+            status = 403
+        else:
+            if form.failed():
+                messages.success(request, f"形式审查未通过，已退回修改：{nomination}。")
+            else:
+                messages.success(request, f"形式审查通过：{nomination}。")
+            return redirect("secretariat:nomination", pk=nomination.pk)
+    else:
+        messages.error(request, f"形式审查结果未提交：{first_error(form)}")
+    context = pages.entry_page(request.user, unit, campaign, nomination)
+    context["formal_review"] = formal_pages.card(request.user, nomination, form)
+    return render(request, "nominations/secretariat/nomination.html", context, status=status)
 
 
 # ---------------------------------------------------------------- batch actions

@@ -295,6 +295,7 @@ REGISTRY = {
     "secretariat:nomination": Rule(GET, inbox, entries, sees_entry),
     # A refused action (e.g. accepting an entry that is not submitted) is 403 with its reason.
     "secretariat:nomination_action": Rule(POST, inbox, entries, sees_entry, post={"action": "accept"}, also_ok=(403,)),
+    "secretariat:formal_review": Rule(POST, inbox, entries, sees_entry, also_ok=(403,)),
     "secretariat:batch": Rule(POST, inbox),
     "secretariat:confirm": Rule(BOTH, inbox),
     "secretariat:mail_log": Rule(GET, inbox),
