@@ -2,6 +2,8 @@
 patent or certificate number typed in two, is shown to the secretariat and the platform with both entries;
 an entry the reader may not see is named by its number only."""
 
+import hashlib
+import json
 import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -12,8 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from nominations import intake, workflow
+from nominations.campaign_data import load_campaign
 from nominations.groups import ensure_platform_group
-from nominations.models import State
+from nominations.models import Attachment, RankingList, State
+from tests.conftest import CAMPAIGN_FILE
 from tests.factories import NominationFactory
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +204,47 @@ def test_the_inbox_counts_its_flags_in_a_bounded_number_of_queries(
         response = client.get(reverse("secretariat:inbox"))
     rows = response.context["page"].object_list
     assert sum(row.reuse_flagged for row in rows) == flagged and len(rows) == flagged + 1
+
+
+@pytest.fixture
+def listed_in_2022(tmp_path, member_unit, campaign):
+    """A 2022 campaign with a published entry of the society's member: its patent and its file."""
+    data = json.loads(CAMPAIGN_FILE.read_text(encoding="utf-8"))
+    data["campaign"]["year"] = 2022
+    path = tmp_path / "campaign_2022.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    earlier = load_campaign(path)
+    nomination = NominationFactory(
+        ranking_list=RankingList.objects.get(campaign=earlier, code="tech"),
+        member_unit=member_unit,
+        title="柔性电子多维感知技术（2022）",
+        state=State.PUBLISHED,
+        sent_at=datetime(2022, 11, 1, tzinfo=ZoneInfo("Asia/Shanghai")),
+        content={"ip": "授权发明专利：ZL202110345678.3。"},
+    )
+    Attachment.objects.create(
+        nomination=nomination,
+        file=f"attachments/2022/{nomination.pk}/scan",
+        original_name="2022年证书.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        uploaded_by=nomination.created_by,
+        uploaded_at=nomination.created_at,
+        sha256=hashlib.sha256(PDF).hexdigest(),
+    )
+    return nomination
+
+
+def test_an_entry_listed_in_an_earlier_campaign_is_compared_too(
+    client, member_user, other_member_user, secretariat_user, other_secretariat_user, tech, listed_in_2022
+):
+    assert listed_in_2022.code.startswith("KCZG-2022-")
+    ours = submitted(member_user, tech, "柔性电子多维感知技术", [("专利证书.pdf", PDF)])
+    flag = flag_of(page(client, secretariat_user, "secretariat:nomination", ours.pk))
+    assert flag.endswith(
+        f"“柔性电子多维感知技术（2022）”（编号 {listed_in_2022.code}，已发布入榜）：文件“专利证书.pdf”"
+    )
+    theirs = submitted(other_member_user, tech, "另一项技术", ip="核心专利 ZL202110345678.3")
+    html = page(client, other_secretariat_user, "secretariat:nomination", theirs.pk)
+    assert flag_of(html).endswith(f"2022年入榜的申报（编号 {listed_in_2022.code}）：专利号（申请号）202110345678.3")
+    assert "柔性电子" not in html
