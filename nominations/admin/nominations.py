@@ -17,6 +17,7 @@ from nominations.admin.audit import AuditEventInline
 from nominations.admin.mixins import NoChangesMixin, PolicyRowsMixin
 from nominations.forms import definition_for
 from nominations.models import Attachment, EarlierListedItem, Nomination
+from nominations.queries import reuse
 
 
 class AttachmentInline(PolicyRowsMixin, NoChangesMixin, admin.TabularInline):
@@ -38,6 +39,7 @@ class NominationAdmin(PolicyRowsMixin, NoChangesMixin, SimpleHistoryAdmin):
     rows are the reader's ``visible_nominations``."""
 
     object_history_form_template = "admin/nominations/history_form.html"
+    change_form_template = "admin/nominations/nomination_change_form.html"  # with the reuse flag
 
     list_display = (
         "__str__",
@@ -99,6 +101,15 @@ class NominationAdmin(PolicyRowsMixin, NoChangesMixin, SimpleHistoryAdmin):
 
     def visible_rows(self, user: AbstractBaseUser) -> QuerySet:
         return policy.visible_nominations(user)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # The platform's view of one entry: the reuse flag (疑似重复使用材料) above the fields.
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            extra_context = {**(extra_context or {}), "reuse_flags": reuse.flags(request.user, obj)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def revert_disabled(self, request: HttpRequest, obj: Nomination | None = None) -> bool:
         # Reverting to an earlier version would change the state behind the workflow's back.

@@ -16,6 +16,7 @@ from nominations.forms import definition_for
 from nominations.forms.actions import TransitionForm
 from nominations.models import Campaign, MemberUnit, Nomination, RecommendingUnit, State
 from nominations.queries import formal as formal_pages
+from nominations.queries import reuse
 from nominations.queries.common import count_per
 from nominations.rules import deadlines, quotas
 
@@ -118,6 +119,7 @@ def inbox(
     shown = page_of(entries, page, INBOX_PAGE_SIZE)
     shown.object_list = list(shown.object_list)
     row_actions(user, shown.object_list)
+    reuse.mark_rows(shown.object_list)  # row.reuse_flagged: the 疑似重复 badge
     return filterset, shown
 
 
@@ -171,6 +173,7 @@ def entry_page(
         "member_deadline_open": member_deadline_open,
         "returned_after_deadline": nomination.state == State.RETURNED and not member_deadline_open,
         "formal_review": formal_pages.card(user, nomination),
+        "reuse_flags": reuse.flags(user, nomination),
     }
 
 
