@@ -7,9 +7,10 @@
 
 Why LibreOffice: the Word form is the source, so the PDF is the same form (one generator, no second
 layout). Debian's ``libreoffice-writer-nogui`` embeds the CJK fonts of ``fonts-noto-cjk`` (subsets) in
-the PDF. The watermark is drawn by LibreOffice's own PDF export filter (its ``Watermark`` options, LO ≥
-7.4), so the watermark's glyphs are embedded like the form's: no second PDF library has to embed a CJK
-font (reportlab cannot embed Noto CJK's CFF outlines).
+the PDF; ``pdf_fonts.conf`` maps the form's 宋体 and 黑体 to their serif and sans faces. The watermark is
+drawn by LibreOffice's own PDF export filter (its ``Watermark`` options, LO ≥ 7.4), so its glyphs are
+embedded like the form's: no second PDF library has to embed a CJK font (reportlab cannot embed Noto
+CJK's CFF outlines).
 
 Every call runs one ``soffice`` process with a private profile (``-env:UserInstallation``) per process
 and thread, so that parallel conversions (Celery workers, gunicorn threads) never share one, and with a
@@ -36,6 +37,8 @@ from nominations.rules.decision import ALLOW, Decision, Refused
 # The binary; ``KCZG_SOFFICE`` names another (a path or a name on the PATH). Tests monkeypatch it.
 SOFFICE = os.environ.get("KCZG_SOFFICE", "soffice")
 TIMEOUT_SECONDS = int(os.environ.get("KCZG_PDF_TIMEOUT", "120"))
+# 宋体 → Noto Serif CJK SC, 黑体 → Noto Sans CJK SC (the system's fontconfig, plus these aliases).
+FONTS_CONF = Path(__file__).with_name("pdf_fonts.conf")
 
 DRAFT_WATERMARK = "草稿 · 非正式版"
 WATERMARK_FONT = "Noto Sans CJK SC"
@@ -105,8 +108,9 @@ def docx_to_pdf(docx_bytes: bytes, *, watermark: str | None = DRAFT_WATERMARK) -
             work,
             str(source),
         ]
+        env = {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)}
         process = subprocess.Popen(  # noqa: S603 - a fixed command, the file is ours
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, cwd=work
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, cwd=work, env=env
         )
         try:
             process.communicate(timeout=TIMEOUT_SECONDS)

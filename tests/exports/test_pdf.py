@@ -10,12 +10,17 @@ import io
 import shutil
 import subprocess
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
+import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
 from nominations.documents import pdf
+from tests.reviews.conftest import IN_REVIEW_TIME, assign, body, criteria, experts, put_in_review, recommended
+
+__all__ = ["body", "criteria", "experts"]  # the review fixtures, used by the reviewers' test
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 REASON = "PDF 暂不可用：服务器未安装 LibreOffice（soffice），请下载 Word 版本。"
@@ -24,6 +29,20 @@ REASON = "PDF 暂不可用：服务器未安装 LibreOffice（soffice），请�
 def _text(data: bytes) -> tuple[int, list[str]]:
     reader = PdfReader(io.BytesIO(data))
     return len(reader.pages), [page.extract_text() for page in reader.pages]
+
+
+def _fonts(data: bytes) -> dict[str, bool]:
+    """Every font of the PDF's pages: its name and whether its glyphs are embedded."""
+    fonts = {}
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"].get_object().get("/Font", {}).values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            fonts[str(font["/BaseFont"])] = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return fonts
 
 
 @pytest.fixture
@@ -48,6 +67,9 @@ def test_member_downloads_the_watermarked_pdf_of_its_entry(client, entries, memb
     assert "李负责" in text and "13812345678" in text
     for page in texts:  # the draft watermark on every page
         assert "草稿" in page and "非正式版" in page
+    fonts = _fonts(response.content)
+    assert any("CJK" in name for name in fonts), fonts  # 宋体/黑体 → Noto CJK (pdf_fonts.conf)
+    assert all(fonts.values()), fonts  # every font embedded
     if shutil.which("pdftoppm"):
         ARTIFACTS.mkdir(exist_ok=True)
         source = ARTIFACTS / "pdf-form-draft.pdf"
@@ -124,3 +146,22 @@ def test_a_failed_conversion_answers_503_not_500(client, entries, member_user, m
     response = client.get(reverse("exports:nomination_pdf", args=[entries["tech"].pk]))
     assert response.status_code == 503
     assert pdf.FAILED in response.content.decode()
+
+
+def test_reviewers_get_the_pdf_of_the_entries_they_see_only(
+    client, criteria, tech, electronics, society, body, experts, platform_user
+):
+    """The reviewers' entry page offers the PDF next to its Word form; the PDF URL's gate (the entry
+    visible to the user) lets an assigned expert in and keeps an unassigned one out."""
+    entry = put_in_review(recommended(tech, electronics, society, 1, title="评审项目"), body, platform_user)[0]
+    assign(entry, experts[0], platform_user)
+    url = reverse("exports:nomination_pdf", args=[entry.pk])
+    with time_machine.travel(IN_REVIEW_TIME, tick=True):
+        client.force_login(experts[0])
+        page = client.get(reverse("reviews:expert_nomination", args=[entry.pk])).content.decode()
+        assert "下载申报书（Word）" in page and "下载申报书（PDF）" in page and f'href="{url}"' in page
+        with patch.object(pdf, "docx_to_pdf", return_value=b"%PDF-1.4 stub"):
+            response = client.get(url)
+            assert response.status_code == (200 if pdf.pdf_available() else 503)
+            client.force_login(experts[1])
+            assert client.get(url).status_code == 404
