@@ -23,6 +23,7 @@ its SHA-256 stored by the freezing step, which the ``/verify/<code>/`` page read
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -30,6 +31,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from nominations.rules.decision import ALLOW, Decision, Refused
@@ -45,6 +47,12 @@ WATERMARK_FONT = "Noto Sans CJK SC"
 WATERMARK_COLOR = 0xCCCCCC  # light grey
 WATERMARK_HEIGHT = 60  # points
 WATERMARK_ANGLE = 450  # tenths of a degree: diagonal
+
+# The last PDFs made by this process, by the docx's SHA-256 and the watermark (the Word form is the same
+# bytes while the entry does not change): a second download of an unchanged form costs no conversion.
+RECENT_SIZE = 16
+_recent: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+_recent_lock = threading.Lock()
 
 UNAVAILABLE = "PDF 暂不可用：服务器未安装 LibreOffice（soffice），请下载 Word 版本。"
 FAILED = "PDF 生成失败，请稍后重试或下载 Word 版本。"
@@ -92,6 +100,21 @@ def docx_to_pdf(docx_bytes: bytes, *, watermark: str | None = DRAFT_WATERMARK) -
     binary = soffice_binary()
     if binary is None:
         raise PdfError(UNAVAILABLE)
+    key = (hashlib.sha256(docx_bytes).hexdigest(), watermark or "")
+    with _recent_lock:
+        if key in _recent:
+            _recent.move_to_end(key)
+            return _recent[key]
+    data = _convert(binary, docx_bytes, watermark)
+    with _recent_lock:
+        _recent[key] = data
+        while len(_recent) > RECENT_SIZE:
+            _recent.popitem(last=False)
+    return data
+
+
+def _convert(binary: str, docx_bytes: bytes, watermark: str | None) -> bytes:
+    """One ``soffice`` run: the docx in a temporary folder, the PDF read back."""
     profile = _profile_dir()
     with tempfile.TemporaryDirectory(prefix="kczg-pdf-") as work:
         source = Path(work) / "form.docx"

@@ -9,6 +9,7 @@ Tests marked ``pdf`` need ``soffice``: they skip with a reason where it is absen
 import io
 import shutil
 import subprocess
+from collections import OrderedDict
 from pathlib import Path
 from unittest.mock import patch
 
@@ -45,6 +46,12 @@ def _fonts(data: bytes) -> dict[str, bool]:
     return fonts
 
 
+@pytest.fixture(autouse=True)
+def _no_recent_pdfs(monkeypatch):
+    """Each test converts afresh (the process keeps its last PDFs by the docx's hash)."""
+    monkeypatch.setattr(pdf, "_recent", OrderedDict())
+
+
 @pytest.fixture
 def no_engine(monkeypatch):
     monkeypatch.setattr(pdf, "SOFFICE", "/nonexistent/soffice")
@@ -79,14 +86,17 @@ def test_member_downloads_the_watermarked_pdf_of_its_entry(client, entries, memb
 
 
 @pytest.mark.pdf
-def test_the_clean_pdf_has_no_watermark(entries):
+def test_the_clean_pdf_has_no_watermark_and_an_unchanged_form_is_not_converted_twice(entries, monkeypatch):
     from nominations import exports
 
     _name, data = exports.nomination_docx(entries["organization"])
-    pages, texts = _text(pdf.docx_to_pdf(data, watermark=None))
+    clean = pdf.docx_to_pdf(data, watermark=None)
+    pages, texts = _text(clean)
     assert pages >= 1
     assert "长三角融通创新联盟" in "".join(texts).replace(" ", "")
     assert not any("非正式版" in page for page in texts)
+    monkeypatch.setattr(pdf, "_convert", lambda *args: pytest.fail("converted again"))
+    assert pdf.docx_to_pdf(data, watermark=None) == clean
 
 
 @pytest.mark.pdf
