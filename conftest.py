@@ -4,18 +4,20 @@
 * ``redis``: skipped with a reason unless ``REDIS_URL`` is set and Redis answers a ping. These tests
   are kept on one xdist worker (``xdist_group``) so that only one Celery worker consumes the broker.
 * ``browser``: added by ``tests/browser/conftest.py``, which skips where Chromium is absent.
+* ``pdf``: needs LibreOffice (``soffice``, ``nominations.documents.pdf``); skipped with a reason where it
+  is absent.
 
 Passwords are hashed with MD5 in tests (speed only).
 
 With ``KCZG_REQUIRE_ALL=1`` (set by ``.ci/run``) a skipped test that carries one of these markers
-fails the run: CI must prove the PostgreSQL-only, real-worker and browser tests ran.
+fails the run: CI must prove the PostgreSQL-only, real-worker, browser and PDF tests ran.
 """
 
 import os
 
 import pytest
 
-REQUIRED_MARKERS = ("postgres", "redis", "browser")
+REQUIRED_MARKERS = ("postgres", "redis", "browser", "pdf")
 _PROPERTY = "kczg_required_markers"
 
 _redis_answer = {}
@@ -47,6 +49,7 @@ def _redis_unavailable_reason():
 
 
 def pytest_configure(config):
+    config.addinivalue_line("markers", "pdf: needs LibreOffice (soffice) for PDFs; .ci/run fails if skipped there")
     # Speed only: PBKDF2 costs ~0.3 s per password and factories create many users. Production keeps
     # Django's default hashers; tests/test_settings.py runs real settings in subprocesses.
     from django.conf import settings
@@ -80,6 +83,11 @@ def pytest_collection_modifyitems(config, items):
             reason = _redis_unavailable_reason()
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
+        if "pdf" in names:
+            from nominations.documents import pdf
+
+            if not pdf.pdf_available():
+                item.add_marker(pytest.mark.skip(reason=f"needs LibreOffice: no {pdf.SOFFICE!r} on the PATH"))
 
 
 def _required_markers_of(report):
@@ -117,7 +125,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for nodeid, markers, reason in _skipped_required:
         terminalreporter.line(f"SKIPPED [{markers}] {nodeid}: {reason}", red=True)
     terminalreporter.line(
-        f"{len(_skipped_required)} test(s) marked postgres/redis/browser were skipped; CI counts this as a failure.",
+        f"{len(_skipped_required)} test(s) marked postgres/redis/browser/pdf were skipped; "
+        "CI counts this as a failure.",
         red=True,
         bold=True,
     )

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/retry/", exports.job_retry, name="retry"),
     path("<int:pk>/download/", exports.job_download, name="download"),
     path("entry/<int:pk>/docx/", exports.nomination_docx, name="nomination_docx"),
+    path("entry/<int:pk>/pdf/", exports.nomination_pdf, name="nomination_pdf"),
 ]

@@ -13,12 +13,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from nominations import exports, policy
 from nominations.context_processors import active_campaign
+from nominations.documents import pdf
 from nominations.exports import dossier
 from nominations.forms.fields import first_error
 from nominations.forms.staff import ExportForm, ReviewExportForm
 from nominations.models import Campaign, ExportJob, Nomination, Role
 from nominations.models.exports import REVIEW_KINDS
-from nominations.rules.decision import Refused
+from nominations.rules.decision import Refused, require
 
 JOBS_SHOWN = 30
 
@@ -168,9 +169,7 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def nomination_docx(request: HttpRequest, pk: int) -> HttpResponse:
     """The Word 附件2 form of one entry, for anyone who may see the entry (else 404)."""
-    nomination = get_object_or_404(Nomination, pk=pk)
-    if not policy.may(request.user, "view_nomination", nomination):
-        raise Http404("没有找到该申报。")
+    nomination = _entry_or_404(request, pk)
     name, data = exports.nomination_docx(nomination)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -179,5 +178,34 @@ def nomination_docx(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _attachment_header(name: str) -> str:
-    return f"attachment; filename=\"form.docx\"; filename*=UTF-8''{quote(name)}"
+@login_required
+@require_GET
+def nomination_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF of the Word form (the draft, watermarked), for the same users as :func:`nomination_docx`.
+
+    Without the engine, or when the conversion fails, 503 with the reason (the Word form still works).
+    """
+    nomination = _entry_or_404(request, pk)
+    name, data = exports.nomination_docx(nomination)
+    try:
+        require(pdf.pdf_available(), pdf.PdfError)
+        data = pdf.docx_to_pdf(data)
+    except pdf.PdfError as refusal:
+        context = {"reason": refusal.reason, "nomination": nomination}
+        return render(request, "nominations/exports/pdf_unavailable.html", context, status=503)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = _attachment_header(name.removesuffix(".docx") + ".pdf", "form.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _entry_or_404(request: HttpRequest, pk: int) -> Nomination:
+    """The entry of a form download, if the user may see it (the policy's ``view_nomination``), else 404."""
+    nomination = get_object_or_404(Nomination, pk=pk)
+    if not policy.may(request.user, "view_nomination", nomination):
+        raise Http404("没有找到该申报。")
+    return nomination
+
+
+def _attachment_header(name: str, fallback: str = "form.docx") -> str:
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"

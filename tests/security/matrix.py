@@ -322,6 +322,7 @@ REGISTRY = {
     "exports:retry": Rule(POST, logged_in, jobs, sees_own_job),
     "exports:download": Rule(GET, logged_in, jobs, sees_job_file),
     "exports:nomination_docx": Rule(GET, logged_in, entries, sees_with("view_nomination")),
+    "exports:nomination_pdf": Rule(GET, logged_in, entries, sees_with("view_nomination"), also_ok=(503,)),
     # Experts.
     "reviews:expert_dashboard": Rule(GET, expert),
     "reviews:expert_nomination": Rule(BOTH, expert, entries, sees_with("review_nomination")),
