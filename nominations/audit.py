@@ -31,6 +31,7 @@ EVENT_LABELS = {
     "create": "创建草稿",
     "upload": "上传附件",
     "delete_attachment": "删除附件",
+    "opinion": "填写推荐意见",
 }
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+
+from django.utils import timezone
 
 from nominations.documents.safety import clean_text
 from nominations.forms.types import Definition
@@ -20,6 +23,14 @@ def chinese_number(n: int) -> str:
     tens, ones = divmod(n, 10)
     head = "" if tens == 1 else _CN_DIGITS[tens]
     return f"{head}十{_CN_DIGITS[ones] if ones else ''}"
+
+
+def chinese_date(moment: datetime | None) -> str:
+    """The date of ``moment`` in the site's time zone, as printed: 2023年11月28日 (``""`` without one)."""
+    if moment is None:
+        return ""
+    day = timezone.localtime(moment).date()
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def form_title(year: int) -> str:
@@ -70,6 +81,8 @@ class FormContent:
     recommender_label: str = "推荐单位"
     recommender: str = ""
     nominee_is_person: bool = False
+    opinion: str = ""  # 推荐意见 (nominations.opinions), printed with the unit's name and its date
+    opinion_date: str = ""  # 2023年11月28日
 
     @property
     def title(self) -> str:
@@ -138,6 +151,8 @@ def content_for(nomination: Nomination, definition: Definition) -> FormContent:
         recommender_label=recommender_label,
         recommender=recommender,
         nominee_is_person=nomination.ranking_list.nominee_is_person,
+        opinion=_text(nomination.opinion),
+        opinion_date=chinese_date(nomination.opinion_at) if nomination.opinion else "",
     )
 
 
