@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
-
+from kczg_site.formats import format_date
 from nominations.documents.safety import clean_text
 from nominations.forms.types import Definition
 from nominations.forms.types import Field as FormField
@@ -23,14 +21,6 @@ def chinese_number(n: int) -> str:
     tens, ones = divmod(n, 10)
     head = "" if tens == 1 else _CN_DIGITS[tens]
     return f"{head}十{_CN_DIGITS[ones] if ones else ''}"
-
-
-def chinese_date(moment: datetime | None) -> str:
-    """The date of ``moment`` in the site's time zone, as printed: 2023年11月28日 (``""`` without one)."""
-    if moment is None:
-        return ""
-    day = timezone.localtime(moment).date()
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def form_title(year: int) -> str:
@@ -152,7 +142,7 @@ def content_for(nomination: Nomination, definition: Definition) -> FormContent:
         recommender=recommender,
         nominee_is_person=nomination.ranking_list.nominee_is_person,
         opinion=_text(nomination.opinion),
-        opinion_date=chinese_date(nomination.opinion_at) if nomination.opinion else "",
+        opinion_date=format_date(nomination.opinion_at) if nomination.opinion else "",
     )
 
 
