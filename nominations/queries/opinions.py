@@ -16,5 +16,4 @@ def opinion_card(user: policy.AnyUser, nomination: Nomination, form: OpinionForm
         and (nomination.state in opinions.OPINION_STATES or bool(nomination.opinion)),
         "decision": opinions.check_write(nomination, user),
         "form": form or OpinionForm(nomination=nomination),
-        "max_chars": opinions.max_chars(nomination),
     }
