@@ -140,6 +140,9 @@ def seed(units=200, members=5, edge_units=5, secretariat_per_unit=2):
             created_at=now,
             updated_at=now,
             submitted_at=now if submitted else None,
+            # Recommending needs the unit's 推荐意见 (nominations.opinions): the accepted ones have it.
+            opinion="同意推荐。" if state == State.ACCEPTED else "",
+            opinion_at=now if state == State.ACCEPTED else None,
         )
 
     drafts = []

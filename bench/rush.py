@@ -56,6 +56,7 @@ EXPECTED = {
     "inbox": {200},
     "accept": {302},
     "recommend": {302},
+    "opinion": {302},
     "baseline": {200},
 }
 MEASURED = ("edit_get", "autosave", "submit", "inbox", "accept", "recommend")
@@ -272,6 +273,7 @@ def main():
                         return
                     pause(rng)
                     client.request("accept", "POST", f"/secretariat/entries/{pk}/act/", {"action": "accept"})
+                    client.request("opinion", "POST", f"/secretariat/entries/{pk}/opinion/", {"opinion": "同意推荐。"})
                     recommend_sent[unit_id] += 1
                     client.request("recommend", "POST", f"/secretariat/entries/{pk}/act/", {"action": "recommend"})
                 pause(rng) if found else time.sleep(0.2)

@@ -33,6 +33,7 @@ EVENT_LABELS = {
     "delete_attachment": "删除附件",
     # The secretariat's formal review of an entry (nominations/formal.py).
     "formal_review": "形式审查",
+    "opinion": "填写推荐意见",
 }
 
 

@@ -2,8 +2,8 @@
 
 Entries in every list and in several states — draft, submitted, returned with a comment, accepted,
 declined, recommended — made through the same services and workflow as the pages use
-(``intake.create_nomination``, ``intake.save_draft``, ``workflow.transition``), with the one clock
-held at moments before the member deadline so that every deadline is open and the history reads
+(``intake.create_nomination``, ``intake.save_draft``, ``opinions.write_opinion``, ``workflow.transition``),
+with the one clock held at moments before the member deadline so that every deadline is open and the history reads
 like a real campaign. Idempotent: an entry is looked up by its side (member unit or pioneer) and
 title, and skipped when it exists. All names are fictional, except one enterprise deliberately
 named like a 2022 listed one, so that the secretariat sees an "earlier listed" flag.
@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from kczg_site import clock
-from nominations import intake, workflow
+from nominations import intake, opinions, workflow
 from nominations.forms.samples import complete_data, credit_code
 from nominations.models import Domain, Nomination, RankingList
 
@@ -90,9 +90,14 @@ PATHS = {
     "draft": (),
     "submitted": (("submit", "author"),),
     "returned": (("submit", "author"), ("return", "secretariat")),
-    "accepted": (("submit", "author"), ("accept", "secretariat")),
+    "accepted": (("submit", "author"), ("accept", "secretariat"), ("opinion", "secretariat")),
     "declined": (("submit", "author"), ("decline", "secretariat")),
-    "recommended": (("submit", "author"), ("accept", "secretariat"), ("recommend", "secretariat")),
+    "recommended": (
+        ("submit", "author"),
+        ("accept", "secretariat"),
+        ("opinion", "secretariat"),
+        ("recommend", "secretariat"),
+    ),
 }
 SECRETARIAT_OF = {
     "member": "secretariat",
@@ -101,6 +106,14 @@ SECRETARIAT_OF = {
     "member4": "secretariat",
 }
 START = datetime(2023, 11, 6, 9, 0, tzinfo=BEIJING)
+
+
+def _opinion(title):
+    """The demo 推荐意见 of an entry (recommending needs one, ``nominations.opinions``)."""
+    return (
+        f"经本单位组织专家审核，“{title}”申报材料真实、完整，创新性突出，"
+        "已在相关行业形成示范应用，经济和社会效益显著，符合本榜单申报条件，同意推荐。"
+    )
 
 
 @contextmanager
@@ -160,6 +173,8 @@ def create_demo_nominations(campaign):
                     nomination.refresh_from_db()
                     if action == "submit":
                         intake.submit(nomination, user)
+                    elif action == "opinion":
+                        opinions.write_opinion(nomination, user, _opinion(title))
                     else:
                         workflow.transition(nomination, action, user, note=note)
         created += 1

@@ -329,7 +329,7 @@ def check_limit(nomination: Nomination, transition: Transition) -> Decision:
 
 
 # Actions on a unit's entries that are locked once the unit has confirmed its recommendations.
-LOCKED_AFTER_CONFIRMATION = frozenset({"recommend", "unrecommend", "return", "decline", "accept"})
+LOCKED_AFTER_CONFIRMATION = frozenset({"recommend", "unrecommend", "return", "decline", "accept", "write_opinion"})
 CONFIRMED_LOCK_REASON = "本单位已确认推荐结果，如需修改请联系平台秘书处重新开放"
 
 
@@ -416,6 +416,13 @@ def check(
     decision = check_not_confirmed(nomination, action)
     if not decision:
         return decision
+    if action == "recommend":
+        # Inside the function: opinions imports this module (check_deadline, check_not_confirmed).
+        from nominations.opinions import check_opinion
+
+        decision = check_opinion(nomination)
+        if not decision:
+            return decision
     if transition.target == S.RECOMMENDED:
         decision = earlier_listed.check_recommend(nomination, override_reason)
         if not decision:

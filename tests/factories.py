@@ -64,6 +64,9 @@ def make_user(role, username=None, **profile_fields):
     return user
 
 
+DEFAULT_OPINION = "该项目技术先进，同意推荐。"
+
+
 class NominationFactory(factory.django.DjangoModelFactory):
     """An entry (申报), complete by default, so that submit/resubmit/pioneer_recommend pass the
     completeness check. The one entry builder of the tests:
@@ -73,7 +76,9 @@ class NominationFactory(factory.django.DjangoModelFactory):
       fields of it (``content={"contact_phone": "12345"}``); ``data=`` replaces it;
     * ``sent_at=moment``: the entry went the workflow's way at ``moment``: submitted then (a member's
       entry past the draft; a pioneer's entry is never submitted) and recommended then (the states of
-      ``State.recommended()``). Without it both stay empty unless given.
+      ``State.recommended()``). Without it both stay empty unless given;
+    * ``opinion``: a member's entry past the draft carries the unit's 推荐意见 (:data:`DEFAULT_OPINION`),
+      so that recommending it passes; ``opinion=""`` for an entry without one.
     """
 
     class Meta:
@@ -96,6 +101,9 @@ class NominationFactory(factory.django.DjangoModelFactory):
     updated_at = factory.LazyFunction(clock.now)
     submitted_at = factory.LazyAttribute(lambda o: o.sent_at if o.state != State.DRAFT and o.pioneer is None else None)
     recommended_at = factory.LazyAttribute(lambda o: o.sent_at if o.state in State.recommended() else None)
+    # 推荐意见: a member's entry past the draft has one (recommending needs it); ``opinion=""`` for none.
+    opinion = factory.LazyAttribute(lambda o: DEFAULT_OPINION if o.state != State.DRAFT and o.pioneer is None else "")
+    opinion_at = factory.LazyAttribute(lambda o: (o.sent_at or clock.now()) if o.opinion else None)
 
 
 def _first_domain(ranking_list):

@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from psycopg import sql
 
-from nominations import intake, workflow
+from nominations import intake, opinions, workflow
 from nominations.forms.samples import complete_data
 from nominations.models import Attachment, AuditEvent, Nomination, State
 
@@ -125,6 +125,7 @@ def populated(campaign, tech, electronics, enterprise, member_user, secretariat_
 
     with time_machine.travel(TRIAGE, tick=False):
         workflow.transition(Nomination.objects.get(pk=recommended.pk), "accept", secretariat_user)
+        opinions.write_opinion(Nomination.objects.get(pk=recommended.pk), secretariat_user, "同意推荐。")
         workflow.transition(Nomination.objects.get(pk=recommended.pk), "recommend", secretariat_user)
         workflow.transition(Nomination.objects.get(pk=returned.pk), "return", secretariat_user, note="请补充财务数据")
 

@@ -160,6 +160,7 @@ ACTIONS: dict[str, Check] = {
     "unrecommend": _secretariat_of,
     "not_recommend": _secretariat_of,
     "lapse": _secretariat_of,
+    "write_opinion": _secretariat_of,  # 推荐意见 (nominations.opinions)
     "exclude": _platform_only,
     "reconsider": _platform_only,
     "view_inbox": _role_only(Role.SECRETARIAT, reason="只有推荐单位秘书处可以查看收件箱。"),

@@ -18,6 +18,7 @@ from nominations.models import Campaign, MemberUnit, Nomination, RecommendingUni
 from nominations.queries import formal as formal_pages
 from nominations.queries import reuse
 from nominations.queries.common import count_per
+from nominations.queries.opinions import opinion_card
 from nominations.rules import deadlines, quotas
 
 INBOX_PAGE_SIZE = batch.MAX_IDS  # a batch is one page of the inbox
@@ -80,7 +81,9 @@ def _scope(row: Nomination, spec: workflow.Transition) -> tuple:
     quota_scope = None
     if spec.limit:
         quota_scope = (row.ranking_list_id, row.domain_id if row.ranking_list.capped_per_domain else None)
-    return (spec.action, row.campaign_id, row.recommending_unit_id, row.pioneer_id is None, quota_scope)
+    # Recommending also needs the entry's own 推荐意见 (nominations.opinions.check_opinion).
+    has_opinion = bool(row.opinion.strip()) if spec.action == "recommend" else None
+    return (spec.action, row.campaign_id, row.recommending_unit_id, row.pioneer_id is None, quota_scope, has_opinion)
 
 
 def row_actions(user: AbstractBaseUser, rows: list[Nomination]) -> None:
@@ -174,6 +177,7 @@ def entry_page(
         "returned_after_deadline": nomination.state == State.RETURNED and not member_deadline_open,
         "formal_review": formal_pages.card(user, nomination),
         "reuse_flags": reuse.flags(user, nomination),
+        "opinion": opinion_card(user, nomination),
     }
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("entries/<int:pk>/", secretariat.nomination, name="nomination"),
     path("entries/<int:pk>/act/", secretariat.nomination_action, name="nomination_action"),
     path("entries/<int:pk>/formal/", secretariat.formal_review, name="formal_review"),
+    path("entries/<int:pk>/opinion/", secretariat.opinion, name="opinion"),
     path("batch/", secretariat.batch_action, name="batch"),
     path("confirm/", secretariat.confirm, name="confirm"),
     path("mail/", secretariat.mail_log, name="mail_log"),

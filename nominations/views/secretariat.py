@@ -8,11 +8,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from nominations import batch, confirmation, formal, membership, policy, workflow
+from nominations import batch, confirmation, formal, membership, opinions, policy, workflow
 from nominations.forms.actions import BatchForm, TransitionForm
 from nominations.forms.confirmation import ConfirmRecommendationsForm
 from nominations.forms.fields import first_error
 from nominations.forms.formal import FormalReviewForm
+from nominations.forms.opinion import OpinionForm
 from nominations.forms.staff import MemberInviteForm
 from nominations.models import Campaign, Nomination, RecommendingUnit
 from nominations.models.nomination import NOMINATION_RELATIONS
@@ -20,6 +21,7 @@ from nominations.queries import common
 from nominations.queries import confirmation as confirmation_pages
 from nominations.queries import formal as formal_pages
 from nominations.queries import secretariat as pages
+from nominations.queries.opinions import opinion_card
 from nominations.rules.decision import Refused
 from nominations.views import imports
 from nominations.views.gates import secretariat_scope
@@ -132,6 +134,28 @@ def formal_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, f"形式审查结果未提交：{first_error(form)}")
     context = pages.entry_page(request.user, unit, campaign, nomination)
     context["formal_review"] = formal_pages.card(request.user, nomination, form)
+
+
+def opinion(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the 推荐意见. Bad input: the page again with the message next to the field and the text
+    kept (400); refused: the page again with the reason (403)."""
+    unit, campaign = secretariat_scope(request)
+    nomination = _visible_nomination(request, pk)
+    form = OpinionForm(request.POST, nomination=nomination)
+    status = 400
+    if form.is_valid():
+        try:
+            opinions.write_opinion(nomination, request.user, form.cleaned_data["opinion"])
+        except Refused as refusal:
+            messages.error(request, f"不能保存推荐意见：{refusal}")
+            status = 403
+        else:
+            messages.success(request, f"已保存推荐意见：{nomination}。")
+            return redirect("secretariat:nomination", pk=nomination.pk)
+    else:
+        messages.error(request, f"不能保存推荐意见：{first_error(form)}")
+    context = pages.entry_page(request.user, unit, campaign, nomination)
+    context["opinion"] = opinion_card(request.user, nomination, form)
     return render(request, "nominations/secretariat/nomination.html", context, status=status)
 
 

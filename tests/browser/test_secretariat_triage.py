@@ -76,8 +76,15 @@ def test_secretariat_triage(
             MemberUnitFactory(recommending_unit=society),
         ]
         owners = [members[0]] * 2 + [members[1]] * 3 + [members[2]] * 2
+        # The first has no 推荐意见 yet: the secretariat writes it on the entry's page before recommending.
         chips = [
-            NominationFactory(member_unit=owner, ranking_list=tech, title=f"芯片技术{i}", **SENT)
+            NominationFactory(
+                member_unit=owner,
+                ranking_list=tech,
+                title=f"芯片技术{i}",
+                **SENT,
+                **({"opinion": ""} if i == 1 else {}),
+            )
             for i, owner in enumerate(owners, start=1)
         ]
         to_return = NominationFactory(member_unit=member_unit, ranking_list=tech, title="待退回的感知技术", **SENT)
@@ -131,6 +138,18 @@ def test_secretariat_triage(
         page.get_by_test_id("batch-apply").click()
         page.wait_for_load_state("networkidle")
         expect(page.locator(".alert-success")).to_contain_text("已批量受理 8 项申报")
+
+        # 推荐 needs the 推荐意见: disabled with the reason until it is written on the entry's page.
+        page.goto(f"/secretariat/entries/{chips[0].pk}/")
+        recommend = page.get_by_test_id("action-recommend")
+        expect(recommend).to_be_disabled()
+        expect(recommend).to_have_attribute("title", "请先填写推荐意见（不超过 600 字）。")
+        page.fill("#opinion", "该芯片技术指标国内领先，已在多家整机企业批量应用，同意推荐。")
+        page.get_by_test_id("save-opinion").click()
+        page.wait_for_load_state("networkidle")
+        expect(page.locator(".messages")).to_contain_text("已保存推荐意见")
+        expect(page.get_by_test_id("action-recommend")).to_be_enabled()
+        screenshot(page, "triage-04b-opinion")
 
         # Recommending seven at once would pass the quota of 6 (3 × 2 channels): nothing changes.
         page.goto(f"/secretariat/inbox/?domain={electronics.pk}&state=accepted")

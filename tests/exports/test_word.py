@@ -150,3 +150,31 @@ def test_zip_holds_one_form_per_entry(entries, campaign, tmp_path):
 
 def test_chinese_numbers():
     assert [word.chinese_number(n) for n in (1, 9, 10, 11, 20, 23)] == ["一", "九", "十", "十一", "二十", "二十三"]
+
+
+def test_opinion_is_printed_with_the_unit_and_its_date(entries):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    nomination = entries["tech"]
+    nomination.opinion = "该项目突破量子传感芯片关键技术，\n已在多家企业应用，同意推荐。"
+    # 2023-11-28 00:30 in Beijing is still 11-27 in UTC: the printed date is Beijing's.
+    nomination.opinion_at = datetime(2023, 11, 28, 0, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    nomination.save()
+    text = _all_text(_open(exports.nomination_docx(nomination)[1]))
+    unit = nomination.recommending_unit.name
+    assert "该项目突破量子传感芯片关键技术，" in text and "已在多家企业应用，同意推荐。" in text
+    assert f"推荐单位（盖章）：{unit}" in text
+    assert "日期：2023年11月28日" in text
+    assert "日期：      年    月    日" not in text.split("推荐意见")[-1]
+
+
+def test_without_opinion_the_block_has_room_to_write(entries):
+    nomination = entries["tech"]
+    nomination.opinion, nomination.opinion_at = "", None
+    nomination.save()
+    text = _all_text(_open(exports.nomination_docx(nomination)[1]))
+    block = text.split("推荐意见")[-1]
+    assert "推荐单位（盖章）：                    " in block
+    assert "日期：      年    月    日" in block
+    assert "同意推荐" not in text

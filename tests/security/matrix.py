@@ -296,6 +296,10 @@ REGISTRY = {
     # A refused action (e.g. accepting an entry that is not submitted) is 403 with its reason.
     "secretariat:nomination_action": Rule(POST, inbox, entries, sees_entry, post={"action": "accept"}, also_ok=(403,)),
     "secretariat:formal_review": Rule(POST, inbox, entries, sees_entry, also_ok=(403,)),
+    # 推荐意见: refused in a state that takes none (403 with its reason).
+    "secretariat:opinion": Rule(
+        POST, inbox, entries, sees_entry, post={"opinion": "该项目技术先进，同意推荐。"}, also_ok=(403,)
+    ),
     "secretariat:batch": Rule(POST, inbox),
     "secretariat:confirm": Rule(BOTH, inbox),
     "secretariat:mail_log": Rule(GET, inbox),

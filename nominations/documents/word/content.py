@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kczg_site.formats import format_date
 from nominations.documents.safety import clean_text
 from nominations.forms.types import Definition
 from nominations.forms.types import Field as FormField
@@ -70,6 +71,8 @@ class FormContent:
     recommender_label: str = "推荐单位"
     recommender: str = ""
     nominee_is_person: bool = False
+    opinion: str = ""  # 推荐意见 (nominations.opinions), printed with the unit's name and its date
+    opinion_date: str = ""  # 2023年11月28日
 
     @property
     def title(self) -> str:
@@ -138,6 +141,8 @@ def content_for(nomination: Nomination, definition: Definition) -> FormContent:
         recommender_label=recommender_label,
         recommender=recommender,
         nominee_is_person=nomination.ranking_list.nominee_is_person,
+        opinion=_text(nomination.opinion),
+        opinion_date=format_date(nomination.opinion_at) if nomination.opinion else "",
     )
 
 

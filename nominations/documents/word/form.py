@@ -188,8 +188,18 @@ class FormTemplate:
         """推荐意见 with room to write, the stamp line and the date line."""
         stamp = "推举人（签字）：" if content.recommender_label == "推举人" else "推荐单位（盖章）："
         value = [self._p("cell_value", f"{content.recommender_label}：{content.recommender}")]
-        value += [self._p("cell_value", "")] * 6
-        value += [self._p("right", f"{stamp}                    "), self._p("right", "日期：      年    月    日")]
+        lines = [line.strip() for line in _NEWLINES.split(content.opinion)] if content.opinion else []
+        lines = [line for line in lines if line]
+        if lines:
+            # The opinion written on the platform, signed with the unit's name and the day it was written.
+            value += [self._p("body", line) for line in lines]
+            value += [
+                self._p("right", f"{stamp}{content.recommender}"),
+                self._p("right", f"日期：{content.opinion_date}"),
+            ]
+        else:
+            value += [self._p("cell_value", "")] * 6
+            value += [self._p("right", f"{stamp}                    "), self._p("right", "日期：      年    月    日")]
         return "".join(
             [
                 self._tbl[0],

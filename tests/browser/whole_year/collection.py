@@ -111,12 +111,31 @@ def resubmit(walk: Walk) -> None:
         shot(walk, "resubmitted")
 
 
+# The refusal of 推荐 without an opinion (nominations.opinions.check_opinion).
+OPINION_MISSING = "请先填写推荐意见（不超过 600 字）。"
+
+
+def _write_opinion(walk: Walk, title: str) -> None:
+    """On the entry's page: 推荐 is disabled until the opinion is written; write it and save."""
+    page = walk.page
+    inbox = _inbox(walk)
+    row(inbox, title).get_by_role("link", name=title).click()
+    expect(page.get_by_test_id("action-recommend")).to_have_attribute("title", OPINION_MISSING)
+    expect(page.get_by_test_id("form-docx")).to_have_text("下载申报书（Word）")
+    page.fill("#opinion", f"“{title}”技术水平国内领先，已形成规模化应用，材料真实完整，同意推荐。")
+    page.get_by_test_id("save-opinion").click()
+    expect(page.locator(".messages")).to_contain_text("已保存推荐意见")
+    expect(page.get_by_test_id("history")).to_contain_text("填写推荐意见")
+    expect(page.get_by_test_id("action-recommend")).to_be_enabled()
+
+
 # The quota's refusal (workflow.check_limit) once the society's 6 places of 电子信息 are used.
 QUOTA_FULL = re.compile(r"电子信息.*的推荐名额已用完（已推荐 6 / 名额 6，")
 
 
 def recommend_to_quota(walk: Walk) -> None:
-    """`secretariat` accepts and recommends in batches up to the 6 places of 先导技术榜 · 电子信息 (one was
+    """`secretariat` accepts in a batch, writes the 推荐意见 of each on its page (推荐 is disabled until
+    then), and recommends in a batch up to the 6 places of 先导技术榜 · 电子信息 (one was
     recommended already; the 工作台 meter shows 6 / 6). The society's 7th candidate can still be accepted,
     but its 推荐 is disabled with the quota's reason: in the inbox row (tooltip) and on the entry's page
     (tooltip and visible text)."""
@@ -125,6 +144,11 @@ def recommend_to_quota(walk: Walk) -> None:
     with walk.at(demo_start()):
         log_in(walk, "secretariat")
         _batch(walk, candidates, "受理")
+        # Recommending needs the unit's 推荐意见: written on each entry's page (the new one shown).
+        for title in candidates:
+            _write_opinion(walk, title)
+            if title == NEW_TITLE:
+                shot(walk, "opinion")
         _batch(walk, candidates, "推荐")
         go(walk, "工作台")
         meter = page.locator('[data-meter="tech-electronics"]')
