@@ -134,8 +134,11 @@ def formal_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, f"形式审查结果未提交：{first_error(form)}")
     context = pages.entry_page(request.user, unit, campaign, nomination)
     context["formal_review"] = formal_pages.card(request.user, nomination, form)
+    return render(request, "nominations/secretariat/nomination.html", context, status=status)
 
 
+@login_required
+@require_POST
 def opinion(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the 推荐意见. Bad input: the page again with the message next to the field and the text
     kept (400); refused: the page again with the reason (403)."""
