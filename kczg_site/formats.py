@@ -4,7 +4,8 @@
 * :func:`format_clock_time` — a moment as a clock shows it (``2023年12月1日 00:00``);
 * :func:`format_date`, :func:`format_month` — ``2023年11月20日``, ``2023年11月``;
 * :func:`format_month_span`, :func:`format_month_to_day_span` — a phase of the timeline;
-* :func:`format_timestamp` — ``2023-11-20 16:55:00`` for audit notes and admin messages.
+* :func:`format_timestamp` — ``2023-11-20 16:55:00`` for audit notes and admin messages;
+* :func:`format_contact` — whom to ask, in brackets: ``（联系人：张老师，电话：010-1234）``.
 """
 
 from datetime import datetime, timedelta
@@ -68,3 +69,9 @@ def format_month_to_day_span(start: datetime, end: datetime) -> str:
 def format_timestamp(moment: datetime) -> str:
     """``2023-11-20 16:55:00`` (to the second, Beijing time): audit notes and admin messages."""
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M:%S}"
+
+
+def format_contact(name: str = "", phones: str = "", email: str = "") -> str:
+    """``（联系人：张老师，电话：010-1234，邮箱：a@b.cn）`` with what is given, or ``""`` without any."""
+    parts = [f"{label}：{value}" for label, value in (("联系人", name), ("电话", phones), ("邮箱", email)) if value]
+    return f"（{'，'.join(parts)}）" if parts else ""

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from kczg_site import clock
-from kczg_site.formats import format_clock_time, format_datetime
+from kczg_site.formats import format_clock_time, format_contact, format_datetime
 from nominations import policy, workflow
 from nominations.audit import record_event
 from nominations.models import Campaign, Nomination, Participation, RecommendingUnit, State
@@ -50,15 +50,7 @@ def confirmed_participation(unit_id: int | None, campaign_id: int | None) -> Par
 
 def whom_to_ask(unit: RecommendingUnit) -> str:
     """``中国电子学会秘书处（联系人：张三，电话：010-1234）``: the unit's secretariat and its contact."""
-    contact = "，".join(
-        part
-        for part in (
-            f"联系人：{unit.contact_name}" if unit.contact_name else "",
-            f"电话：{unit.contact_phones}" if unit.contact_phones else "",
-        )
-        if part
-    )
-    return f"{unit.name}秘书处" + (f"（{contact}）" if contact else "")
+    return f"{unit.name}秘书处{format_contact(unit.contact_name, unit.contact_phones)}"
 
 
 def closed_reason(participation: Participation) -> str:

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from django.urls import reverse
 
+from kczg_site.formats import format_contact
 from nominations import intake, policy, workflow
 from nominations.models import Campaign, Nomination, RecommendingUnit, Role
 from nominations.rules.deadlines import RoleDeadline
@@ -54,22 +55,13 @@ class Mode:
 EDITABLE = Mode(True)
 
 
-def _contact(unit: RecommendingUnit) -> str:
-    """``（联系人：张老师，电话：010-1234，邮箱：a@b.cn）`` from what the unit's row holds, or ``""``."""
-    parts = [
-        f"{label}：{value}"
-        for label, value in (("联系人", unit.contact_name), ("电话", unit.contact_phones), ("邮箱", unit.contact_email))
-        if value
-    ]
-    return f"（{'，'.join(parts)}）" if parts else ""
-
-
 def ask_for_extension(unit: RecommendingUnit | None) -> Option:
     """Whom to ask for an extension: the recommending unit's secretariat (with its contact), else the
     platform secretariat."""
     if unit is None:
         return Option(f"如需延期，请联系{PLATFORM_SECRETARIAT}。", key="extension")
-    return Option(f"如需延期，请联系{unit}秘书处申请延期{_contact(unit)}。", key="extension")
+    contact = format_contact(unit.contact_name, unit.contact_phones, unit.contact_email)
+    return Option(f"如需延期，请联系{unit}秘书处申请延期{contact}。", key="extension")
 
 
 # ---------------------------------------------------------------- the author's entry

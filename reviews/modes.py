@@ -13,18 +13,12 @@ from datetime import datetime
 
 from django.urls import reverse
 
+from kczg_site.formats import format_contact
 from nominations.models import Nomination
 from nominations.page_modes import EDITABLE, PLATFORM_SECRETARIAT, Mode, Option
 from nominations.rules.deadlines import Deadline
 from reviews import scoring
 from reviews.models import BodySubmission, ReviewBody
-
-
-def _contact(body: ReviewBody) -> str:
-    parts = [
-        f"{label}：{value}" for label, value in (("联系人", body.contact_name), ("电话", body.contact_phones)) if value
-    ]
-    return f"（{'，'.join(parts)}）" if parts else ""
 
 
 def expert_mode(nomination: Nomination, body: ReviewBody, now: datetime | None = None) -> Mode:
@@ -38,9 +32,8 @@ def expert_mode(nomination: Nomination, body: ReviewBody, now: datetime | None =
         Option("返回评审任务", reverse("reviews:expert_dashboard"), key="dashboard"),
     ]
     if not locked:
-        options.append(
-            Option(f"如需延期，请联系{body}{_contact(body)}，由其向{PLATFORM_SECRETARIAT}申请。", key="extension")
-        )
+        contact = format_contact(body.contact_name, body.contact_phones)
+        options.append(Option(f"如需延期，请联系{body}{contact}，由其向{PLATFORM_SECRETARIAT}申请。", key="extension"))
     title = "评分已锁定，只能查看" if locked else "评分已截止，只能查看"
     return Mode(False, title, decision.reason, tuple(options))
 
