@@ -1,4 +1,4 @@
-"""Initial-review bodies and the lists and domains they cover."""
+"""Review bodies, criteria, assignments, scores and decisions; further areas live in sibling modules imported at the end."""
 
 from django.conf import settings
 from django.db import models
