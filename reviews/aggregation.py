@@ -14,6 +14,15 @@ Choices (the product's own; the notice says nothing about scoring):
   population standard deviation`` over every entry the expert scored. An expert who scored only one
   entry, or gave every entry the same total (zero variance), carries no information about relative
   quality: each of their z-scores is 0. An entry's normalised score is the mean of its z-scores.
+* The aggregation rule of a list (``ListScoringRule.aggregation``, default 均值) decides the value an
+  entry is ranked by: 均值 (mean), 中位数 (median), 去掉一个最高分和一个最低分后的均值 (the trimmed mean,
+  :func:`trimmed_mean`) or 标准化均值 (the mean of the z-scores below). Every ranking page and export
+  names the rule it ranked by (:func:`rule_label`).
+* The disagreement (分歧) of an entry is the **range** of its totals, highest − lowest (:func:`value_range`),
+  in the totals' own points (0–100): "two experts are 30 points apart" is what a coordinator checks and
+  can compare with a threshold set per list (``ListScoringRule.disagreement_threshold``, default 20); the
+  standard deviation stays in its own column. An entry whose range is above the threshold is marked
+  (``EntryResult.disagrees``) and highlighted.
 * Ranking is competition ranking ("1, 2, 2, 4"): entries whose compared value is equal (to three
   decimals) share a rank and are marked as tied (并列); the next rank skips the shared places.
   Entries without any submitted review come last, unranked.
@@ -29,7 +38,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from reviews.models import Score, ScoreStatus
+from reviews.models import DEFAULT_DISAGREEMENT_THRESHOLD, Aggregation, ListScoringRule, Score, ScoreStatus
 
 Number = float | int | Decimal | str  # a score or total as stored (text in ``Score.values``) or computed
 
@@ -60,6 +69,64 @@ def spread(numbers: list[float]) -> float | None:
     if not numbers:
         return None
     return statistics.pstdev(numbers) if len(numbers) > 1 else 0.0
+
+
+def trimmed_mean(numbers: list[float]) -> float | None:
+    """The mean after dropping one highest and one lowest score (去掉一个最高分和一个最低分后的均值).
+
+    Exactly one of each is dropped, even when several scores share the highest or the lowest value.
+    With fewer than 3 scores nothing would be left to average (or one score would decide alone), so the
+    plain mean is returned instead: the rule is for panels of 3 or more, and an entry that got only two
+    reviews is still ranked, by the mean of both.
+
+    Worked example, five experts' weighted totals 90, 85, 80, 78, 40:
+
+    >>> trimmed_mean([90, 85, 80, 78, 40])  # (85 + 80 + 78) / 3
+    81.0
+    >>> mean([90, 85, 80, 78, 40])  # the outlier 40 pulls the mean down
+    74.6
+    >>> trimmed_mean([70, 80])  # fewer than 3: the mean
+    75.0
+    >>> trimmed_mean([80, 80, 60])  # one 80 and the 60 dropped
+    80.0
+    """
+    if not numbers:
+        return None
+    if len(numbers) < 3:
+        return statistics.fmean(numbers)
+    ordered = sorted(float(n) for n in numbers)
+    return statistics.fmean(ordered[1:-1])
+
+
+def value_range(numbers: list[float]) -> float | None:
+    """The disagreement (分歧): highest − lowest; 0 for one number, ``None`` for none.
+
+    >>> value_range([90, 85, 80, 78, 40])
+    50.0
+    """
+    if not numbers:
+        return None
+    return float(max(numbers)) - float(min(numbers))
+
+
+def aggregate(numbers: list[float], rule: str) -> float | None:
+    """An entry's value under a per-entry rule (均值, 中位数, 去掉最高最低分后的均值).
+
+    标准化均值 depends on every entry an expert scored, not on the entry's numbers alone: see
+    :func:`normalized_means` (``results`` applies it).
+    """
+    if rule == Aggregation.MEAN:
+        return mean(numbers)
+    if rule == Aggregation.MEDIAN:
+        return median(numbers)
+    if rule == Aggregation.TRIMMED:
+        return trimmed_mean(numbers)
+    raise ValueError(f"not a per-entry rule: {rule}")
+
+
+def rule_label(rule: str) -> str:
+    """The Chinese name of a rule, as the pages and exports print it (排名规则：…)."""
+    return Aggregation(rule).label
 
 
 @dataclass(frozen=True)
@@ -145,6 +212,11 @@ class EntryResult:
     rank: int | None = None
     tied: bool = False
     body: Any = None
+    rule: str = Aggregation.MEAN
+    value: float | None = None  # the value ranked by, under ``rule``
+    trimmed: float | None = None
+    disagreement: float | None = None
+    disagrees: bool = False
 
     @property
     def count(self) -> int:
@@ -163,17 +235,51 @@ def submitted_totals(score_filter: Q) -> dict[int, dict[int, float]]:
     return dict(totals)
 
 
+@dataclass(frozen=True)
+class ListRule:
+    """A list's aggregation rule and disagreement threshold (``ListScoringRule``, or the defaults)."""
+
+    aggregation: str = Aggregation.MEAN
+    threshold: float = float(DEFAULT_DISAGREEMENT_THRESHOLD)
+
+    @property
+    def label(self) -> str:
+        return rule_label(self.aggregation)
+
+
+DEFAULT_RULE = ListRule()
+
+
+def list_rules(list_ids: Iterable[int]) -> dict[int, ListRule]:
+    """``{list id: ListRule}`` for every id given (one query; a list without a row gets the defaults)."""
+    list_ids = list(list_ids)
+    rows = ListScoringRule.objects.filter(ranking_list_id__in=list_ids).values_list(
+        "ranking_list_id", "aggregation", "disagreement_threshold"
+    )
+    found = {list_id: ListRule(aggregation, float(threshold)) for list_id, aggregation, threshold in rows}
+    return {list_id: found.get(list_id, DEFAULT_RULE) for list_id in list_ids}
+
+
+def rule_of(ranking_list_id: int) -> ListRule:
+    return list_rules([ranking_list_id])[ranking_list_id]
+
+
 def results(
     nominations: Iterable[Any],
     totals_by_expert: Mapping[int, Mapping[int, float]],
     *,
     normalize: bool = False,
     counts: Mapping[int, tuple[int, int]] | None = None,
+    rule: ListRule | None = None,
 ) -> list[EntryResult]:
-    """One :class:`EntryResult` per nomination, ranked by mean (or normalised mean), ties shown.
+    """One :class:`EntryResult` per nomination, ranked by the list's rule (``rule``, default 均值), ties shown.
 
+    ``normalize``: rank by 标准化均值 whatever the list's rule (the pages' comparison view).
     ``counts``: optional ``{nomination_id: (assigned, submitted)}``.
     """
+    rule = rule or DEFAULT_RULE
+    aggregation = Aggregation.NORMALIZED if normalize else rule.aggregation
+    normalize = aggregation == Aggregation.NORMALIZED
     per_entry = defaultdict(list)
     for by_entry in totals_by_expert.values():
         for nomination_id, total in by_entry.items():
@@ -184,11 +290,18 @@ def results(
         totals = per_entry.get(nomination.pk, [])
         entry = EntryResult(nomination=nomination, totals=totals, summary=summarize(totals))
         entry.z_mean = z.get(nomination.pk) if normalize else None
+        entry.rule = aggregation
+        entry.trimmed = trimmed_mean(totals)
+        entry.disagreement = value_range(totals)
+        entry.disagrees = entry.disagreement is not None and entry.disagreement > rule.threshold
+        if normalize:
+            entry.value = entry.z_mean if totals else None
+        else:
+            entry.value = aggregate(totals, aggregation)
         if counts is not None:
             entry.assigned, entry.submitted = counts.get(nomination.pk, (0, 0))
         entries.append(entry)
-    key = (lambda e: e.z_mean if e.summary.count else None) if normalize else (lambda e: e.summary.mean)
-    ranked = rank((entry, key(entry)) for entry in entries)
+    ranked = rank((entry, entry.value) for entry in entries)
     ordered = []
     for item in ranked:
         item.key.rank = item.rank

@@ -117,18 +117,34 @@ def published_workbook(campaign, groups):
 # ---------------------------------------------------------------- the ranked tables
 
 
-def ranking_headers(*, normalize=False, decisions=False):
+DISAGREEMENT_HEADER = "分歧（最高分−最低分）"
+DISAGREEMENT_FLAG = "分歧较大，请关注"
+
+
+def ranking_headers(*, normalize=False, decisions=False, rule_label="均值"):
+    """The ranking's columns; ``rule_label`` names the rule the sheet is ranked by (排名依据：…)."""
     headers = ["排名", "并列", "申报编号", "名称", "推荐单位", "申报单位", "初评机构"]
-    headers += ["评分人数", "平均分", "中位数", "标准差"]
+    headers += ["评分人数", "平均分", "中位数", "标准差", "去掉最高分和最低分后均值", DISAGREEMENT_HEADER, "分歧提示"]
     if normalize:
         headers.append("标准化得分")
+    headers.append(f"排名依据：{rule_label}")
     headers.append("状态")
     if decisions:
         headers += ["终评结果", "终评理由"]
     return headers
 
 
-_RANKING_WIDTHS = {"名称": 36, "推荐单位": 28, "申报单位": 28, "初评机构": 28, "申报编号": 18, "终评理由": 30}
+_RANKING_WIDTHS = {
+    DISAGREEMENT_HEADER: 14,
+    "分歧提示": 16,
+    "去掉最高分和最低分后均值": 14,
+    "名称": 36,
+    "推荐单位": 28,
+    "申报单位": 28,
+    "初评机构": 28,
+    "申报编号": 18,
+    "终评理由": 30,
+}
 
 
 def _decision(nomination):
@@ -145,10 +161,12 @@ def write_ranking(fileobj, groups, *, normalize=False, decisions=False, tick=Non
     review's result and reason (the platform secretariat's export).
     """
     workbook = Workbook(write_only=True)
-    headers = ranking_headers(normalize=normalize, decisions=decisions)
-    widths = [_RANKING_WIDTHS.get(h, 10) for h in headers]
     ids = []
     for group in groups:
+        rule = getattr(group, "rule", None)
+        label = "标准化均值" if normalize else (rule.label if rule is not None else "均值")
+        headers = ranking_headers(normalize=normalize, decisions=decisions, rule_label=label)
+        widths = [_RANKING_WIDTHS.get(h, 10) for h in headers]
         sheet = _Sheet(workbook, group.label.replace(" · ", "-"), headers, widths, tick)
         for entry in group.entries:
             nomination, summary = entry.nomination, entry.summary
@@ -165,9 +183,13 @@ def write_ranking(fileobj, groups, *, normalize=False, decisions=False, tick=Non
                 _round(summary.mean),
                 _round(summary.median),
                 _round(summary.stdev),
+                _round(entry.trimmed),
+                _round(entry.disagreement),
+                DISAGREEMENT_FLAG if entry.disagrees else "",
             ]
             if normalize:
                 row.append(_round(entry.z_mean))
+            row.append(_round(entry.value))
             row.append(nomination.get_state_display())
             if decisions:
                 row += list(_decision(nomination))

@@ -164,12 +164,15 @@ def ranking_groups(
     totals = aggregation.submitted_totals(Q(assignment__body=body))
     counts = final.assignment_counts(Assignment.objects.filter(body=body))
     groups = []
-    for coverage in body.coverages.all():
+    coverages = list(body.coverages.all())
+    rules = aggregation.list_rules({coverage.ranking_list_id for coverage in coverages})
+    for coverage in coverages:
         in_group = [
             e for e in entries if e.ranking_list_id == coverage.ranking_list_id and e.domain_id == coverage.domain_id
         ]
-        ranked = aggregation.results(in_group, totals, normalize=normalize, counts=counts)
-        groups.append(final.Group(coverage.ranking_list, coverage.domain, ranked))
+        rule = rules[coverage.ranking_list_id]
+        ranked = aggregation.results(in_group, totals, normalize=normalize, counts=counts, rule=rule)
+        groups.append(final.Group(coverage.ranking_list, coverage.domain, ranked, rule))
     return groups
 
 

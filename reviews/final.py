@@ -107,6 +107,7 @@ class Group:
     ranking_list: RankingList
     domain: Domain | None
     entries: list = field(default_factory=list)
+    rule: aggregation.ListRule = aggregation.DEFAULT_RULE
 
     @property
     def key(self) -> str:
@@ -179,9 +180,11 @@ def ranked_groups(
             groups[key] = Group(entry.ranking_list, entry.domain)
         groups[key].entries.append(entry)
     targets = dict(ListTarget.objects.filter(ranking_list__campaign=campaign).values_list("ranking_list_id", "count"))
+    rules = aggregation.list_rules({list_id for list_id, _domain_id in groups})
     result = []
     for group in groups.values():
-        group.entries = aggregation.results(group.entries, totals, normalize=normalize, counts=counts)
+        group.rule = rules[group.ranking_list.pk]
+        group.entries = aggregation.results(group.entries, totals, normalize=normalize, counts=counts, rule=group.rule)
         result.append(group)
     propose(result, targets)
     return result, targets
@@ -240,7 +243,12 @@ def assignment_counts(assignments: QuerySet) -> dict[int, tuple[int, int]]:
 
 
 def decide(user: AbstractBaseUser, decisions: list[tuple[Nomination, str, str]]) -> int:
-    """Apply ``[(nomination, choice, reason)]`` all or nothing; returns the number of entries changed."""
+    """Apply ``[(nomination, choice, reason)]`` all or nothing; returns the number of entries changed.
+
+    Each decision records the closed panel vote (会评) it rests on, if any (``reviews.panel.vote_of``).
+    """
+    from reviews.panel import vote_of  # reviews.panel builds on this module's ranked tables
+
     problems = []
     for nomination, choice, _reason in decisions:
         if choice not in PATHS:
@@ -270,7 +278,13 @@ def decide(user: AbstractBaseUser, decisions: list[tuple[Nomination, str, str]])
             if steps or reason:
                 FinalDecision.objects.update_or_create(
                     nomination=nomination,
-                    defaults={"listed": choice == LISTED, "reason": reason, "decided_at": now, "decided_by": user},
+                    defaults={
+                        "listed": choice == LISTED,
+                        "reason": reason,
+                        "decided_at": now,
+                        "decided_by": user,
+                        "panel_candidate": vote_of(nomination),
+                    },
                 )
     return changed
 

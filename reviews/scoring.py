@@ -33,6 +33,7 @@ from reviews.models import (
     ReviewExtension,
     Score,
     ScoreStatus,
+    ScoreStep,
 )
 
 
@@ -94,12 +95,36 @@ def check_results_submittable(body: ReviewBody, now: datetime | None = None) -> 
     return ALLOW
 
 
+def range_message(criterion: ReviewCriterion) -> str:
+    return f"“{criterion.name}”的评分应在 {criterion.min_score} 至 {criterion.max_score} 之间。"
+
+
+def step_message(criterion: ReviewCriterion) -> str:
+    if criterion.score_step == ScoreStep.INTEGER:
+        return f"“{criterion.name}”的评分应为整数。"
+    return f"“{criterion.name}”的评分最多保留一位小数。"
+
+
+def score_error(criterion: ReviewCriterion, number: Decimal) -> str | None:
+    """The one rule of a criterion's score: within ``min_score``–``max_score``, in steps of ``score_step``
+    (an integer, or one decimal place); the Chinese message, or ``None`` when the score is fine.
+
+    Both the expert's form (``reviews.forms.expert.ScoreForm``, next to the field) and
+    :func:`parse_values` (every save) ask it.
+    """
+    if not number.is_finite() or number < criterion.min_score or number > criterion.max_score:
+        return range_message(criterion)
+    step = Decimal(criterion.score_step or ScoreStep.TENTH)
+    if number != number.quantize(step):
+        return step_message(criterion)
+    return None
+
+
 def parse_values(
     raw: dict[str, Any], criteria: list[ReviewCriterion], *, complete: bool
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """Validate ``{code: text or number}`` against the criteria; returns ``(values, errors)``.
-
-    Scores may have one decimal place. With ``complete`` every criterion needs a score.
+    """Validate ``{code: text or number}`` against the criteria (:func:`score_error`); returns
+    ``(values, errors)``. With ``complete`` every criterion needs a score.
     """
     values, errors = {}, {}
     for criterion in criteria:
@@ -113,10 +138,9 @@ def parse_values(
         except InvalidOperation:
             errors[criterion.code] = f"“{criterion.name}”的评分应为数字。"
             continue
-        if not number.is_finite() or number < 0 or number > criterion.max_score:
-            errors[criterion.code] = f"“{criterion.name}”的评分应在 0 至 {criterion.max_score} 之间。"
-        elif number != number.quantize(Decimal("0.1")):
-            errors[criterion.code] = f"“{criterion.name}”的评分最多保留一位小数。"
+        error = score_error(criterion, number)
+        if error:
+            errors[criterion.code] = error
         else:
             values[criterion.code] = str(int(number)) if number == number.to_integral() else str(number)
     return values, errors

@@ -4,17 +4,46 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
+from reviews import scoring
 from reviews.forms.base import note
-from reviews.models import ConflictKind, ReviewCriterion, Score
+from reviews.models import ConflictKind, ReviewCriterion, Score, ScoreStep
 
 SCORE_COMMENT_ROWS = 4
 
 
-class ScoreForm(forms.Form):
-    """One number field per criterion (0 to its maximum, one decimal) and the comment.
+class CriterionScoreField(forms.DecimalField):
+    """A criterion's score: a number that ``reviews.scoring.score_error`` accepts (bounds and step of the
+    criterion), its message shown next to the field."""
 
-    The form checks what was posted (a number within the scale, a comment within 2000 字 without
+    def __init__(self, criterion: ReviewCriterion, **kwargs: Any) -> None:
+        self.criterion = criterion
+        out_of_range = scoring.range_message(criterion)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid": f"“{criterion.name}”的评分应为数字。",
+                "max_digits": out_of_range,
+                "max_whole_digits": out_of_range,
+            },
+        )
+        step = criterion.score_step or ScoreStep.TENTH
+        attrs = {"step": step, "min": criterion.min_score, "max": criterion.max_score}
+        super().__init__(max_digits=6, widget=forms.NumberInput(attrs=attrs), **kwargs)
+
+    def validate(self, value: Decimal | None) -> None:
+        super().validate(value)
+        if value is not None:
+            error = scoring.score_error(self.criterion, value)
+            if error:
+                raise ValidationError(error, code="score")
+
+
+class ScoreForm(forms.Form):
+    """One number field per criterion (its bounds and step: integer or one decimal) and the comment.
+
+    The form checks what was posted (a number the criterion allows, a comment within 2000 字 without
     control characters); whether every criterion is scored for a submission is ``reviews.scoring``'s rule.
     """
 
@@ -23,24 +52,15 @@ class ScoreForm(forms.Form):
         self.criteria = criteria
         fields = {}
         for criterion in criteria:
-            out_of_range = f"“{criterion.name}”的评分应在 0 至 {criterion.max_score} 之间。"
-            fields[f"c_{criterion.code}"] = forms.DecimalField(
-                label=f"{criterion.name}（权重 {criterion.weight.normalize():f}，0–{criterion.max_score} 分）",
+            precision = "整数" if criterion.score_step == ScoreStep.INTEGER else "可保留一位小数"
+            fields[f"c_{criterion.code}"] = CriterionScoreField(
+                criterion,
+                label=(
+                    f"{criterion.name}（权重 {criterion.weight.normalize():f}，"
+                    f"{criterion.min_score}–{criterion.max_score} 分，{precision}）"
+                ),
                 required=False,
-                min_value=0,
-                max_value=criterion.max_score,
-                decimal_places=1,
-                max_digits=4,
                 help_text=criterion.description,
-                error_messages={
-                    "invalid": f"“{criterion.name}”的评分应为数字。",
-                    "min_value": out_of_range,
-                    "max_value": out_of_range,
-                    "max_digits": out_of_range,
-                    "max_whole_digits": out_of_range,
-                    "max_decimal_places": f"“{criterion.name}”的评分最多保留一位小数。",
-                },
-                widget=forms.NumberInput(attrs={"step": "0.1", "min": 0, "max": criterion.max_score}),
             )
         fields["comment"] = note("评审意见", rows=SCORE_COMMENT_ROWS)
         self.fields = fields

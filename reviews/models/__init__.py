@@ -59,10 +59,18 @@ class ReviewCoverage(models.Model):
 # ---------------------------------------------------------------- criteria and targets
 
 
+class ScoreStep(models.TextChoices):
+    """How fine an expert's score of one criterion may be (``reviews.scoring.score_error``)."""
+
+    INTEGER = "1", "整数"
+    TENTH = "0.1", "保留一位小数"
+
+
 class ReviewCriterion(models.Model):
     """One scoring criterion of one list (a list belongs to one campaign year).
 
-    An expert gives each criterion a score from 0 to ``max_score``; the weighted total of a review is
+    An expert gives each criterion a score from ``min_score`` to ``max_score`` in steps of ``score_step``
+    (an integer, or one decimal place); the weighted total of a review is
     ``sum(weight * score / max_score)``, so with weights adding up to 100 it lies between 0 and 100
     (see ``reviews.aggregation.weighted_total``).
     """
@@ -74,7 +82,11 @@ class ReviewCriterion(models.Model):
     name = models.CharField("名称", max_length=50)
     description = models.TextField("评分要点", blank=True)
     weight = models.DecimalField("权重", max_digits=5, decimal_places=2, help_text="各项权重之和宜为 100。")
-    max_score = models.PositiveSmallIntegerField("满分", default=10, help_text="每项评分范围为 0 至满分。")
+    max_score = models.PositiveSmallIntegerField("满分", default=10, help_text="每项评分范围为最低分至满分。")
+    min_score = models.PositiveSmallIntegerField("最低分", default=0, help_text="每项评分不得低于此分。")
+    score_step = models.CharField(
+        "评分精度", max_length=4, choices=ScoreStep.choices, default=ScoreStep.TENTH, help_text="整数或保留一位小数。"
+    )
     order = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
@@ -311,6 +323,15 @@ class FinalDecision(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="决定人"
     )
+    panel_candidate = models.ForeignKey(
+        "reviews.PanelCandidate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="final_decisions",
+        verbose_name="依据的会评表决",
+        help_text="终评结果所依据的会评投票（已结束的会评中该申报的表决结果）。",
+    )
 
     class Meta:
         verbose_name = "终评结果"
@@ -318,3 +339,8 @@ class FinalDecision(models.Model):
 
     def __str__(self):
         return f"{self.nomination}:{'入榜' if self.listed else '未入榜'}"
+
+
+# Further areas, each in its own module (imported here so that Django finds their models).
+from reviews.models.panel import *  # noqa: E402, F403
+from reviews.models.scoring_rules import *  # noqa: E402, F403

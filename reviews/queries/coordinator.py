@@ -52,15 +52,20 @@ def body_overview(
     for entry in light:
         by_group[paging.group_key(entry.ranking_list_id, entry.domain_id)].append(entry)
     groups = []
-    for coverage in body.coverages.all():
+    coverages = list(body.coverages.all())
+    rules = aggregation.list_rules({coverage.ranking_list_id for coverage in coverages})
+    for coverage in coverages:
         key = paging.group_key(coverage.ranking_list_id, coverage.domain_id)
         in_group = by_group.get(key, [])
         stats = progress(in_group, counts)
+        rule = rules[coverage.ranking_list_id]
+        coverage.rule = rule
         groups.append(
             {
                 "coverage": coverage,
                 "key": key,
-                "entries": aggregation.results(in_group, totals, normalize=normalize, counts=counts),
+                "rule": rule,
+                "entries": aggregation.results(in_group, totals, normalize=normalize, counts=counts, rule=rule),
                 "total": stats["entries"],
                 "assigned": stats["assigned"],
                 "complete": stats["complete"],

@@ -11,7 +11,7 @@ from tests.reviews.conftest import FULL, IN_REVIEW_TIME, PUBLICATION_TIME, put_i
 pytestmark = pytest.mark.django_db
 
 EXPERT_MAX = 9
-COORDINATOR_MAX = 18
+COORDINATOR_MAX = 19  # +1: the lists' scoring rules (reviews.aggregation.list_rules)
 PUBLIC_MAX = 4
 
 
