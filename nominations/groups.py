@@ -39,7 +39,7 @@ EDITABLE = {
         "earlierlisteditem",
         "democlock",
     ),
-    "reviews": ("reviewbody", "reviewcoverage", "reviewcriterion", "listtarget"),
+    "reviews": ("reviewbody", "reviewcoverage", "reviewcriterion", "listtarget", "listscoringrule"),
 }
 DELETABLE = {
     "nominations": ("channel", "participation", "extension", "earlierlisteditem"),
@@ -58,6 +58,10 @@ READABLE = {
         "reviewextension",
         "publication",
         "finaldecision",
+        "panelmeeting",
+        "panelattendance",
+        "panelcandidate",
+        "panelballotreceipt",
     ),
 }
 

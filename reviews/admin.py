@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from nominations.admin import PolicyRowsMixin, ReadOnlyAdmin, register_remaining
-from reviews.models import ListTarget, ReviewBody, ReviewCoverage, ReviewCriterion, Score
+from reviews.models import ListTarget, PanelVote, ReviewBody, ReviewCoverage, ReviewCriterion, Score
 from reviews.policy import visible_scores
 
 
@@ -50,7 +50,7 @@ class ReviewCoverageAdmin(admin.ModelAdmin):
 
 @admin.register(ReviewCriterion)
 class ReviewCriterionAdmin(admin.ModelAdmin):
-    list_display = ("name", "ranking_list", "code", "weight", "max_score", "order")
+    list_display = ("name", "ranking_list", "code", "weight", "min_score", "max_score", "score_step", "order")
     list_filter = ("ranking_list__campaign", "ranking_list__code")
     search_fields = ("name", "code", "description")
     ordering = ("-ranking_list__campaign__year", "ranking_list__order", "order")
@@ -77,5 +77,10 @@ class ScoreAdmin(PolicyRowsMixin, ReadOnlyAdmin):
         return visible_scores(user)
 
 
+# The panel meeting (会评) and the lists' scoring rules: their own module, before the remaining ones.
+from reviews import panel_admin  # noqa: E402, F401
+
 # Dispatches, assignments, conflicts, submissions, extensions, publication, final decisions.
 register_remaining("reviews")
+# Never the secret ballot's votes (reviews.panel_admin).
+admin.site.unregister(PanelVote)

@@ -16,6 +16,12 @@ REVIEW_EVENT_LABELS = {
     "set_target": "设置入榜数量",
     "publish_lists": "发布榜单",
     "close_review": "平台关闭初评",
+    "panel_create": "创建会评",
+    "panel_attendance": "记录会评出席",
+    "panel_candidates": "生成会评候选",
+    "panel_open": "开始会评投票",
+    "panel_close": "结束会评投票",
+    "panel_tie": "主持人确定并列候选",
 }
 
 
