@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import coordinator_views, expert_views, platform_views
+from reviews import coordinator_views, expert_views, panel_views, platform_views, stats_views
 
 app_name = "reviews"
 
@@ -30,4 +30,17 @@ urlpatterns = [
     path("platform/final/ranking.xlsx", platform_views.ranking_excel, name="platform_ranking_excel"),
     path("platform/publish/", platform_views.publish, name="platform_publish"),
     path("platform/progress/<int:pk>/close/", platform_views.close_review, name="platform_close_review"),
+    # The panel meeting of the final review (会评)
+    path("panel/", panel_views.panel_list, name="panel_list"),
+    path("panel/<int:pk>/", panel_views.panel_meeting, name="panel_meeting"),
+    path("panel/<int:pk>/attendance/", panel_views.record_attendance, name="panel_attendance"),
+    path("panel/<int:pk>/candidates/", panel_views.add_candidates, name="panel_candidates"),
+    path("panel/<int:pk>/open/", panel_views.open_vote, name="panel_open"),
+    path("panel/<int:pk>/vote/", panel_views.cast_ballot, name="panel_vote"),
+    path("panel/<int:pk>/close/", panel_views.close_vote, name="panel_close"),
+    path("panel/<int:pk>/candidates/<int:candidate_pk>/tie/", panel_views.resolve_tie, name="panel_tie"),
+    path("panel/<int:pk>/minutes.docx", panel_views.minutes_docx, name="panel_minutes"),
+    path("panel/<int:pk>/minutes.pdf", panel_views.minutes_pdf, name="panel_minutes_pdf"),
+    # Statistics (统计)
+    path("platform/stats/", stats_views.stats_page, name="platform_stats"),
 ]

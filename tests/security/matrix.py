@@ -218,6 +218,43 @@ def years(s):
     return [("published", {"year": s.campaign.year}, s.campaign), ("unpublished", {"year": 2001}, NEVER)]
 
 
+def _meetings(s):
+    """Two panel meetings with the expert as chair and only member: one in 筹备, one closed (made anew
+    for each test: the scenario's rows outlive a test, these roll back with it)."""
+    from kczg_site import clock
+    from reviews.models import MeetingState, PanelCandidate, PanelMeeting
+
+    rows = []
+    for name, state in (("筹备中的会评", MeetingState.PREPARING), ("已结束的会评", MeetingState.CLOSED)):
+        meeting = PanelMeeting.objects.create(
+            campaign=s.campaign,
+            name=name,
+            chair=s.users["expert"],
+            state=state,
+            member_count=1,
+            present_count=1,
+            created_at=clock.now(),
+            created_by=s.users["platform"],
+        )
+        meeting.members.set([s.users["expert"]])
+        nomination = s.entries["a-review"]
+        PanelCandidate.objects.create(meeting=meeting, nomination=nomination, ranking_list=nomination.ranking_list)
+        rows.append(meeting)
+    return rows
+
+
+def meetings(s):
+    return [(m.name, {"pk": m.pk}, m) for m in _meetings(s)] + [("missing", {"pk": 999999}, NEVER)]
+
+
+def panel_candidates(s):
+    rows = []
+    for m in _meetings(s):
+        candidate = m.candidates.first()
+        rows.append((m.name, {"pk": m.pk, "candidate_pk": candidate.pk}, m))
+    return rows
+
+
 # ---------------------------------------------------------------- the rule
 
 
@@ -354,6 +391,20 @@ REGISTRY = {
     "reviews:platform_ranking_excel": Rule(POST, may("run_final_review")),
     "reviews:platform_publish": Rule(POST, may("run_final_review")),
     "reviews:platform_close_review": Rule(POST, may("run_final_review"), review_bodies),
+    # The panel meeting (会评): the platform and the meeting's members; the chair acts on it. A member who
+    # is not the chair is refused the chair's actions with the reason (403).
+    "reviews:panel_list": Rule(BOTH, may("view_panels"), post_gate=may("manage_panels")),
+    "reviews:panel_meeting": Rule(GET, may("view_panels"), meetings, sees_with("view_panel")),
+    "reviews:panel_attendance": Rule(POST, may("view_panels"), meetings, sees_with("view_panel"), also_ok=(403,)),
+    "reviews:panel_candidates": Rule(POST, may("view_panels"), meetings, sees_with("view_panel"), also_ok=(403,)),
+    "reviews:panel_open": Rule(POST, may("view_panels"), meetings, sees_with("view_panel"), also_ok=(403,)),
+    "reviews:panel_vote": Rule(POST, may("view_panels"), meetings, sees_with("view_panel")),
+    "reviews:panel_close": Rule(POST, may("view_panels"), meetings, sees_with("view_panel"), also_ok=(403,)),
+    "reviews:panel_tie": Rule(POST, may("view_panels"), panel_candidates, sees_with("view_panel"), also_ok=(403,)),
+    # Minutes: a closed meeting's, for the platform and the chair (403 before closing: sealed).
+    "reviews:panel_minutes": Rule(GET, may("view_panels"), meetings, sees_with("view_panel"), also_ok=(403,)),
+    "reviews:panel_minutes_pdf": Rule(GET, may("view_panels"), meetings, sees_with("view_panel"), also_ok=(403, 503)),
+    "reviews:platform_stats": Rule(GET, may("run_final_review")),
 }
 
 
