@@ -47,7 +47,7 @@ def meeting_page(user: AbstractBaseUser, meeting: PanelMeeting) -> dict[str, Any
         .select_related("nomination__recommending_unit", "ranking_list", "domain")
         .order_by("order", "pk")
     )
-    closed = meeting.state == MeetingState.CLOSED
+    closed = meeting.state == MeetingState.CLOSED and bool(may(user, "view_panel_results", meeting))
     context = {
         "meeting": meeting,
         "members": members,

@@ -10,7 +10,9 @@ from django.contrib import admin as django_admin
 from django.test import Client
 from django.urls import reverse
 from docx import Document
+from pypdf import PdfReader
 
+from nominations.documents.pdf import pdf_available
 from nominations.models import Role
 from reviews import assignment, final, panel, panel_minutes, scoring
 from reviews.models import (
@@ -312,3 +314,16 @@ def test_the_platform_creates_a_meeting_and_bad_input_is_told_next_to_the_field(
     assert set(meeting.members.all()) == {members[0], members[1], outsider}  # the chair is a member
     page = client.get(url).content.decode()
     assert "终评会" in page and "筹备" in page
+
+
+@pytest.mark.skipif(not pdf_available(), reason="LibreOffice (soffice) is not installed")
+def test_the_minutes_pdf_carries_the_counts(meeting, members):
+    _open(meeting, members[:4])
+    for member in members[:4]:
+        _vote(meeting, member, Y, Y, N)
+    meeting = panel.close_vote(meeting, meeting.chair)
+    response = _client(members[0]).get(reverse("reviews:panel_minutes_pdf", args=[meeting.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "会评纪要" in text and "实到 4 人" in text.replace("\n", "")
+    assert "收回选票 4 张" in text.replace("\n", "")
