@@ -13,7 +13,7 @@ from nominations.models import Campaign, RankingList, State
 from nominations.policy import visible_nominations
 from reviews import closure, final, outcomes, paging, publication, scoring
 from reviews import dispatch as dispatching
-from reviews.models import Assignment, Dispatch, ReviewBody
+from reviews.models import Assignment, Dispatch, MeetingState, PanelCandidate, ReviewBody
 from reviews.queries import dispatch as unconfirmed_section
 from reviews.states import UNDECIDED_STATES
 
@@ -186,9 +186,11 @@ def final_page(
     shown = [(row, entry) for row in groups if group in (None, row.key) for entry in row.entries]
     entries_page = page_of(shown, page)
     full = final.review_entries(campaign).defer("data").in_bulk([entry.nomination.pk for _, entry in entries_page])
+    votes = panel_votes([entry.nomination.pk for _, entry in entries_page])
     for _, entry in entries_page:
         entry.nomination = full[entry.nomination.pk]
         entry.decidable = final.is_decidable(entry.nomination)
+        entry.panel_vote = votes.get(entry.nomination.pk)
     return {
         "campaign": campaign,
         "groups": groups,
@@ -202,6 +204,16 @@ def final_page(
         "choices": final.CHOICES,
         "list_states": list_states,
     }
+
+
+def panel_votes(nomination_ids: list[int]) -> dict[int, PanelCandidate]:
+    """``{nomination id: its latest closed panel vote}`` (one query; ``reviews.panel.vote_of`` for one)."""
+    rows = (
+        PanelCandidate.objects.filter(nomination_id__in=nomination_ids, meeting__state=MeetingState.CLOSED)
+        .select_related("meeting")
+        .order_by("meeting__closed_at", "pk")
+    )
+    return {row.nomination_id: row for row in rows}
 
 
 def publish_preview(campaign: Campaign, ranking_list: RankingList) -> dict[str, Any]:

@@ -327,3 +327,15 @@ def test_the_minutes_pdf_carries_the_counts(meeting, members):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "会评纪要" in text and "实到 4 人" in text.replace("\n", "")
     assert "收回选票 4 张" in text.replace("\n", "")
+
+
+def test_the_final_page_shows_the_closed_vote_only(meeting, members, platform_user):
+    _open(meeting, members[:4])
+    for member in members[:4]:
+        _vote(meeting, member, Y, N, N)
+    client = _client(platform_user)
+    page = client.get(reverse("reviews:platform_final")).content.decode()
+    assert "同意 4/实到 4" not in page  # sealed while the vote runs
+    panel.close_vote(meeting, meeting.chair)
+    page = client.get(reverse("reviews:platform_final")).content.decode()
+    assert "同意 4/实到 4</a> · 通过" in page and "同意 0/实到 4</a> · 未通过" in page
