@@ -155,3 +155,27 @@ def test_the_coordinator_ranking_names_the_rule(scored_panel, coordinator):
         page = client.get(reverse("reviews:coordinator_dashboard")).content.decode()
     assert "排名规则：去掉一个最高分和一个最低分后的均值" in page
     assert page.count('data-disagrees="1"') == 1
+
+
+@pytest.mark.django_db
+def test_the_ranking_export_names_the_rule_and_flags_disagreement(scored_panel, campaign):
+    import io
+
+    from openpyxl import load_workbook
+
+    from reviews import excel, final
+
+    groups, _targets = final.ranked_groups(campaign)
+    out = io.BytesIO()
+    excel.write_ranking(out, groups, decisions=True)
+    sheet = load_workbook(io.BytesIO(out.getvalue()))["先导技术榜-电子信息"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = rows[0]
+    assert "排名依据：去掉一个最高分和一个最低分后的均值" in header
+    by_title = {row[header.index("名称")]: row for row in rows[1:]}
+    outlier = by_title["项目0"]
+    assert outlier[header.index("排名")] == 1  # 88 after dropping 90 and 30
+    assert outlier[header.index("排名依据：去掉一个最高分和一个最低分后的均值")] == 88
+    assert outlier[header.index("分歧（最高分−最低分）")] == 60
+    assert outlier[header.index("分歧提示")] == "分歧较大，请关注"
+    assert by_title["项目1"][header.index("分歧提示")] in ("", None)
