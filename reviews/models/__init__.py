@@ -1,4 +1,4 @@
-"""Review bodies, criteria, assignments, scores and decisions; further areas live in sibling modules imported at the end."""
+"""Review bodies, criteria, assignments, scores and decisions; other areas in sibling modules (imported at the end)."""
 
 from django.conf import settings
 from django.db import models
