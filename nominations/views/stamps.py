@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from nominations import policy, stamps
 from nominations.documents import pdf
-from nominations.documents.summary import summary_docx, summary_for, summary_pdf
+from nominations.documents.summary import Summary, summary_docx, summary_for, summary_pdf
 from nominations.forms.confirmation import ConfirmRecommendationsForm
 from nominations.forms.stamps import StampUploadForm
 from nominations.models.nomination import NOMINATION_RELATIONS
@@ -83,7 +83,7 @@ def summary_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "nominations/secretariat/confirm.html", context, status=status)
 
 
-def _summary(request: HttpRequest):
+def _summary(request: HttpRequest) -> Summary:
     unit, campaign = secretariat_scope(request)
     require(policy.may(request.user, "view_recommendation_summary", unit), PageRefused)
     return summary_for(unit, campaign, policy.visible_nominations(request.user))

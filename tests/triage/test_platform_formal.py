@@ -107,3 +107,17 @@ def test_bad_input_is_shown_next_to_the_field(client, platform_user, confirmed_e
     assert response.status_code == 400
     assert "限期修改截止时间须晚于当前时间。" in response.content.decode()
     assert not FormalReview.objects.filter(stage="platform").exists()
+
+
+def test_the_platform_group_edits_the_checklist_and_the_stamp_requirements_in_the_admin(
+    client, platform_user, campaign
+):
+    from nominations.groups import ensure_platform_group
+
+    platform_user.is_staff = True
+    platform_user.save(update_fields=["is_staff"])
+    platform_user.groups.add(ensure_platform_group())
+    client.force_login(platform_user)
+    assert client.get(reverse("admin:nominations_formalcheckitem_add")).status_code == 200
+    page = client.get(reverse("admin:nominations_campaign_change", args=[campaign.pk])).content.decode()
+    assert "签字盖章要求" in page and "推荐表签字盖章页" in page and "确认推荐前必须上传" in page
