@@ -87,10 +87,17 @@ def test_a_failed_item_goes_back_to_the_unit_which_replaces_the_pages_then_passe
     assert confirmed_entry.state == State.RECOMMENDED
 
 
-def test_not_fixed_by_the_deadline_is_not_accepted(client, platform_user, confirmed_entry, society, campaign):
+def test_not_fixed_by_the_deadline_is_not_accepted(
+    client, platform_user, confirmed_entry, society, campaign, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
     client.force_login(platform_user)
     _post(client, confirmed_entry, {"单位名称与公章一致": "公章为分支机构"})
-    with time_machine.travel(datetime(2023, 11, 28, 17, 1, tzinfo=SHANGHAI), tick=False):
+    with (
+        time_machine.travel(datetime(2023, 11, 28, 17, 1, tzinfo=SHANGHAI), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         lapsed = formal.lapse_overdue()
         assert [n.pk for n in lapsed] == [confirmed_entry.pk]
         assert formal.lapse_overdue() == []  # idempotent
@@ -98,6 +105,9 @@ def test_not_fixed_by_the_deadline_is_not_accepted(client, platform_user, confir
     assert confirmed_entry.state == State.DECLINED
     event = AuditEvent.objects.get(verb="platform_lapse", nomination=confirmed_entry)
     assert event.actor == platform_user and "不予受理" in event.note
+    # The member unit is told, with the reason.
+    (message,) = [m for m in mail.outbox if "不予受理" in m.subject]
+    assert "经平台形式审查退回推荐单位限期修改后，未在限期内通过复查，不予受理" in message.body
     assert confirmation.is_confirmed(society, campaign)
 
 
