@@ -34,6 +34,10 @@ EVENT_LABELS = {
     # The secretariat's formal review of an entry (nominations/formal.py).
     "formal_review": "形式审查",
     "opinion": "填写推荐意见",
+    # 签字盖章 (nominations/stamps.py) and the platform's formal review (nominations/formal.py).
+    "stamp_upload": "上传签字盖章页",
+    "summary_upload": "上传签字盖章的推荐汇总表",
+    "platform_formal_review": "平台形式审查",
 }
 
 

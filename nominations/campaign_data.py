@@ -16,6 +16,7 @@ from nominations.formal import load_formal_checks
 from nominations.models import Campaign, Channel, Domain, EarlierListedItem, RankingList, UnconfirmedUnits
 from nominations.rules import moments
 from nominations.rules.duplicates import normalize_name
+from nominations.stamps import load_stamp_requirements
 
 # The campaign's dated fields: the moments table (rules/moments.py).
 DATE_FIELDS = moments.FIELDS
@@ -73,6 +74,7 @@ def load_campaign(path: str | Path) -> Campaign:
         channel.lists.set([lists[c] for c in list_codes])
 
     load_formal_checks(campaign, data.get("formal_checks", []), lists=lists)
+    load_stamp_requirements(campaign, data.get("stamp_requirements", []))
 
     for key, loader in SECTION_LOADERS.items():
         loader(campaign, data[key], lists=lists, domains=domains)

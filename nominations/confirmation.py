@@ -1,6 +1,7 @@
 """Confirming a recommending unit's recommendations to the platform, and reopening them.
 
 Confirming is the secretariat's last step before the platform deadline (or the unit's extension).
+Confirming needs the signed and stamped scans the campaign requires (``stamps.check_complete``).
 At confirmation every entry of the unit still 已提交, 已受理 or 退回修改 becomes 未获推荐 (the
 workflow's ``not_recommend``, audited and mailed to its member unit). While a unit is confirmed, the
 workflow refuses every change to its recommendations (``workflow.check_not_confirmed``) and its
@@ -100,7 +101,14 @@ def check_confirm(
         return decision
     if is_confirmed(unit, campaign):
         return Decision.deny("本单位已确认推荐结果。")
-    return deadlines.platform_deadline(campaign, unit).check(now)
+    decision = deadlines.platform_deadline(campaign, unit).check(now)
+    if not decision:
+        return decision
+    # 签字盖章: the stamped 汇总表 and every recommended entry's stamped pages, when the campaign asks.
+    # Inside the function: stamps asks this module whether a unit has confirmed.
+    from nominations.stamps import check_complete
+
+    return check_complete(unit, campaign)
 
 
 def confirm(user: policy.AnyUser, unit: RecommendingUnit, campaign: Campaign) -> Participation:

@@ -7,6 +7,13 @@ The rules live here: the checklist of an entry (campaign data, :func:`items_for`
 (:func:`check_fix_by`), the review itself (:func:`review`) and the lapse. The state changes go through
 ``workflow.transition`` ("accept", "return", "lapse"); the member deadline of a returned entry is
 extended to its fix-by time in ``workflow.deadline_for``; resubmitting clears it (:func:`on_transition`).
+
+The platform's 形式审查 of a confirmed unit's recommendations (:func:`check_platform_review`,
+:func:`platform_review`) uses the same checklist. A failed item leaves the entry 已推荐 and returns it
+to the unit with the items and a fix-by time recorded on the review: until then the unit may replace
+the entry's stamped pages (``stamps.check_entry_upload`` asks :func:`platform_fix_open`) and the
+platform reviews it again; an entry whose latest platform review still fails at the fix-by time is not
+accepted (``platform_lapse``, 未受理) by the same :func:`lapse_overdue`.
 """
 
 from __future__ import annotations
@@ -24,7 +31,15 @@ from kczg_site import clock
 from kczg_site.formats import format_datetime
 from nominations import policy, workflow
 from nominations.audit import record_event
-from nominations.models import Campaign, FormalCheckItem, FormalReview, Nomination, RankingList, State
+from nominations.models import (
+    Campaign,
+    FormalCheckItem,
+    FormalReview,
+    FormalStage,
+    Nomination,
+    RankingList,
+    State,
+)
 from nominations.rules.decision import ALLOW, Decision, Refused, require
 
 # The states in which the secretariat reviews an entry (a passed 已提交 entry is accepted at once).
@@ -155,9 +170,87 @@ def review(
             failed=[item.label for item in failed],
             note=text,
             fix_by=fix_by if failed else None,
+            stage=FormalStage.UNIT,
         )
         record_event("formal_review", user, nomination=nomination, note=text, at=now)
     return record
+
+
+# ---------------------------------------------------------------- the platform's review
+
+
+def check_platform_review(nomination: Nomination, user: policy.AnyUser, now: datetime | None = None) -> Decision:
+    """May ``user`` review the entry as the platform now? The platform secretariat, for a unit's
+    recommendation (not a pioneer's) while it is 已推荐 and its unit has confirmed."""
+    decision = policy.may(user, "platform_formal_review", nomination)
+    if not decision:
+        return decision
+    if nomination.pioneer_id or not nomination.recommending_unit_id:
+        return Decision.deny("平台形式审查只针对推荐单位的推荐。")
+    if nomination.state != State.RECOMMENDED:
+        return Decision.deny(f"当前状态为“{nomination.get_state_display()}”，不能进行平台形式审查。")
+    if workflow.confirmed_participation(nomination) is None:
+        return Decision.deny("推荐单位尚未确认推荐结果，平台暂不进行形式审查。")
+    return ALLOW
+
+
+def platform_return_note(failed: Sequence[FailedItem], fix_by: datetime, note: str = "") -> str:
+    return (
+        "平台" + failed_text(failed, note) + f"\n请推荐单位于北京时间 {format_datetime(fix_by)} 前完成修改"
+        "（如重新上传签字盖章页），逾期不予受理。"
+    )
+
+
+def platform_review(
+    nomination: Nomination,
+    user: policy.AnyUser,
+    *,
+    failed: Sequence[FailedItem] = (),
+    fix_by: datetime | None = None,
+    note: str = "",
+) -> FormalReview:
+    """Record the platform's formal review of a confirmed unit's recommendation; raise
+    :class:`FormalReviewRefused`. Failed items: a fix-by time (the unit fixes, the platform reviews
+    again; :func:`lapse_overdue` after it). The entry's state does not change here."""
+    now = clock.now()
+    require(check_platform_review(nomination, user, now), FormalReviewRefused)
+    note = note.strip()
+    if failed:
+        require(check_fix_by(fix_by, now), FormalReviewRefused)
+        text = platform_return_note(failed, fix_by, note)
+    else:
+        text = "平台形式审查通过。" + (f"\n审查意见：{note}" if note else "")
+    with transaction.atomic():
+        record = FormalReview.objects.create(
+            nomination=nomination,
+            reviewer=user,
+            at=now,
+            passed=not failed,
+            failed=[item.label for item in failed],
+            note=text,
+            fix_by=fix_by if failed else None,
+            stage=FormalStage.PLATFORM,
+        )
+        record_event("platform_formal_review", user, nomination=nomination, note=text, at=now)
+    return record
+
+
+def last_platform_review(nomination: Nomination) -> FormalReview | None:
+    return nomination.formal_reviews.filter(stage=FormalStage.PLATFORM).first()
+
+
+def platform_failed(nomination: Nomination) -> FormalReview | None:
+    """The platform's latest review if it failed and the entry is still 已推荐 (what the unit fixes)."""
+    if nomination.state != State.RECOMMENDED:
+        return None
+    latest = last_platform_review(nomination)
+    return latest if latest is not None and not latest.passed else None
+
+
+def platform_fix_open(nomination: Nomination, now: datetime | None = None) -> bool:
+    """Is the entry returned by the platform's review with a fix-by time still ahead?"""
+    failed = platform_failed(nomination)
+    return failed is not None and failed.fix_by is not None and failed.fix_by > (now or clock.now())
 
 
 def reviews_of(nomination: Nomination) -> list[FormalReview]:
@@ -169,7 +262,7 @@ def last_failed(nomination: Nomination) -> FormalReview | None:
     """The entry's latest failed review while it is returned with a fix-by time (what the member fixes)."""
     if nomination.state != State.RETURNED or nomination.fix_by is None:
         return None
-    return nomination.formal_reviews.filter(passed=False).first()
+    return nomination.formal_reviews.filter(passed=False, stage=FormalStage.UNIT).first()
 
 
 @receiver(workflow.transitioned, dispatch_uid="nominations.formal.clear_fix_by")
@@ -199,11 +292,44 @@ def lapse_overdue(now: datetime | None = None) -> list[Nomination]:
     reviewer may no longer act (e.g. a deactivated account) stays as it is."""
     lapsed = []
     for nomination in overdue(now):
-        reviewer_review = nomination.formal_reviews.filter(passed=False).select_related("reviewer").first()
+        reviewer_review = (
+            nomination.formal_reviews.filter(passed=False, stage=FormalStage.UNIT).select_related("reviewer").first()
+        )
         if reviewer_review is None:
             continue
         try:
             workflow.transition(nomination, "lapse", reviewer_review.reviewer, note=lapse_note(nomination.fix_by))
+        except Refused:
+            continue
+        lapsed.append(nomination)
+    return lapsed + lapse_platform_overdue(now)
+
+
+def platform_lapse_note(fix_by: datetime) -> str:
+    return f"平台形式审查的限期修改截止时间（北京时间 {format_datetime(fix_by)}）已过，未通过复查，不予受理。"
+
+
+def lapse_platform_overdue(now: datetime | None = None) -> list[Nomination]:
+    """Move every 已推荐 entry whose latest platform review failed with a passed fix-by time to 未受理
+    (``platform_lapse``), on behalf of that review's platform reviewer; idempotent."""
+    now = now or clock.now()
+    candidates = (
+        Nomination.objects.filter(
+            state=State.RECOMMENDED,
+            formal_reviews__stage=FormalStage.PLATFORM,
+            formal_reviews__passed=False,
+            formal_reviews__fix_by__lte=now,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    lapsed = []
+    for nomination in candidates:
+        latest = nomination.formal_reviews.filter(stage=FormalStage.PLATFORM).select_related("reviewer").first()
+        if latest is None or latest.passed or latest.fix_by is None or latest.fix_by > now:
+            continue
+        try:
+            workflow.transition(nomination, "platform_lapse", latest.reviewer, note=platform_lapse_note(latest.fix_by))
         except Refused:
             continue
         lapsed.append(nomination)

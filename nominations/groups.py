@@ -38,11 +38,20 @@ EDITABLE = {
         "extension",
         "earlierlisteditem",
         "democlock",
+        "formalcheckitem",
+        "stamprequirement",
     ),
     "reviews": ("reviewbody", "reviewcoverage", "reviewcriterion", "listtarget", "listscoringrule"),
 }
 DELETABLE = {
-    "nominations": ("channel", "participation", "extension", "earlierlisteditem"),
+    "nominations": (
+        "channel",
+        "participation",
+        "extension",
+        "earlierlisteditem",
+        "formalcheckitem",
+        "stamprequirement",
+    ),
     "reviews": ("reviewcoverage", "reviewcriterion", "listtarget"),
 }
 # Read only; the admin narrows the rows to what the policy lets the reader see.

@@ -49,6 +49,7 @@ EVENT_MAIL = {
     "not_recommend": MailKind.NOT_RECOMMENDED,
     "exclude": MailKind.EXCLUDED,
     "lapse": MailKind.DECLINED,
+    "platform_lapse": MailKind.DECLINED,
 }
 
 

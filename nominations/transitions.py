@@ -100,6 +100,18 @@ TRANSITIONS = {
             note_label="不予受理的理由",
             batch_only=True,
         ),
+        # 形式审查 by the platform (nominations.formal): a confirmed unit's recommendation whose failed
+        # items were not fixed (a passed platform review) by the fix-by time is not accepted (不予受理).
+        _t(
+            "platform_lapse",
+            "平台形式审查逾期不予受理",
+            {S.RECOMMENDED},
+            S.DECLINED,
+            {Role.PLATFORM, Role.ADMIN},
+            note_required=True,
+            note_label="不予受理的理由",
+            batch_only=True,
+        ),
         # The platform's decision on a unit that never confirmed (reviews.dispatch), and reopening a
         # confirmed unit (nominations.confirmation), which gives its 未获推荐 entries back to it.
         _t(

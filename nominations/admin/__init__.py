@@ -14,7 +14,17 @@ are registered read-only by :func:`register_remaining`, which the reviews app ca
 """
 
 # The area modules register their admins when imported.
-from nominations.admin import accounts, audit, campaign, demo_clock, extensions, nominations, records, units  # noqa: F401
+from nominations.admin import (  # noqa: F401
+    accounts,
+    audit,
+    campaign,
+    demo_clock,
+    extensions,
+    nominations,
+    records,
+    stamps,
+    units,
+)
 from nominations.admin.mixins import (
     NoChangesMixin,
     PolicyRowsMixin,

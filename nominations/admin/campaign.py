@@ -6,7 +6,8 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from kczg_site.formats import format_datetime
-from nominations.models import Campaign, Channel, Domain, FormalCheckItem, RankingList
+from nominations import policy
+from nominations.models import Campaign, Channel, Domain, FormalCheckItem, RankingList, StampRequirement
 
 
 class RankingListInline(admin.TabularInline):
@@ -34,7 +35,31 @@ class ChannelInline(admin.TabularInline):
     show_change_link = True
 
 
-class FormalCheckItemInline(admin.TabularInline):
+class ChecklistPolicyMixin:
+    """形式审查 items and 签字盖章 requirements: changed by the platform (the policy's
+    ``edit_formal_checklist``, on top of the platform group's model permissions)."""
+
+    def _may(self, request: HttpRequest) -> bool:
+        return bool(policy.may(request.user, "edit_formal_checklist"))
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return self._may(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._may(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._may(request) and super().has_delete_permission(request, obj)
+
+
+class StampRequirementInline(ChecklistPolicyMixin, admin.TabularInline):
+    model = StampRequirement
+    extra = 0
+    fields = ("order", "scope", "label", "required", "description")
+    ordering = ("order", "pk")
+
+
+class FormalCheckItemInline(ChecklistPolicyMixin, admin.TabularInline):
     model = FormalCheckItem
     extra = 0
     fields = ("order", "label", "ranking_list", "description")
@@ -54,7 +79,7 @@ class CampaignAdmin(admin.ModelAdmin):
     list_filter = ("is_active",)
     search_fields = ("title", "notice_ref", "organizer")
     ordering = ("-year",)
-    inlines = [RankingListInline, ChannelInline, FormalCheckItemInline]
+    inlines = [RankingListInline, ChannelInline, FormalCheckItemInline, StampRequirementInline]
     fieldsets = (
         (None, {"fields": ("year", "title", "notice_ref", "platform_url", "is_active")}),
         (
@@ -161,7 +186,7 @@ class ChannelAdmin(admin.ModelAdmin):
 
 
 @admin.register(FormalCheckItem)
-class FormalCheckItemAdmin(admin.ModelAdmin):
+class FormalCheckItemAdmin(ChecklistPolicyMixin, admin.ModelAdmin):
     list_display = ("label", "campaign", "list_name", "order")
     list_filter = ("campaign", "ranking_list")
     search_fields = ("label", "description")

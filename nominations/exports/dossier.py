@@ -8,12 +8,16 @@ Layout (every name built here from sanitised parts, so no member can leave its f
         KCZG-2023-000123 申报书.docx           the Word 附件2 form
         附件/专利证书.pdf                       the attachments under their original names
         附件/专利证书（2）.pdf                  (de-duplicated without case)
-        签字盖章/…                              reserved: the signed and stamped pages (issue 14,
-                                               point 3) slot in here as type 签字盖章页
+        签字盖章/推荐表签字盖章页.pdf            the entry's signed and stamped pages (type 签字盖章页)
+    推荐汇总表/中国电子学会 推荐汇总表.pdf      each unit's stamped 推荐汇总表 (type 推荐汇总表（签字盖章）)
 
 Each manifest row: 申报编号, 申报名称, 文件（ZIP 中的路径）, 类型, 原文件名, 大小（字节）, SHA-256 (of
 the bytes written into the ZIP), 校验 (for an attachment: whether that SHA-256 equals the one recorded
 at upload, ``Attachment.sha256``; a mismatch or a missing file is written down and the export goes on).
+
+The stamped scans (``StampedPage``) are checked like attachments against the SHA-256 stored at upload.
+A unit's 汇总表 is written for the units of the written entries, as far as the exporting user may see it
+(``policy.visible_stamped_pages``; every one without a user, as the management command runs).
 
 Attachments are read through the storage API in chunks (local disk or S3 alike), never whole.
 """
@@ -32,6 +36,7 @@ import openpyxl
 from django.conf import settings
 from django.db.models import QuerySet, Sum
 
+from nominations import policy
 from nominations.documents import safety
 from nominations.documents.word.archive import safe_file_name, safe_name, unique_name
 from nominations.documents.word.content import content_for
@@ -39,18 +44,20 @@ from nominations.documents.word.form import FormTemplate, template
 from nominations.exports.registry import ExportError
 from nominations.exports.selection import Filters, select_nominations
 from nominations.forms.types import Definition
-from nominations.models import Attachment, ExportKind, Nomination
+from nominations.models import Attachment, ExportKind, Nomination, StampedPage, StampScope
 from nominations.policy import AnyUser
 from nominations.rules.decision import ALLOW, Decision, require
 
 MANIFEST_CSV = "清单.csv"
 MANIFEST_XLSX = "清单.xlsx"
 ATTACHMENTS_FOLDER = "附件"
-# Reserved for the signed and stamped pages (not built yet): ``<entry folder>/签字盖章/``.
+# The signed and stamped pages: ``<entry folder>/签字盖章/``; the units' 汇总表: ``推荐汇总表/``.
 STAMPED_FOLDER = "签字盖章"
+SUMMARY_FOLDER = "推荐汇总表"
 FORM_TYPE = "申报书"
 ATTACHMENT_TYPE = "附件"
 STAMPED_TYPE = "签字盖章页"
+SUMMARY_TYPE = "推荐汇总表（签字盖章）"
 CHECK_OK = "一致"
 CHECK_MISMATCH = "校验不一致"
 CHECK_MISSING = "文件缺失"
@@ -76,8 +83,11 @@ class ManifestRow:
 
 
 def attachments_total(qs: QuerySet[Nomination]) -> int:
-    """All attachments of the selected entries together, in bytes (one query)."""
-    return Attachment.objects.filter(nomination__in=qs.values("pk")).aggregate(total=Sum("size"))["total"] or 0
+    """All attachments and stamped pages of the selected entries together, in bytes (two queries)."""
+    ids = qs.values("pk")
+    attached = Attachment.objects.filter(nomination__in=ids).aggregate(total=Sum("size"))["total"] or 0
+    stamped = StampedPage.objects.filter(nomination__in=ids).aggregate(total=Sum("size"))["total"] or 0
+    return attached + stamped
 
 
 def _size_label(size: int) -> str:
@@ -146,7 +156,29 @@ class DossierWriter:
             name = unique_name(safe_file_name(attachment.original_name), taken)
             self.add_stored_file(nomination, _member(folder, ATTACHMENTS_FOLDER, name), attachment)
 
-    def add_stored_file(self, nomination: Nomination, path: str, attachment: Attachment) -> None:
+    def add_stamped(self, nomination: Nomination, folder: str) -> None:
+        """The entry's signed and stamped pages, under ``签字盖章/``."""
+        for page in (p for p in nomination.stamped_pages.all() if p.scope == StampScope.ENTRY):
+            extension = page.original_name.rpartition(".")[2].lower() if "." in page.original_name else ""
+            name = safe_file_name(f"{STAMPED_TYPE}.{extension}" if extension else STAMPED_TYPE)
+            self.add_stored_file(nomination, _member(folder, STAMPED_FOLDER, name), page, kind=STAMPED_TYPE)
+
+    def add_summaries(self, pages: Iterable[StampedPage]) -> None:
+        """The units' stamped 汇总表, under ``推荐汇总表/`` (one manifest row each, named by the unit)."""
+        taken: set[str] = set()
+        for page in pages:
+            extension = page.original_name.rpartition(".")[2].lower() if "." in page.original_name else ""
+            stem = f"{safe_name(page.recommending_unit.name, limit=TITLE_LIMIT)} {SUMMARY_FOLDER}"
+            name = unique_name(safe_file_name(f"{stem}.{extension}" if extension else stem), taken)
+            self.add_stored_file(None, _member(SUMMARY_FOLDER, name), page, kind=SUMMARY_TYPE)
+
+    def add_stored_file(
+        self,
+        nomination: Nomination | None,
+        path: str,
+        attachment: Attachment | StampedPage,
+        kind: str = ATTACHMENT_TYPE,
+    ) -> None:
         """Copy one stored file into the ZIP in chunks, hashing the bytes as they are written."""
         digest = hashlib.sha256()
         written = 0
@@ -172,18 +204,18 @@ class DossierWriter:
                 check = CHECK_UNRECORDED
             else:
                 check = CHECK_OK if sha == attachment.sha256 else CHECK_MISMATCH
-        self.rows.append(
-            ManifestRow(
-                nomination.code, nomination.title, path, ATTACHMENT_TYPE, attachment.original_name, written, sha, check
-            )
-        )
+        if nomination is not None:
+            code, title = nomination.code, nomination.title
+        else:
+            code, title = "", attachment.recommending_unit.name
+        self.rows.append(ManifestRow(code, title, path, kind, attachment.original_name, written, sha, check))
 
     def add_manifests(self) -> None:
         self.archive.writestr(MANIFEST_CSV, manifest_csv(self.rows))
         self.archive.writestr(MANIFEST_XLSX, manifest_xlsx(self.rows))
 
 
-def _zip_time(attachment: Attachment) -> tuple[int, int, int, int, int, int]:
+def _zip_time(attachment: Attachment | StampedPage) -> tuple[int, int, int, int, int, int]:
     when = attachment.uploaded_at
     if when is None or when.year < 1980:
         return (1980, 1, 1, 0, 0, 0)
@@ -225,18 +257,41 @@ def write_dossier_zip(
     definition_of: Callable[[Nomination], Definition],
     *,
     form_template: FormTemplate | None = None,
+    user: AnyUser = None,
 ) -> list[ManifestRow]:
-    """One folder per entry (its Word form and its attachments) and the manifests; return the rows.
+    """One folder per entry (its Word form, its attachments, its stamped pages), the stamped 汇总表 of
+    the entries' units that ``user`` may see (all without a user), and the manifests; return the rows.
 
     The ZIP may grow past 4 GB (ZIP64); every entry is stored as is (forms and scans are compressed).
     """
     form_template = form_template or template()
     with zipfile.ZipFile(fileobj, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
         writer = DossierWriter(archive)
+        units: set[tuple[int, int]] = set()
         for nomination in nominations:
             folder = entry_folder(nomination)
             data = form_template.render(content_for(nomination, definition_of(nomination)))
             writer.add_form(nomination, folder, data)
             writer.add_attachments(nomination, folder)
+            writer.add_stamped(nomination, folder)
+            if nomination.recommending_unit_id:
+                units.add((nomination.recommending_unit_id, nomination.campaign_id))
+        writer.add_summaries(summaries_of(units, user))
         writer.add_manifests()
     return writer.rows
+
+
+def summaries_of(units: set[tuple[int, int]], user: AnyUser = None) -> list[StampedPage]:
+    """The stamped 汇总表 of ``{(unit id, campaign id)}`` that ``user`` may see (all without a user)."""
+    if not units:
+        return []
+    pages = StampedPage.objects.all() if user is None else policy.visible_stamped_pages(user)
+    unit_ids = {unit_id for unit_id, _ in units}
+    pages = pages.filter(scope=StampScope.SUMMARY, recommending_unit_id__in=unit_ids).select_related(
+        "recommending_unit"
+    )
+    return [
+        page
+        for page in pages.order_by("recommending_unit__name", "pk")
+        if (page.recommending_unit_id, page.campaign_id) in units
+    ]

@@ -32,7 +32,7 @@ def _for_export(qs: QuerySet[Nomination], kind: str) -> QuerySet[Nomination]:
     if kind == ExportKind.DOCX_ZIP:
         qs = qs.select_related(
             "campaign", "ranking_list", "domain", "member_unit", "recommending_unit", "pioneer"
-        ).prefetch_related("attachments")
+        ).prefetch_related("attachments", "stamped_pages")
     return qs
 
 
@@ -96,7 +96,9 @@ def write_export(
         rows = _for_export(qs, kind).iterator(chunk_size=CHUNK_SIZE)
         entries = _tracked(rows, progress, every, seen, attrgetter("pk"))
         if filters is not None and filters.attachments:
-            dossier.write_dossier_zip(fileobj, entries, definitions.of_nomination, form_template=word.FormTemplate())
+            dossier.write_dossier_zip(
+                fileobj, entries, definitions.of_nomination, form_template=word.FormTemplate(), user=user
+            )
         else:
             word.write_forms_zip(fileobj, entries, definitions.of_nomination, form_template=word.FormTemplate())
     else:

@@ -5,10 +5,11 @@ from .audit import AuditEvent
 from .campaign import Campaign, Channel, Domain, DomainKind, ListCode, RankingList, UnconfirmedUnits
 from .clock import DemoClock
 from .exports import ExportJob, ExportKind, ExportState
-from .formal import FormalCheckItem, FormalReview
+from .formal import FormalCheckItem, FormalReview, FormalStage
 from .history import EarlierListedItem
 from .mail import MailAudience, MailKind, MailStatus, SentMail
 from .nomination import Attachment, Nomination, State
+from .stamps import StampedPage, StampRequirement, StampScope
 from .units import (
     Extension,
     ExtensionKind,
@@ -35,6 +36,7 @@ __all__ = [
     "ExtensionKind",
     "FormalCheckItem",
     "FormalReview",
+    "FormalStage",
     "ListCode",
     "MailAudience",
     "MailKind",
@@ -48,6 +50,9 @@ __all__ = [
     "RecommendingUnit",
     "Role",
     "SentMail",
+    "StampRequirement",
+    "StampScope",
+    "StampedPage",
     "State",
     "UnconfirmedDecision",
     "UnconfirmedUnits",

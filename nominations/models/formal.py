@@ -35,8 +35,14 @@ class FormalCheckItem(models.Model):
         return self.label
 
 
+class FormalStage(models.TextChoices):
+    UNIT = "unit", "推荐单位"
+    PLATFORM = "platform", "平台"
+
+
 class FormalReview(models.Model):
-    """One formal review of an entry: passed, or the failed items with a fix-by deadline."""
+    """One formal review of an entry: passed, or the failed items with a fix-by deadline; by the
+    recommending unit (its members' entries) or by the platform (the unit's recommendations)."""
 
     nomination = models.ForeignKey(
         "Nomination", on_delete=models.CASCADE, related_name="formal_reviews", verbose_name="申报"
@@ -49,6 +55,7 @@ class FormalReview(models.Model):
     failed = models.JSONField("未通过的项目", default=list, blank=True)
     note = models.TextField("审查意见", blank=True)
     fix_by = models.DateTimeField("限期修改截止", null=True, blank=True)
+    stage = models.CharField("审查方", max_length=10, choices=FormalStage.choices, default=FormalStage.UNIT)
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -56,6 +56,7 @@ from nominations.policy.visibility import (
     visible_nominations,
     visible_recommending_units,
     visible_sent_mails,
+    visible_stamped_pages,
 )
 from nominations.rules.decision import ALLOW, Decision
 
@@ -139,6 +140,21 @@ def _confirms_for(user: AnyUser, unit: RecommendingUnit | None) -> Decision:
     return Decision.deny("只有本推荐单位的秘书处可以确认推荐结果。")
 
 
+def _stamps_for(user: AnyUser, unit: RecommendingUnit | None) -> Decision:
+    """Uploading a recommending unit's stamped 推荐汇总表: its own secretariat only."""
+    profile = profile_of(user)
+    if role_of(user) == Role.SECRETARIAT and unit is not None and profile.recommending_unit_id == unit.pk:
+        return ALLOW
+    return Decision.deny("只有本推荐单位的秘书处可以上传签字盖章的推荐汇总表。")
+
+
+def _summary_of(user: AnyUser, unit: RecommendingUnit | None) -> Decision:
+    """The 推荐汇总表 of a unit (generated, or its stamped scan): its secretariat and the platform."""
+    if role_of(user) in (Role.PLATFORM, Role.ADMIN):
+        return ALLOW
+    return _stamps_for(user, unit)
+
+
 _platform_only = _role_only(Role.PLATFORM, Role.ADMIN, reason="只有平台秘书处可以进行此操作。")
 
 ACTIONS: dict[str, Check] = {
@@ -161,6 +177,15 @@ ACTIONS: dict[str, Check] = {
     "not_recommend": _secretariat_of,
     "lapse": _secretariat_of,
     "write_opinion": _secretariat_of,  # 推荐意见 (nominations.opinions)
+    # 签字盖章 (nominations.stamps): an entry's pages (obj: the entry), the unit's 汇总表 (obj: the unit).
+    "upload_stamped_pages": _secretariat_of,
+    "upload_stamped_summary": _stamps_for,
+    "view_recommendation_summary": _summary_of,
+    # 形式审查 by the platform of a confirmed unit's recommendations (nominations.formal), its lapse,
+    # and the checklist's rows in the admin.
+    "platform_formal_review": _platform_only,
+    "platform_lapse": _platform_only,
+    "edit_formal_checklist": _platform_only,
     "exclude": _platform_only,
     "reconsider": _platform_only,
     "view_inbox": _role_only(Role.SECRETARIAT, reason="只有推荐单位秘书处可以查看收件箱。"),
@@ -258,4 +283,5 @@ __all__ = [
     "visible_nominations",
     "visible_recommending_units",
     "visible_sent_mails",
+    "visible_stamped_pages",
 ]

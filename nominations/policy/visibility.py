@@ -19,6 +19,8 @@ from nominations.models import (
     RecommendingUnit,
     Role,
     SentMail,
+    StampedPage,
+    StampScope,
     State,
 )
 from nominations.policy.roles import AnyUser, profile_of, role_of
@@ -72,6 +74,20 @@ def register_visibility(role: str, visible: Callable[[Any, QuerySet], QuerySet])
 
 def visible_attachments(user: AnyUser) -> QuerySet[Attachment]:
     return Attachment.objects.filter(nomination__in=visible_nominations(user))
+
+
+def visible_stamped_pages(user: AnyUser) -> QuerySet[StampedPage]:
+    """The signed and stamped scans ``user`` may download: an entry's pages with the entry; a unit's
+    推荐汇总表 for its own secretariat and the platform."""
+    entries = Q(scope=StampScope.ENTRY, nomination__in=visible_nominations(user).values("pk"))
+    role = role_of(user)
+    if role in (Role.PLATFORM, Role.ADMIN):
+        return StampedPage.objects.filter(entries | Q(scope=StampScope.SUMMARY))
+    profile = profile_of(user)
+    if role == Role.SECRETARIAT and profile is not None and profile.recommending_unit_id:
+        own = Q(scope=StampScope.SUMMARY, recommending_unit_id=profile.recommending_unit_id)
+        return StampedPage.objects.filter(entries | own)
+    return StampedPage.objects.filter(entries)
 
 
 def visible_entry_versions(user: AnyUser, versions: QuerySet) -> QuerySet:

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from nominations import confirmation, policy
 from nominations.models import Campaign, RecommendingUnit, State
+from nominations.queries.stamps import summary_card
 from nominations.rules import deadlines, quotas
 
 # The columns of 尚未处理, in this order: the states ``not_recommend`` (at confirmation) starts from.
@@ -38,9 +39,12 @@ def unhandled_counts(user: AbstractBaseUser, unit: RecommendingUnit, campaign: C
     return {(list_id, domain_id, state): n for list_id, domain_id, state, n in rows}
 
 
-def preview(user: AbstractBaseUser, unit: RecommendingUnit, campaign: Campaign) -> dict[str, Any]:
+def preview(
+    user: AbstractBaseUser, unit: RecommendingUnit, campaign: Campaign, summary_form: Any = None
+) -> dict[str, Any]:
     """The confirmation page: one table per list (a row per domain for lists with domains), the number
-    of entries that will become 未获推荐, and whether the user may confirm now (with the reason)."""
+    of entries that will become 未获推荐, the 推荐汇总表 and 签字盖章 section (``summary_form``: the
+    posted upload with its errors), and whether the user may confirm now (with the reason)."""
     counts = unhandled_counts(user, unit, campaign)
     tables: list[dict[str, Any]] = []
     by_list: dict[int, dict[str, Any]] = {}
@@ -72,4 +76,5 @@ def preview(user: AbstractBaseUser, unit: RecommendingUnit, campaign: Campaign) 
         "participation": participation,
         "platform_deadline": deadlines.platform_deadline(campaign, unit),
         "confirm_decision": confirmation.check_confirm(user, unit, campaign),
+        "stamps": summary_card(user, unit, campaign, summary_form),
     }

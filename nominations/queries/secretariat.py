@@ -19,6 +19,7 @@ from nominations.queries import formal as formal_pages
 from nominations.queries import reuse
 from nominations.queries.common import count_per
 from nominations.queries.opinions import opinion_card
+from nominations.queries.stamps import entry_card as stamp_card
 from nominations.rules import deadlines, quotas
 
 INBOX_PAGE_SIZE = batch.MAX_IDS  # a batch is one page of the inbox
@@ -178,6 +179,7 @@ def entry_page(
         "formal_review": formal_pages.card(user, nomination),
         "reuse_flags": reuse.flags(user, nomination),
         "opinion": opinion_card(user, nomination),
+        "stamps": stamp_card(user, nomination),
     }
 
 

@@ -2,13 +2,15 @@
 
 from django.urls import include, path
 
-from nominations.views import attachments, dashboards, public
+from nominations.views import attachments, dashboards, public, stamps
 
 urlpatterns = [
     path("", public.home, name="home"),
     path("dashboard/", dashboards.dashboard, name="dashboard"),
     # One download view for every role: it asks the policy (404 for anyone who may not see the file).
     path("attachments/<int:pk>/", attachments.download, name="attachment"),
+    # The signed and stamped scans (签字盖章页, 推荐汇总表): the same one-view rule as attachments.
+    path("stamped/<int:pk>/", stamps.download, name="stamped_page"),
     path("member/", include("nominations.urls.member")),
     path("pioneer/", include("nominations.urls.pioneer")),
     path("secretariat/", include("nominations.urls.secretariat")),

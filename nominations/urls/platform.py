@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nominations.views import platform
+from nominations.views import platform, platform_formal
 
 app_name = "platform"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("extensions/", platform.extension_list, name="extensions"),
     path("audit/", platform.audit_log, name="audit_log"),
     path("mail/", platform.mail_log, name="mail_log"),
+    # 形式审查 by the platform of confirmed units' recommendations (nominations.formal).
+    path("formal/", platform_formal.queue, name="formal_queue"),
+    path("formal/<int:pk>/", platform_formal.review, name="formal_review"),
 ]

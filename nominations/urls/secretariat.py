@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nominations.views import secretariat
+from nominations.views import secretariat, stamps
 
 app_name = "secretariat"
 
@@ -17,4 +17,9 @@ urlpatterns = [
     path("members/", secretariat.members, name="members"),
     path("members/import/", secretariat.member_import, name="member_import"),
     path("members/<int:pk>/deactivate/", secretariat.member_deactivate, name="member_deactivate"),
+    # 签字盖章 and the 推荐汇总表 (nominations.stamps).
+    path("entries/<int:pk>/stamped/", stamps.entry_upload, name="stamp_upload"),
+    path("confirm/summary/", stamps.summary_upload, name="summary_upload"),
+    path("confirm/summary.docx", stamps.summary_word, name="summary_docx"),
+    path("confirm/summary.pdf", stamps.summary_pdf_view, name="summary_pdf"),
 ]

@@ -62,6 +62,7 @@ class Scenario:
     bodies: dict = field(default_factory=dict)
     assignments: dict = field(default_factory=dict)
     lists: dict = field(default_factory=dict)
+    stamped: dict = field(default_factory=dict)
     score_comment: str = ""
 
     def user(self, role):
@@ -256,6 +257,31 @@ def build_scenario():
         attachment.file.save("pdf", ContentFile(PDF_BYTES), save=False)
         attachment.save()
         s.attachments[key] = attachment
+
+    # 签字盖章: the stamped pages of an entry of each unit, and each unit's stamped 推荐汇总表.
+    from nominations.models import StampedPage, StampScope
+
+    for key, entry, unit, staff in (
+        ("a-review", e["a-review"], unit_a, u["secretariat"]),
+        ("b-review", e["b-review"], unit_b, u["other_secretariat"]),
+        ("summary-a", None, unit_a, u["secretariat"]),
+        ("summary-b", None, unit_b, u["other_secretariat"]),
+    ):
+        page = StampedPage(
+            campaign=campaign,
+            scope=StampScope.ENTRY if entry else StampScope.SUMMARY,
+            recommending_unit=unit,
+            nomination=entry,
+            original_name="签字盖章.pdf",
+            content_type="application/pdf",
+            size=len(PDF_BYTES),
+            sha256="0" * 64,
+            uploaded_by=staff,
+            uploaded_at=now,
+        )
+        page.file.save("pdf", ContentFile(PDF_BYTES), save=False)
+        page.save()
+        s.stamped[key] = page
 
     for role in ("secretariat", "other_secretariat", "platform"):
         job = exports.create_job(u[role], ExportKind.XLSX, exports.Filters(campaign=campaign.year), enqueue_now=False)

@@ -209,6 +209,14 @@ def review_kinds(s):
     ]
 
 
+def stamped_pages(s):
+    return [(key, {"pk": page.pk}, page) for key, page in s.stamped.items()]
+
+
+def sees_stamped(user, page):
+    return policy.visible_stamped_pages(user).filter(pk=page.pk).exists()
+
+
 def may_start_kind(user, kind):
     return bool(policy.may(user, "start_export", kind))
 
@@ -337,6 +345,12 @@ REGISTRY = {
     "secretariat:opinion": Rule(
         POST, inbox, entries, sees_entry, post={"opinion": "该项目技术先进，同意推荐。"}, also_ok=(403,)
     ),
+    # 签字盖章: refused in a state or after confirming (403 with its reason); no file is 400.
+    "secretariat:stamp_upload": Rule(POST, inbox, entries, sees_entry, also_ok=(403,)),
+    "secretariat:summary_upload": Rule(POST, inbox, also_ok=(403,)),
+    "secretariat:summary_docx": Rule(GET, inbox),
+    "secretariat:summary_pdf": Rule(GET, inbox, also_ok=(503,)),
+    "stamped_page": Rule(GET, logged_in, stamped_pages, sees_stamped),
     "secretariat:batch": Rule(POST, inbox),
     "secretariat:confirm": Rule(BOTH, inbox),
     "secretariat:mail_log": Rule(GET, inbox),
@@ -354,6 +368,9 @@ REGISTRY = {
     "platform:extensions": Rule(BOTH, overview),
     "platform:audit_log": Rule(GET, overview),
     "platform:mail_log": Rule(GET, overview),
+    # The platform's 形式审查: refused for an entry not recommended by a confirmed unit (403 with the reason).
+    "platform:formal_queue": Rule(GET, overview),
+    "platform:formal_review": Rule(BOTH, overview, entries, sees_entry, also_ok=(403,)),
     # Exports: every logged-in user has a job list; only staff export; jobs are their owner's.
     "exports:list": Rule(GET),
     "exports:create": Rule(POST, exporter),

@@ -372,6 +372,52 @@ def test_a_file_name_with_markup_and_path_is_shown_escaped(draft, member_user):
     assert "<img src=x onerror=alert(1)>" not in page
 
 
+STAMP_URLS = ["secretariat:stamp_upload", "secretariat:summary_upload"]
+STAMP_FORGED = [*FORGED, ("scan.docx", _zip_bytes(["word/document.xml"]), "签字盖章页仅接受 PDF、JPEG、PNG 文件")]
+
+
+def _stamp_url(name, entry):
+    return reverse(name, args=[entry.pk]) if name == "secretariat:stamp_upload" else reverse(name)
+
+
+@pytest.fixture
+def recommended(member_unit, tech, electronics):
+    return NominationFactory(ranking_list=tech, domain=electronics, member_unit=member_unit, state=State.RECOMMENDED)
+
+
+@pytest.mark.parametrize(("name", "content", "message"), STAMP_FORGED, ids=[f[0] for f in STAMP_FORGED])
+@pytest.mark.parametrize("url", STAMP_URLS)
+def test_forged_empty_and_oversized_stamped_scans_are_refused(
+    recommended, secretariat_user, settings, url, name, content, message
+):
+    from nominations.models import StampedPage
+
+    settings.ATTACHMENT_MAX_BYTES = 1024
+    client = _login(secretariat_user)
+    upload = SimpleUploadedFile(name, content, content_type="application/pdf")
+    response = client.post(_stamp_url(url, recommended), {"file": upload})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html and 'data-testid="field-error"' in html
+    assert not StampedPage.objects.exists()
+
+
+@pytest.mark.parametrize("url", STAMP_URLS)
+def test_a_stamped_scan_without_a_file_or_with_a_hostile_name(recommended, secretariat_user, url):
+    from nominations.models import StampedPage
+
+    client = _login(secretariat_user)
+    response = client.post(_stamp_url(url, recommended), {})
+    assert response.status_code == 400 and "请选择要上传的扫描件。" in response.content.decode()
+    name = '../../"><img src=x onerror=alert(1)>.pdf'
+    pdf = SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n", content_type="application/pdf")
+    response = client.post(_stamp_url(url, recommended), {"file": pdf}, follow=True)
+    assert response.status_code == 200
+    assert "<img src=x onerror=alert(1)>" not in response.content.decode()
+    page = StampedPage.objects.get()
+    assert "/" not in page.original_name and ".." not in page.file.name
+
+
 # ---------------------------------------------------------------- Excel imports and staff forms
 
 

@@ -47,6 +47,7 @@ ALLOWED = {
     "jpg",
     "png",
     "JPG",
+    "JPEG",
     "PNG",
     # Technical names a secretariat reads as they are.
     "IP",

@@ -4,6 +4,8 @@ clicks through the pages and asserts what that user sees, then saves its screens
 """
 
 import re
+import tempfile
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -172,6 +174,35 @@ def recommend_to_quota(walk: Walk) -> None:
         shot(walk, "quota-full-entry")
 
 
+# A scan as the unit uploads it (签字盖章页, 推荐汇总表): a minimal PDF.
+STAMPED_SCAN = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _upload_stamped_scans(walk: Walk) -> None:
+    """On the confirmation page: each recommended entry still without its stamped pages (the list links
+    to its page, where they are uploaded), then the stamped 推荐汇总表 (the campaign requires both)."""
+    page = walk.page
+    scan = Path(tempfile.mkdtemp(prefix="kczg-walk-")) / "签字盖章.pdf"
+    scan.write_bytes(STAMPED_SCAN)
+    confirm_url = page.url
+    missing = page.get_by_test_id("stamp-missing-entries").locator("a")
+    links = [missing.nth(i).get_attribute("href") for i in range(missing.count())]
+    for link in links:
+        page.goto(link)
+        card = page.get_by_test_id("stamp-card")
+        card.locator("input[type=file]").set_input_files(str(scan))
+        card.get_by_test_id("stamp-upload").click()
+        expect(page.get_by_test_id("stamp-current")).to_contain_text("签字盖章.pdf")
+    page.goto(confirm_url)
+    section = page.get_by_test_id("stamp-section")
+    section.locator("input[type=file]").set_input_files(str(scan))
+    section.get_by_test_id("summary-upload").click()
+    expect(page.get_by_test_id("summary-current")).to_contain_text("签字盖章.pdf")
+
+
 def confirm(walk: Walk) -> None:
     """`secretariat` confirms the unit's recommendations to the platform, after the preview (6 of 6 in
     电子信息; what was not recommended will read 未获推荐)."""
@@ -186,6 +217,9 @@ def confirm(walk: Walk) -> None:
         expect(electronics.locator('[data-cell="recommended"]')).to_have_text("6")
         expect(electronics.locator('[data-cell="quota"]')).to_have_text("6")
         expect(page.get_by_test_id("confirm-consequence")).to_contain_text("项申报将标记为“未获推荐”")
+        # Confirming waits for the stamped 汇总表 and every recommended entry's stamped pages.
+        expect(page.get_by_test_id("confirm-refused")).to_have_text("请先上传签字盖章的推荐汇总表。")
+        _upload_stamped_scans(walk)
         shot(walk, "confirm-preview")
         page.get_by_test_id("confirm-button").click()
         expect(page.locator(".messages")).to_contain_text("已向平台确认本单位的推荐结果")
