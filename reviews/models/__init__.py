@@ -318,3 +318,18 @@ class FinalDecision(models.Model):
 
     def __str__(self):
         return f"{self.nomination}:{'入榜' if self.listed else '未入榜'}"
+
+
+# ---------------------------------------------------------------- further areas (sibling modules)
+
+from reviews.models.notice import (  # noqa: E402, F401
+    CaseFile,
+    CaseFileKind,
+    CaseKind,
+    CaseOutcome,
+    CaseState,
+    CaseStep,
+    ObjectionCase,
+    PublicNotice,
+    RejectGround,
+)
