@@ -353,7 +353,8 @@ def case_file(request: HttpRequest, pk: int) -> FileResponse:
     if may(request.user, "view_objector"):
         name = item.original_name
     else:
-        name = f"证明材料-{item.pk}.{item.file.name.rsplit('.', 1)[-1]}"
+        evidence = [f.pk for f in item.case.files.all() if f.kind == item.kind]
+        name = objections.neutral_name(item, evidence.index(item.pk) + 1)
     response = FileResponse(handle, as_attachment=True, filename=name, content_type=item.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -111,6 +111,14 @@ def _store_files(case: ObjectionCase, files: list, kinds: list, kind: str, now: 
             raise
 
 
+EXTENSIONS = {kind.content_type: kind.code for kind in uploads.ALLOWED_KINDS}
+
+
+def neutral_name(item: CaseFile, number: int) -> str:
+    """``证明材料1.pdf``: what the listed parties read instead of the objector's own file name."""
+    return f"证明材料{number}.{EXTENSIONS.get(item.content_type, 'pdf')}"
+
+
 def check_entry(notice: PublicNotice, nomination: Nomination | None) -> Decision:
     if nomination is None or nomination.campaign_id != notice.campaign_id or nomination.state not in LISTED_STATES:
         return Decision.deny(f"{RejectGround.NOT_LISTED.label}，请从公示名单中选择。")

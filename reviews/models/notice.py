@@ -30,7 +30,7 @@ class PublicNotice(models.Model):
         "公示内容",
         default=dict,
         blank=True,
-        help_text="各榜单公示的栏目：name（名称）、unit（申报单位）、recommending_unit（推荐单位）。",
+        help_text="各榜单公示的栏目（名称、申报单位、推荐单位），由年度数据设置。",
     )
     required = models.BooleanField("发布前须公示", default=False)
     grounds_max_chars = models.PositiveSmallIntegerField("异议理由字数上限", default=2000)

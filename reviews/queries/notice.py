@@ -173,10 +173,7 @@ def _party_case(case: ObjectionCase, with_details: bool = True) -> PartyCase:
     files, steps = (), ()
     if with_details:
         evidence = [f for f in case.files.all() if f.kind == CaseFileKind.EVIDENCE]
-        files = tuple(
-            PartyFile(f.pk, f"证明材料{i}.{f.file.name.rsplit('.', 1)[-1] if '.' in f.file.name else 'bin'}", f.size)
-            for i, f in enumerate(evidence, start=1)
-        )
+        files = tuple(PartyFile(f.pk, objections.neutral_name(f, i), f.size) for i, f in enumerate(evidence, start=1))
         steps = tuple(
             PartyStep(
                 CASE_TRANSITIONS[s.action].label if s.action in CASE_TRANSITIONS else "收到",
