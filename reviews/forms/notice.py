@@ -54,7 +54,7 @@ class OpenNoticeForm(forms.Form):
 
     start = forms.DateField(
         label="公示开始日期",
-        widget=forms.DateInput(attrs={**INPUT, "type": "date"}),
+        widget=forms.DateInput(attrs={**INPUT, "type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "请填写公示开始日期。", "invalid": "请填写有效的日期。"},
     )
     days = forms.IntegerField(
