@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -90,7 +91,8 @@ def check_files(files: Iterable[UploadedFile]) -> tuple[Decision, list]:
     return ALLOW, kinds
 
 
-def _store_files(case: ObjectionCase, files: list, kinds: list, kind: str, now: datetime) -> None:
+def _store_files(case: ObjectionCase, files: list, kinds: list, kind: str, now: datetime, stored: list) -> None:
+    """Store the checked files of ``case``; ``stored`` collects ``(storage, name)`` to remove on a rollback."""
     for uploaded, file_kind in zip(files, kinds, strict=True):
         row = CaseFile(
             case=case,
@@ -103,12 +105,20 @@ def _store_files(case: ObjectionCase, files: list, kinds: list, kind: str, now: 
         )
         uploaded.seek(0)
         row.file.save(file_kind.code, uploaded, save=False)
-        stored, storage = row.file.name, row.file.storage
-        try:
-            row.save()
-        except Exception:
-            storage.delete(stored)
-            raise
+        stored.append((row.file.storage, row.file.name))
+        row.save()
+
+
+@contextmanager
+def _files_removed_on_failure():
+    """The stored files of a filing that does not commit are removed again (a rollback keeps no orphans)."""
+    stored: list = []
+    try:
+        yield stored
+    except BaseException:
+        for storage, name in stored:
+            storage.delete(name)
+        raise
 
 
 EXTENSIONS = {kind.content_type: kind.code for kind in uploads.ALLOWED_KINDS}
@@ -179,7 +189,7 @@ def file_objection(
     if letter is not None:
         decision, letter_kinds = check_files([letter])
         require(decision, CaseError)
-    with transaction.atomic():
+    with _files_removed_on_failure() as stored, transaction.atomic():
         case = _create(
             notice,
             nomination,
@@ -194,9 +204,9 @@ def file_objection(
             },
             now,
         )
-        _store_files(case, evidence, kinds, CaseFileKind.EVIDENCE, now)
+        _store_files(case, evidence, kinds, CaseFileKind.EVIDENCE, now, stored)
         if letter is not None:
-            _store_files(case, [letter], letter_kinds, CaseFileKind.LETTER, now)
+            _store_files(case, [letter], letter_kinds, CaseFileKind.LETTER, now, stored)
         _step(case, "file", "", CaseState.RECEIVED, None, FILED_NOTE, now)
         record("file_objection", None, note=f"异议 {case.receipt}：对“{nomination.title}”提出，待受理审查")
     return case
@@ -256,7 +266,7 @@ def request_correction(
     require(decision, CaseError)
     profile = profile_of(user)
     notice = notices.notice_of(nomination.campaign)
-    with transaction.atomic():
+    with _files_removed_on_failure() as stored, transaction.atomic():
         case = _create(
             notice,
             nomination,
@@ -275,7 +285,7 @@ def request_correction(
             },
             now,
         )
-        _store_files(case, evidence, kinds, CaseFileKind.EVIDENCE, now)
+        _store_files(case, evidence, kinds, CaseFileKind.EVIDENCE, now, stored)
         _step(case, "file", "", CaseState.RECEIVED, user, FILED_NOTE, now)
         record(
             "request_correction",

@@ -296,3 +296,19 @@ def test_campaign_data_sets_the_rules(campaign):
 def test_a_listed_party_only(opened, entries, campaign, other_secretariat_user):
     make_user(Role.EXPERT, "e-notice")
     assert not objections.check_correction(entries[0], other_secretariat_user)
+
+
+def test_a_filing_that_fails_keeps_no_file(opened, entries, settings, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit down")
+
+    monkeypatch.setattr(objections, "record", broken)
+    with pytest.raises(RuntimeError):
+        file(opened, entries[0])
+    assert not ObjectionCase.objects.exists()
+    stored = (
+        [p for p in (settings.MEDIA_ROOT / "notice").rglob("*") if p.is_file()]
+        if (settings.MEDIA_ROOT / "notice").exists()
+        else []
+    )
+    assert stored == []
