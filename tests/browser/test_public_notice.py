@@ -64,10 +64,18 @@ class Shots:
     def __init__(self, page):
         self.page, self.n = page, 0
 
-    def __call__(self, name):
+    def __call__(self, name, *, phone=False):
+        """``notice-<nn>-<name>.png`` (desktop); with ``phone``, also ``-phone.png`` at 390 px, which must
+        not scroll sideways (the public pages are read on phones)."""
         self.n += 1
         ARTIFACTS.mkdir(exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / f"notice-{self.n:02d}-{name}.png"), full_page=True)
+        if phone:
+            self.page.set_viewport_size({"width": 390, "height": 844})
+            self.page.screenshot(path=str(ARTIFACTS / f"notice-{self.n:02d}-{name}-phone.png"), full_page=True)
+            width = self.page.evaluate("document.documentElement.scrollWidth")
+            self.page.set_viewport_size({"width": 1280, "height": 800})
+            assert width <= 390, f"{name}: the page scrolls sideways at 390 px ({width} px wide)"
 
 
 @contextmanager
@@ -143,15 +151,15 @@ def test_public_notice(page, year):
         page.context.clear_cookies()
         page.goto(notice_url)
         expect(page.get_by_test_id("objection-rules")).to_contain_text("匿名异议、逾期提出的异议不予受理")
-        shot("public-notice")
+        shot("public-notice", phone=True)
         page.locator("tr", has_text=WITHDRAWN).get_by_role("link", name="提出异议").click()
         expect(page.get_by_label("异议对象")).to_have_value(str(Nomination.objects.get(title=WITHDRAWN).pk))
         fill_objection(page, evidence)
-        shot("objection-form")
+        shot("objection-form", phone=True)
         page.get_by_role("button", name="提交异议").click()
         receipt = page.get_by_test_id("receipt").inner_text().strip()
         assert re.fullmatch(r"YY2023-\d{8}", receipt)
-        shot("receipt")
+        shot("receipt", phone=True)
 
         # An anonymous objection (no real name, no phone) is refused with the fixed ground.
         page.goto(notice_url + "objection/")
