@@ -39,7 +39,7 @@ from nominations.rules import uploads
 from nominations.rules.decision import ALLOW, Decision, Refused, require
 from nominations.rules.phones import normalize_phone, phone_error
 from nominations.rules.text import count_chars
-from reviews import final
+from reviews import final, tasks
 from reviews import notice as notices
 from reviews.audit import record
 from reviews.case_transitions import CASE_TRANSITIONS, CaseTransition
@@ -410,12 +410,18 @@ def transition_case(
             user,
             note=f"{locked.get_kind_display()} {locked.receipt}（“{locked.nomination.title}”）：{spec.label}",
         )
-        if spec.mails_objector and locked.objector_email:
-            transaction.on_commit(lambda: send_case_mail(locked.pk, action))
-        if action == "forward":
-            transaction.on_commit(lambda: send_forward_mail(locked.pk))
+        _queue_mails(locked, spec)
     case.refresh_from_db()
     return case
+
+
+def _queue_mails(case: ObjectionCase, spec: CaseTransition) -> None:
+    """After the commit, the Celery tasks (``reviews.tasks``) mail the objector and, at forwarding, the unit."""
+    case_id, action = case.pk, spec.action
+    if spec.mails_objector and case.objector_email:
+        transaction.on_commit(lambda: tasks.send_case_mail.delay(case_id, action))
+    if action == "forward":
+        transaction.on_commit(lambda: tasks.send_forward_mail.delay(case_id))
 
 
 def _apply_outcome(case: ObjectionCase, user: AbstractBaseUser, note: str) -> None:
