@@ -312,3 +312,13 @@ def test_a_filing_that_fails_keeps_no_file(opened, entries, settings, monkeypatc
         else []
     )
     assert stored == []
+
+
+def test_only_the_platform_may_see_the_objector(opened, entries, platform_user, secretariat_user, member_user):
+    from nominations.policy import may
+
+    case = file(opened, entries[0])
+    assert may(platform_user, "view_objector", case)
+    for user in (secretariat_user, member_user):
+        assert may(user, "view_objector", case).reason == "异议人的身份信息仅平台秘书处可见。"
+        assert not may(user, "view_objection_case", case)  # not yet accepted: the platform's alone
