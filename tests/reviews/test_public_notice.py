@@ -188,6 +188,12 @@ def test_the_parties_never_see_the_objector(opened, entries, platform_user, secr
         assert case.receipt in listing and "该项目的核心专利并非申报单位所有" in page
         for secret in ("王实名", "某研究所", "13912345678", "wang@example.org", "盖章异议书"):
             assert secret not in page and secret not in listing
+    # The unit's mail log holds the request to verify, not the mails to the objector.
+    unit = Client()
+    unit.force_login(secretariat_user)
+    with time_machine.travel(IN_NOTICE, tick=True):
+        log = unit.get(reverse("secretariat:mail_log")).content.decode()
+    assert "请核实公示异议" in log and "wang@example.org" not in log and "已受理" not in log
     platform = Client()
     platform.force_login(platform_user)
     with time_machine.travel(IN_NOTICE, tick=True):
