@@ -27,12 +27,18 @@ _PLATFORM_NAV = [
     ("分发初评", "reviews:platform_dispatch"),
     ("初评进度", "reviews:platform_progress"),
     ("终评与发布", "reviews:platform_final"),
+    ("公示与异议", "reviews:platform_notice"),
     ("导出", "exports:list"),
 ]
 
 ROLE_NAV = {
-    "member": [("我的申报", "member:dashboard"), ("导出", "exports:list")],
-    "secretariat": [("工作台", "secretariat:dashboard"), ("收件箱", "secretariat:inbox"), ("导出", "exports:list")],
+    "member": [("我的申报", "member:dashboard"), ("导出", "exports:list"), ("公示与更正", "reviews:notice_cases")],
+    "secretariat": [
+        ("工作台", "secretariat:dashboard"),
+        ("收件箱", "secretariat:inbox"),
+        ("导出", "exports:list"),
+        ("公示与更正", "reviews:notice_cases"),
+    ],
     "pioneer": [("我的推举", "pioneer:dashboard")],
     "expert": [("评审任务", "reviews:expert_dashboard")],
     "coordinator": [("初评管理", "reviews:coordinator_dashboard")],

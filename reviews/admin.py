@@ -12,7 +12,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from nominations.admin import PolicyRowsMixin, ReadOnlyAdmin, register_remaining
-from reviews.models import ListTarget, PanelVote, ReviewBody, ReviewCoverage, ReviewCriterion, Score
+from reviews.models import ListTarget, PanelVote, PublicNotice, ReviewBody, ReviewCoverage, ReviewCriterion, Score
+from reviews.models.notice import NOTICE_FIELDS
 from reviews.policy import visible_scores
 
 
@@ -79,6 +80,22 @@ class ScoreAdmin(PolicyRowsMixin, ReadOnlyAdmin):
 
 # The panel meeting (会评) and the lists' scoring rules: their own module, before the remaining ones.
 from reviews import panel_admin  # noqa: E402, F401
+
+
+@admin.register(PublicNotice)
+class PublicNoticeAdmin(ReadOnlyAdmin):
+    """The 公示: its rules come from the campaign data, its period from the platform's opening."""
+
+    list_display = ("campaign", "days", "start", "end", "required")
+    exclude = ("fields",)
+    readonly_fields = ("shown_fields",)
+
+    @admin.display(description="公示内容")
+    def shown_fields(self, obj: PublicNotice) -> str:
+        labels = dict(NOTICE_FIELDS)
+        lists = obj.campaign.lists.order_by("order")
+        return "；".join(f"{rl.name}：{'、'.join(labels[f] for f in obj.fields_of(rl))}" for rl in lists)
+
 
 # Dispatches, assignments, conflicts, submissions, extensions, publication, final decisions.
 register_remaining("reviews")

@@ -22,6 +22,19 @@ REVIEW_EVENT_LABELS = {
     "panel_open": "开始会评投票",
     "panel_close": "结束会评投票",
     "panel_tie": "主持人确定并列候选",
+    # 公示 and its cases (reviews.notice, reviews.objections)
+    "open_notice": "开启公示",
+    "file_objection": "提出异议",
+    "request_correction": "申请更正",
+    "case_reject": "异议不予受理",
+    "case_accept": "受理异议",
+    "case_substantive": "认定为实质性异议",
+    "case_forward": "转推荐单位核实",
+    "case_answer": "推荐单位答复异议",
+    "case_investigate": "调查核实异议",
+    "case_uphold": "异议成立",
+    "case_dismiss": "异议不成立",
+    "correct_entry": "更正公示信息",
 }
 
 

@@ -8,7 +8,7 @@ it offers registries and this module fills them:
 * the "not before" checks of the dispatch and publication transitions
   (``nominations.workflow.register_opens_check``);
 * the review bodies on the call page (``nominations.call_page.register_section``) and in a campaign
-  file (``nominations.campaign_data.register_section_loader``);
+  file (``nominations.campaign_data.register_section_loader``), and the 公示's rules (``public_notice``);
 * the review body and the scoring criteria of the demo (``nominations.demo.register_review_side``).
 """
 
@@ -18,7 +18,7 @@ from nominations import call_page, campaign_data, demo, exports, workflow
 from nominations import policy as core_policy
 from nominations.models import Role
 from nominations.models.exports import REVIEW_KINDS
-from reviews import audit, final, policy
+from reviews import audit, final, notice, policy
 from reviews import exports as review_exports
 from reviews.criteria import load_review_criteria
 from reviews.models import ReviewBody, ReviewCoverage
@@ -81,4 +81,5 @@ def register() -> None:
         workflow.register_opens_check(kind, final.check_opens)
     call_page.register_section(CALL_PAGE_SECTION)
     campaign_data.register_section_loader("review_bodies", load_review_bodies)
+    campaign_data.register_section_loader("public_notice", notice.load_public_notice)
     demo.register_review_side(demo.DemoReviewSide(body=_demo_body, load_criteria=_demo_criteria))

@@ -23,7 +23,7 @@ from nominations import workflow
 from nominations.models import Campaign, Domain, Nomination, RankingList, State
 from nominations.policy import may
 from nominations.rules.decision import ALLOW, Decision
-from reviews import outcomes
+from reviews import notice, outcomes
 from reviews.audit import record
 from reviews.final import FinalReviewError, check_publication_open
 from reviews.models import BodySubmission, Dispatch, Publication, ReviewBody
@@ -88,9 +88,10 @@ def list_states(campaign: Campaign, lists: Iterable[RankingList] | None = None, 
     )
     for list_id, undecided, listed in counts:
         states[list_id].undecided, states[list_id].listed = undecided, listed
+    notice_decisions = notice.publication_checks(campaign, lists, now)
     for state in states.values():
         state.bodies.sort(key=lambda b: (b.order, b.pk))
-        state.decision = _judge(campaign, state, now)
+        state.decision = _judge(campaign, state, now) and notice_decisions[state.ranking_list.pk]
     return list(states.values())
 
 

@@ -44,3 +44,19 @@ urlpatterns = [
     # Statistics (统计)
     path("platform/stats/", stats_views.stats_page, name="platform_stats"),
 ]
+
+# 公示 and its cases (reviews.notice_views)
+from reviews import notice_views  # noqa: E402
+
+urlpatterns += [
+    path("platform/notice/", notice_views.platform_notice, name="platform_notice"),
+    path("platform/notice/open/", notice_views.platform_notice_open, name="platform_notice_open"),
+    path("platform/notice/report.xlsx", notice_views.platform_notice_excel, name="platform_notice_excel"),
+    path("platform/notice/cases/<int:pk>/", notice_views.platform_case, name="platform_case"),
+    path("platform/notice/cases/<int:pk>/step/", notice_views.platform_case_step, name="platform_case_step"),
+    path("notice/cases/", notice_views.notice_cases, name="notice_cases"),
+    path("notice/cases/<int:pk>/", notice_views.notice_case, name="notice_case"),
+    path("notice/cases/<int:pk>/answer/", notice_views.notice_case_answer, name="notice_case_answer"),
+    path("notice/entries/<int:pk>/correction/", notice_views.notice_correction, name="notice_correction"),
+    path("notice/files/<int:pk>/", notice_views.case_file, name="case_file"),
+]

@@ -342,5 +342,16 @@ class FinalDecision(models.Model):
 
 
 # Further areas, each in its own module (imported here so that Django finds their models).
+from reviews.models.notice import (  # noqa: E402, F401
+    CaseFile,
+    CaseFileKind,
+    CaseKind,
+    CaseOutcome,
+    CaseState,
+    CaseStep,
+    ObjectionCase,
+    PublicNotice,
+    RejectGround,
+)
 from reviews.models.panel import *  # noqa: E402, F403
 from reviews.models.scoring_rules import *  # noqa: E402, F403

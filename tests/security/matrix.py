@@ -642,3 +642,109 @@ def admin_rules():
 
 
 REGISTRY.update(admin_rules())
+
+
+# ---------------------------------------------------------------- 公示 and its cases (reviews.notice_views)
+#
+# A notice running at the scenario's time, with an objection about unit A's published entry forwarded
+# to unit A (its member and secretariat see it), one not yet accepted (the platform's alone) and one
+# accepted about unit B's entry; the forwarded one has an evidence file and the stamped letter.
+
+
+def notice_cases(s):
+    """The notice and its cases, built once per test (inside the test's savepoint)."""
+    from datetime import timedelta
+
+    cached = getattr(s, "notice_cases", None)
+    if cached is not None and type(cached[0]).objects.filter(pk=cached[0].pk, start__isnull=False).exists():
+        return cached
+
+    from django.core.files.base import ContentFile
+
+    from reviews.models import CaseFile, CaseState, ObjectionCase, PublicNotice
+    from tests.security.conftest import PDF_BYTES, REVIEW_TIME
+
+    notice, _ = PublicNotice.objects.get_or_create(campaign=s.campaign)
+    notice.start, notice.end, notice.opened_at = (
+        REVIEW_TIME - timedelta(days=1),
+        REVIEW_TIME + timedelta(days=6),
+        REVIEW_TIME,
+    )
+    notice.save()
+    objector = {
+        "objector_name": token("异议人"),
+        "objector_unit": token("异议单位"),
+        "objector_phone": "13900001111",
+        "objector_email": "objector@example.org",
+        "filed_at": REVIEW_TIME,
+        "updated_at": REVIEW_TIME,
+        "grounds": token("异议理由"),
+    }
+    cases = {}
+    for key, entry, state in (
+        ("a-forwarded", "a-published", CaseState.FORWARDED),
+        ("a-received", "a-published", CaseState.RECEIVED),
+        ("b-accepted", "b-review", CaseState.ACCEPTED),
+    ):
+        cases[key] = ObjectionCase.objects.create(
+            notice=notice, nomination=s.entries[entry], state=state, receipt=f"YY2023-0000000{len(cases)}", **objector
+        )
+    files = {}
+    for kind in ("evidence", "letter"):
+        item = CaseFile(
+            case=cases["a-forwarded"],
+            kind=kind,
+            original_name=f"{token('材料' + {'evidence': '证据', 'letter': '公章'}[kind])}.pdf",
+            content_type="application/pdf",
+            size=len(PDF_BYTES),
+            sha256="0" * 64,
+            uploaded_at=REVIEW_TIME,
+        )
+        item.file.save("pdf", ContentFile(PDF_BYTES), save=False)
+        item.save()
+        files[kind] = item
+    s.notice_cases = (notice, cases, files)
+    return s.notice_cases
+
+
+def notice_years(s):
+    notice_cases(s)
+    return [("notice", {"year": s.campaign.year}, s.campaign), ("no-notice", {"year": 2001}, NEVER)]
+
+
+def objection_cases(s):
+    _notice, cases, _files = notice_cases(s)
+    return [(key, {"pk": case.pk}, case) for key, case in cases.items()]
+
+
+def case_files(s):
+    _notice, _cases, files = notice_cases(s)
+    return [(key, {"pk": item.pk}, item) for key, item in files.items()]
+
+
+notice_pages = may("run_public_notice")
+case_handler = may("handle_objection")
+listed_party = may("view_notice_cases")
+
+REGISTRY.update(
+    {
+        # Public (no account): the filing and the status look-up are rate-limited per address (429).
+        "publication:notice": Rule(GET, targets=notice_years, public=True),
+        "publication:objection": Rule(BOTH, targets=notice_years, public=True, also_ok=(429,)),
+        "publication:objection_receipt": Rule(GET, targets=notice_years, public=True),
+        "publication:case_status": Rule(BOTH, targets=notice_years, public=True, also_ok=(429,)),
+        # The platform secretariat.
+        "reviews:platform_notice": Rule(GET, notice_pages),
+        "reviews:platform_notice_open": Rule(POST, notice_pages),
+        "reviews:platform_notice_excel": Rule(GET, notice_pages),
+        "reviews:platform_case": Rule(GET, case_handler, objection_cases, sees_with("view_objection_case")),
+        "reviews:platform_case_step": Rule(POST, case_handler, objection_cases, sees_with("view_objection_case")),
+        # The listed parties: cases about their entries from 受理 on, without the objector.
+        "reviews:notice_cases": Rule(GET, listed_party),
+        "reviews:notice_case": Rule(GET, listed_party, objection_cases, sees_with("view_objection_case")),
+        "reviews:notice_case_answer": Rule(POST, listed_party, objection_cases, sees_with("view_objection_case")),
+        "reviews:notice_correction": Rule(BOTH, listed_party, entries, sees_with("request_correction")),
+        # Evidence for the platform and the parties; the stamped letter (it names the objector) the platform's.
+        "reviews:case_file": Rule(GET, logged_in, case_files, sees_with("download_case_file")),
+    }
+)
