@@ -318,3 +318,16 @@ class FinalDecision(models.Model):
 
     def __str__(self):
         return f"{self.nomination}:{'入榜' if self.listed else '未入榜'}"
+
+
+# The expert pool (专家库), its organisations, pledges and draws.
+from reviews.models.experts import (  # noqa: E402, F401
+    ExpertDraw,
+    ExpertPledge,
+    ExpertProfile,
+    ExpertService,
+    Organisation,
+    OrganisationAlias,
+    TitleLevel,
+)
+
