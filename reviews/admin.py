@@ -12,7 +12,15 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from nominations.admin import PolicyRowsMixin, ReadOnlyAdmin, register_remaining
-from reviews.models import ListTarget, ReviewBody, ReviewCoverage, ReviewCriterion, Score
+from reviews.models import (
+    ListTarget,
+    Organisation,
+    OrganisationAlias,
+    ReviewBody,
+    ReviewCoverage,
+    ReviewCriterion,
+    Score,
+)
 from reviews.policy import visible_scores
 
 
@@ -77,5 +85,23 @@ class ScoreAdmin(PolicyRowsMixin, ReadOnlyAdmin):
         return visible_scores(user)
 
 
-# Dispatches, assignments, conflicts, submissions, extensions, publication, final decisions.
+class OrganisationAliasInline(admin.TabularInline):
+    model = OrganisationAlias
+    extra = 1
+    fields = ("name",)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    """The units of the 回避 rules: a parent (中国科学院 for its institutes) and aliases (简称、曾用名)."""
+
+    list_display = ("name", "parent")
+    search_fields = ("name", "aliases__name")
+    autocomplete_fields = ("parent",)
+    list_select_related = ("parent",)
+    inlines = [OrganisationAliasInline]
+
+
+# Dispatches, assignments, conflicts, submissions, extensions, publication, final decisions; the pool's
+# profiles, services, pledges and draws (records).
 register_remaining("reviews")

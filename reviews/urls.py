@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import coordinator_views, expert_views, platform_views
+from reviews import coordinator_views, expert_views, platform_views, pool_views
 
 app_name = "reviews"
 
@@ -30,4 +30,12 @@ urlpatterns = [
     path("platform/final/ranking.xlsx", platform_views.ranking_excel, name="platform_ranking_excel"),
     path("platform/publish/", platform_views.publish, name="platform_publish"),
     path("platform/progress/<int:pk>/close/", platform_views.close_review, name="platform_close_review"),
+    # The expert pool, the pledge and the optimal assignment (issue 15)
+    path("coordinator/assignment-plan/", pool_views.assignment_preview, name="assignment_plan"),
+    path("coordinator/experts/", pool_views.expert_pool, name="expert_pool"),
+    path("coordinator/experts/draw/", pool_views.draw_experts, name="draw_experts"),
+    path("coordinator/experts/import/", pool_views.import_experts, name="import_experts"),
+    path("coordinator/experts/<int:pk>/change/", pool_views.decide_change, name="decide_profile_change"),
+    path("expert/pledge/", pool_views.expert_pledge, name="expert_pledge"),
+    path("expert/profile/", pool_views.expert_profile, name="expert_profile"),
 ]
