@@ -224,3 +224,31 @@ def test_the_preview_page_shows_the_plan_shortfalls_and_the_diff(entries, body, 
         assert Assignment.objects.filter(body=body, active=True).count() == 12
         bad = client.get(reverse("reviews:assignment_plan"), {"k": 0})
     assert bad.status_code == 400 and "每项申报的专家人数应为 1 至 20 之间的整数。" in bad.content.decode()
+
+
+def test_the_demo_experts_have_pool_profiles(db):
+    from nominations.demo import load_demo
+
+    load_demo()
+    profile = ExpertProfile.objects.get(user__username="expert")
+    assert profile.organisation.name == "北方信息科技大学" and profile.title == "研究员"
+    assert [d.name for d in profile.domains.all()] == ["电子信息"]
+    assert ExpertService.objects.filter(expert=profile, body__name="中国科协信息科技学会联合体").exists()
+    assert Organisation.objects.get(name="中国科学院示范技术研究所").parent.name == "中国科学院"
+    load_demo()  # again: nothing doubles
+    assert ExpertProfile.objects.filter(user__username="expert").count() == 1
+
+
+def test_the_import_command_reports_row_errors_and_imports_good_sheets(criteria, body, coordinator, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    bad, good = tmp_path / "bad.xlsx", tmp_path / "good.xlsx"
+    bad.write_bytes(_workbook([GOOD, ["", "x@example.org", "某大学", "", "", "教授", "", "", ""]]).read())
+    good.write_bytes(_workbook([GOOD]).read())
+    errors = io.StringIO()
+    with pytest.raises(CommandError, match="本次未导入任何数据"):
+        call_command("import_experts", str(bad), "--as", "coordinator", stderr=errors)
+    assert "第 3 行：缺少姓名。" in errors.getvalue() and not ExpertProfile.objects.exists()
+    out = io.StringIO()
+    call_command("import_experts", str(good), "--as", "coordinator", stdout=out)
+    assert "已导入专家 1 名" in out.getvalue() and ExpertProfile.objects.count() == 1
