@@ -250,10 +250,14 @@ def draw(
             drawn_by=user,
             drawn_at=now,
         )
-        for profile in ExpertProfile.objects.filter(user__in=drawn):
+        for profile in ExpertProfile.objects.filter(user__in=drawn).select_related("user__profile"):
             ExpertService.objects.get_or_create(
                 expert=profile, body=body, defaults={"year": body.campaign.year, "since": now}
             )
+            account = profile.user.profile
+            if not account.review_body_id:  # an expert of no body yet reviews for this one
+                account.review_body = body
+                account.save(update_fields=["review_body"])
         record(
             "draw_experts",
             user,
