@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 
 from kczg_site import clock
 from nominations.models import Nomination
@@ -265,9 +266,23 @@ class GroupPersons:
         if not groups:
             return found
         campaigns = {n.campaign_id for n in nominations}
-        rows = Nomination.objects.filter(
-            campaign_id__in=campaigns, ranking_list_id__in={g[0] for g in groups}, state__in=REVIEW_STATES
-        ).values_list("pk", "title", "ranking_list_id", "domain_id", "ranking_list__code", "data", "pioneer__name")
+        in_groups = Q()
+        for list_id, domain_id in groups:
+            in_groups |= (
+                Q(ranking_list_id=list_id, domain_id=domain_id)
+                if domain_id
+                else Q(ranking_list_id=list_id, domain__isnull=True)
+            )
+        # Only the persons' fields of the form, never the whole form data of every entry of the group.
+        person_fields = [f"data__{key}" for key in (*PERSON_KEYS, "name")]
+        rows = [
+            (pk, title, list_id, domain_id, code, dict(zip((*PERSON_KEYS, "name"), values, strict=True)), pioneer)
+            for pk, title, list_id, domain_id, code, pioneer, *values in Nomination.objects.filter(
+                in_groups, campaign_id__in=campaigns, state__in=REVIEW_STATES
+            ).values_list(
+                "pk", "title", "ranking_list_id", "domain_id", "ranking_list__code", "pioneer__name", *person_fields
+            )
+        ]
         extra = [
             (n.pk, n.title, n.ranking_list_id, n.domain_id, n.ranking_list.code, n.data, _pioneer_name(n))
             for n in nominations
