@@ -98,7 +98,7 @@ def expertise(entries: list[Nomination], experts: list[Any]) -> dict[tuple[int, 
         profile = profiles.get(expert.pk)
         if profile is None:
             continue
-        words = [w.strip() for w in avoidance._units_of_text(profile.disciplines) if len(w.strip()) >= 2]
+        words = [w.strip() for w in avoidance.split_names(profile.disciplines) if len(w.strip()) >= 2]
         facts[expert.pk] = ({d.pk for d in profile.domains.all()}, words)
     points = {}
     for entry in entries:

@@ -134,7 +134,7 @@ class OrganisationIndex:
         return answer
 
 
-def _units_of_text(text: object) -> list[str]:
+def split_names(text: object) -> list[str]:
     if not isinstance(text, str):
         return []
     for sep in _SPLIT:
@@ -152,7 +152,7 @@ def entry_units(nomination: Nomination) -> list[str]:
     names = [nomination.member_unit.name] if nomination.member_unit_id else []
     data = nomination.data if isinstance(nomination.data, dict) else {}
     for key in UNIT_KEYS:
-        names += _units_of_text(data.get(key))
+        names += split_names(data.get(key))
     if nomination.pioneer_id and nomination.pioneer.organization:
         names.append(nomination.pioneer.organization)
     return list(dict.fromkeys(names))

@@ -60,7 +60,7 @@ class PoolError(Refused):
 
 
 def _split(text: str) -> list[str]:
-    return avoidance._units_of_text(text)
+    return avoidance.split_names(text)
 
 
 def level_of(title: str, level: str = "") -> int | None:

@@ -8,7 +8,6 @@ Thin: the policy is the gate (``view_body_reviews`` for the coordinator, ``recor
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,7 +30,8 @@ from reviews.forms.pool import (
     PledgeForm,
     ProfileChangeForm,
 )
-from reviews.models import ExpertDraw, ExpertProfile, ExpertService
+from reviews.models import ExpertProfile
+from reviews.queries import pool as pool_queries
 from reviews.queries.reviewers import review_context, reviewer_body
 from reviews.refusal import gated, refused, report
 
@@ -81,22 +81,9 @@ def assignment_preview(request: HttpRequest) -> HttpResponse:
 def expert_pool(request: HttpRequest) -> HttpResponse:
     """The body's experts from the pool: profiles, pending changes, the draws and the draw form."""
     body = _body(request)
-    serving = ExpertService.objects.filter(body=body).values("expert_id")
-    profiles = (
-        ExpertProfile.objects.filter(Q(pk__in=serving) | Q(user__profile__review_body=body))
-        .distinct()
-        .select_related("user__profile", "organisation__parent")
-        .prefetch_related("domains")
-        .order_by("user__username")
-    )
-    draws = list(ExpertDraw.objects.filter(body=body).select_related("domain", "drawn_by__profile")[:20])
-    names = {p.user_id: str(p) for p in ExpertProfile.objects.filter(user__in={i for d in draws for i in d.drawn})}
-    for item in draws:
-        item.names = [names.get(i, f"#{i}") for i in item.drawn]
     context = {
         **review_context(body.campaign, body, clock.now()),
-        "profiles": page_of(list(profiles), request.GET.get("page")),
-        "draws": draws,
+        **pool_queries.pool_page(body, request.GET.get("page")),
         "draw_form": DrawForm(body=body),
         "import_form": ExpertImportForm(),
         "columns": pool.COLUMNS,
