@@ -21,6 +21,7 @@ from nominations.models import Nomination, Role
 from nominations.policy import may, visible_nominations
 from nominations.rules.decision import Refused
 from reviews import conflicts, scoring
+from reviews.avoidance import check_pledge
 from reviews.criteria import criteria_for
 from reviews.forms import ConfirmForm, ConflictForm, ScoreForm
 from reviews.models import Assignment, ConflictKind, Score
@@ -46,6 +47,7 @@ def expert_dashboard(request: HttpRequest) -> HttpResponse:
     if campaign is not None:
         remember_campaign(request, campaign)
     context = {**review_context(campaign, body, clock.now()), **queries.dashboard(request.user, body)}
+    context["pledge_needed"] = body is not None and not check_pledge(request.user, body.pk)
     return render(request, "reviews/expert_dashboard.html", context)
 
 

@@ -5,14 +5,14 @@ from typing import Any
 from django.db.models import Q
 
 from kczg_site.paging import page_of
-from reviews.models import ExpertDraw, ExpertProfile, ExpertService, ReviewBody
+from reviews.models import ExpertDraw, ExpertPledge, ExpertProfile, ExpertService, ReviewBody
 
 PageNumber = str | int | None
 
 
 def pool_page(body: ReviewBody, page: PageNumber = None) -> dict[str, Any]:
     """The experts serving the body (a service record, or the account's body), paged, and its last 20
-    draws with the drawn experts' names (four queries)."""
+    draws with the drawn experts' names, and when each signed the body's pledge (five queries)."""
     serving = ExpertService.objects.filter(body=body).values("expert_id")
     profiles = (
         ExpertProfile.objects.filter(Q(pk__in=serving) | Q(user__profile__review_body=body))
@@ -30,4 +30,12 @@ def pool_page(body: ReviewBody, page: PageNumber = None) -> dict[str, Any]:
     }
     for item in draws:
         item.names = [names.get(i, f"#{i}") for i in item.drawn]
-    return {"profiles": page_of(list(profiles), page), "draws": draws}
+    shown = page_of(list(profiles), page)
+    pledged = dict(
+        ExpertPledge.objects.filter(body=body, expert__in=[p.user_id for p in shown]).values_list(
+            "expert_id", "pledged_at"
+        )
+    )
+    for profile in shown:
+        profile.pledged_at = pledged.get(profile.user_id)
+    return {"profiles": shown, "draws": draws}

@@ -140,6 +140,8 @@ def test_the_pledge_comes_before_the_first_entry_opens(setting, client, settings
     client.login(username="mona", password=PASSWORD)
     url = reverse("reviews:expert_nomination", args=[entry.pk])
     with time_machine.travel(IN_REVIEW_TIME, tick=True):
+        dashboard = client.get(reverse("reviews:expert_dashboard")).content.decode()
+        assert "查看申报材料前，请先" in dashboard and "签署保密承诺并填写回避声明" in dashboard
         first = client.get(url)
         assert first.status_code == 302 and first.url.startswith(reverse("reviews:expert_pledge"))
         form = client.get(first.url)
@@ -149,4 +151,5 @@ def test_the_pledge_comes_before_the_first_entry_opens(setting, client, settings
         done = client.post(reverse("reviews:expert_pledge"), {"accept": "on", "declared_units": "", "next": url})
         assert done.status_code == 302 and done.url == url
         assert client.get(url).status_code == 200
+        assert "查看申报材料前，请先" not in client.get(reverse("reviews:expert_dashboard")).content.decode()
     assert ExpertPledge.objects.filter(expert=mona, body=body).exists()
