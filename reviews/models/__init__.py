@@ -330,4 +330,3 @@ from reviews.models.experts import (  # noqa: E402, F401
     OrganisationAlias,
     TitleLevel,
 )
-
