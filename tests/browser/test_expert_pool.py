@@ -74,6 +74,15 @@ def test_import_draw_and_pledge(page, login, screenshot, team, tmp_path, setting
         assert pool.replay(draw) == draw.drawn and len(draw.pool) == 3
         expect(page.locator("#draw-table")).to_contain_text("职称不低于副高")
         screenshot(page, "pool-2-draw")
+        # On a phone (390 px) the pool page and the plan's preview do not scroll sideways.
+        page.set_viewport_size({"width": 390, "height": 844})
+        for url in ("/reviews/coordinator/experts/", "/reviews/coordinator/assignment-plan/?k=3"):
+            page.goto(url)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"{url} scrolls sideways at 390 px ({width} px wide)"
+        expect(page.get_by_test_id("plan-no-experts")).to_contain_text("本机构还没有评审专家")
+        screenshot(page, "pool-2-plan-phone")
+        page.set_viewport_size({"width": 1280, "height": 800})
 
         # An expert signs the pledge before the first entry.
         settings.REVIEW_PLEDGE_REQUIRED = True
