@@ -116,6 +116,7 @@ def plan_for_body(body: ReviewBody, k: int, cap: int | None = None) -> BodyPlan:
     entries = list(body_entries(body))
     experts = body_experts(body)
     users = {e.pk: e for e in experts}
+    of_body = set(users)
     active = list(
         Assignment.objects.filter(body=body, active=True, nomination__in=[e.pk for e in entries]).select_related(
             "score", "expert__profile"
@@ -125,7 +126,8 @@ def plan_for_body(body: ReviewBody, k: int, cap: int | None = None) -> BodyPlan:
     for item in active:
         users.setdefault(item.expert_id, item.expert)
         scored = getattr(item, "score", None) is not None
-        if scored or not item.automatic or item.expert_id not in {e.pk for e in experts}:
+        # Scored, hand-made, or of an expert no longer of the body: kept as it is.
+        if scored or not item.automatic or item.expert_id not in of_body:
             pinned[item.nomination_id].add(item.expert_id)
         else:
             free_items[(item.nomination_id, item.expert_id)] = item
@@ -145,6 +147,9 @@ def plan_for_body(body: ReviewBody, k: int, cap: int | None = None) -> BodyPlan:
     chosen = defaultdict(set)
     for entry_id, expert_id in result.pairs:
         chosen[entry_id].add(expert_id)
+    free_of_entry = defaultdict(dict)
+    for (entry_id, expert_id), item in free_items.items():
+        free_of_entry[entry_id][expert_id] = item
     eligible = defaultdict(int)
     for entry in entries:
         eligible[entry.pk] = sum(1 for e in experts if (entry.pk, e.pk) not in conflicted)
@@ -158,8 +163,8 @@ def plan_for_body(body: ReviewBody, k: int, cap: int | None = None) -> BodyPlan:
             else:
                 row.added.append(users[expert_id])
                 pairs.append((entry.pk, expert_id))
-        for (entry_id, expert_id), item in free_items.items():
-            if entry_id == entry.pk and expert_id not in chosen[entry.pk]:
+        for expert_id, item in sorted(free_of_entry[entry.pk].items()):
+            if expert_id not in chosen[entry.pk]:
                 row.removed.append(users[expert_id])
                 removals.append(item.pk)
         row.short = result.shortfall.get(entry.pk, 0)
