@@ -26,6 +26,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -113,7 +114,7 @@ class OrganisationIndex:
     def relation(self, a: str, b: str) -> str:
         """How two unit names are related for 回避: ``"same"``, ``"related"`` (parent or child, or one
         a unit of the other), or ``""``."""
-        ka, kb = normalize_name(a), normalize_name(b)
+        ka, kb = _key(a), _key(b)
         if not ka or not kb:
             return ""
         if ka == kb:
@@ -134,6 +135,11 @@ class OrganisationIndex:
         return answer
 
 
+@lru_cache(maxsize=4096)
+def _key(name: str) -> str:
+    return normalize_name(name)
+
+
 def split_names(text: object) -> list[str]:
     if not isinstance(text, str):
         return []
@@ -148,14 +154,19 @@ def person_key(name: str | None) -> str:
 
 
 def entry_units(nomination: Nomination) -> list[str]:
-    """The units of an entry for rule 1: its member unit and the completing units typed in its form."""
+    """The units of an entry for rule 1: its member unit and the completing units typed in its form
+    (remembered on the object for the pairs of one computation)."""
+    cached = getattr(nomination, "_avoidance_units", None)
+    if cached is not None:
+        return cached
     names = [nomination.member_unit.name] if nomination.member_unit_id else []
     data = nomination.data if isinstance(nomination.data, dict) else {}
     for key in UNIT_KEYS:
         names += split_names(data.get(key))
     if nomination.pioneer_id and nomination.pioneer.organization:
         names.append(nomination.pioneer.organization)
-    return list(dict.fromkeys(names))
+    nomination._avoidance_units = list(dict.fromkeys(names))
+    return nomination._avoidance_units
 
 
 def entry_persons(list_code: str, data: object, pioneer_name: str = "") -> set[str]:
@@ -243,7 +254,9 @@ def recommending_unit(index: OrganisationIndex, facts: ExpertFacts, nomination: 
 
 def declared_unit(index: OrganisationIndex, facts: ExpertFacts, nomination: Nomination) -> Conflict | None:
     """Rule 4 (automatic part): a unit the expert declared a relation with in the pledge."""
-    names = entry_units(nomination)
+    if not facts.declared_units:
+        return None
+    names = list(entry_units(nomination))
     if nomination.recommending_unit_id:
         names.append(nomination.recommending_unit.name)
     for unit in facts.declared_units:
