@@ -12,7 +12,17 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from nominations.admin import PolicyRowsMixin, ReadOnlyAdmin, register_remaining
-from reviews.models import ListTarget, PanelVote, PublicNotice, ReviewBody, ReviewCoverage, ReviewCriterion, Score
+from reviews.models import (
+    ListTarget,
+    Organisation,
+    OrganisationAlias,
+    PanelVote,
+    PublicNotice,
+    ReviewBody,
+    ReviewCoverage,
+    ReviewCriterion,
+    Score,
+)
 from reviews.models.notice import NOTICE_FIELDS
 from reviews.policy import visible_scores
 
@@ -97,7 +107,25 @@ class PublicNoticeAdmin(ReadOnlyAdmin):
         return "；".join(f"{rl.name}：{'、'.join(labels[f] for f in obj.fields_of(rl))}" for rl in lists)
 
 
-# Dispatches, assignments, conflicts, submissions, extensions, publication, final decisions.
+class OrganisationAliasInline(admin.TabularInline):
+    model = OrganisationAlias
+    extra = 1
+    fields = ("name",)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    """The units of the 回避 rules: a parent (中国科学院 for its institutes) and aliases (简称、曾用名)."""
+
+    list_display = ("name", "parent")
+    search_fields = ("name", "aliases__name")
+    autocomplete_fields = ("parent",)
+    list_select_related = ("parent",)
+    inlines = [OrganisationAliasInline]
+
+
+# Dispatches, assignments, conflicts, submissions, extensions, publication, final decisions; the pool's
+# profiles, services, pledges and draws (records).
 register_remaining("reviews")
 # Never the secret ballot's votes (reviews.panel_admin).
 admin.site.unregister(PanelVote)

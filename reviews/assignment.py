@@ -1,10 +1,11 @@
 """Assigning experts to entries: by hand, automatically, and reassignment; inviting experts.
 
-Automatic assignment (:func:`plan_automatic`, a pure function) gives each entry up to ``k`` experts of
-its body. Entries are taken in id order; for each, the eligible experts (not yet on the entry, no
-conflict) are taken least loaded first, ties by id. Without conflicts the loads stay balanced: the
-most and the least loaded expert differ by at most one. An entry with too few eligible experts gets
-as many as there are, and the shortfall is reported.
+Automatic assignment (:func:`auto_assign`) is the optimal plan of ``reviews.assignment_plan`` (a
+min-cost flow, ``reviews.optimal``). The earlier greedy planner stays as :func:`plan_automatic` (a pure
+function, compared with the optimum in ``bench/assignment.py``): entries are taken in id order; for
+each, the eligible experts (not yet on the entry, no conflict, under the cap) are taken least loaded
+first, ties by id. An entry with too few eligible experts gets as many as there are, and the shortfall
+is reported — even where another choice for an earlier entry would have filled it.
 """
 
 from collections import defaultdict
@@ -51,7 +52,7 @@ def body_experts(body: ReviewBody) -> list[AbstractBaseUser]:
 def body_entries(body: ReviewBody) -> QuerySet:
     return (
         Nomination.objects.filter(dispatch__body=body, state__in=REVIEW_STATES)
-        .select_related("ranking_list", "domain", "member_unit", "recommending_unit")
+        .select_related("ranking_list", "domain", "member_unit", "recommending_unit", "pioneer")
         .order_by("ranking_list__order", "domain__order", "pk")
     )
 
@@ -71,11 +72,13 @@ def plan_automatic(
     k: int,
     existing: dict[int, Iterable[int]] | None = None,
     conflicted: frozenset[tuple[int, int]] | set[tuple[int, int]] = frozenset(),
+    cap: int | None = None,
 ) -> tuple[list[tuple[int, int]], dict[int, int]]:
-    """Pairs ``(entry, expert)`` to create.
+    """Pairs ``(entry, expert)`` to create (greedy).
 
     ``entries``, ``experts``: ids; ``existing``: ``{entry: set of experts already assigned}``;
-    ``conflicted``: set of ``(entry, expert)`` that must never be paired.
+    ``conflicted``: set of ``(entry, expert)`` that must never be paired; ``cap``: the most entries per
+    expert (none without).
     Returns ``(pairs, shortfall)`` where ``shortfall`` is ``{entry: experts missing}``.
     """
     existing = {entry: set(assigned) for entry, assigned in (existing or {}).items()}
@@ -90,7 +93,8 @@ def plan_automatic(
         if missing <= 0:
             continue
         eligible = sorted(
-            (e for e in experts if e not in have and (entry, e) not in conflicted), key=lambda e: (loads[e], e)
+            (e for e in experts if e not in have and (entry, e) not in conflicted and (cap is None or loads[e] < cap)),
+            key=lambda e: (loads[e], e),
         )
         chosen = eligible[:missing]
         for expert in chosen:
@@ -108,53 +112,14 @@ class AutoResult:
     shortfall: dict[Nomination, int] = field(default_factory=dict)
 
 
-def auto_assign(body: ReviewBody, k: int, user: AbstractBaseUser) -> AutoResult:
-    """Assign up to ``k`` experts to every entry of ``body``; all or nothing."""
-    decision = may(user, "manage_body_reviews", body)
-    if decision:
-        decision = check_not_locked(body)
-    if decision and not 1 <= int(k) <= 20:
-        decision = Decision.deny("每项申报的评审专家人数应在 1 至 20 之间。")
-    if not decision:
-        raise AssignmentError(decision)
-    k = int(k)
-    with transaction.atomic():
-        ReviewBody.objects.select_for_update().get(pk=body.pk)
-        entries = list(body_entries(body))
-        experts = body_experts(body)
-        if not experts:
-            _deny("本机构还没有评审专家，请先邀请专家。")
-        existing = defaultdict(set)
-        for nomination_id, expert_id in Assignment.objects.filter(body=body, active=True).values_list(
-            "nomination_id", "expert_id"
-        ):
-            existing[nomination_id].add(expert_id)
-        conflicted = set(conflict_rules.conflicts(entries, experts))
-        pairs, shortfall = plan_automatic(
-            [e.pk for e in entries], [e.pk for e in experts], k, existing=existing, conflicted=conflicted
-        )
-        now = clock.now()
-        created = Assignment.objects.bulk_create(
-            [
-                Assignment(
-                    nomination_id=entry_id,
-                    expert_id=expert_id,
-                    body=body,
-                    automatic=True,
-                    assigned_at=now,
-                    assigned_by=user,
-                )
-                for entry_id, expert_id in pairs
-            ]
-        )
-        by_id = {e.pk: e for e in entries}
-        names = {e.pk: e.profile.display_name or e.username for e in experts}
-        per_entry = defaultdict(list)
-        for entry_id, expert_id in pairs:
-            per_entry[entry_id].append(names[expert_id])
-        for entry_id, assigned in per_entry.items():
-            record("assign", user, nomination=by_id[entry_id], note=f"自动分配：{'、'.join(assigned)}", at=now)
-    return AutoResult(created=created, shortfall={by_id[i]: n for i, n in shortfall.items()})
+def auto_assign(body: ReviewBody, k: int, user: AbstractBaseUser, cap: int | None = None) -> AutoResult:
+    """Assign ``k`` experts to every entry of ``body`` by the optimal plan; all or nothing.
+
+    Scored and hand-made assignments are kept; automatic unscored ones may be replaced by the new plan
+    (``reviews.assignment_plan.apply_plan``)."""
+    from reviews.assignment_plan import apply_plan
+
+    return apply_plan(body, k, user, cap=cap)
 
 
 def assign(
@@ -173,7 +138,7 @@ def assign(
         _deny("只能分配本机构的评审专家。")
     if conflict_rules.is_declared(nomination, expert):
         _deny("该专家已申报回避此项申报，不能分配。")
-    reason = conflict_rules.automatic_conflict(profile.organization, nomination)
+    reason = "；".join(c.reason for c in conflict_rules.conflicts_of(nomination, expert) if c.overridable)
     override_reason = (override_reason or "").strip()
     if reason and not override_reason:
         _deny(f"{reason}，存在回避冲突；如确需分配，请填写理由。")

@@ -1,9 +1,9 @@
-"""Conflicts of interest (回避).
+"""Conflicts of interest (回避): the declarations, and the pairs the rules of ``reviews.avoidance`` find.
 
-* Automatic: the expert's organisation (``Profile.organization``) equals, after
-  ``nominations.rules.duplicates.normalize_name``, the entry's member unit or recommending unit.
-  Automatic assignment never picks such an expert; a coordinator may still assign by hand with a
-  recorded reason (``Assignment.override_reason``, audited).
+* Automatic: every rule of ``reviews.avoidance`` (same unit with parents and aliases, the recommending
+  unit, completers of the entry or of its group, the units of the expert's declaration). Automatic
+  assignment never picks such an expert; a coordinator may still assign by hand with a recorded reason
+  (``Assignment.override_reason``, audited).
 * Declared: an expert declares a conflict with a type (同单位, 合作关系, 师生关系, 其他); the declaration
   removes the assignment and cannot be overridden.
 """
@@ -18,6 +18,7 @@ from nominations.models import Nomination
 from nominations.policy import may
 from nominations.rules.decision import Decision, Refused
 from nominations.rules.duplicates import normalize_name
+from reviews import avoidance
 from reviews.audit import record
 from reviews.models import Assignment, ConflictDeclaration, ConflictKind
 
@@ -36,33 +37,24 @@ def entry_keys(nomination: Nomination) -> dict[str, str]:
 
 
 def automatic_conflict(organization: str, nomination: Nomination) -> str:
-    """The reason the expert's organisation conflicts with the entry, or ``""``."""
-    key = normalize_name(organization)
-    if not key:
-        return ""
-    name = entry_keys(nomination).get(key)
-    return f"专家所在单位“{organization}”与申报相关单位“{name}”相同" if name else ""
+    """The reason the organisation (a unit's name) conflicts with the entry, or ``""`` (rules 1 and 2)."""
+    index = avoidance.OrganisationIndex.load()
+    facts = avoidance.ExpertFacts(0, "", [organization] if organization else [])
+    found = avoidance.same_unit(index, facts, nomination) or avoidance.recommending_unit(index, facts, nomination)
+    return found.reason if found else ""
 
 
 def conflicts(nominations: Iterable[Nomination], experts: Iterable[AbstractBaseUser]) -> dict[tuple[int, int], str]:
-    """``{(nomination_id, expert_id): reason}`` for automatic and declared conflicts (one query).
+    """``{(nomination_id, expert_id): reason}`` of every rule, automatic and declared (a few queries).
 
-    ``experts``: users with their profile loaded; ``nominations`` with member and recommending unit.
-    """
-    nominations = list(nominations)
-    experts = list(experts)
-    found = {}
-    for nomination in nominations:
-        for expert in experts:
-            reason = automatic_conflict(expert.profile.organization, nomination)
-            if reason:
-                found[(nomination.pk, expert.pk)] = reason
-    declared = ConflictDeclaration.objects.filter(
-        nomination__in=[n.pk for n in nominations], expert__in=[e.pk for e in experts]
-    )
-    for declaration in declared:
-        found[(declaration.nomination_id, declaration.expert_id)] = f"专家申报回避（{declaration.get_kind_display()}）"
-    return found
+    ``experts``: users with their profile loaded; ``nominations`` with member and recommending unit."""
+    found = avoidance.conflicts_between(nominations, experts)
+    return {pair: avoidance.reason_text(items) for pair, items in found.items()}
+
+
+def conflicts_of(nomination: Nomination, expert: AbstractBaseUser) -> list[avoidance.Conflict]:
+    """Every conflict of one pair, each with its rule, reason and whether an override may lift it."""
+    return avoidance.conflicts_between([nomination], [expert]).get((nomination.pk, expert.pk), [])
 
 
 def is_declared(nomination: Nomination, expert: AbstractBaseUser) -> bool:

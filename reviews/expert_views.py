@@ -17,10 +17,11 @@ from kczg_site import clock
 from nominations.context_processors import active_campaign, remember_campaign
 from nominations.documents.word import render_form, zip_member_name
 from nominations.forms import definition_for
-from nominations.models import Nomination
-from nominations.policy import visible_nominations
+from nominations.models import Nomination, Role
+from nominations.policy import may, visible_nominations
 from nominations.rules.decision import Refused
 from reviews import conflicts, scoring
+from reviews.avoidance import check_pledge
 from reviews.criteria import criteria_for
 from reviews.forms import ConfirmForm, ConflictForm, ScoreForm
 from reviews.models import Assignment, ConflictKind, Score
@@ -46,6 +47,7 @@ def expert_dashboard(request: HttpRequest) -> HttpResponse:
     if campaign is not None:
         remember_campaign(request, campaign)
     context = {**review_context(campaign, body, clock.now()), **queries.dashboard(request.user, body)}
+    context["pledge_needed"] = body is not None and not check_pledge(request.user, body.pk)
     return render(request, "reviews/expert_dashboard.html", context)
 
 
@@ -81,6 +83,10 @@ def expert_nomination(request: HttpRequest, pk: int) -> HttpResponse:
     """The review sheet. 保存草稿 saves at once; 提交评分 shows the preview first (nothing saved), whose
     确认提交评分 posts the same values with ``confirm=1`` through the same form and rules again."""
     nomination, item = _assigned(request, pk)
+    pledge = may(request.user, "open_review_entry", nomination)
+    if not pledge:  # the pledge and the declaration before the first entry opens (reviews.avoidance)
+        messages.info(request, pledge.reason)
+        return redirect(f"{reverse('reviews:expert_pledge')}?next={quote(request.path)}")
     criteria = criteria_for(nomination.ranking_list_id)
     score = queries.own_score(item)
     if request.method != "POST":
@@ -148,6 +154,8 @@ def nomination_form_docx(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = get_object_or_404(
         visible_nominations(request.user).select_related("campaign", "ranking_list", "domain", "member_unit"), pk=pk
     )
+    if request.user.profile.role == Role.EXPERT and not may(request.user, "open_review_entry", nomination):
+        return redirect(f"{reverse('reviews:expert_pledge')}?next={quote(request.path)}")
     response = HttpResponse(render_form(nomination, definition_for(nomination)), content_type=WORD)
     name = zip_member_name(nomination).rsplit("/", 1)[-1]
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"

@@ -66,7 +66,10 @@ def _demo_body(campaign, name: str) -> ReviewBody:
 
 
 def _demo_criteria(campaign) -> None:
+    from reviews.demo_pool import load_demo_pool
+
     load_review_criteria(campaign, only_empty_lists=True)
+    load_demo_pool(campaign)  # the demo experts' pool profiles (after the users exist)
 
 
 def register() -> None:

@@ -370,3 +370,30 @@ NOTICE_ACTIONS: dict[str, Check] = {
 }
 ACTIONS.update(NOTICE_ACTIONS)
 __all__ += ["visible_cases"]
+# ---------------------------------------------------------------- the expert pool and the pledge (issue 15)
+
+from reviews import avoidance  # noqa: E402
+
+
+def _open_entry(user: User, nomination: Nomination | None) -> Decision:
+    """An assigned expert who has recorded the pledge and the declaration for the entry's body."""
+    decision = _assigned_expert(user, nomination)
+    if not decision:
+        return decision
+    return avoidance.check_pledge(user, nomination.dispatch.body_id)
+
+
+def _pledge(user: User, obj: Any = None) -> Decision:
+    if role_of(user) != Role.EXPERT:
+        return Decision.deny(EXPERTS_ONLY)
+    return ALLOW if body_of(user) else Decision.deny(NO_BODY)
+
+
+ACTIONS.update(
+    {
+        # Experts: open an entry (the pledge first), sign the pledge, ask for a change of the profile.
+        "open_review_entry": _open_entry,
+        "record_pledge": _pledge,
+        "edit_expert_profile": _role(Role.EXPERT, EXPERTS_ONLY),
+    }
+)

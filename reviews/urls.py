@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import coordinator_views, expert_views, panel_views, platform_views, stats_views
+from reviews import coordinator_views, expert_views, notice_views, panel_views, platform_views, pool_views, stats_views
 
 app_name = "reviews"
 
@@ -43,12 +43,15 @@ urlpatterns = [
     path("panel/<int:pk>/minutes.pdf", panel_views.minutes_pdf, name="panel_minutes_pdf"),
     # Statistics (统计)
     path("platform/stats/", stats_views.stats_page, name="platform_stats"),
-]
-
-# 公示 and its cases (reviews.notice_views)
-from reviews import notice_views  # noqa: E402
-
-urlpatterns += [
+    # The expert pool, the pledge and the optimal assignment (issue 15)
+    path("coordinator/assignment-plan/", pool_views.assignment_preview, name="assignment_plan"),
+    path("coordinator/experts/", pool_views.expert_pool, name="expert_pool"),
+    path("coordinator/experts/draw/", pool_views.draw_experts, name="draw_experts"),
+    path("coordinator/experts/import/", pool_views.import_experts, name="import_experts"),
+    path("coordinator/experts/<int:pk>/change/", pool_views.decide_change, name="decide_profile_change"),
+    path("expert/pledge/", pool_views.expert_pledge, name="expert_pledge"),
+    path("expert/profile/", pool_views.expert_profile, name="expert_profile"),
+    # 公示 and its cases (reviews.notice_views)
     path("platform/notice/", notice_views.platform_notice, name="platform_notice"),
     path("platform/notice/open/", notice_views.platform_notice_open, name="platform_notice_open"),
     path("platform/notice/report.xlsx", notice_views.platform_notice_excel, name="platform_notice_excel"),

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("nominations", "0011_dossier_opinion_and_formal_review"),
-        ("reviews", "0005_chinese_names_of_score_versions"),
+        ("reviews", "0006_expert_pool"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -342,6 +342,16 @@ class FinalDecision(models.Model):
 
 
 # Further areas, each in its own module (imported here so that Django finds their models).
+# The expert pool (专家库), its organisations, pledges and draws.
+from reviews.models.experts import (  # noqa: E402, F401
+    ExpertDraw,
+    ExpertPledge,
+    ExpertProfile,
+    ExpertService,
+    Organisation,
+    OrganisationAlias,
+    TitleLevel,
+)
 from reviews.models.notice import (  # noqa: E402, F401
     CaseFile,
     CaseFileKind,

@@ -72,6 +72,10 @@ def test_review_flow(page, login, screenshot, flow):
         expect(page.locator("#assignment-table")).to_contain_text(TITLES[0])
         page.fill("#id_k", "1")
         page.get_by_role("button", name="自动分配").click()
+        # The optimal plan first (nothing saved), then the confirmation.
+        expect(page.get_by_test_id("plan-added")).to_have_text("2")
+        screenshot(page, "review-2-coordinator-assignment-plan")
+        page.get_by_role("button", name="确认按此方案分配").click()
         expect(page.get_by_text("自动分配完成：新增 2 条评审分配")).to_be_visible()
         expect(page.locator("#assignment-table")).to_contain_text("孙立新")
         screenshot(page, "review-2-coordinator-assigned")

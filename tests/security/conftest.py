@@ -171,6 +171,11 @@ def build_scenario():
     u["other_coordinator"] = make_user(Role.COORDINATOR, "s-coordinator-b", review_body=other_body)
     u["platform"] = make_user(Role.PLATFORM, "s-platform")
     u["admin"] = make_user(Role.ADMIN, "s-admin")
+    # The experts signed the pledge (保密承诺) of their body before opening any entry (reviews.avoidance).
+    from reviews.models import ExpertPledge
+
+    for key in ("expert", "expert2", "other_body_expert"):
+        ExpertPledge.objects.create(expert=u[key], body=u[key].profile.review_body, pledged_at=REVIEW_TIME)
 
     now = REVIEW_TIME
 

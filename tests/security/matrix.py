@@ -200,6 +200,14 @@ def assignments(s):
     return [(f"{key}/{expert}", {"pk": item.pk}, item) for (key, expert), item in s.assignments.items()]
 
 
+def expert_profiles(s):
+    """A pool profile of the body's first expert (the coordinator's body), and a pk that does not exist."""
+    from reviews.models import ExpertProfile
+
+    profile, _ = ExpertProfile.objects.get_or_create(user=s.users["expert"])
+    return [("expert", {"pk": profile.pk}, profile), ("missing", {"pk": 999999}, NEVER)]
+
+
 def review_kinds(s):
     return [
         ("scores", {"kind": "scores"}, "scores"),
@@ -394,6 +402,14 @@ REGISTRY = {
     "reviews:coordinator_nomination": Rule(GET, coordinator, entries, sees_with("assign_experts")),
     "reviews:assign_expert": Rule(POST, coordinator, entries, sees_with("assign_experts")),
     "reviews:remove_assignment": Rule(POST, coordinator, assignments, sees_assignment),
+    # The expert pool, the optimal plan and the pledge (issue 15).
+    "reviews:assignment_plan": Rule(BOTH, coordinator),
+    "reviews:expert_pool": Rule(GET, coordinator),
+    "reviews:draw_experts": Rule(POST, coordinator),
+    "reviews:import_experts": Rule(BOTH, coordinator),
+    "reviews:decide_profile_change": Rule(POST, coordinator, expert_profiles),
+    "reviews:expert_pledge": Rule(BOTH, may("record_pledge")),
+    "reviews:expert_profile": Rule(BOTH, may("edit_expert_profile")),
     # The platform secretariat (review side).
     "reviews:platform_dispatch": Rule(BOTH, may("run_dispatch")),
     "reviews:platform_move": Rule(

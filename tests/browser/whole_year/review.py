@@ -80,6 +80,8 @@ def assign_experts(walk: Walk, team: ReviewTeam, *, screenshots: bool = True) ->
             expect(table).to_contain_text(title)
         page.fill("#id_k", "1")
         page.get_by_role("button", name="自动分配").click()
+        # The optimal plan first (nothing saved yet), then the confirmation.
+        page.get_by_role("button", name="确认按此方案分配").click()
         count = len(_expected_in(team))
         expect(page.get_by_text(re.compile(f"自动分配完成：新增 {count or '[0-9]+'} 条评审分配"))).to_be_visible()
         if screenshots:
