@@ -34,6 +34,9 @@ EVENT_LABELS = {
     # The secretariat's formal review of an entry (nominations/formal.py).
     "formal_review": "形式审查",
     "opinion": "填写推荐意见",
+    # The official versions of the forms (nominations/official.py).
+    "official_freeze": "生成正式版申报书",
+    "official_void": "作废正式版申报书",
 }
 
 

@@ -9,6 +9,7 @@ from .formal import FormalCheckItem, FormalReview
 from .history import EarlierListedItem
 from .mail import MailAudience, MailKind, MailStatus, SentMail
 from .nomination import Attachment, Nomination, State
+from .official import OfficialSerial, OfficialState, OfficialVersion
 from .units import (
     Extension,
     ExtensionKind,
@@ -41,6 +42,9 @@ __all__ = [
     "MailStatus",
     "MemberUnit",
     "Nomination",
+    "OfficialSerial",
+    "OfficialState",
+    "OfficialVersion",
     "Participation",
     "Pioneer",
     "Profile",
