@@ -12,13 +12,20 @@ drawn by LibreOffice's own PDF export filter (its ``Watermark`` options, LO ≥ 
 embedded like the form's: no second PDF library has to embed a CJK font (reportlab cannot embed Noto
 CJK's CFF outlines).
 
-Every call runs one ``soffice`` process with a private profile (``-env:UserInstallation``) per process
-and thread, so that parallel conversions (Celery workers, gunicorn threads) never share one, and with a
-timeout after which the process group is killed.
+Every call runs one ``soffice`` process with a private profile (``-env:UserInstallation``) that no
+other conversion of the process uses at the same time (a pool of profiles, one per conversion running
+at once), so that parallel conversions (Celery workers, gunicorn threads, the batch's workers) never
+share one, and with a timeout after which the process group is killed.
 
-The official (frozen) version slots in here later: ``docx_to_pdf(data, watermark=None)`` gives the clean
-PDF; its footer (entry number, serial number, "第 N 页 共 M 页", verification code) is stamped onto it and
-its SHA-256 stored by the freezing step, which the ``/verify/<code>/`` page reads.
+:func:`convert_many` converts many docx files: many per ``soffice`` call (LibreOffice's start-up is paid
+once per batch), one call per core side by side. :func:`with_footer` replaces the form's footer (the
+official version's entry number, serial number, verification code and "第 N 页 共 M 页" as Word fields
+that LibreOffice fills in on every page).
+
+Why the footer goes into the docx rather than onto the PDF: LibreOffice lays it out in the same pass,
+with the same embedded Noto CJK subsets, and fills the page fields itself, so the official version costs
+no second step (stamping with pypdf and reportlab would need a CJK TrueType font reportlab can embed, a
+second PDF library, and a merge per page). The freezing service is ``nominations.official``.
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ import tempfile
 import threading
 import zipfile
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -82,10 +89,28 @@ def pdf_available() -> Decision:
     return ALLOW if soffice_binary() else Decision.deny(UNAVAILABLE)
 
 
-def _profile_dir() -> Path:
-    """A LibreOffice profile of this process and thread (created on first use, reused after)."""
-    root = Path(tempfile.gettempdir()) / "kczg-soffice"
-    return root / f"profile-{os.getpid()}-{threading.get_ident()}"
+_free_slots: list[int] = []
+_slots_lock = threading.Lock()
+_slot_count = 0
+
+
+@contextlib.contextmanager
+def _profile_dir() -> Iterator[Path]:
+    """A LibreOffice profile no other conversion of this process uses meanwhile (created on first use,
+    reused after): one per conversion running at the same time, so their number stays bounded however
+    many threads come and go (the batch's pool threads, gunicorn's)."""
+    global _slot_count
+    with _slots_lock:
+        if _free_slots:
+            slot = _free_slots.pop()
+        else:
+            _slot_count += 1
+            slot = _slot_count
+    try:
+        yield Path(tempfile.gettempdir()) / "kczg-soffice" / f"profile-{os.getpid()}-{slot}"
+    finally:
+        with _slots_lock:
+            _free_slots.append(slot)
 
 
 def _filter(watermark: str | None) -> str:
@@ -136,10 +161,17 @@ def _convert(binary: str, docx_bytes: bytes, watermark: str | None) -> bytes:
 
 def _run_soffice(binary: str, sources: list[Path], outdir: Path, watermark: str | None, timeout: float) -> None:
     """One ``soffice --convert-to pdf`` process over ``sources`` (PDFs named by their stems in ``outdir``),
-    with this process's and thread's private profile; the process group is killed after ``timeout``."""
+    with a private profile; the process group is killed after ``timeout``."""
+    with _profile_dir() as profile:
+        _run_in_profile(binary, profile, sources, outdir, watermark, timeout)
+
+
+def _run_in_profile(
+    binary: str, profile: Path, sources: list[Path], outdir: Path, watermark: str | None, timeout: float
+) -> None:
     command = [
         binary,
-        f"-env:UserInstallation={_profile_dir().as_uri()}",
+        f"-env:UserInstallation={profile.as_uri()}",
         "--headless",
         "--norestore",
         "--nolockcheck",
@@ -202,7 +234,10 @@ def convert_many(
     if binary is None:
         raise PdfError(UNAVAILABLE)
     outdir.mkdir(parents=True, exist_ok=True)
-    batches = [sources[i : i + max(1, batch_size)] for i in range(0, len(sources), max(1, batch_size))]
+    workers = workers or default_workers()
+    # Small runs are split evenly so that every worker has a share; large ones in batches of batch_size.
+    size = max(1, min(batch_size, -(-len(sources) // workers)))
+    batches = [sources[i : i + size] for i in range(0, len(sources), size)]
     results: dict[Path, Path] = {}
     lock = threading.Lock()
 
@@ -224,7 +259,7 @@ def convert_many(
             if done is not None:
                 done(len(results))
 
-    count = min(workers or default_workers(), len(batches)) or 1
+    count = min(workers, len(batches)) or 1
     with ThreadPoolExecutor(max_workers=count, thread_name_prefix="kczg-pdf") as pool:
         list(pool.map(run, batches))
     return results

@@ -237,9 +237,10 @@ def test_export_forms_writes_the_pdfs_many_per_soffice_call(entries, other_nomin
     monkeypatch.setattr(pdf, "_run_soffice", counted)
     output = tmp_path / "forms.zip"
     out = io.StringIO()
-    call_command("export_forms", "--campaign", "2023", "--output", str(output), "--format", "pdf", stdout=out)
+    command = ["export_forms", "--campaign", "2023", "--output", str(output), "--format", "pdf", "--workers", "2"]
+    call_command(*command, stdout=out)
     assert "已导出 5 条申报的 PDF 申报表" in out.getvalue()
-    assert calls == [4]  # the four drafts in one soffice process, the official one copied as stored
+    assert calls == [2, 2]  # the four drafts in two soffice processes side by side; the official one as stored
     with zipfile.ZipFile(output) as archive:
         names = archive.namelist()
         assert len(names) == 5 and all(name.endswith(".pdf") for name in names)
@@ -267,3 +268,33 @@ def test_export_forms_pdf_without_the_engine_says_why(entries, tmp_path, no_engi
             "pdf",
             "--with-attachments",
         )
+
+
+FAKE_SOFFICE = """#!/bin/sh
+# Like a soffice that dies on a bad form: any bad*.docx among its files and it writes nothing, else
+# <stem>.pdf into --outdir for every .docx argument.
+case "$*" in */bad3.docx*) exit 1 ;; esac
+out=""; next=""
+for arg in "$@"; do
+  if [ "$next" = "outdir" ]; then out="$arg"; next=""; continue; fi
+  case "$arg" in
+    --outdir) next="outdir" ;;
+    *.docx) name=$(basename "$arg" .docx); printf '%%PDF-1.4 fake' > "$out/$name.pdf" ;;
+  esac
+done
+"""
+
+
+def test_a_failing_batch_is_retried_file_by_file_so_one_bad_form_costs_only_itself(tmp_path, monkeypatch):
+    fake = tmp_path / "soffice"
+    fake.write_text(FAKE_SOFFICE)
+    fake.chmod(0o755)
+    monkeypatch.setattr(pdf, "SOFFICE", str(fake))
+    sources = []
+    for name in ("a1", "a2", "bad3", "a4", "a5"):
+        sources.append(tmp_path / f"{name}.docx")
+        sources[-1].write_bytes(b"docx")
+    seen = []
+    made = pdf.convert_many(sources, tmp_path / "pdf", workers=1, batch_size=5, done=seen.append)
+    assert sorted(path.stem for path in made) == ["a1", "a2", "a4", "a5"]
+    assert seen == [4]
