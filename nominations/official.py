@@ -40,7 +40,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from kczg_site import clock
 from kczg_site.formats import format_datetime
@@ -300,10 +300,23 @@ def retry_unfinished() -> list[int]:
 # ---------------------------------------------------------------- the entry's PDF
 
 
+CURRENT = "current_official_versions"
+
+
+def with_current_versions(qs: QuerySet[Nomination]) -> QuerySet[Nomination]:
+    """``qs`` with each entry's version in force loaded in one query (for :func:`current_version`)."""
+    versions = OfficialVersion.objects.filter(voided_at=None).select_related("campaign")
+    return qs.prefetch_related(Prefetch("official_versions", queryset=versions, to_attr=CURRENT))
+
+
 def current_version(nomination: Nomination) -> OfficialVersion | None:
-    """The entry's official version in force (not voided), if it has one."""
+    """The entry's official version in force (not voided), if it has one; no query for an entry not
+    recommended, nor for one loaded through :func:`with_current_versions`."""
     if nomination.state not in State.recommended():
         return None
+    if hasattr(nomination, CURRENT):
+        loaded = getattr(nomination, CURRENT)
+        return loaded[0] if loaded else None
     return nomination.official_versions.filter(voided_at=None).select_related("campaign").first()
 
 

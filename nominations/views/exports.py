@@ -53,7 +53,7 @@ def _render_list(request: HttpRequest, form: ExportForm | None = None, status: i
     if role in (Role.MEMBER, Role.PIONEER):
         # Authors download the Word form of each of their entries directly (no job needed).
         own_entries = list(
-            policy.visible_nominations(request.user)
+            official.with_current_versions(policy.visible_nominations(request.user))
             .select_related("ranking_list", "domain")
             .order_by("ranking_list__order", "pk")[:200]
         )
