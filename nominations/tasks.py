@@ -3,9 +3,9 @@
 from celery import shared_task
 
 from nominations import formal, notifications, official, reminders
-from nominations.official import render_official_versions
 
-__all__ = ["render_official_versions"]  # registered with the others (defined next to its service)
+# Defined next to its service; imported here so that a worker registers it with the others.
+from nominations.official import render_official_versions  # noqa: F401
 
 
 @shared_task(name="nominations.send_event_mail", autoretry_for=(ConnectionError,), max_retries=3)
