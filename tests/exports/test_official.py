@@ -298,3 +298,23 @@ def test_a_failing_batch_is_retried_file_by_file_so_one_bad_form_costs_only_itse
     made = pdf.convert_many(sources, tmp_path / "pdf", workers=1, batch_size=5, done=seen.append)
     assert sorted(path.stem for path in made) == ["a1", "a2", "a4", "a5"]
     assert seen == [4]
+
+
+def test_no_soffice_call_gets_more_files_than_libreoffice_converts(tmp_path, monkeypatch):
+    """LibreOffice 7.4 silently stops after 247 files of one call: batches stay at MAX_FILES_PER_CALL."""
+    fake = tmp_path / "soffice"
+    fake.write_text(FAKE_SOFFICE)
+    fake.chmod(0o755)
+    monkeypatch.setattr(pdf, "SOFFICE", str(fake))
+    calls = []
+    run = pdf._run_soffice
+    monkeypatch.setattr(
+        pdf, "_run_soffice", lambda binary, sources, *rest: calls.append(len(sources)) or run(binary, sources, *rest)
+    )
+    sources = []
+    for index in range(450):
+        sources.append(tmp_path / f"f{index:03d}.docx")
+        sources[-1].write_bytes(b"docx")
+    made = pdf.convert_many(sources, tmp_path / "pdf", workers=1, batch_size=1000)
+    assert len(made) == 450
+    assert calls == [200, 200, 50]

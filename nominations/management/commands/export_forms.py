@@ -34,7 +34,7 @@ class Command(BaseCommand):
             "--batch-size",
             type=int,
             default=pdf.BATCH_SIZE,
-            help=f"每个 LibreOffice 进程转换的文件数（默认 {pdf.BATCH_SIZE}）",
+            help=f"每个 LibreOffice 进程转换的文件数（默认 {pdf.BATCH_SIZE}，最多 {pdf.MAX_FILES_PER_CALL}）",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
