@@ -8,9 +8,12 @@ Tests marked ``pdf`` need ``soffice`` (skipped with the reason elsewhere; ``.ci/
 import hashlib
 import io
 import re
+import shutil
+import subprocess
 import zipfile
 from collections import OrderedDict
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -27,6 +30,7 @@ from nominations.documents import pdf
 from nominations.models import AuditEvent, OfficialState, OfficialVersion, State
 from tests.factories import NominationFactory
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BEFORE_PLATFORM_DEADLINE = datetime(2023, 11, 25, 10, 0, tzinfo=SHANGHAI)
 
@@ -97,6 +101,12 @@ def test_confirming_freezes_one_official_pdf_per_recommended_entry(
         assert f"第 {number} 页 共 {len(pages)} 页" in flat
         assert "非正式版" not in flat and "草稿" not in flat  # no watermark
     assert "量子传感芯片关键技术" in "".join(pages).replace(" ", "")
+    if shutil.which("pdftoppm"):  # the first page as PNG, for a look at the footer
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "pdf-form-official.pdf").write_bytes(data)
+        command = ["pdftoppm", "-png", "-r", "60", "-singlefile", "-f", "1", "-l", "1"]
+        target = ARTIFACTS / "pdf-form-official-page1"
+        subprocess.run([*command, str(ARTIFACTS / "pdf-form-official.pdf"), str(target)], check=True, timeout=60)
 
     # The entry page offers the official version: the same file, byte for byte, and its code.
     client.force_login(member_user)
