@@ -394,7 +394,8 @@ def verify_code(text: str) -> Verdict:
 def verify_file(fileobj: BinaryIO) -> Verdict:
     """An uploaded PDF: authentic iff its SHA-256 is one stored (checked for kind and size first)."""
     digest = uploads.sha256_of(fileobj)
-    version = _versions().filter(sha256=digest, state=OfficialState.DONE).order_by("voided_at").first()
+    matches = _versions().filter(sha256=digest, state=OfficialState.DONE)
+    version = matches.order_by(F("voided_at").asc(nulls_first=True)).first()  # the one in force first
     if version is None:
         return Verdict(authentic=False, message=MODIFIED)
     return _verdict(version, AUTHENTIC_FILE)
