@@ -43,7 +43,7 @@ from django.db import transaction
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from kczg_site import clock
-from kczg_site.formats import format_datetime
+from kczg_site.formats import format_clock_time
 from nominations import exports
 from nominations.audit import record_event
 from nominations.documents import pdf, word
@@ -151,7 +151,7 @@ def freeze_unit(
             "official_freeze",
             user,
             recommending_unit=unit,
-            note=f"生成正式版申报书 {len(versions)} 份（序列号 {span}），定稿时间 {format_datetime(at)}。",
+            note=f"生成正式版申报书 {len(versions)} 份（序列号 {span}），定稿时间 {format_clock_time(at)}。",
             at=at,
         )
         enqueue([version.pk for version in versions])
