@@ -328,3 +328,14 @@ def test_no_soffice_call_gets_more_files_than_libreoffice_converts(tmp_path, mon
     made = pdf.convert_many(sources, tmp_path / "pdf", workers=1, batch_size=1000)
     assert len(made) == 450
     assert calls == [200, 200, 50]
+
+
+def test_render_official_retries_what_failed(
+    entries, campaign, society, secretariat_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(pdf, "SOFFICE", "/nonexistent/soffice")
+    _confirm(secretariat_user, society, campaign, django_capture_on_commit_callbacks)
+    assert OfficialVersion.objects.filter(state=OfficialState.FAILED).count() == 4
+    out = io.StringIO()
+    call_command("render_official", stdout=out)
+    assert "已重新提交 4 份正式版申报书的生成，其中 0 份已生成。" in out.getvalue()
