@@ -61,6 +61,8 @@ def pytest_configure(config):
         # django-axes needs the request in authenticate(); the test client's login() passes none.
         # tests/test_login_security.py turns it on again with the ``settings`` fixture.
         settings.AXES_ENABLED = False
+        # The /verify/ page's limiter of failed look-ups (cache): off; tests/exports/test_official.py turns it on.
+        settings.VERIFY_RATE_LIMIT = 0
         get_hashers.cache_clear()
         get_hashers_by_algorithm.cache_clear()
 

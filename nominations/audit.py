@@ -38,6 +38,9 @@ EVENT_LABELS = {
     "stamp_upload": "上传签字盖章页",
     "summary_upload": "上传签字盖章的推荐汇总表",
     "platform_formal_review": "平台形式审查",
+    # The official versions of the forms (nominations/official.py).
+    "official_freeze": "生成正式版申报书",
+    "official_void": "作废正式版申报书",
 }
 
 

@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 
 from kczg_site import clock
 from kczg_site.formats import format_clock_time, format_contact, format_datetime
-from nominations import policy, workflow
+from nominations import official, policy, workflow
 from nominations.audit import record_event
 from nominations.models import Campaign, Nomination, Participation, RecommendingUnit, State
 from nominations.notifications import queue_event_mail
@@ -139,6 +139,8 @@ def confirm(user: policy.AnyUser, unit: RecommendingUnit, campaign: Campaign) ->
             at=now,
         )
         queue_event_mail(event)
+        # The official PDFs of the recommended entries (nominations/official.py), rendered after commit.
+        official.freeze_unit(user, unit, campaign, at=now)
     return participation
 
 
@@ -173,4 +175,6 @@ def reopen(user: policy.AnyUser, unit: RecommendingUnit, campaign: Campaign, rea
         participation.save(update_fields=["confirmed_at", "confirmed_by"])
         event = record_event("reopen", user, recommending_unit=unit, note=reason)
         queue_event_mail(event)
+        # The official versions of the unit become 作废 (kept; /verify/ says so).
+        official.void_unit(user, unit, campaign, reason)
     return participation

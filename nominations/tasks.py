@@ -2,7 +2,10 @@
 
 from celery import shared_task
 
-from nominations import formal, notifications, reminders
+from nominations import formal, notifications, official, reminders
+
+# Defined next to its service; imported here so that a worker registers it with the others.
+from nominations.official import render_official_versions  # noqa: F401
 
 
 @shared_task(name="nominations.send_event_mail", autoretry_for=(ConnectionError,), max_retries=3)
@@ -25,3 +28,8 @@ def send_reminders():
 @shared_task(name="nominations.lapse_overdue")
 def lapse_overdue():
     return [nomination.pk for nomination in formal.lapse_overdue()]
+
+
+@shared_task(name="nominations.retry_official_versions")
+def retry_official_versions():
+    return official.retry_unfinished()

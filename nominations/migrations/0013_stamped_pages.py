@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('nominations', '0011_dossier_opinion_and_formal_review'),
+        ('nominations', '0012_official_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,6 +9,7 @@ from .formal import FormalCheckItem, FormalReview, FormalStage
 from .history import EarlierListedItem
 from .mail import MailAudience, MailKind, MailStatus, SentMail
 from .nomination import Attachment, Nomination, State
+from .official import OfficialSerial, OfficialState, OfficialVersion
 from .stamps import StampedPage, StampRequirement, StampScope
 from .units import (
     Extension,
@@ -43,6 +44,9 @@ __all__ = [
     "MailStatus",
     "MemberUnit",
     "Nomination",
+    "OfficialSerial",
+    "OfficialState",
+    "OfficialVersion",
     "Participation",
     "Pioneer",
     "Profile",

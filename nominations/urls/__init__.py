@@ -19,4 +19,6 @@ urlpatterns = [
     path("exports/", include("nominations.urls.exports")),
     # The published lists (reviews app): public, 404 before publication.
     path("published/", include("reviews.public_urls")),
+    # The public check of an official PDF (its code or the file): no log-in (namespace "verify").
+    path("verify/", include("nominations.urls.verify")),
 ]

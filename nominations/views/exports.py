@@ -11,13 +11,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from nominations import exports, policy
+from nominations import exports, official, policy
 from nominations.context_processors import active_campaign
 from nominations.documents import pdf
 from nominations.exports import dossier
 from nominations.forms.fields import first_error
 from nominations.forms.staff import ExportForm, ReviewExportForm
-from nominations.models import Campaign, ExportJob, Nomination, Role
+from nominations.models import Campaign, ExportJob, Nomination, OfficialVersion, Role
 from nominations.models.exports import REVIEW_KINDS
 from nominations.rules.decision import Refused, require
 
@@ -53,7 +53,7 @@ def _render_list(request: HttpRequest, form: ExportForm | None = None, status: i
     if role in (Role.MEMBER, Role.PIONEER):
         # Authors download the Word form of each of their entries directly (no job needed).
         own_entries = list(
-            policy.visible_nominations(request.user)
+            official.with_current_versions(policy.visible_nominations(request.user))
             .select_related("ranking_list", "domain")
             .order_by("ranking_list__order", "pk")[:200]
         )
@@ -181,11 +181,15 @@ def nomination_docx(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def nomination_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The PDF of the Word form (the draft, watermarked), for the same users as :func:`nomination_docx`.
+    """The PDF of the Word form (the draft, watermarked), for the same users as :func:`nomination_docx`;
+    once the unit has confirmed, the official version frozen then (``nominations.official``).
 
     Without the engine, or when the conversion fails, 503 with the reason (the Word form still works).
     """
     nomination = _entry_or_404(request, pk)
+    version = official.current_version(nomination)
+    if version is not None:
+        return _official_pdf(request, nomination, version)
     name, data = exports.nomination_docx(nomination)
     try:
         require(pdf.pdf_available(), pdf.PdfError)
@@ -195,6 +199,21 @@ def nomination_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "nominations/exports/pdf_unavailable.html", context, status=503)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = _attachment_header(name.removesuffix(".docx") + ".pdf", "form.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _official_pdf(request: HttpRequest, nomination: Nomination, version: OfficialVersion) -> HttpResponse:
+    """The stored official PDF as it was frozen; 503 with the state while it is not ready."""
+    if not version.is_ready:
+        context = {"reason": official.unavailable_reason(version), "nomination": nomination}
+        return render(request, "nominations/exports/pdf_unavailable.html", context, status=503)
+    try:
+        handle = version.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件不存在。") from None
+    response = FileResponse(handle, content_type="application/pdf")
+    response["Content-Disposition"] = _attachment_header(official.file_name(version), "form.pdf")
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -271,6 +271,25 @@ def panel_candidates(s):
     return rows
 
 
+def official_codes(s):
+    """An official version (stored as made, no PDF needed) and a code no version has (404 for everyone)."""
+    from nominations.models import OfficialState, OfficialVersion
+
+    entry = s.entries["a-review"]
+    version, _ = OfficialVersion.objects.get_or_create(
+        code="MATRXCHECK23",
+        defaults={
+            "nomination": entry,
+            "campaign": entry.campaign,
+            "serial": 999999,
+            "state": OfficialState.DONE,
+            "sha256": "0" * 64,
+            "frozen_at": entry.updated_at,
+        },
+    )
+    return [("official", {"code": version.printed_code}, version), ("unknown", {"code": "ZZZZ-ZZZZ-ZZZZ"}, NEVER)]
+
+
 # ---------------------------------------------------------------- the rule
 
 
@@ -334,6 +353,9 @@ REGISTRY = {
     "home": Rule(GET, public=True),
     "publication:lists": Rule(GET, targets=years, public=True),
     "publication:excel": Rule(GET, targets=years, public=True),
+    # The check of an official PDF (nominations/views/verify.py): public, its failed look-ups limited.
+    "verify:form": Rule(BOTH, public=True),
+    "verify:code": Rule(GET, targets=official_codes, public=True),
     # Any logged-in user.
     "dashboard": Rule(GET),
     "password_change": Rule(BOTH),

@@ -74,6 +74,7 @@ SKIPPED_TEXT = re.compile(
     r"[\w.+-]+@[\w-]+(\.[\w-]+)+"  # e-mail addresses
     r"|https?://\S+|www\.\S+|\b[\w-]+(\.[\w-]+)*\.(cloud|cn|com|org|net)\b"  # web addresses
     r"|KCZG-\d{4}-\d+"  # entry codes
+    r"|KCZG-ZS-\d{4}-\d+|\b[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}\b"  # official serials and codes
     r"|\b(application|image|text)/[\w.+-]+"  # a file's kind as its MIME type (the admin's 文件类型)
     r"|\b[\w-]+\.(docx|xlsx|pdf|zip|jpg|png)\b",  # file names
     re.I,
