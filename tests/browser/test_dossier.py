@@ -5,10 +5,12 @@ its command once the clock is past the time), the secretariat writes the 推荐�
 each entry's stamped pages, downloads the 推荐汇总表 (PDF, draft watermark), finds confirming refused
 until the stamped 汇总表 is uploaded, uploads it and confirms. Screenshots: ``test-artifacts/dossier-*``.
 
-The end of the test is the place for the official PDF (frozen at confirmation) and ``/verify/``.
+Then the official PDF (frozen at confirmation) downloads from the entry page with the entry's fields,
+the 推荐意见 and the footer, and the public ``/verify/`` accepts it and rejects a copy changed by one byte.
 """
 
 import io
+import re
 import shutil
 import subprocess
 from datetime import datetime
@@ -99,7 +101,7 @@ def _pdf_first_page_png(data, name):
 
 
 @pytest.mark.usefixtures("stamps_required")
-def test_dossier_up_to_confirmation(
+def test_dossier_from_formal_review_to_verified_official_pdf(
     page, login, screenshot, tmp_path, secretariat_user, member_user, society, member_unit, tech, electronics
 ):
     from pypdf import PdfReader
@@ -205,9 +207,46 @@ def test_dossier_up_to_confirmation(
         page.goto(f"/secretariat/entries/{chip.pk}/")
         expect(page.get_by_test_id("stamp-locked")).to_contain_text("本单位已确认推荐结果")
 
-        # ------------------------------------------------------------------------------------------
-        # LEAD: the official PDF part goes here (h-pdf's freezing at confirmation and /verify/):
-        # the official PDF downloads from the entry page, its text holds the entry's fields and the
-        # 推荐意见, /verify/ accepts it and rejects a modified copy; its first page rendered into
-        # test-artifacts/ (``_pdf_first_page_png`` above does that for any PDF bytes).
-        # ------------------------------------------------------------------------------------------
+        # The official version, frozen at confirmation (rendered after commit, eager here): the entry
+        # page offers it with its code; its text holds the entry's fields, the 推荐意见 and the footer.
+        page.goto(f"/secretariat/entries/{chip.pk}/")
+        note = page.get_by_test_id("official-note")
+        expect(note).to_contain_text("正式版")
+        code = page.get_by_test_id("official-code").inner_text()
+        with page.expect_download() as download_info:
+            page.get_by_test_id("form-pdf").click()
+        official_pdf = download_info.value.path().read_bytes()
+        assert download_info.value.suggested_filename.endswith("正式版.pdf")
+        pages = [p.extract_text() for p in PdfReader(io.BytesIO(official_pdf)).pages]
+        flat = "".join("".join(pages).split())
+        chip.refresh_from_db()
+        assert "量子传感芯片" in flat and society.name in flat
+        assert "该芯片技术指标国内领先" in flat  # the 推荐意见
+        assert f"申报编号：{chip.code}" in flat and f"验证码：{code}" in flat
+        assert f"第1页共{len(pages)}页" in flat
+        assert "草稿" not in flat
+        _pdf_first_page_png(official_pdf, "dossier-09-official-pdf-page-1")
+
+        # /verify/ (public, no log-in) accepts the file and rejects a copy changed by one byte.
+        page.context.clear_cookies()
+        official_file = tmp_path / "量子传感芯片_正式版.pdf"
+        official_file.write_bytes(official_pdf)
+        page.goto("/verify/")
+        page.locator("input[type=file]").set_input_files(str(official_file))
+        page.get_by_role("button", name="核验").click()
+        page.wait_for_load_state("networkidle")
+        result = page.get_by_test_id("verify-result")
+        expect(result).to_have_class(re.compile("alert-success"))
+        expect(page.get_by_test_id("verify-entry-number")).to_have_text(chip.code)
+        expect(result).not_to_contain_text("量子传感芯片")  # the entry number, list, unit and time only
+        screenshot(page, "dossier-10-verify-authentic")
+        modified = bytearray(official_pdf)
+        modified[len(modified) // 2] ^= 0x01
+        changed_file = tmp_path / "改动过的正式版.pdf"
+        changed_file.write_bytes(bytes(modified))
+        page.goto("/verify/")
+        page.locator("input[type=file]").set_input_files(str(changed_file))
+        page.get_by_role("button", name="核验").click()
+        page.wait_for_load_state("networkidle")
+        expect(page.get_by_test_id("verify-result")).to_have_class(re.compile("alert-danger"))
+        screenshot(page, "dossier-11-verify-modified")
