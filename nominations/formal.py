@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.dispatch import receiver
 
 from kczg_site import clock
@@ -251,6 +251,30 @@ def platform_fix_open(nomination: Nomination, now: datetime | None = None) -> bo
     """Is the entry returned by the platform's review with a fix-by time still ahead?"""
     failed = platform_failed(nomination)
     return failed is not None and failed.fix_by is not None and failed.fix_by > (now or clock.now())
+
+
+DISPATCH_WAITS = "平台形式审查未通过，待推荐单位修改、平台复审通过后再分发初评。"
+
+
+def platform_returned(ids: Iterable[int]) -> set[int]:
+    """Those of the entries ``ids`` whose latest platform review failed (one query for any number)."""
+    latest = (
+        FormalReview.objects.filter(nomination=OuterRef("pk"), stage=FormalStage.PLATFORM)
+        .order_by("-at", "-pk")
+        .values("passed")[:1]
+    )
+    entries = Nomination.objects.filter(pk__in=list(ids)).annotate(last_passed=Subquery(latest))
+    return set(entries.filter(last_passed=False).values_list("pk", flat=True))
+
+
+def check_dispatchable(nomination: Nomination, returned: set[int] | None = None) -> Decision:
+    """An entry the platform's formal review returned goes to 初评 only once a later review passes it
+    (until then the unit fixes it, or it lapses to 未受理 at its fix-by time): the workflow asks this
+    for ``dispatch``, and the dispatch page, its preview and the batch ask it with ``returned``, the
+    :func:`platform_returned` of all their entries at once."""
+    if returned is None:
+        returned = platform_returned([nomination.pk])
+    return Decision.deny(DISPATCH_WAITS) if nomination.pk in returned else ALLOW
 
 
 def reviews_of(nomination: Nomination) -> list[FormalReview]:

@@ -291,6 +291,13 @@ def check(
         decision = check_opinion(nomination)
         if not decision:
             return decision
+    if action == "dispatch":
+        # Inside the function: formal imports this module (the transitions of the formal review).
+        from nominations.formal import check_dispatchable
+
+        decision = check_dispatchable(nomination)
+        if not decision:
+            return decision
     if transition.target == S.RECOMMENDED:
         decision = earlier_listed.check_recommend(nomination, override_reason)
         if not decision:

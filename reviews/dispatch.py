@@ -37,7 +37,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from kczg_site import clock
 from kczg_site.formats import format_datetime
-from nominations import workflow
+from nominations import formal, workflow
 from nominations.models import (
     Campaign,
     Extension,
@@ -214,13 +214,19 @@ def split_open(
     if by_unit is None:
         by_unit = openings(campaign, {entry.recommending_unit_id for entry in entries})
     ready, waiting = [], {}
+    returned = formal.platform_returned(entry.pk for entry in entries)
     for entry in entries:
         opening = by_unit[entry.recommending_unit_id]
         decision = check_dispatch_open(opening, now)
+        key = entry.recommending_unit_id
+        if decision:
+            # One entry of an open unit may still wait: returned by the platform's formal review.
+            decision = formal.check_dispatchable(entry, returned)
+            key = ("formal", entry.recommending_unit_id)
         if decision:
             ready.append(entry)
         else:
-            waiting.setdefault(entry.recommending_unit_id, Waiting(opening, decision.reason)).count += 1
+            waiting.setdefault(key, Waiting(opening, decision.reason)).count += 1
     groups = sorted(
         waiting.values(),
         key=lambda w: (w.opening.unit is not None, w.opening.deadline.effective, getattr(w.opening.unit, "name", "")),

@@ -131,3 +131,25 @@ def test_the_platform_group_edits_the_checklist_and_the_stamp_requirements_in_th
     assert client.get(reverse("admin:nominations_formalcheckitem_add")).status_code == 200
     page = client.get(reverse("admin:nominations_campaign_change", args=[campaign.pk])).content.decode()
     assert "签字盖章要求" in page and "推荐表签字盖章页" in page and "确认推荐前必须上传" in page
+
+
+def test_a_returned_entry_waits_outside_the_dispatch_until_the_platform_passes_it(
+    client, platform_user, confirmed_entry, campaign, django_assert_max_num_queries
+):
+    from nominations import workflow
+    from reviews import dispatch
+
+    client.force_login(platform_user)
+    _post(client, confirmed_entry, {"签字盖章齐全": "公章模糊不清"})
+    assert workflow.check(confirmed_entry, "dispatch", platform_user).reason == formal.DISPATCH_WAITS
+    pending = list(dispatch.pending_entries(campaign))
+    with django_assert_max_num_queries(3):  # the openings, the entries the platform returned
+        ready, waiting = dispatch.split_open(campaign, pending)
+    assert ready == [] and [(w.count, w.reason) for w in waiting] == [(1, formal.DISPATCH_WAITS)]
+    page = client.get(reverse("reviews:platform_dispatch")).content.decode()
+    assert formal.DISPATCH_WAITS in page
+
+    _post(client, confirmed_entry)  # reviewed again: passed
+    assert workflow.check(confirmed_entry, "dispatch", platform_user).reason != formal.DISPATCH_WAITS
+    ready, waiting = dispatch.split_open(campaign, dispatch.pending_entries(campaign))
+    assert [entry.pk for entry in ready] == [confirmed_entry.pk] and waiting == []
