@@ -21,12 +21,11 @@ from nominations.models import Nomination, Role
 from nominations.policy import may, visible_nominations
 from nominations.rules.decision import Refused
 from reviews import conflicts, scoring
-from reviews.avoidance import check_pledge
 from reviews.criteria import criteria_for
 from reviews.forms import ConfirmForm, ConflictForm, ScoreForm
 from reviews.models import Assignment, ConflictKind, Score
 from reviews.queries import expert as queries
-from reviews.queries.reviewers import review_context, reviewer_body
+from reviews.queries.reviewers import expert_bodies, review_period, submission_of
 from reviews.refusal import gated, refused, report
 
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -42,12 +41,27 @@ def _assigned(request: HttpRequest, pk: int) -> tuple[Nomination, Assignment]:
 @login_required
 @gated("view_review_tasks")
 def expert_dashboard(request: HttpRequest) -> HttpResponse:
-    body = reviewer_body(request.user)
-    campaign = body.campaign if body is not None else active_campaign(request)
+    """The tasks of every body the expert serves in the campaign, grouped per body with its deadline."""
+    campaign = active_campaign(request)
+    bodies = expert_bodies(request.user)
+    if bodies and (campaign is None or all(b.campaign_id != campaign.pk for b in bodies)):
+        campaign = bodies[0].campaign  # the newest year the expert serves in
     if campaign is not None:
         remember_campaign(request, campaign)
-    context = {**review_context(campaign, body, clock.now()), **queries.dashboard(request.user, body)}
-    context["pledge_needed"] = body is not None and not check_pledge(request.user, body.pk)
+    bodies = [b for b in bodies if campaign is not None and b.campaign_id == campaign.pk]
+    page = queries.dashboard(request.user, bodies)
+    now = clock.now()
+    context = {
+        **page,
+        "body": bodies[0] if bodies else None,
+        "bodies": bodies,
+        "campaign": campaign,
+        "now": now,
+        "review_period": review_period(campaign, page["deadline"], now),
+        "submission": submission_of(bodies[0] if bodies else None),
+    }
+    if campaign is not None:
+        scoring.remember_expert_deadline(request.user, campaign, page["deadline"])
     return render(request, "reviews/expert_dashboard.html", context)
 
 

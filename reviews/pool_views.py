@@ -32,7 +32,7 @@ from reviews.forms.pool import (
 )
 from reviews.models import ExpertProfile
 from reviews.queries import pool as pool_queries
-from reviews.queries.reviewers import review_context, reviewer_body
+from reviews.queries.reviewers import expert_bodies, review_context
 from reviews.refusal import gated, refused, report
 
 PAGE = "view_body_reviews"
@@ -189,9 +189,12 @@ def _next(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 @gated("record_pledge")
 def expert_pledge(request: HttpRequest) -> HttpResponse:
-    """保密承诺与回避声明: once per body, before the first entry opens."""
-    body = reviewer_body(request.user)
-    done = avoidance.has_pledged(request.user, body.pk)
+    """保密承诺与回避声明: once per body, before the first entry opens. An expert serving several
+    bodies signs for each in turn: the page shows the first body the expert has not signed for yet."""
+    bodies = expert_bodies(request.user)
+    pledged = set(request.user.review_pledges.filter(body__in=bodies).values_list("body_id", flat=True))
+    body = next((b for b in bodies if b.pk not in pledged), bodies[0])
+    done = body.pk in pledged
     form = PledgeForm(request.POST if request.method == "POST" and not done else None)
     if form.is_bound:
         if form.is_valid():
@@ -214,7 +217,7 @@ def expert_pledge(request: HttpRequest) -> HttpResponse:
 @gated("edit_expert_profile")
 def expert_profile(request: HttpRequest) -> HttpResponse:
     """The expert's own profile: a change waits for a body's confirmation."""
-    body = reviewer_body(request.user)
+    body = next(iter(expert_bodies(request.user)), None)
     profile = ExpertProfile.objects.filter(user=request.user).select_related("organisation").first()
     current = pool.profile_values(profile) if profile else {"title_level": 0}
     form = ProfileChangeForm(request.POST if request.method == "POST" else None, initial=current)

@@ -12,6 +12,7 @@ from nominations.policy import profile_of
 from nominations.rules.deadlines import Deadline
 from reviews.models import BodySubmission, ReviewBody, ReviewCoverage
 from reviews.scoring import scoring_deadline
+from reviews.serving import served_bodies
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,23 @@ def reviewer_body(user: AbstractBaseUser) -> ReviewBody | None:
             )
         )
         .get(pk=profile.review_body_id)
+    )
+
+
+def expert_bodies(user: AbstractBaseUser, campaign: Campaign | None = None) -> list[ReviewBody]:
+    """The bodies an expert serves (``reviews.serving``; of ``campaign`` if given), with campaign,
+    coverage and submission, as :func:`reviewer_body` loads one (two queries)."""
+    return list(
+        served_bodies(user, campaign)
+        .select_related("submission")
+        .prefetch_related(
+            Prefetch(
+                "coverages",
+                queryset=ReviewCoverage.objects.select_related("ranking_list", "domain").order_by(
+                    "ranking_list__order", "domain__order"
+                ),
+            )
+        )
     )
 
 
