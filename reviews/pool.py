@@ -317,6 +317,13 @@ def join(profile: ExpertProfile, body: ReviewBody, now: Any) -> ExpertService:
     return service
 
 
+def withdrawal_effects(body: ReviewBody, profile: ExpertProfile) -> dict[str, int]:
+    """What :func:`withdraw` would do (the preview): unscored assignments removed, submitted kept."""
+    items = Assignment.objects.filter(expert=profile.user, body=body, active=True)
+    kept = items.filter(score__status=ScoreStatus.SUBMITTED).count()
+    return {"removed": items.count() - kept, "kept": kept}
+
+
 def withdraw(user: AbstractBaseUser, body: ReviewBody, profile: ExpertProfile, reason: str = "") -> ExpertService:
     """The body withdraws an expert (退出本机构专家名单): the service record is kept, inactive; the
     expert no longer sees the body's entries; the expert's unscored assignments of the body are removed

@@ -29,6 +29,7 @@ from reviews.forms.pool import (
     PlanForm,
     PledgeForm,
     ProfileChangeForm,
+    WithdrawForm,
 )
 from reviews.models import ExpertProfile
 from reviews.queries import pool as pool_queries
@@ -172,6 +173,41 @@ def decide_change(request: HttpRequest, pk: int) -> HttpResponse:
         report(request, refusal)
     else:
         messages.success(request, "已处理该专家的信息修改。")
+    return redirect(back)
+
+
+@login_required
+@require_POST
+@gated(PAGE)
+def withdraw_expert(request: HttpRequest, pk: int) -> HttpResponse:
+    """退出本机构专家名单: the preview of its effects first (nothing changed), then ``confirm=1``."""
+    body = _body(request)
+    profile = get_object_or_404(ExpertProfile.objects.select_related("user__profile"), pk=pk)
+    form = WithdrawForm(request.POST)
+    back = reverse("reviews:expert_pool")
+    if not form.is_valid():
+        return refused(request, form, title="退出本机构专家名单", back=back)
+    reason = form.cleaned_data["reason"]
+    if not ConfirmForm(request.POST).confirmed:
+        try:
+            pool.check_manage(request.user, body)
+        except Refused as refusal:
+            report(request, refusal)
+            return redirect(back)
+        context = {
+            **review_context(body.campaign, body, clock.now()),
+            "profile": profile,
+            "reason": reason,
+            "effects": pool.withdrawal_effects(body, profile),
+            "back": back,
+        }
+        return render(request, "reviews/pool/withdraw_preview.html", context)
+    try:
+        pool.withdraw(request.user, body, profile, reason)
+    except Refused as refusal:
+        report(request, refusal)
+    else:
+        messages.success(request, f"{profile}已退出本机构专家名单。")
     return redirect(back)
 
 

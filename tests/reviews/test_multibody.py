@@ -203,3 +203,20 @@ def test_the_dashboard_of_two_bodies_keeps_its_queries_bounded(client, assigned,
 def test_a_coordinator_is_not_an_expert_of_the_pool(coordinator, body):
     assert not serving.served_bodies(coordinator).exists()
     assert make_user(Role.EXPERT, "nobody").pk not in [u.pk for u in body_experts(body)]
+
+
+def test_the_coordinator_withdraws_an_expert_after_a_preview(client, assigned, alice, alice_profile, other_coordinator):
+    client.login(username="bio-coordinator", password=PASSWORD)
+    url = reverse("reviews:withdraw_expert", args=[alice_profile.pk])
+    with time_machine.travel(IN_REVIEW_TIME, tick=True):
+        assert "退出本机构" in client.get(reverse("reviews:expert_pool")).content.decode()
+        preview = client.post(url, {"reason": "工作调动"}).content.decode()
+        assert "撤销该专家在本机构尚未提交评分的分配 2 项" in preview and "工作调动" in preview
+        assert ExpertService.objects.get(expert=alice_profile, body__name="中国科协生命科学学会联合体").active
+        long = client.post(url, {"reason": "长" * 201, "confirm": "1"})
+        assert long.status_code == 400
+        client.post(url, {"reason": "工作调动", "confirm": "1"})
+        page = client.get(reverse("reviews:expert_pool")).content.decode()
+    assert "已退出" in page
+    assert not ExpertService.objects.get(expert=alice_profile, body__name="中国科协生命科学学会联合体").active
+    assert "生命项目" not in _dashboard(client)
