@@ -31,6 +31,11 @@ from reviews.refusal import gated, refused, report
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+def pledge_url(request: HttpRequest, nomination: Nomination) -> str:
+    """The pledge page for the entry's body, coming back to this page once signed."""
+    return f"{reverse('reviews:expert_pledge')}?body={nomination.dispatch.body_id}&next={quote(request.path)}"
+
+
 def _assigned(request: HttpRequest, pk: int) -> tuple[Nomination, Assignment]:
     found = queries.assigned_entry(request.user, pk)
     if found is None:
@@ -100,7 +105,7 @@ def expert_nomination(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = may(request.user, "open_review_entry", nomination)
     if not pledge:  # the pledge and the declaration before the first entry opens (reviews.avoidance)
         messages.info(request, pledge.reason)
-        return redirect(f"{reverse('reviews:expert_pledge')}?next={quote(request.path)}")
+        return redirect(pledge_url(request, nomination))
     criteria = criteria_for(nomination.ranking_list_id)
     score = queries.own_score(item)
     if request.method != "POST":
@@ -169,7 +174,7 @@ def nomination_form_docx(request: HttpRequest, pk: int) -> HttpResponse:
         visible_nominations(request.user).select_related("campaign", "ranking_list", "domain", "member_unit"), pk=pk
     )
     if request.user.profile.role == Role.EXPERT and not may(request.user, "open_review_entry", nomination):
-        return redirect(f"{reverse('reviews:expert_pledge')}?next={quote(request.path)}")
+        return redirect(pledge_url(request, nomination))
     response = HttpResponse(render_form(nomination, definition_for(nomination)), content_type=WORD)
     name = zip_member_name(nomination).rsplit("/", 1)[-1]
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"

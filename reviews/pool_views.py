@@ -27,6 +27,7 @@ from reviews.forms.pool import (
     DrawForm,
     ExpertImportForm,
     PlanForm,
+    PledgeBodyForm,
     PledgeForm,
     ProfileChangeForm,
     WithdrawForm,
@@ -229,7 +230,11 @@ def expert_pledge(request: HttpRequest) -> HttpResponse:
     bodies signs for each in turn: the page shows the first body the expert has not signed for yet."""
     bodies = expert_bodies(request.user)
     pledged = set(request.user.review_pledges.filter(body__in=bodies).values_list("body_id", flat=True))
-    body = next((b for b in bodies if b.pk not in pledged), bodies[0])
+    chosen = PledgeBodyForm(request.GET)
+    wanted = chosen.cleaned_data["body"] if chosen.is_valid() else None
+    body = next((b for b in bodies if b.pk == wanted), None) or next(
+        (b for b in bodies if b.pk not in pledged), bodies[0]
+    )
     done = body.pk in pledged
     form = PledgeForm(request.POST if request.method == "POST" and not done else None)
     if form.is_bound:

@@ -220,3 +220,21 @@ def test_the_coordinator_withdraws_an_expert_after_a_preview(client, assigned, a
     assert "已退出" in page
     assert not ExpertService.objects.get(expert=alice_profile, body__name="中国科协生命科学学会联合体").active
     assert "生命项目" not in _dashboard(client)
+
+
+def test_the_pledge_is_signed_per_body_before_its_entries_open(client, settings, assigned, alice):
+    settings.REVIEW_PLEDGE_REQUIRED = True
+    entry = assigned["b"][0]
+    client.login(username="alice", password=PASSWORD)
+    with time_machine.travel(IN_REVIEW_TIME, tick=True):
+        opened = client.get(reverse("reviews:expert_nomination", args=[entry.pk]))
+        assert opened.status_code == 302 and "pledge" in opened.url
+        page = client.get(opened.url).content.decode()
+        assert "保密承诺与回避声明 · 中国科协生命科学学会联合体" in page
+        signed = client.post(opened.url, {"accept": "on", "declared_units": "", "declaration": "无", "next": ""})
+        assert signed.status_code == 302
+        assert client.get(reverse("reviews:expert_nomination", args=[entry.pk])).status_code == 200
+        # A's entries still wait for A's pledge.
+        other = client.get(reverse("reviews:expert_nomination", args=[assigned["a"][0].pk]))
+        assert other.status_code == 302 and "pledge" in other.url
+    assert set(alice.review_pledges.values_list("body__name", flat=True)) == {"中国科协生命科学学会联合体"}
