@@ -25,7 +25,8 @@ class ReviewPeriod:
 
 
 def reviewer_body(user: AbstractBaseUser) -> ReviewBody | None:
-    """The user's review body with campaign, coverage and submission (two queries), or ``None``."""
+    """The account's review body (a coordinator's) with campaign, coverage and submission (two queries),
+    or ``None``. The bodies an expert serves: :func:`expert_bodies`."""
     profile = profile_of(user)
     if profile is None or not profile.review_body_id:
         return None
