@@ -11,4 +11,5 @@ class ReviewsConfig(AppConfig):
         from reviews import hooks, scoring
 
         hooks.register()
-        register_review_deadline(scoring.scoring_deadline)  # the header bar's deadline of experts and coordinators
+        # the header bar's deadline of coordinators and experts (an expert's: the nearest of their bodies)
+        register_review_deadline(scoring.scoring_deadline, scoring.expert_deadline)

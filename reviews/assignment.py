@@ -24,6 +24,7 @@ from nominations.notifications import queue_invitation
 from nominations.policy import may
 from nominations.rules.decision import ALLOW, Decision, Refused
 from reviews import conflicts as conflict_rules
+from reviews import serving
 from reviews.audit import record
 from reviews.models import Assignment, BodySubmission, ReviewBody, ScoreStatus
 from reviews.states import REVIEW_STATES
@@ -40,10 +41,10 @@ def _deny(reason: str) -> NoReturn:
 
 
 def body_experts(body: ReviewBody) -> list[AbstractBaseUser]:
-    """The active experts of a body, with their profiles (one query)."""
+    """The active experts serving a body (``reviews.serving``), with their profiles (one query)."""
     return list(
         get_user_model()
-        .objects.filter(profile__review_body=body, profile__role=Role.EXPERT, is_active=True)
+        .objects.filter(serving.serving_users(body), is_active=True)
         .select_related("profile")
         .order_by("username")
     )
@@ -134,7 +135,7 @@ def assign(
     if not decision:
         raise AssignmentError(decision)
     profile = getattr(expert, "profile", None)
-    if profile is None or profile.role != Role.EXPERT or profile.review_body_id != body.pk or not expert.is_active:
+    if profile is None or profile.role != Role.EXPERT or not expert.is_active or not serving.serves(expert, body):
         _deny("只能分配本机构的评审专家。")
     if conflict_rules.is_declared(nomination, expert):
         _deny("该专家已申报回避此项申报，不能分配。")

@@ -21,15 +21,19 @@ from nominations.models import Nomination, Role
 from nominations.policy import may, visible_nominations
 from nominations.rules.decision import Refused
 from reviews import conflicts, scoring
-from reviews.avoidance import check_pledge
 from reviews.criteria import criteria_for
 from reviews.forms import ConfirmForm, ConflictForm, ScoreForm
 from reviews.models import Assignment, ConflictKind, Score
 from reviews.queries import expert as queries
-from reviews.queries.reviewers import review_context, reviewer_body
+from reviews.queries.reviewers import expert_bodies, review_period, submission_of
 from reviews.refusal import gated, refused, report
 
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def pledge_url(request: HttpRequest, nomination: Nomination) -> str:
+    """The pledge page for the entry's body, coming back to this page once signed."""
+    return f"{reverse('reviews:expert_pledge')}?body={nomination.dispatch.body_id}&next={quote(request.path)}"
 
 
 def _assigned(request: HttpRequest, pk: int) -> tuple[Nomination, Assignment]:
@@ -42,12 +46,27 @@ def _assigned(request: HttpRequest, pk: int) -> tuple[Nomination, Assignment]:
 @login_required
 @gated("view_review_tasks")
 def expert_dashboard(request: HttpRequest) -> HttpResponse:
-    body = reviewer_body(request.user)
-    campaign = body.campaign if body is not None else active_campaign(request)
+    """The tasks of every body the expert serves in the campaign, grouped per body with its deadline."""
+    campaign = active_campaign(request)
+    bodies = expert_bodies(request.user)
+    if bodies and (campaign is None or all(b.campaign_id != campaign.pk for b in bodies)):
+        campaign = bodies[0].campaign  # the newest year the expert serves in
     if campaign is not None:
         remember_campaign(request, campaign)
-    context = {**review_context(campaign, body, clock.now()), **queries.dashboard(request.user, body)}
-    context["pledge_needed"] = body is not None and not check_pledge(request.user, body.pk)
+    bodies = [b for b in bodies if campaign is not None and b.campaign_id == campaign.pk]
+    page = queries.dashboard(request.user, bodies)
+    now = clock.now()
+    context = {
+        **page,
+        "body": bodies[0] if bodies else None,
+        "bodies": bodies,
+        "campaign": campaign,
+        "now": now,
+        "review_period": review_period(campaign, page["deadline"], now),
+        "submission": submission_of(bodies[0] if bodies else None),
+    }
+    if campaign is not None:
+        scoring.remember_expert_deadline(request.user, campaign, page["deadline"])
     return render(request, "reviews/expert_dashboard.html", context)
 
 
@@ -86,7 +105,7 @@ def expert_nomination(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = may(request.user, "open_review_entry", nomination)
     if not pledge:  # the pledge and the declaration before the first entry opens (reviews.avoidance)
         messages.info(request, pledge.reason)
-        return redirect(f"{reverse('reviews:expert_pledge')}?next={quote(request.path)}")
+        return redirect(pledge_url(request, nomination))
     criteria = criteria_for(nomination.ranking_list_id)
     score = queries.own_score(item)
     if request.method != "POST":
@@ -155,7 +174,7 @@ def nomination_form_docx(request: HttpRequest, pk: int) -> HttpResponse:
         visible_nominations(request.user).select_related("campaign", "ranking_list", "domain", "member_unit"), pk=pk
     )
     if request.user.profile.role == Role.EXPERT and not may(request.user, "open_review_entry", nomination):
-        return redirect(f"{reverse('reviews:expert_pledge')}?next={quote(request.path)}")
+        return redirect(pledge_url(request, nomination))
     response = HttpResponse(render_form(nomination, definition_for(nomination)), content_type=WORD)
     name = zip_member_name(nomination).rsplit("/", 1)[-1]
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"

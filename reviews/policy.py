@@ -18,11 +18,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from nominations.models import Nomination, Role
 from nominations.policy import can_see, profile_of, register, role_of, visible_nominations
 from nominations.rules.decision import ALLOW, Decision
+from reviews import serving
 from reviews.models import Assignment, ReviewBody, Score, ScoreStatus
 from reviews.scoring import check_results_submittable, check_scoring_open
 from reviews.states import REVIEW_STATES
@@ -51,13 +52,19 @@ __all__ = [
 def visible_nominations_for_reviewer(user: User, qs: QuerySet) -> QuerySet:
     """Of ``qs``, the entries an expert or a coordinator sees (registered with the core's visibility)."""
     profile = profile_of(user)
-    if profile is None or not profile.review_body_id:
+    if profile is None:
         return qs.none()
     if profile.role == Role.EXPERT:
-        assigned = Assignment.objects.filter(expert=user, active=True, body_id=profile.review_body_id).values(
-            "nomination_id"
-        )
-        return qs.filter(pk__in=assigned, dispatch__body_id=profile.review_body_id, state__in=REVIEW_STATES)
+        # Assigned in a body the expert serves (reviews.serving), and the entry dispatched to that body.
+        assigned = Assignment.objects.filter(
+            expert=user,
+            active=True,
+            body_id__in=serving.served_body_ids(user),
+            nomination__dispatch__body_id=F("body_id"),
+        ).values("nomination_id")
+        return qs.filter(pk__in=assigned, state__in=REVIEW_STATES)
+    if not profile.review_body_id:
+        return qs.none()
     if profile.role == Role.COORDINATOR:
         return qs.filter(dispatch__body_id=profile.review_body_id, state__in=REVIEW_STATES)
     return qs.none()
@@ -78,7 +85,8 @@ def visible_scores(user: User) -> QuerySet:
 
 
 def body_of(user: User) -> int | None:
-    """The review body id of an expert or coordinator, else ``None``."""
+    """The review body id of a coordinator's account (an expert's: the account's body only; the bodies an
+    expert serves are ``reviews.serving``), else ``None``."""
     profile = profile_of(user)
     if profile is None or profile.role not in (Role.EXPERT, Role.COORDINATOR):
         return None
@@ -386,7 +394,7 @@ def _open_entry(user: User, nomination: Nomination | None) -> Decision:
 def _pledge(user: User, obj: Any = None) -> Decision:
     if role_of(user) != Role.EXPERT:
         return Decision.deny(EXPERTS_ONLY)
-    return ALLOW if body_of(user) else Decision.deny(NO_BODY)
+    return ALLOW if serving.served_bodies(user).exists() else Decision.deny(NO_BODY)
 
 
 ACTIONS.update(

@@ -29,10 +29,20 @@ from nominations.models import Domain, Role
 from nominations.policy import may
 from nominations.rules.decision import Decision, Refused
 from nominations.rules.duplicates import normalize_name
-from reviews import avoidance
+from reviews import avoidance, serving
 from reviews.assignment import body_entries
 from reviews.audit import record
-from reviews.models import ExpertDraw, ExpertProfile, ExpertService, Organisation, ReviewBody, TitleLevel
+from reviews.models import (
+    Assignment,
+    ExpertDraw,
+    ExpertProfile,
+    ExpertService,
+    Organisation,
+    ReviewBody,
+    ScoreStatus,
+    TitleLevel,
+)
+from reviews.serving import serving_users
 
 IMPORT_KIND = "experts"
 COLUMNS = ("姓名", "邮箱", "所在单位", "上级单位", "所在部门", "职称", "职称级别", "学科", "领域")
@@ -150,9 +160,6 @@ def _save_row(body: ReviewBody, values: dict[str, str], domains: dict[str, Domai
         user = create_invited_user(
             Role.EXPERT, email, values["姓名"], review_body=body, organization=values["所在单位"][:200]
         )
-    elif not user.profile.review_body_id:
-        user.profile.review_body = body
-        user.profile.save(update_fields=["review_body"])
     profile, _ = ExpertProfile.objects.update_or_create(
         user=user,
         defaults={
@@ -165,9 +172,7 @@ def _save_row(body: ReviewBody, values: dict[str, str], domains: dict[str, Domai
         },
     )
     profile.domains.add(*[domains[name] for name in _split(values.get("领域", ""))])
-    ExpertService.objects.get_or_create(
-        expert=profile, body=body, defaults={"year": body.campaign.year, "since": clock.now()}
-    )
+    join(profile, body, clock.now())
     return profile
 
 
@@ -192,8 +197,9 @@ def candidates(body: ReviewBody, domain: Domain | None, min_level: int, exclude_
     profiles = ExpertProfile.objects.filter(title_level__gte=min_level, user__is_active=True)
     if domain is not None:
         profiles = profiles.filter(domains=domain)
-    serving = ExpertService.objects.filter(body=body).values("expert_id")
-    profiles = profiles.exclude(pk__in=serving).exclude(user__profile__review_body=body)
+    # Not serving the body already, nor withdrawn by it (any service record of the body).
+    recorded = ExpertService.objects.filter(body=body).values("expert_id")
+    profiles = profiles.exclude(pk__in=recorded).exclude(user__in=get_user_model().objects.filter(serving_users(body)))
     ids = sorted(set(profiles.values_list("user_id", flat=True)))
     if exclude_conflicted and ids:
         entries = body_entries(body)
@@ -250,14 +256,8 @@ def draw(
             drawn_by=user,
             drawn_at=now,
         )
-        for profile in ExpertProfile.objects.filter(user__in=drawn).select_related("user__profile"):
-            ExpertService.objects.get_or_create(
-                expert=profile, body=body, defaults={"year": body.campaign.year, "since": now}
-            )
-            account = profile.user.profile
-            if not account.review_body_id:  # an expert of no body yet reviews for this one
-                account.review_body = body
-                account.save(update_fields=["review_body"])
+        for profile in ExpertProfile.objects.filter(user__in=drawn):
+            join(profile, body, now)  # the drawn expert reviews for this body too (reviews.serving)
         record(
             "draw_experts",
             user,
@@ -303,10 +303,55 @@ def profile_values(profile: ExpertProfile) -> dict[str, Any]:
 
 
 def serves(profile: ExpertProfile, body: ReviewBody) -> bool:
-    if ExpertService.objects.filter(expert=profile, body=body).exists():
-        return True
-    account = getattr(profile.user, "profile", None)
-    return account is not None and account.review_body_id == body.pk
+    return serving.serves(profile.user, body)
+
+
+def join(profile: ExpertProfile, body: ReviewBody, now: Any) -> ExpertService:
+    """The expert serves ``body`` from now on (a service record; a withdrawn one is active again)."""
+    service, created = ExpertService.objects.get_or_create(
+        expert=profile, body=body, defaults={"year": body.campaign.year, "since": now}
+    )
+    if not created and not service.active:
+        service.active, service.since, service.withdrawn_at, service.withdrawn_reason = True, now, None, ""
+        service.save(update_fields=["active", "since", "withdrawn_at", "withdrawn_reason"])
+    return service
+
+
+def withdrawal_effects(body: ReviewBody, profile: ExpertProfile) -> dict[str, int]:
+    """What :func:`withdraw` would do (the preview): unscored assignments removed, submitted kept."""
+    items = Assignment.objects.filter(expert=profile.user, body=body, active=True)
+    kept = items.filter(score__status=ScoreStatus.SUBMITTED).count()
+    return {"removed": items.count() - kept, "kept": kept}
+
+
+def withdraw(user: AbstractBaseUser, body: ReviewBody, profile: ExpertProfile, reason: str = "") -> ExpertService:
+    """The body withdraws an expert (退出本机构专家名单): the service record is kept, inactive; the
+    expert no longer sees the body's entries; the expert's unscored assignments of the body are removed
+    (the entries can be given to another expert), submitted reviews stay counted. Audited."""
+    from reviews.assignment import check_not_locked
+
+    check_manage(user, body)
+    if not serving.serves(profile.user, body):
+        raise PoolError(Decision.deny("该专家不在本机构的专家名单中。"))
+    decision = check_not_locked(body)
+    if not decision:
+        raise PoolError(decision)
+    reason = (reason or "").strip()[:200] or "联络人操作"
+    now = clock.now()
+    with transaction.atomic():
+        service, _ = ExpertService.objects.get_or_create(
+            expert=profile, body=body, defaults={"year": body.campaign.year, "since": now}
+        )
+        service.active, service.withdrawn_at, service.withdrawn_reason = False, now, reason
+        service.save(update_fields=["active", "withdrawn_at", "withdrawn_reason"])
+        removed = (
+            Assignment.objects.filter(expert=profile.user, body=body, active=True)
+            .exclude(score__status=ScoreStatus.SUBMITTED)
+            .update(active=False, removed_at=now, removed_reason=f"专家退出本机构专家名单：{reason}")
+        )
+        note = f"{body}：{profile} 退出专家名单（{reason}），撤销未提交的分配 {removed} 项"
+        record("withdraw_expert", user, note=note, at=now)
+    return service
 
 
 def confirm_change(user: AbstractBaseUser, body: ReviewBody, profile: ExpertProfile, accept: bool) -> ExpertProfile:

@@ -27,12 +27,14 @@ from reviews.forms.pool import (
     DrawForm,
     ExpertImportForm,
     PlanForm,
+    PledgeBodyForm,
     PledgeForm,
     ProfileChangeForm,
+    WithdrawForm,
 )
 from reviews.models import ExpertProfile
 from reviews.queries import pool as pool_queries
-from reviews.queries.reviewers import review_context, reviewer_body
+from reviews.queries.reviewers import expert_bodies, review_context
 from reviews.refusal import gated, refused, report
 
 PAGE = "view_body_reviews"
@@ -175,6 +177,41 @@ def decide_change(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
+@login_required
+@require_POST
+@gated(PAGE)
+def withdraw_expert(request: HttpRequest, pk: int) -> HttpResponse:
+    """退出本机构专家名单: the preview of its effects first (nothing changed), then ``confirm=1``."""
+    body = _body(request)
+    profile = get_object_or_404(ExpertProfile.objects.select_related("user__profile"), pk=pk)
+    form = WithdrawForm(request.POST)
+    back = reverse("reviews:expert_pool")
+    if not form.is_valid():
+        return refused(request, form, title="退出本机构专家名单", back=back)
+    reason = form.cleaned_data["reason"]
+    if not ConfirmForm(request.POST).confirmed:
+        try:
+            pool.check_manage(request.user, body)
+        except Refused as refusal:
+            report(request, refusal)
+            return redirect(back)
+        context = {
+            **review_context(body.campaign, body, clock.now()),
+            "profile": profile,
+            "reason": reason,
+            "effects": pool.withdrawal_effects(body, profile),
+            "back": back,
+        }
+        return render(request, "reviews/pool/withdraw_preview.html", context)
+    try:
+        pool.withdraw(request.user, body, profile, reason)
+    except Refused as refusal:
+        report(request, refusal)
+    else:
+        messages.success(request, f"{profile}已退出本机构专家名单。")
+    return redirect(back)
+
+
 # ---------------------------------------------------------------- the expert
 
 
@@ -189,9 +226,16 @@ def _next(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 @gated("record_pledge")
 def expert_pledge(request: HttpRequest) -> HttpResponse:
-    """保密承诺与回避声明: once per body, before the first entry opens."""
-    body = reviewer_body(request.user)
-    done = avoidance.has_pledged(request.user, body.pk)
+    """保密承诺与回避声明: once per body, before the first entry opens. An expert serving several
+    bodies signs for each in turn: the page shows the first body the expert has not signed for yet."""
+    bodies = expert_bodies(request.user)
+    pledged = set(request.user.review_pledges.filter(body__in=bodies).values_list("body_id", flat=True))
+    chosen = PledgeBodyForm(request.GET)
+    wanted = chosen.cleaned_data["body"] if chosen.is_valid() else None
+    body = next((b for b in bodies if b.pk == wanted), None) or next(
+        (b for b in bodies if b.pk not in pledged), bodies[0]
+    )
+    done = body.pk in pledged
     form = PledgeForm(request.POST if request.method == "POST" and not done else None)
     if form.is_bound:
         if form.is_valid():
@@ -214,7 +258,7 @@ def expert_pledge(request: HttpRequest) -> HttpResponse:
 @gated("edit_expert_profile")
 def expert_profile(request: HttpRequest) -> HttpResponse:
     """The expert's own profile: a change waits for a body's confirmation."""
-    body = reviewer_body(request.user)
+    body = next(iter(expert_bodies(request.user)), None)
     profile = ExpertProfile.objects.filter(user=request.user).select_related("organisation").first()
     current = pool.profile_values(profile) if profile else {"title_level": 0}
     form = ProfileChangeForm(request.POST if request.method == "POST" else None, initial=current)

@@ -21,7 +21,7 @@ from nominations.models import Nomination
 from nominations.policy import may
 from nominations.rules.deadlines import Deadline
 from nominations.rules.decision import ALLOW, Decision, Refused
-from reviews import aggregation
+from reviews import aggregation, serving
 from reviews.assignment import body_entries
 from reviews.audit import record
 from reviews.criteria import criteria_for
@@ -50,8 +50,42 @@ class ScoringError(Refused):
 
 def scoring_deadline(body: ReviewBody) -> Deadline:
     """The deadline for ``body``'s experts and coordinator, with its latest extension."""
-    extended = ReviewExtension.objects.filter(body=body).order_by("-until").values_list("until", flat=True).first()
-    return Deadline("初评评分及结果报送截止时间", body.campaign.initial_review_deadline, extended)
+    return scoring_deadlines([body])[body.pk]
+
+
+def scoring_deadlines(bodies: list[ReviewBody]) -> dict[int, Deadline]:
+    """:func:`scoring_deadline` of several bodies at once (one query; ``body.campaign`` loaded)."""
+    latest: dict[int, Any] = {}
+    for body_id, until in ReviewExtension.objects.filter(body__in=bodies).values_list("body_id", "until"):
+        latest[body_id] = max(until, latest.get(body_id, until))
+    label = "初评评分及结果报送截止时间"
+    return {b.pk: Deadline(label, b.campaign.initial_review_deadline, latest.get(b.pk)) for b in bodies}
+
+
+def nearest(deadlines: list[Deadline], now: datetime | None = None) -> Deadline | None:
+    """Of several bodies' deadlines, the nearest still open, else the last one passed."""
+    now = now or clock.now()
+    still = [d for d in deadlines if d.is_open(now)]
+    if still:
+        return min(still, key=lambda d: d.effective)
+    return max(deadlines, key=lambda d: d.effective, default=None)
+
+
+def expert_deadline(user: AbstractBaseUser, campaign: Any) -> Deadline | None:
+    """The header's deadline of an expert: the nearest of the bodies the expert serves in ``campaign``
+    (``reviews.serving``), extensions included; ``None`` when the expert serves none of its bodies.
+    A page that has just computed it (the expert's dashboard) leaves it on the request's user
+    (:func:`remember_expert_deadline`): no second query for the header."""
+    known = getattr(user, "_expert_deadlines", {})
+    if campaign.pk in known:
+        return known[campaign.pk]
+    bodies = list(serving.served_bodies(user, campaign))
+    return nearest(list(scoring_deadlines(bodies).values()))
+
+
+def remember_expert_deadline(user: AbstractBaseUser, campaign: Any, deadline: Deadline | None) -> None:
+    """Keep the expert's nearest deadline in ``campaign`` on the request's user (see :func:`expert_deadline`)."""
+    user._expert_deadlines = {**getattr(user, "_expert_deadlines", {}), campaign.pk: deadline}
 
 
 def is_locked(body: ReviewBody) -> bool:

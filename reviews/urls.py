@@ -49,6 +49,7 @@ urlpatterns = [
     path("coordinator/experts/draw/", pool_views.draw_experts, name="draw_experts"),
     path("coordinator/experts/import/", pool_views.import_experts, name="import_experts"),
     path("coordinator/experts/<int:pk>/change/", pool_views.decide_change, name="decide_profile_change"),
+    path("coordinator/experts/<int:pk>/withdraw/", pool_views.withdraw_expert, name="withdraw_expert"),
     path("expert/pledge/", pool_views.expert_pledge, name="expert_pledge"),
     path("expert/profile/", pool_views.expert_profile, name="expert_profile"),
     # 公示 and its cases (reviews.notice_views)

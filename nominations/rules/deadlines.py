@@ -119,11 +119,17 @@ def next_deadline(campaign: Campaign, now: datetime | None = None) -> tuple[str,
 # The review side's deadline of one body (its scoring and results deadline with the body's extension),
 # registered by the reviews app at ready(): f(review_body) -> Deadline. The core never imports reviews.
 REVIEW_DEADLINES: list[Callable[[Any], Deadline]] = []
+# And an expert's (who may serve several bodies): f(user, campaign) -> Deadline | None, the nearest.
+EXPERT_DEADLINES: list[Callable[[Any, Any], Deadline | None]] = []
 
 
-def register_review_deadline(deadline_of_body: Callable[[Any], Deadline]) -> None:
-    """Let the reviews app tell an expert's or a coordinator's deadline (its body's, extension included)."""
+def register_review_deadline(
+    deadline_of_body: Callable[[Any], Deadline], deadline_of_expert: Callable[[Any, Any], Deadline | None] | None = None
+) -> None:
+    """Let the reviews app tell an expert's or a coordinator's deadline (its body's, extension included;
+    an expert's: the nearest of the bodies they serve)."""
     REVIEW_DEADLINES[:] = [deadline_of_body]
+    EXPERT_DEADLINES[:] = [deadline_of_expert] if deadline_of_expert else []
 
 
 @dataclass(frozen=True)
@@ -178,6 +184,10 @@ def role_deadline(user: Any, campaign: Campaign) -> RoleDeadline | None:
         return RoleDeadline("platform_deadline", platform_deadline(campaign))
     if role == Role.SECRETARIAT and profile.recommending_unit_id:
         return RoleDeadline("platform_deadline", platform_deadline(campaign, profile.recommending_unit_id))
+    if role == Role.EXPERT and EXPERT_DEADLINES:
+        found = EXPERT_DEADLINES[0](user, campaign)
+        if found is not None:
+            return RoleDeadline("initial_review_deadline", found)
     if role in (Role.EXPERT, Role.COORDINATOR):
         body = profile.review_body if profile.review_body_id else None
         return RoleDeadline("initial_review_deadline", _review_deadline(campaign, body))

@@ -111,3 +111,15 @@ class ProfileChangeForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
+
+
+class WithdrawForm(forms.Form):
+    """退出本机构专家名单: the reason (kept with the service record and in the audit)."""
+
+    reason = note("退出原因", max_chars=200, rows=1, compact=True)
+
+
+class PledgeBodyForm(forms.Form):
+    """Which of the expert's bodies the pledge page is for (``?body=``; another value: the default)."""
+
+    body = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)

@@ -101,12 +101,19 @@ class ExpertProfile(models.Model):
 
 
 class ExpertService(models.Model):
-    """An expert serving a review body (its campaign gives the year)."""
+    """An expert serving a review body (its campaign gives the year). The bodies an expert reviews for
+    are the active rows (with the account's own body unless withdrawn): ``reviews.serving``.
+
+    ``active``: ``False`` once the body has withdrawn the expert; the row stays (the record), the
+    expert's submitted reviews stay counted, the body's entries are no longer shown to the expert."""
 
     expert = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="services", verbose_name="专家")
     body = models.ForeignKey("reviews.ReviewBody", on_delete=models.CASCADE, related_name="+", verbose_name="初评机构")
     year = models.PositiveSmallIntegerField("年度")
     since = models.DateTimeField("加入时间")
+    active = models.BooleanField("在任", default=True)
+    withdrawn_at = models.DateTimeField("退出时间", null=True, blank=True)
+    withdrawn_reason = models.CharField("退出原因", max_length=200, blank=True)
 
     class Meta:
         ordering = ["-year", "body"]

@@ -8,8 +8,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from nominations.forms import definition_for
 from nominations.models import Nomination
 from nominations.policy import visible_nominations
+from nominations.rules.deadlines import Deadline
 from reviews import modes, scoring
-from reviews.models import Assignment, ReviewBody, ReviewCriterion, Score, ScoreStatus
+from reviews.models import Assignment, ExpertPledge, ReviewBody, ReviewCriterion, Score, ScoreStatus
 
 ENTRY_PARTIAL = "nominations/includes/nomination_detail.html"
 
@@ -55,9 +56,51 @@ def tasks(user: AbstractBaseUser, body: ReviewBody | None) -> list[Task]:
     return [_task(item) for item in assignments]
 
 
-def dashboard(user: AbstractBaseUser, body: ReviewBody | None) -> dict[str, Any]:
-    rows = tasks(user, body)
-    return {"rows": rows, "done": sum(1 for row in rows if row.submitted)}
+@dataclass
+class BodyTasks:
+    """The expert's tasks of one body they serve, with that body's deadline (its extension included)."""
+
+    body: ReviewBody
+    deadline: Deadline
+    rows: list[Task]
+    pledged: bool
+
+    @property
+    def done(self) -> int:
+        return sum(1 for row in self.rows if row.submitted)
+
+    @property
+    def submission(self) -> Any:
+        return getattr(self.body, "submission", None)
+
+
+def dashboard(user: AbstractBaseUser, bodies: list[ReviewBody] | ReviewBody | None) -> dict[str, Any]:
+    """The tasks grouped per body the expert serves (``bodies``: ``queries.reviewers.expert_bodies``),
+    each with its deadline; three queries whatever the number of bodies."""
+    if not isinstance(bodies, list):
+        bodies = [bodies] if bodies is not None else []
+    by_body: dict[int, list[Task]] = {b.pk: [] for b in bodies}
+    if bodies:
+        assignments = (
+            Assignment.objects.filter(
+                expert=user, active=True, body__in=bodies, nomination__in=visible_nominations(user)
+            )
+            .select_related("nomination__ranking_list", "nomination__domain", "nomination__recommending_unit", "score")
+            .order_by("nomination__ranking_list__order", "nomination__domain__order", "nomination_id")
+        )
+        for item in assignments:
+            by_body[item.body_id].append(_task(item))
+    deadlines = scoring.scoring_deadlines(bodies)
+    pledged = set(ExpertPledge.objects.filter(expert=user, body__in=bodies).values_list("body_id", flat=True))
+    groups = [BodyTasks(b, deadlines[b.pk], by_body[b.pk], b.pk in pledged) for b in bodies]
+    rows = [row for group in groups for row in group.rows]
+    return {
+        "groups": groups,
+        "rows": rows,
+        "done": sum(1 for row in rows if row.submitted),
+        "pledge_needed": any(not g.pledged for g in groups),
+        "deadline": scoring.nearest([g.deadline for g in groups]),
+    }
 
 
 def assigned_entry(user: AbstractBaseUser, pk: int) -> tuple[Nomination, Assignment] | None:

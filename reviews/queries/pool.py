@@ -2,20 +2,23 @@
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from kczg_site.paging import page_of
 from reviews.models import ExpertDraw, ExpertPledge, ExpertProfile, ExpertService, ReviewBody
+from reviews.serving import serving_users
 
 PageNumber = str | int | None
 
 
 def pool_page(body: ReviewBody, page: PageNumber = None) -> dict[str, Any]:
-    """The experts serving the body (a service record, or the account's body), paged, and its last 20
-    draws with the drawn experts' names, and when each signed the body's pledge (five queries)."""
-    serving = ExpertService.objects.filter(body=body).values("expert_id")
+    """The experts serving the body (``reviews.serving``) and those it withdrew (marked), paged, and its
+    last 20 draws with the drawn experts' names, and when each signed the body's pledge (six queries)."""
+    recorded = ExpertService.objects.filter(body=body).values("expert_id")
+    serving = get_user_model().objects.filter(serving_users(body))
     profiles = (
-        ExpertProfile.objects.filter(Q(pk__in=serving) | Q(user__profile__review_body=body))
+        ExpertProfile.objects.filter(Q(pk__in=recorded) | Q(user__in=serving))
         .distinct()
         .select_related("user__profile", "organisation__parent")
         .prefetch_related("domains")
@@ -36,6 +39,12 @@ def pool_page(body: ReviewBody, page: PageNumber = None) -> dict[str, Any]:
             "expert_id", "pledged_at"
         )
     )
+    withdrawn = dict(
+        ExpertService.objects.filter(body=body, active=False, expert__in=[p.pk for p in shown]).values_list(
+            "expert_id", "withdrawn_at"
+        )
+    )
     for profile in shown:
         profile.pledged_at = pledged.get(profile.user_id)
+        profile.withdrawn_at = withdrawn.get(profile.pk)
     return {"profiles": shown, "draws": draws}

@@ -12,6 +12,7 @@ from nominations.policy import profile_of
 from nominations.rules.deadlines import Deadline
 from reviews.models import BodySubmission, ReviewBody, ReviewCoverage
 from reviews.scoring import scoring_deadline
+from reviews.serving import served_bodies
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,8 @@ class ReviewPeriod:
 
 
 def reviewer_body(user: AbstractBaseUser) -> ReviewBody | None:
-    """The user's review body with campaign, coverage and submission (two queries), or ``None``."""
+    """The account's review body (a coordinator's) with campaign, coverage and submission (two queries),
+    or ``None``. The bodies an expert serves: :func:`expert_bodies`."""
     profile = profile_of(user)
     if profile is None or not profile.review_body_id:
         return None
@@ -39,6 +41,23 @@ def reviewer_body(user: AbstractBaseUser) -> ReviewBody | None:
             )
         )
         .get(pk=profile.review_body_id)
+    )
+
+
+def expert_bodies(user: AbstractBaseUser, campaign: Campaign | None = None) -> list[ReviewBody]:
+    """The bodies an expert serves (``reviews.serving``; of ``campaign`` if given), with campaign,
+    coverage and submission, as :func:`reviewer_body` loads one (two queries)."""
+    return list(
+        served_bodies(user, campaign)
+        .select_related("submission")
+        .prefetch_related(
+            Prefetch(
+                "coverages",
+                queryset=ReviewCoverage.objects.select_related("ranking_list", "domain").order_by(
+                    "ranking_list__order", "domain__order"
+                ),
+            )
+        )
     )
 
 
