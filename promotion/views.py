@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kczg_site import clock
-from nominations.policy import may
+from nominations.policy import NOT_FOUND, may
 from nominations.rules.decision import Refused
 from promotion import queries, services, visibility
 from promotion.forms import (
@@ -32,8 +32,11 @@ from promotion.policy import partner_of
 
 
 def _gate(user, action: str, obj=None) -> None:
+    """Refuse with the policy's reason (404 for what the user may not see, 403 otherwise)."""
     decision = may(user, action, obj)
     if not decision:
+        if decision.reason == NOT_FOUND.reason:
+            raise Http404(decision.reason)
         raise PermissionDenied(decision.reason)
 
 
