@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from nominations.models import Campaign, Domain, Nomination, RankingList, State
-from promotion import matching, visibility
+from promotion import matching, services, visibility
 from promotion.models import (
     InterestRequest,
     ListedProfile,
@@ -74,6 +74,7 @@ def member_page(user) -> dict:
     """The listed party's published entries with their consent, requests and matching offers."""
     from nominations.policy import visible_nominations
 
+    services.expire_overdue()
     entries = (
         visible_nominations(user).filter(state=State.PUBLISHED).select_related("campaign", "ranking_list", "domain")
     )
@@ -94,6 +95,7 @@ def member_page(user) -> dict:
 
 
 def partner_page(user) -> dict:
+    services.expire_overdue()
     partner = partner_of(user)
     offers = list(partner.offers.all())
     profiles = list(visibility.partner_profiles().select_related(*PROFILE_RELATED))

@@ -52,6 +52,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     if context["partner"] is not None:
         services.log_view(item, request.user, saw_contact=context["contact"] is not None)
     context["request_form"] = RequestForm()
+    context["viewed_at"] = clock.now()
     return render(request, "promotion/profile.html", context)
 
 

@@ -100,7 +100,8 @@ def test_partner_needs_an_accepted_request_for_the_contact(profile, member_user,
     assert not contact_shown(login(staff).get(f"/promotion/{profile.pk}/").content.decode())
 
     services.answer_request(item, member_user, accept=True)
-    assert contact_shown(login(staff).get(f"/promotion/{profile.pk}/").content.decode())
+    shown = login(staff).get(f"/promotion/{profile.pk}/").content.decode()
+    assert contact_shown(shown) and "仅供甲银行使用" in shown  # the partner's name as a watermark
     assert not contact_shown(login(other_staff).get(f"/promotion/{profile.pk}/").content.decode())
     assert ProfileView.objects.filter(partner=partner, saw_contact=True).exists()
     assert AuditEvent.objects.filter(verb="promotion_release", nomination=profile.nomination).exists()
@@ -189,3 +190,22 @@ def _owner(profile):
     from tests.factories import make_user
 
     return make_user(Role.MEMBER, member_unit=profile.nomination.member_unit)
+
+
+def test_an_unanswered_request_expires_after_the_campaign_days(profile, member_user, platform_user, campaign):
+    from datetime import timedelta
+
+    import time_machine
+
+    from kczg_site import clock
+    from promotion.models import PromotionSettings
+
+    PromotionSettings.objects.filter(campaign=campaign).update(moderated_first=0)
+    _, staff = make_partner("甲银行", "bank-a", "91350100M000100Y4", platform_user)
+    item = services.send_request(profile, staff, "")
+    assert item.expires_at - item.created_at == timedelta(days=14)
+    with time_machine.travel(clock.now() + timedelta(days=15)):
+        page = login(member_user).get("/promotion/mine/").content.decode()
+        assert "甲银行（银行）：已过期" in page
+        with pytest.raises(services.PromotionError, match="已过期"):
+            services.answer_request(item, member_user, accept=True)
