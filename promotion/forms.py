@@ -6,7 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 
 from nominations.rules.credit_codes import credit_code_error, normalize_credit_code
 from nominations.rules.phones import is_valid_phone, normalize_phone
-from promotion.models import AmountBand, ConsentLevel, InstitutionType, Need, Stage
+from promotion.models import AmountBand, ConsentLevel, InstitutionType, Need, OutcomeKind, Stage
 
 PLEDGE = (
     "本机构承诺：仅为资源对接之目的使用平台提供的入榜项目信息；未经入榜单位同意，不向任何第三方披露其扩展信息和联系方式；"
@@ -127,3 +127,27 @@ class PartnerStepForm(forms.Form):
 
 class ModerateForm(forms.Form):
     release = forms.ChoiceField(choices=[("yes", "放行"), ("no", "拦截")])
+
+
+class PackageForm(forms.Form):
+    title = forms.CharField(label="名称", max_length=100, help_text="如“先导技术榜 · 生物医药 2023”。")
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    list_code = forms.CharField(label="榜单代码", max_length=20, help_text="如 tech、enterprise。")
+    domain_code = forms.CharField(label="领域代码", max_length=20, required=False, help_text="留空表示全部领域。")
+    partners = forms.ModelMultipleChoiceField(
+        label="发送给",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一家合作机构。", "invalid_choice": "请选择列表中的合作机构。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from promotion.models import Partner, PartnerState
+
+        super().__init__(*args, **kwargs)
+        self.fields["partners"].queryset = Partner.objects.filter(state=PartnerState.APPROVED)
+
+
+class OutcomeForm(forms.Form):
+    kind = forms.ChoiceField(label="成果类型", choices=OutcomeKind.choices)
+    amount_wan = forms.DecimalField(label="金额（万元）", max_digits=12, decimal_places=2, min_value=0, required=False)

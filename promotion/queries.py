@@ -87,7 +87,10 @@ def member_page(user) -> dict:
             continue
         consent = profile.live_consent()
         requests = list(
-            profile.requests.exclude(state=RequestState.MODERATION).select_related("partner").order_by("-created_at")
+            profile.requests.exclude(state=RequestState.MODERATION)
+            .select_related("partner")
+            .prefetch_related("outcomes")
+            .order_by("-created_at")
         )
         found = matching.matches([profile], offers) if consent else []
         rows.append({"entry": entry, "profile": profile, "consent": consent, "requests": requests, "matches": found})
@@ -103,7 +106,8 @@ def partner_page(user) -> dict:
         "partner": partner,
         "offers": offers,
         "matches": matching.matches(profiles, offers),
-        "requests": list(partner.requests.select_related("profile__nomination")),
+        "requests": list(partner.requests.select_related("profile__nomination").prefetch_related("outcomes")),
+        "deliveries": list(partner.deliveries.select_related("package").order_by("-sent_at")),
     }
 
 
@@ -127,3 +131,27 @@ def own_published(user, pk: int) -> Nomination | None:
         .select_related("campaign", "ranking_list")
         .first()
     )
+
+
+def packages_page() -> dict:
+    """Every package with its deliveries: opened or not, and the requests that followed per partner."""
+    from promotion.models import Package
+
+    rows = []
+    for package in Package.objects.prefetch_related("deliveries__partner", "profiles").order_by("-created_at"):
+        profile_ids = {p.pk for p in package.profiles.all()}
+        deliveries = []
+        for delivery in package.deliveries.all():
+            count = InterestRequest.objects.filter(
+                partner=delivery.partner, profile_id__in=profile_ids, created_at__gte=delivery.sent_at
+            ).count()
+            deliveries.append({"delivery": delivery, "requests": count})
+        rows.append({"package": package, "deliveries": deliveries})
+    return {"packages": rows}
+
+
+def package_profiles(year: int, list_code: str, domain_code: str):
+    rows = visibility.partner_profiles().filter(
+        nomination__campaign__year=year, nomination__ranking_list__code=list_code
+    )
+    return rows.filter(nomination__domain__code=domain_code) if domain_code else rows

@@ -18,6 +18,9 @@ from promotion.models import (
     Consent,
     InterestRequest,
     ListedProfile,
+    Outcome,
+    Package,
+    PackageDelivery,
     Partner,
     PartnerState,
     ProfileView,
@@ -220,3 +223,56 @@ def log_view(profile: ListedProfile, user: User, saw_contact: bool) -> None:
         ProfileView.objects.create(
             partner=partner, profile=profile, user=user, viewed_at=clock.now(), saw_contact=saw_contact
         )
+
+
+# ---------------------------------------------------------------- 定向推介 and outcomes
+
+
+@transaction.atomic
+def create_package(user: User, title: str, profiles, partners) -> Package:
+    """A package of partner-visible profiles sent to the chosen approved partners (one delivery each)."""
+    require(may(user, "moderate_partners"), PromotionError)
+    from promotion import visibility
+
+    chosen = list(visibility.partner_profiles().filter(pk__in=[p.pk for p in profiles]))
+    targets = [p for p in partners if p.state == PartnerState.APPROVED]
+    if not chosen:
+        raise PromotionError("所选条件下没有授权合作机构可见的项目。")
+    if not targets:
+        raise PromotionError("请至少选择一家已批准的合作机构。")
+    now = clock.now()
+    package = Package.objects.create(title=title, created_by=user, created_at=now)
+    package.profiles.set(chosen)
+    PackageDelivery.objects.bulk_create([PackageDelivery(package=package, partner=p, sent_at=now) for p in targets])
+    record_event(
+        "promotion_package", user, note=f"定向推介“{title}”：{len(chosen)} 个项目，发送给 {len(targets)} 家机构"
+    )
+    return package
+
+
+def open_delivery(delivery: PackageDelivery) -> None:
+    if delivery.opened_at is None:
+        PackageDelivery.objects.filter(pk=delivery.pk, opened_at__isnull=True).update(opened_at=clock.now())
+
+
+@transaction.atomic
+def report_outcome(item: InterestRequest, user: User, kind: str, amount_wan) -> Outcome:
+    """The partner reports what came of an accepted request; the listed party confirms it later."""
+    partner = partner_of(user)
+    if partner is None or item.partner_id != partner.pk or item.state != RequestState.ACCEPTED:
+        raise PromotionError("只能对已接受的本机构对接请求报告成果。")
+    outcome = Outcome.objects.create(
+        request=item, kind=kind, amount_wan=amount_wan, reported_by=user, reported_at=clock.now()
+    )
+    record_event("promotion_outcome", user, nomination=item.profile.nomination, note=f"{partner.name}报告成果")
+    return outcome
+
+
+@transaction.atomic
+def confirm_outcome(outcome: Outcome, user: User) -> None:
+    require(may(user, "manage_promotion_consent", outcome.request.profile), PromotionError)
+    if outcome.confirmed_at is not None:
+        raise PromotionError("该成果已确认。")
+    outcome.confirmed_at = clock.now()
+    outcome.save(update_fields=["confirmed_at"])
+    record_event("promotion_outcome_confirm", user, nomination=outcome.request.profile.nomination, note="确认对接成果")

@@ -18,4 +18,8 @@ urlpatterns = [
     path("platform/", views.platform, name="platform"),
     path("platform/partners/<int:pk>/", views.partner_step, name="partner_step"),
     path("platform/requests/<int:pk>/", views.moderate, name="moderate"),
+    path("platform/packages/", views.platform_packages, name="platform_packages"),
+    path("partner/packages/<int:pk>/", views.package, name="package"),
+    path("partner/requests/<int:pk>/outcome/", views.report_outcome, name="report_outcome"),
+    path("outcomes/<int:pk>/confirm/", views.confirm_outcome, name="confirm_outcome"),
 ]

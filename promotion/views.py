@@ -22,12 +22,14 @@ from promotion.forms import (
     ConsentForm,
     ModerateForm,
     OfferForm,
+    OutcomeForm,
+    PackageForm,
     PartnerApplicationForm,
     PartnerStepForm,
     RequestForm,
     SearchForm,
 )
-from promotion.models import ConsentLevel, InterestRequest, ListedProfile, Offer, Partner
+from promotion.models import ConsentLevel, InterestRequest, ListedProfile, Offer, Outcome, PackageDelivery, Partner
 from promotion.policy import partner_of
 
 
@@ -218,3 +220,65 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
         except Refused as refusal:
             messages.error(request, refusal.reason)
     return redirect("promotion:platform")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def platform_packages(request: HttpRequest) -> HttpResponse:
+    _gate(request.user, "moderate_partners")
+    form = PackageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        profiles = queries.package_profiles(data["year"], data["list_code"], data["domain_code"])
+        try:
+            services.create_package(request.user, data["title"], profiles, data["partners"])
+        except Refused as refusal:
+            form.add_error(None, refusal.reason)
+        else:
+            messages.success(request, "已发送定向推介。")
+            return redirect("promotion:platform_packages")
+    return render(request, "promotion/packages.html", {"form": form, **queries.packages_page()})
+
+
+@login_required
+def package(request: HttpRequest, pk: int) -> HttpResponse:
+    _gate(request.user, "act_as_partner")
+    partner = partner_of(request.user)
+    delivery = get_object_or_404(PackageDelivery.objects.select_related("package"), package_id=pk, partner=partner)
+    services.open_delivery(delivery)
+    profiles = delivery.package.profiles.filter(pk__in=visibility.partner_profiles()).select_related(
+        *queries.PROFILE_RELATED
+    )
+    return render(request, "promotion/package.html", {"package": delivery.package, "profiles": profiles})
+
+
+@login_required
+@require_POST
+def report_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    _gate(request.user, "act_as_partner")
+    item = get_object_or_404(InterestRequest, pk=pk, partner=partner_of(request.user))
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择成果类型，金额须为不小于零的数字。")
+        return redirect("promotion:partner")
+    try:
+        services.report_outcome(item, request.user, form.cleaned_data["kind"], form.cleaned_data["amount_wan"])
+    except Refused as refusal:
+        messages.error(request, refusal.reason)
+    else:
+        messages.success(request, "已报告对接成果，待入榜单位确认。")
+    return redirect("promotion:partner")
+
+
+@login_required
+@require_POST
+def confirm_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    outcome = get_object_or_404(Outcome.objects.select_related("request__profile__nomination"), pk=pk)
+    _gate(request.user, "manage_promotion_consent", outcome.request.profile)
+    try:
+        services.confirm_outcome(outcome, request.user)
+    except Refused as refusal:
+        messages.error(request, refusal.reason)
+    else:
+        messages.success(request, "已确认对接成果。")
+    return redirect("promotion:mine")

@@ -209,3 +209,38 @@ def test_an_unanswered_request_expires_after_the_campaign_days(profile, member_u
         assert "甲银行（银行）：已过期" in page
         with pytest.raises(services.PromotionError, match="已过期"):
             services.answer_request(item, member_user, accept=True)
+
+
+def test_package_opens_requests_and_outcomes(profile, member_user, platform_user):
+    partner, staff = make_partner("甲银行", "bank-a", "91350100M000100Y4", platform_user)
+    platform = login(platform_user)
+    data = {"title": "先导技术榜 · 电子信息 2023", "year": 2023, "list_code": "tech", "domain_code": "electronics"}
+    page = platform.post("/promotion/platform/packages/", {**data, "partners": [partner.pk]}, follow=True)
+    assert "已发送定向推介" in page.content.decode() and "未打开" in page.content.decode()
+    package = partner.deliveries.get().package
+    shown = login(staff).get(f"/promotion/partner/packages/{package.pk}/").content.decode()
+    assert "量子传感芯片" in shown and not contact_shown(shown)
+    item = services.send_request(profile, staff, "")
+    services.moderate_request(item, platform_user, release=True)
+    overview = platform.get("/promotion/platform/packages/").content.decode()
+    assert "未打开" not in overview and "<td>1</td>" in overview
+
+    # An outcome only on an accepted request; the listed party confirms it.
+    c = login(staff)
+    c.post(f"/promotion/partner/requests/{item.pk}/outcome/", {"kind": "credit", "amount_wan": "500"})
+    assert not item.outcomes.exists()
+    services.answer_request(item, member_user, accept=True)
+    c.post(f"/promotion/partner/requests/{item.pk}/outcome/", {"kind": "credit", "amount_wan": "500"})
+    outcome = item.outcomes.get()
+    assert "授信 500.00 万元" in login(member_user).get("/promotion/mine/").content.decode()
+    login(member_user).post(f"/promotion/outcomes/{outcome.pk}/confirm/")
+    assert "入榜单位已确认" in c.get("/promotion/partner/").content.decode()
+
+
+def test_a_package_needs_partner_visible_profiles(entry, member_user, platform_user):
+    partner, _ = make_partner("甲银行", "bank-a", "91350100M000100Y4", platform_user)
+    item = services.profile_for(entry)
+    services.grant_consent(item, member_user, level=ConsentLevel.PUBLIC)
+    data = {"title": "公开摘要", "year": 2023, "list_code": "tech", "partners": [partner.pk]}
+    page = login(platform_user).post("/promotion/platform/packages/", data).content.decode()
+    assert "没有授权合作机构可见的项目" in page

@@ -847,6 +847,34 @@ def promotion_partners(s):
     return [("pending", {"pk": partner.pk}, partner), ("missing", {"pk": 999999}, NEVER)]
 
 
+def promotion_packages(s):
+    from promotion.models import Package, PackageDelivery
+
+    _entry, profile, request = _promotion(s)
+    package = Package.objects.create(
+        title="矩阵推介", created_by=s.users["platform"], created_at=REVIEW_TIME_FOR_MATRIX
+    )
+    package.profiles.set([profile])
+    PackageDelivery.objects.create(package=package, partner=request.partner, sent_at=REVIEW_TIME_FOR_MATRIX)
+    return [("delivered", {"pk": package.pk}, package), ("missing", {"pk": 999999}, NEVER)]
+
+
+def promotion_outcomes(s):
+    from promotion.models import Outcome
+
+    _entry, _profile, request = _promotion(s)
+    outcome = Outcome.objects.create(
+        request=request, kind="meeting", reported_by=s.users["partner"], reported_at=REVIEW_TIME_FOR_MATRIX
+    )
+    return [("reported", {"pk": outcome.pk}, outcome), ("missing", {"pk": 999999}, NEVER)]
+
+
+def sees_own_outcome(user, outcome):
+    from promotion.policy import owns_profile
+
+    return owns_profile(user, outcome.request.profile)
+
+
 def sees_own_published(user, entry):
     from nominations.models import State
 
@@ -882,5 +910,11 @@ REGISTRY.update(
         "promotion:platform": Rule(GET, partner_moderator),
         "promotion:partner_step": Rule(POST, partner_moderator, promotion_partners),
         "promotion:moderate": Rule(POST, partner_moderator, promotion_requests),
+        # 定向推介: the platform sends packages; a partner opens those sent to it. Outcomes: the partner
+        # reports one of its accepted requests (a pending one is refused with a message), the listed party confirms.
+        "promotion:platform_packages": Rule(BOTH, partner_moderator),
+        "promotion:package": Rule(GET, partner_side, promotion_packages),
+        "promotion:report_outcome": Rule(POST, partner_side, promotion_requests),
+        "promotion:confirm_outcome": Rule(POST, listed_side, promotion_outcomes, sees_own_outcome),
     }
 )
