@@ -155,3 +155,51 @@ def package_profiles(year: int, list_code: str, domain_code: str):
         nomination__campaign__year=year, nomination__ranking_list__code=list_code
     )
     return rows.filter(nomination__domain__code=domain_code) if domain_code else rows
+
+
+def stats_page() -> dict:
+    """Requests, accepted requests and confirmed outcome amounts per list, domain, partner type and month
+    (four grouped queries); each chart with its table."""
+    from collections import defaultdict
+
+    from django.db.models import Count, Q, Sum
+    from django.db.models.functions import TruncMonth
+
+    from promotion.models import InstitutionType, Outcome
+
+    accepted = Q(state=RequestState.ACCEPTED)
+    groups = {
+        "per_list": ("profile__nomination__ranking_list__name", "榜单"),
+        "per_domain": ("profile__nomination__domain__name", "领域"),
+        "per_type": ("partner__institution_type", "机构类型"),
+        "per_month": ("month", "月份"),
+    }
+    types = dict(InstitutionType.choices)
+    requests = InterestRequest.objects.exclude(state=RequestState.MODERATION).annotate(month=TruncMonth("created_at"))
+    amounts = defaultdict(float)
+    for row in (
+        Outcome.objects.filter(confirmed_at__isnull=False)
+        .values("request__partner__institution_type")
+        .annotate(total=Sum("amount_wan"))
+    ):
+        amounts[types.get(row["request__partner__institution_type"], "—")] = float(row["total"] or 0)
+    sections, charts = [], {}
+    for key, (field, heading) in groups.items():
+        rows = []
+        for row in requests.values(field).annotate(n=Count("pk"), ok=Count("pk", filter=accepted)).order_by(field):
+            label = row[field]
+            if key == "per_type":
+                label = types.get(label, "—")
+            elif key == "per_month":
+                label = f"{label.year}年{label.month}月" if label else "—"
+            rows.append((label or "—", row["n"], row["ok"]))
+        sections.append({"key": key, "heading": f"对接请求：按{heading}", "label": heading, "rows": rows})
+        charts[key] = {
+            "labels": [r[0] for r in rows],
+            "series": [
+                {"name": "对接请求", "values": [r[1] for r in rows]},
+                {"name": "已接受", "values": [r[2] for r in rows]},
+            ],
+        }
+    charts["amounts"] = {"labels": list(amounts), "values": list(amounts.values())}
+    return {"sections": sections, "charts": charts, "amounts": sorted(amounts.items())}

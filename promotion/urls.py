@@ -19,6 +19,7 @@ urlpatterns = [
     path("platform/partners/<int:pk>/", views.partner_step, name="partner_step"),
     path("platform/requests/<int:pk>/", views.moderate, name="moderate"),
     path("platform/packages/", views.platform_packages, name="platform_packages"),
+    path("platform/stats/", views.platform_stats, name="platform_stats"),
     path("partner/packages/<int:pk>/", views.package, name="package"),
     path("partner/requests/<int:pk>/outcome/", views.report_outcome, name="report_outcome"),
     path("outcomes/<int:pk>/confirm/", views.confirm_outcome, name="confirm_outcome"),

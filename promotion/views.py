@@ -282,3 +282,9 @@ def confirm_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已确认对接成果。")
     return redirect("promotion:mine")
+
+
+@login_required
+def platform_stats(request: HttpRequest) -> HttpResponse:
+    _gate(request.user, "moderate_partners")
+    return render(request, "promotion/stats.html", queries.stats_page())

@@ -235,6 +235,9 @@ def test_package_opens_requests_and_outcomes(profile, member_user, platform_user
     assert "授信 500.00 万元" in login(member_user).get("/promotion/mine/").content.decode()
     login(member_user).post(f"/promotion/outcomes/{outcome.pk}/confirm/")
     assert "入榜单位已确认" in c.get("/promotion/partner/").content.decode()
+    stats = platform.get("/promotion/platform/stats/").content.decode()
+    assert '先导技术榜</td><td class="text-end">1</td><td class="text-end">1</td>' in stats
+    assert '银行</td><td class="text-end">500.0</td>' in stats
 
 
 def test_a_package_needs_partner_visible_profiles(entry, member_user, platform_user):

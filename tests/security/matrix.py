@@ -913,6 +913,7 @@ REGISTRY.update(
         # 定向推介: the platform sends packages; a partner opens those sent to it. Outcomes: the partner
         # reports one of its accepted requests (a pending one is refused with a message), the listed party confirms.
         "promotion:platform_packages": Rule(BOTH, partner_moderator),
+        "promotion:platform_stats": Rule(GET, partner_moderator),
         "promotion:package": Rule(GET, partner_side, promotion_packages),
         "promotion:report_outcome": Rule(POST, partner_side, promotion_requests),
         "promotion:confirm_outcome": Rule(POST, listed_side, promotion_outcomes, sees_own_outcome),
