@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kczg_site import clock
@@ -45,7 +46,21 @@ def _gate(user, action: str, obj=None) -> None:
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    return render(request, "promotion/search.html", {"form": form, "filters": filters, **queries.search(filters)})
+    context = {"form": form, "filters": filters, "links": _own_links(request.user), **queries.search(filters)}
+    return render(request, "promotion/search.html", context)
+
+
+def _own_links(user) -> list[tuple[str, str]]:
+    """The viewer's own promotion pages (no menu of the core knows them)."""
+    links = []
+    if user.is_authenticated:
+        if may(user, "manage_promotion_consent"):
+            links.append(("我的推介授权", reverse("promotion:mine")))
+        if may(user, "act_as_partner"):
+            links.append(("合作机构工作台", reverse("promotion:partner")))
+        if may(user, "moderate_partners"):
+            links.append(("金融合作机构管理", reverse("promotion:platform")))
+    return links
 
 
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
