@@ -247,3 +247,16 @@ def test_a_package_needs_partner_visible_profiles(entry, member_user, platform_u
     data = {"title": "公开摘要", "year": 2023, "list_code": "tech", "partners": [partner.pk]}
     page = login(platform_user).post("/promotion/platform/packages/", data).content.decode()
     assert "没有授权合作机构可见的项目" in page
+
+
+def test_a_suspended_partner_sees_neither_the_extended_profile_nor_the_contact(profile, member_user, platform_user):
+    from promotion.models import PromotionSettings
+
+    PromotionSettings.objects.filter(campaign=profile.nomination.campaign).update(moderated_first=0)
+    partner, staff = make_partner("甲银行", "bank-a", "91350100M000100Y4", platform_user)
+    services.answer_request(services.send_request(profile, staff, ""), member_user, accept=True)
+    assert contact_shown(login(staff).get(f"/promotion/{profile.pk}/").content.decode())
+    services.decide_partner(partner, platform_user, "suspend")
+    page = login(staff).get(f"/promotion/{profile.pk}/").content.decode()
+    assert not contact_shown(page) and "扩建产线" not in page
+    assert login(staff).get("/promotion/partner/").status_code == 403
