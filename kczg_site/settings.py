@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "kczg_site.axes_app.AxesConfig",
     "nominations",
     "reviews",
+    "promotion",
 ]
 
 MIDDLEWARE = [

@@ -16,5 +16,6 @@ urlpatterns = [
     path("accounts/login/", SafeNextLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("reviews/", include("reviews.urls")),
+    path("promotion/", include("promotion.urls")),
     path("", include("nominations.urls")),
 ]

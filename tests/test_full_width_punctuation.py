@@ -51,7 +51,7 @@ def template_lines(path: Path):
 
 def offences():
     found = []
-    for package in ("kczg_site", "nominations", "reviews"):
+    for package in ("kczg_site", "nominations", "reviews", "promotion"):
         for path in sorted((ROOT / package).rglob("*.py")):
             if "migrations" in path.parts:
                 continue

@@ -20,8 +20,9 @@ from reviews.policy import visible_nominations_for_reviewer
 ROOT = Path(__file__).resolve().parent.parent
 
 FORBIDDEN = {
-    "nominations": {"reviews"},
-    "kczg_site": {"nominations", "reviews"},
+    "reviews": {"promotion"},
+    "nominations": {"reviews", "promotion"},
+    "kczg_site": {"nominations", "reviews", "promotion"},
 }
 
 

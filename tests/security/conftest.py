@@ -40,6 +40,8 @@ ROLES = (
     "other_coordinator",
     "platform",
     "admin",
+    "partner",
+    "other_partner",
 )
 
 
@@ -171,6 +173,27 @@ def build_scenario():
     u["other_coordinator"] = make_user(Role.COORDINATOR, "s-coordinator-b", review_body=other_body)
     u["platform"] = make_user(Role.PLATFORM, "s-platform")
     u["admin"] = make_user(Role.ADMIN, "s-admin")
+    # 发布推介's financial partners: users without a platform role, staff of an approved partner and of
+    # one still waiting for the platform's approval.
+    from promotion.models import Partner, PartnerState
+    from tests.factories import UserFactory
+
+    u["partner"] = UserFactory(username="s-partner")
+    u["other_partner"] = UserFactory(username="s-partner-b")
+    for key, name, code, state in (
+        ("partner", "安全测试银行", "91350100M000100Y43", PartnerState.APPROVED),
+        ("other_partner", "安全测试创投", "91110108MA01ABCDE4", PartnerState.PENDING),
+    ):
+        partner = Partner.objects.create(
+            name=name,
+            institution_type="bank",
+            credit_code=code,
+            licence_number="S-1",
+            pledge_signed_at=REVIEW_TIME,
+            applied_at=REVIEW_TIME,
+            state=state,
+        )
+        partner.staff.add(u[key])
     # The experts signed the pledge (保密承诺) of their body before opening any entry (reviews.avoidance).
     from reviews.models import ExpertPledge
 

@@ -786,3 +786,136 @@ REGISTRY.update(
         "reviews:case_file": Rule(GET, logged_in, case_files, sees_with("download_case_file")),
     }
 )
+
+
+# ---------------------------------------------------------------- 发布推介 (promotion)
+#
+# A published entry of member unit A with a partner-level consent, a second one without consent, and a
+# request of the approved partner (made anew for each test, rolled back with it).
+
+
+def _promotion(s):
+    from nominations.models import State
+    from promotion import services
+    from promotion.models import ConsentLevel, InterestRequest, RequestState
+
+    entry = s.entries["a-review"]
+    type(entry).objects.filter(pk=entry.pk).update(state=State.PUBLISHED)
+    entry.refresh_from_db()
+    profile = services.profile_for(entry)
+    services.grant_consent(
+        profile, s.users["member"], level=ConsentLevel.PARTNERS, contact_name="联系人", contact_phone="13912345678"
+    )
+    partner = s.users["partner"].partners.get()
+    request = InterestRequest.objects.create(
+        partner=partner,
+        profile=profile,
+        requested_by=s.users["partner"],
+        state=RequestState.PENDING,
+        created_at=REVIEW_TIME_FOR_MATRIX,
+        expires_at=REVIEW_TIME_FOR_MATRIX.replace(year=2099),
+    )
+    return entry, profile, request
+
+
+def _review_time():
+    from tests.security.conftest import REVIEW_TIME
+
+    return REVIEW_TIME
+
+
+REVIEW_TIME_FOR_MATRIX = _review_time()
+
+
+def promotion_profiles(s):
+    _entry, profile, _request = _promotion(s)
+    return [("consented", {"pk": profile.pk}, profile), ("missing", {"pk": 999999}, NEVER)]
+
+
+def promotion_entries(s):
+    entry, _profile, _request = _promotion(s)
+    return [("published", {"pk": entry.pk}, entry), ("draft", {"pk": s.entries["a-draft"].pk}, s.entries["a-draft"])]
+
+
+def promotion_requests(s):
+    _entry, _profile, request = _promotion(s)
+    return [("pending", {"pk": request.pk}, request), ("missing", {"pk": 999999}, NEVER)]
+
+
+def promotion_partners(s):
+    partner = s.users["other_partner"].partners.get()
+    return [("pending", {"pk": partner.pk}, partner), ("missing", {"pk": 999999}, NEVER)]
+
+
+def promotion_packages(s):
+    from promotion.models import Package, PackageDelivery
+
+    _entry, profile, request = _promotion(s)
+    package = Package.objects.create(
+        title="矩阵推介", created_by=s.users["platform"], created_at=REVIEW_TIME_FOR_MATRIX
+    )
+    package.profiles.set([profile])
+    PackageDelivery.objects.create(package=package, partner=request.partner, sent_at=REVIEW_TIME_FOR_MATRIX)
+    return [("delivered", {"pk": package.pk}, package), ("missing", {"pk": 999999}, NEVER)]
+
+
+def promotion_outcomes(s):
+    from promotion.models import Outcome
+
+    _entry, _profile, request = _promotion(s)
+    outcome = Outcome.objects.create(
+        request=request, kind="meeting", reported_by=s.users["partner"], reported_at=REVIEW_TIME_FOR_MATRIX
+    )
+    return [("reported", {"pk": outcome.pk}, outcome), ("missing", {"pk": 999999}, NEVER)]
+
+
+def sees_own_outcome(user, outcome):
+    from promotion.policy import owns_profile
+
+    return owns_profile(user, outcome.request.profile)
+
+
+def sees_own_published(user, entry):
+    from nominations.models import State
+
+    return policy.can_see(user, entry) and entry.state == State.PUBLISHED
+
+
+def sees_own_request(user, item):
+    from promotion.policy import owns_profile
+
+    return owns_profile(user, item.profile)
+
+
+listed_side = may("manage_promotion_consent")
+partner_side = may("act_as_partner")
+partner_moderator = may("moderate_partners")
+
+REGISTRY.update(
+    {
+        # Public: the search and the profiles (consented ones only; never a contact), the partner's application.
+        "promotion:search": Rule(GET, public=True),
+        "promotion:profile": Rule(GET, targets=promotion_profiles, public=True),
+        "promotion:partner_apply": Rule(BOTH, public=True),
+        # Approved partners: their dashboard, offers, and requests about profiles consented for partners.
+        "promotion:partner": Rule(GET, partner_side),
+        "promotion:offer_new": Rule(BOTH, partner_side),
+        "promotion:request": Rule(POST, partner_side, promotion_profiles),
+        # The listed party (member or pioneer): consent per own published entry, answers to requests.
+        "promotion:mine": Rule(GET, listed_side),
+        "promotion:consent": Rule(BOTH, listed_side, promotion_entries, sees_own_published),
+        "promotion:revoke": Rule(POST, listed_side, promotion_entries, sees_own_published),
+        "promotion:answer": Rule(POST, listed_side, promotion_requests, sees_own_request),
+        # The platform: approves, suspends, removes partners; moderates a new partner's first requests.
+        "promotion:platform": Rule(GET, partner_moderator),
+        "promotion:partner_step": Rule(POST, partner_moderator, promotion_partners),
+        "promotion:moderate": Rule(POST, partner_moderator, promotion_requests),
+        # 定向推介: the platform sends packages; a partner opens those sent to it. Outcomes: the partner
+        # reports one of its accepted requests (a pending one is refused with a message), the listed party confirms.
+        "promotion:platform_packages": Rule(BOTH, partner_moderator),
+        "promotion:platform_stats": Rule(GET, partner_moderator),
+        "promotion:package": Rule(GET, partner_side, promotion_packages),
+        "promotion:report_outcome": Rule(POST, partner_side, promotion_requests),
+        "promotion:confirm_outcome": Rule(POST, listed_side, promotion_outcomes, sees_own_outcome),
+    }
+)

@@ -1,0 +1,29 @@
+"""What the core needs from 发布推介, registered from ``PromotionConfig.ready``: its policy actions,
+the ``promotion`` section of a campaign file, and the audit labels."""
+
+from nominations import campaign_data
+from nominations.audit import EVENT_LABELS
+from promotion import policy, services
+
+AUDIT_LABELS = {
+    "promotion_consent": "推介授权",
+    "promotion_revoke": "撤回推介授权",
+    "promotion_partner_apply": "合作机构申请",
+    "promotion_partner_approve": "批准合作机构",
+    "promotion_partner_suspend": "暂停合作机构",
+    "promotion_partner_remove": "移除合作机构",
+    "promotion_request": "对接请求",
+    "promotion_moderate": "审核对接请求",
+    "promotion_release": "提供联系方式",
+    "promotion_decline": "拒绝对接请求",
+    "promotion_package": "定向推介",
+    "promotion_outcome": "报告对接成果",
+    "promotion_outcome_confirm": "确认对接成果",
+}
+
+
+def register() -> None:
+    policy.register_actions()
+    for verb, label in AUDIT_LABELS.items():
+        EVENT_LABELS.setdefault(verb, label)
+    campaign_data.register_section_loader("promotion", services.load_promotion)

@@ -1,0 +1,102 @@
+"""Who may do what in 发布推介 (registered with ``nominations.policy.register`` at ready()).
+
+Partners are users on the staff of a ``Partner`` (no platform role): an approved partner's staff may
+see the extended profiles consented for partners and ask for contact; only a partner whose request
+the listed party accepted sees the contact details.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nominations.models import Role
+from nominations.policy import NOT_FOUND, profile_of, register, role_of
+from nominations.rules.decision import ALLOW, Decision
+
+NOT_PARTNER = Decision.deny("只有已批准的金融合作机构可以进行此操作。")
+
+
+def partner_of(user: Any):
+    """The approved partner ``user`` works for, else ``None``."""
+    from promotion.models import Partner, PartnerState
+
+    if user is None or not user.is_authenticated:
+        return None
+    return Partner.objects.filter(staff=user, state=PartnerState.APPROVED).first()
+
+
+def any_partner_of(user: Any):
+    from promotion.models import Partner
+
+    if user is None or not user.is_authenticated:
+        return None
+    return Partner.objects.filter(staff=user).first()
+
+
+def _is_platform(user: Any) -> bool:
+    return role_of(user) in (Role.PLATFORM, Role.ADMIN)
+
+
+def owns_profile(user: Any, profile: Any) -> bool:
+    """The listed party: the entry's member unit's users, or its pioneer."""
+    own = profile_of(user)
+    if own is None or profile is None:
+        return False
+    entry = profile.nomination
+    if entry.member_unit_id and own.role == Role.MEMBER and own.member_unit_id == entry.member_unit_id:
+        return True
+    return bool(entry.pioneer_id and own.role == Role.PIONEER and own.pioneer_id == entry.pioneer_id)
+
+
+def _manage_consent(user: Any, profile: Any = None) -> Decision:
+    if profile is None:
+        return (
+            ALLOW if role_of(user) in (Role.MEMBER, Role.PIONEER) else Decision.deny("只有入榜单位可以管理推介授权。")
+        )
+    return ALLOW if owns_profile(user, profile) else NOT_FOUND
+
+
+def _partner(user: Any, obj: Any = None) -> Decision:
+    return ALLOW if partner_of(user) is not None else NOT_PARTNER
+
+
+def _request_contact(user: Any, profile: Any = None) -> Decision:
+    from promotion import visibility
+
+    partner = partner_of(user)
+    if partner is None:
+        return NOT_PARTNER
+    if profile is None:
+        return ALLOW
+    if not visibility.partner_profiles().filter(pk=profile.pk).exists():
+        return NOT_FOUND
+    return ALLOW
+
+
+def _view_contact(user: Any, profile: Any = None) -> Decision:
+    from promotion.models import RequestState
+
+    partner = partner_of(user)
+    if partner is None or profile is None:
+        return NOT_PARTNER
+    if partner.requests.filter(profile=profile, state=RequestState.ACCEPTED).exists() and profile.live_contact():
+        return ALLOW
+    return Decision.deny("入榜单位接受您的对接请求后，才能查看联系方式。")
+
+
+def _moderate(user: Any, obj: Any = None) -> Decision:
+    return ALLOW if _is_platform(user) else Decision.deny("只有平台秘书处可以审核金融合作机构。")
+
+
+ACTIONS = {
+    "manage_promotion_consent": _manage_consent,
+    "act_as_partner": _partner,
+    "request_contact": _request_contact,
+    "view_contact": _view_contact,
+    "moderate_partners": _moderate,
+}
+
+
+def register_actions() -> None:
+    for action, check in ACTIONS.items():
+        register(action, check)

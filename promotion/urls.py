@@ -1,0 +1,26 @@
+from django.urls import path
+
+from promotion import views
+
+app_name = "promotion"
+
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("<int:pk>/", views.profile, name="profile"),
+    path("<int:pk>/request/", views.send_request, name="request"),
+    path("mine/", views.mine, name="mine"),
+    path("mine/<int:pk>/", views.consent, name="consent"),
+    path("mine/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("requests/<int:pk>/answer/", views.answer, name="answer"),
+    path("partners/apply/", views.partner_apply, name="partner_apply"),
+    path("partner/", views.partner_dashboard, name="partner"),
+    path("partner/offers/new/", views.offer_new, name="offer_new"),
+    path("platform/", views.platform, name="platform"),
+    path("platform/partners/<int:pk>/", views.partner_step, name="partner_step"),
+    path("platform/requests/<int:pk>/", views.moderate, name="moderate"),
+    path("platform/packages/", views.platform_packages, name="platform_packages"),
+    path("platform/stats/", views.platform_stats, name="platform_stats"),
+    path("partner/packages/<int:pk>/", views.package, name="package"),
+    path("partner/requests/<int:pk>/outcome/", views.report_outcome, name="report_outcome"),
+    path("outcomes/<int:pk>/confirm/", views.confirm_outcome, name="confirm_outcome"),
+]
