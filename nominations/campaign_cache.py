@@ -11,7 +11,8 @@ version in the same transaction and empties this process's copy. Another process
 at its next check and reads the data again:
 
 * in a request, the version is read once, at the first use (one small query instead of the queries it
-  replaces); a request that started before the change committed may still use the data of before;
+  replaces), and again inside each ``workflow.transition`` after its locks (:func:`read_again`), so a
+  state change is checked against every change committed before it, as when the rows were read there;
 * outside a request (commands, tests, the shell), at every use.
 
 Only data is cached, never a decision: a deadline is still checked against ``clock.now()`` (the demo
@@ -80,6 +81,12 @@ def invalidate(**_kwargs: Any) -> None:
     with _lock:
         # Read again at the next use: if this transaction rolls back, the version in the database does too.
         _state["version"], _state["data"] = None, {}
+    _request.checked = False
+
+
+def read_again() -> None:
+    """Read the version again at the next use, also within a request: ``workflow.transition`` asks it
+    under its locks, so that its deadline and confirmation checks see every change committed before."""
     _request.checked = False
 
 

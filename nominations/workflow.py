@@ -344,6 +344,9 @@ def transition(
             .select_related(*NOMINATION_RELATIONS)
             .get(pk=nomination.pk)
         )
+        # The deadlines and the confirmation of the checks below: the cached campaign data as of now,
+        # under the locks (a change committed since the request began is seen).
+        campaign_cache.read_again()
         decision = check(locked, action, user, note=note, override_reason=override_reason)
         if not decision:
             raise WorkflowError(decision)

@@ -9,7 +9,7 @@ import time_machine
 from django.db import connection
 from django.urls import reverse
 
-from nominations import campaign_cache
+from nominations import campaign_cache, workflow
 from nominations.forms import definition_for
 from nominations.models import CampaignDataVersion, Domain, Extension, ExtensionKind, Participation
 from tests.factories import PASSWORD
@@ -160,3 +160,25 @@ def test_member_edit_page_save_and_autosave_query_budgets(
     assert response.status_code == 302
     nomination.refresh_from_db()
     assert (nomination.data["name"], nomination.data["summary"]) == ("新", "再改")
+
+
+def test_a_confirmation_committed_during_a_request_is_seen_by_its_submit(
+    make_nomination, member_user, society, campaign
+):
+    """The transition reads the version again under its locks: a unit that confirmed after the request
+    began (in another process) refuses the submit, as when the confirmation was read there."""
+    nomination = make_nomination(data={"name": "旧"})
+    participation, _ = Participation.objects.get_or_create(campaign=campaign, unit=society)
+    campaign_cache._request_started()  # as in a request: the version is read once, at the first use
+    try:
+        with time_machine.travel(BEFORE_DEADLINE, tick=False):
+            assert workflow.check_edit(nomination, member_user)  # the cached copy: not confirmed
+            Participation.objects.filter(pk=participation.pk).update(confirmed_at=BEFORE_DEADLINE)
+            with connection.cursor() as cursor:
+                cursor.execute(f"UPDATE {CampaignDataVersion._meta.db_table} SET value = value + 1 WHERE id = 1")  # noqa: S608
+            with pytest.raises(workflow.WorkflowError, match="确认"):
+                workflow.transition(nomination, "submit", member_user)
+    finally:
+        campaign_cache._request_finished()
+    nomination.refresh_from_db()
+    assert nomination.state == "draft"
