@@ -44,8 +44,12 @@ class Client:
             self.conn.close()
             self.conn = None
 
-    def request(self, kind, method, path, form=None, headers=None):
-        """Send one request; return ``(status, body_text, location)``; record its latency under ``kind``."""
+    def request(self, kind, method, path, form=None, headers=None, started=None):
+        """Send one request; return ``(status, body_text, location)``; record its latency under ``kind``.
+
+        ``started`` (a ``time.perf_counter()`` value): count the latency from then instead of from the
+        send, e.g. from an open loop's scheduled arrival, so that waiting for a free client counts too.
+        """
         body = urlencode(form, doseq=True).encode() if form is not None else None
         head = {"Host": "127.0.0.1"}
         if self.cookies:
@@ -55,7 +59,7 @@ class Client:
             head["X-CSRFToken"] = self.cookies.get("csrftoken", "")
             head["Referer"] = f"http://127.0.0.1:{self.port}{path}"
         head.update(headers or {})
-        started = time.perf_counter()
+        started = time.perf_counter() if started is None else started
         try:
             conn = self._connection()
             conn.request(method, path, body=body, headers=head)

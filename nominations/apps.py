@@ -18,6 +18,10 @@ class NominationsConfig(AppConfig):
 
         # The platform staff's permission group, in production as in the demo.
         post_migrate.connect(setup_after_migrate, dispatch_uid="nominations.platform_group")
+        from . import campaign_cache
+
+        # Cached campaign data is invalidated in every process on each change (nominations/campaign_cache.py).
+        campaign_cache.connect()
         from . import (
             formal,  # noqa: F401  (resubmitting clears the fix-by time)
             notifications,  # noqa: F401  (mail on workflow transitions)

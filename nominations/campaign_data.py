@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from nominations import campaign_cache
 from nominations.formal import load_formal_checks
 from nominations.models import Campaign, Channel, Domain, EarlierListedItem, RankingList, UnconfirmedUnits
 from nominations.rules import moments
@@ -53,6 +54,7 @@ def load_campaign(path: str | Path) -> Campaign:
         raise ValueError(f"unconfirmed_units must be one of {', '.join(UnconfirmedUnits.values)}: {default!r}")
     campaign, _ = Campaign.objects.update_or_create(year=year, defaults=fields)
     Campaign.objects.exclude(pk=campaign.pk).filter(year__lt=year).update(is_active=False)
+    campaign_cache.invalidate()  # update() sends no signal
 
     lists = {}
     domains = {}

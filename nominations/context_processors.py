@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 
 from kczg_site import clock
-from nominations import page_modes
+from nominations import campaign_cache, page_modes
 from nominations.models import Campaign, Role
 from nominations.policy import role_of
 from nominations.rules import deadlines
@@ -55,7 +55,8 @@ def remember_campaign(request: HttpRequest, campaign: Campaign | None) -> None:
 def active_campaign(request: HttpRequest) -> Campaign | None:
     """The active campaign (the newest active year), fetched once per request; ``None`` without one."""
     if not hasattr(request, _CAMPAIGN_ATTR):
-        remember_campaign(request, Campaign.objects.active())
+        # Cached per process until the campaign changes (nominations/campaign_cache.py): a fresh instance.
+        remember_campaign(request, campaign_cache.active_campaign())
     return getattr(request, _CAMPAIGN_ATTR)
 
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.dispatch import Signal
 
 from kczg_site import clock
-from nominations import policy
+from nominations import campaign_cache, policy
 from nominations.models import AuditEvent, MemberUnit, Nomination, Participation, Pioneer, RecommendingUnit, State
 from nominations.models.nomination import NOMINATION_RELATIONS
 from nominations.rules import deadlines, earlier_listed, quotas
@@ -105,7 +105,15 @@ def confirmed_participation(nomination: Nomination) -> Participation | None:
     from nominations.confirmation import confirmed_participation as lookup
 
     key = ("confirmed", nomination.campaign_id, nomination.recommending_unit_id)
-    return _remembered(nomination, key, lambda: lookup(nomination.recommending_unit_id, nomination.campaign_id))
+
+    def compute() -> Participation | None:
+        # Most units have not confirmed: the per-process set of those that have (invalidated on every
+        # change of a Participation) answers without a query; a confirmed unit's row is read as before.
+        if nomination.recommending_unit_id not in campaign_cache.confirmed_units(nomination.campaign_id):
+            return None
+        return lookup(nomination.recommending_unit_id, nomination.campaign_id)
+
+    return _remembered(nomination, key, compute)
 
 
 def check_deadline(nomination: Nomination, kind: str | None, now: datetime | None = None) -> Decision:
@@ -343,6 +351,9 @@ def transition(
             .select_related(*NOMINATION_RELATIONS)
             .get(pk=nomination.pk)
         )
+        # The deadlines and the confirmation of the checks below: the cached campaign data as of now,
+        # under the locks (a change committed since the request began is seen).
+        campaign_cache.read_again()
         decision = check(locked, action, user, note=note, override_reason=override_reason)
         if not decision:
             raise WorkflowError(decision)
@@ -383,5 +394,15 @@ def transition(
             note=event_note,
         )
         transitioned.send(sender=Transition, nomination=locked, actor=user, event=event, transition=spec)
-    nomination.refresh_from_db()
+    _take_over(nomination, locked)
     return nomination
+
+
+def _take_over(nomination: Nomination, locked: Nomination) -> None:
+    """Give the caller's instance what the row holds after the transition, instead of reading it again:
+    ``locked`` was read under the row lock with its relations and saved (the listeners of ``transitioned``
+    save their changes on it too)."""
+    for field in Nomination._meta.concrete_fields:
+        setattr(nomination, field.attname, getattr(locked, field.attname))
+    nomination._state.fields_cache = dict(locked._state.fields_cache)
+    nomination.__dict__.pop("_prefetched_objects_cache", None)

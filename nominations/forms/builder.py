@@ -54,7 +54,12 @@ _FORMSET_CACHE: dict[tuple, tuple[Definition, type[BaseFormSet]]] = {}
 def _domain_options(definition: Definition, ranking_list: RankingList | None) -> tuple[tuple[str, str], ...] | None:
     if ranking_list is None or not any(spec.kind == Kind.DOMAIN for spec in definition.fields):
         return None
-    return tuple((d.code, d.name) for d in ranking_list.domains.all())
+    if getattr(ranking_list, "pk", None) is None:  # a list that is not a row (the rendering tests)
+        return tuple((d.code, d.name) for d in ranking_list.domains.all())
+    # Cached per process until the domains change in the admin (nominations/campaign_cache.py).
+    from nominations import campaign_cache  # inside: the models load after the forms package
+
+    return campaign_cache.domain_options(ranking_list.pk)
 
 
 def _prototype_fields(

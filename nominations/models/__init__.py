@@ -2,7 +2,16 @@
 
 from .accounts import Profile, Role
 from .audit import AuditEvent
-from .campaign import Campaign, Channel, Domain, DomainKind, ListCode, RankingList, UnconfirmedUnits
+from .campaign import (
+    Campaign,
+    CampaignDataVersion,
+    Channel,
+    Domain,
+    DomainKind,
+    ListCode,
+    RankingList,
+    UnconfirmedUnits,
+)
 from .clock import DemoClock
 from .exports import ExportJob, ExportKind, ExportState
 from .formal import FormalCheckItem, FormalReview, FormalStage
@@ -25,6 +34,7 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Campaign",
+    "CampaignDataVersion",
     "Channel",
     "DemoClock",
     "Domain",

@@ -154,3 +154,20 @@ class Channel(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class CampaignDataVersion(models.Model):
+    """One row: the version of the campaign data (campaign, lists, domains, participations, extensions).
+
+    Incremented on every change of them (``nominations.campaign_cache``), so that every process knows
+    when its cached copy is out of date.
+    """
+
+    value = models.BigIntegerField("版本", default=0)
+
+    class Meta:
+        verbose_name = "征集数据版本"
+        verbose_name_plural = "征集数据版本"
+
+    def __str__(self):
+        return f"版本 {self.value}"

@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet, Subquery
-
 from kczg_site import clock
 from kczg_site.formats import format_datetime
-from nominations.models import Campaign, Extension, ExtensionKind, MemberUnit, Participation, RecommendingUnit, Role
+from nominations.models import Campaign, ExtensionKind, MemberUnit, RecommendingUnit, Role
 
 from . import moments
 from .decision import ALLOW, Decision
@@ -50,49 +48,31 @@ class Deadline:
         return Decision.deny(f"{self.label}已过：截止时间为北京时间 {when}{extra}。")
 
 
-def _extensions(
-    campaign: Campaign | int, kind: str, *, recommending_unit: UnitRef = None, member_unit: UnitRef = None
-) -> QuerySet | None:
-    """The extensions of ``kind`` for the member unit or its recommending unit (objects or ids), latest first."""
-    who = Q()
-    if member_unit is not None:
-        who |= Q(member_unit=member_unit)
-    if recommending_unit is not None:
-        who |= Q(recommending_unit=recommending_unit)
-    if not who:
-        return None
-    return (
-        Extension.objects.filter(who, campaign=campaign, kind=kind).order_by("-until").values_list("until", flat=True)
-    )
-
-
 def _latest_extension(
     campaign: Campaign | int, kind: str, *, recommending_unit: UnitRef = None, member_unit: UnitRef = None
 ) -> datetime | None:
-    # One query for both levels (the member unit's own and its recommending unit's extensions).
-    extensions = _extensions(campaign, kind, recommending_unit=recommending_unit, member_unit=member_unit)
-    return extensions.first() if extensions is not None else None
+    # Both levels (the member unit's own and its recommending unit's extensions), from the campaign's
+    # extensions cached per process until the next change (nominations/campaign_cache.py).
+    from nominations import campaign_cache  # inside: campaign_cache imports the models, as this module
+
+    def pk(ref: Campaign | UnitRef) -> int | None:
+        return ref if ref is None or isinstance(ref, int) else ref.pk
+
+    return campaign_cache.latest_extension(pk(campaign), kind, pk(recommending_unit), pk(member_unit))
 
 
 def member_deadline(campaign: Campaign, member_unit: MemberUnit) -> Deadline:
     """The deadline for ``member_unit`` to submit to its recommending unit.
 
-    One query: the recommending unit's own member deadline and the latest extension, as two subqueries
-    (every autosave and submit at the deadline asks this).
+    No query while the cached campaign data is current (``nominations.campaign_cache``: the recommending
+    unit's own member deadline and the extensions, invalidated on every change of them); every autosave
+    and submit at the deadline asks this. The deadline is checked against the clock at each use.
     """
+    from nominations import campaign_cache
+
     unit_id = member_unit.recommending_unit_id
-    own = (
-        Participation.objects.filter(campaign=campaign, unit_id=unit_id)
-        .exclude(member_deadline=None)
-        .values("member_deadline")[:1]
-    )
-    extensions = _extensions(campaign, ExtensionKind.MEMBER, recommending_unit=unit_id, member_unit=member_unit)
-    own_at, extended = (
-        Campaign.objects.filter(pk=campaign.pk)
-        .annotate(own=Subquery(own), extended=Subquery(extensions.values("until")[:1]))
-        .values_list("own", "extended")
-        .get()
-    )
+    own_at = campaign_cache.unit_member_deadline(campaign.pk, unit_id)
+    extended = _latest_extension(campaign, ExtensionKind.MEMBER, recommending_unit=unit_id, member_unit=member_unit)
     return Deadline(moments.label("member_deadline") + "时间", own_at or campaign.member_deadline, extended)
 
 

@@ -202,7 +202,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         nomination.refresh_from_db()
         refused = f"未能提交：{refusal} 草稿已保存。"
         return _render_edit(request, nomination, build_form(nomination), 403, refusal=refused)
-    nomination.refresh_from_db()
+    # ``intake.submit`` (``workflow.transition``) left the instance as the row is now: no second read.
     if nomination.pioneer_id and not nomination.member_unit_id:
         messages.success(request, "已推举，平台秘书处可以看到该候选人。")
     else:

@@ -1,0 +1,139 @@
+"""Where a deadline-rush request spends its time, in process: queries, CPU and a pyinstrument profile.
+
+    .venv/bin/python bench/rush_profile.py              # queries and CPU ms per request type
+    .venv/bin/python bench/rush_profile.py --profile    # plus pyinstrument's tree (bench/requirements.txt)
+
+Seeds a small copy of the rush data (``bench/_rush_data.py``: ``--units`` units × 5 member units) in
+``kczg_bench_rush_profile`` (or ``DATABASE_URL``) on PostgreSQL, moves the demo clock five minutes
+before the member deadline and requests, as one member through ``django.test.Client`` with the bench
+settings (DEBUG off): the edit page, an autosave, a full save and the submit, each ``--repeat`` times
+on fresh drafts after a warm-up. Prints per request type the queries (with their SQL under ``--sql``),
+the median CPU ms (``time.process_time``, this process only: PostgreSQL's share is not in it) and,
+with ``--profile``, pyinstrument's call tree of all the repetitions together.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import _rush_data as data  # noqa: E402
+from bench._rush_client import VERSION_RE  # noqa: E402
+from bench._rush_server import CLOCK_START  # noqa: E402
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kczg_bench_rush_profile"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--units", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--sql", action="store_true", help="print each request type's queries")
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    os.environ["DEMO_CLOCK"] = "1"
+    os.environ["DEMO_CLOCK_START"] = CLOCK_START
+    os.environ["DEBUG"] = "0"
+    data.recreate_database(url)
+    data.setup_django(url)
+    data.migrate()
+    seeded = data.seed(units=args.units, members=5)
+    data.set_clock(CLOCK_START)
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from nominations.forms import get_definition
+    from nominations.forms.samples import complete_data
+    from nominations.models import Nomination, State
+
+    posted = {code: get_definition(code, 2023).to_post_data(complete_data(code)) for code in data.MARKER_FIELD}
+    clients = []
+    for username, (member_id, _unit) in zip(seeded["members"], seeded["member_units"], strict=True):
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.post("/accounts/login/", {"username": username, "password": data.PASSWORD})
+        drafts = list(
+            Nomination.objects.filter(member_unit_id=member_id, state=State.DRAFT)
+            .order_by("pk")
+            .values_list("pk", "ranking_list__code", "title")
+        )
+        clients.append((client, drafts))
+
+    def steps():
+        """Yield ``(kind, callable)`` over the drafts: edit page, autosave, save, submit."""
+        for client, drafts in clients:
+            for pk, code, title in drafts[:3]:
+                holder = {}
+
+                def edit_get(client=client, pk=pk, holder=holder):
+                    response = client.get(f"/member/{pk}/edit/")
+                    holder["version"] = int(VERSION_RE.search(response.content.decode()).group(1))
+                    return response
+
+                def autosave(client=client, pk=pk, code=code, title=title, holder=holder):
+                    form = {**posted[code], "name": title, "version": holder["version"]}
+                    response = client.post(f"/member/{pk}/autosave/", form, HTTP_HX_REQUEST="true")
+                    found = VERSION_RE.search(response.content.decode())
+                    holder["version"] = int(found.group(1)) if found else holder["version"]
+                    return response
+
+                def save(client=client, pk=pk, code=code, title=title, holder=holder):
+                    form = {**posted[code], "name": title, "version": holder["version"]}
+                    response = client.post(f"/member/{pk}/edit/", form)
+                    holder["version"] += 1
+                    return response
+
+                def submit(client=client, pk=pk):
+                    return client.post(f"/member/{pk}/act/submit/", {})
+
+                yield from (("edit_get", edit_get), ("autosave", autosave), ("save", save), ("submit", submit))
+
+    profiler = None
+    if args.profile:
+        from pyinstrument import Profiler
+
+        profiler = {}
+    cpu = {}
+    queries = {}
+    statuses = {}
+    for n, (kind, call) in enumerate(steps()):
+        if len(cpu.get(kind, [])) >= args.repeat:
+            break
+        warm = n < 8
+        if profiler is not None and not warm:
+            profiler.setdefault(kind, Profiler(interval=0.0002))
+            profiler[kind].start()
+        started = time.process_time()
+        with CaptureQueriesContext(connection) as captured:
+            response = call()
+        spent = time.process_time() - started
+        if profiler is not None and not warm:
+            profiler[kind].stop()
+        statuses.setdefault(kind, set()).add(response.status_code)
+        if not warm:
+            cpu.setdefault(kind, []).append(1000 * spent)
+            queries[kind] = [q["sql"] for q in captured.captured_queries]
+    print(f"{'request':<10}{'queries':>8}{'CPU ms (median)':>17}  statuses")
+    for kind, values in cpu.items():
+        print(f"{kind:<10}{len(queries[kind]):>8}{statistics.median(values):>17.2f}  {sorted(statuses[kind])}")
+    if args.sql:
+        for kind, sqls in queries.items():
+            print(f"\n--- {kind}")
+            for sql in sqls:
+                print(f"  {sql[:300]}")
+    if profiler is not None:
+        for kind, prof in profiler.items():
+            print(f"\n=========== {kind}")
+            print(prof.output_text(unicode=True, color=False, show_all=False, timeline=False))
+    connection.close()
+
+
+if __name__ == "__main__":
+    main()
