@@ -27,7 +27,7 @@ def fillfactor(value):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("nominations", "0011_dossier_opinion_and_formal_review"),
+        ("nominations", "0013_stamped_pages"),
     ]
 
     operations = [
