@@ -430,6 +430,7 @@ REGISTRY = {
     "reviews:draw_experts": Rule(POST, coordinator),
     "reviews:import_experts": Rule(BOTH, coordinator),
     "reviews:decide_profile_change": Rule(POST, coordinator, expert_profiles),
+    "reviews:withdraw_expert": Rule(POST, coordinator, expert_profiles),
     "reviews:expert_pledge": Rule(BOTH, may("record_pledge")),
     "reviews:expert_profile": Rule(BOTH, may("edit_expert_profile")),
     # The platform secretariat (review side).

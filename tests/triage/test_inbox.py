@@ -74,7 +74,8 @@ def test_dashboard_queries_are_bounded(client, secretariat_user, make_nomination
     for _ in range(count):
         make_nomination()
     client.force_login(secretariat_user)
-    with django_assert_max_num_queries(24):
+    # 25: with the campaign data version read per request (constant in the rows).
+    with django_assert_max_num_queries(25):
         assert client.get(reverse("secretariat:dashboard")).status_code == 200
 
 
