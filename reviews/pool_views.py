@@ -11,10 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kczg_site import clock
+from kczg_site.htmx import safe_next
 from kczg_site.paging import page_of
 from nominations.forms.staff import ImportApplyForm
 from nominations.membership.sheets import ImportRefused
@@ -26,6 +26,7 @@ from reviews.forms.pool import (
     ChangeDecisionForm,
     DrawForm,
     ExpertImportForm,
+    NextForm,
     PlanForm,
     PledgeBodyForm,
     PledgeForm,
@@ -216,10 +217,10 @@ def withdraw_expert(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return reverse("reviews:expert_dashboard")
+    """The ``next`` of the form (POST) or the link (GET) if it is a page of this site, else the dashboard."""
+    form = NextForm(request.POST if request.method == "POST" else request.GET)
+    target = form.cleaned_data["next"] if form.is_valid() else ""
+    return safe_next(request, target) or reverse("reviews:expert_dashboard")
 
 
 @login_required

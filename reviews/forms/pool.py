@@ -90,6 +90,12 @@ class PledgeForm(forms.Form):
         return [line.strip() for line in text.replace("、", "\n").splitlines() if line.strip()]
 
 
+class NextForm(forms.Form):
+    """Where the pledge page goes back to (a path of this site; checked by ``kczg_site.htmx.safe_next``)."""
+
+    next = forms.CharField(max_length=500, required=False)
+
+
 class ProfileChangeForm(forms.Form):
     title = PlainTextField(label="职称", max_length=50, widget=forms.TextInput(attrs={"class": "form-control"}))
     title_level = forms.TypedChoiceField(
