@@ -156,3 +156,11 @@ TRANSITIONS = {
         _t("publish", "发布", {S.LISTED}, S.PUBLISHED, {Role.PLATFORM, Role.ADMIN}, opens="publication"),
     )
 }
+
+
+# Rules of one action that live in another module: ``workflow.check`` imports them when asked (those
+# modules import the workflow).
+ACTION_RULES: dict[str, tuple[str, str]] = {
+    "recommend": ("nominations.opinions", "check_opinion"),  # the 推荐意见 is written
+    "dispatch": ("nominations.formal", "check_dispatchable"),  # not returned by the platform's 形式审查
+}

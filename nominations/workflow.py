@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from importlib import import_module
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -22,7 +23,7 @@ from nominations.models.nomination import NOMINATION_RELATIONS
 from nominations.rules import deadlines, earlier_listed, quotas
 from nominations.rules.deadlines import Deadline
 from nominations.rules.decision import ALLOW, Decision, Refused
-from nominations.transitions import TRANSITIONS, Transition
+from nominations.transitions import ACTION_RULES, TRANSITIONS, Transition
 
 # Sent after a transition has been saved (inside the transaction): sender=Transition, nomination, actor, event.
 transitioned = Signal()
@@ -253,6 +254,15 @@ def check_access(nomination: Nomination, action: str, user: policy.AnyUser) -> D
     return ALLOW
 
 
+def check_action_rule(nomination: Nomination, action: str) -> Decision:
+    """The action's rule that lives in another module (``transitions.ACTION_RULES``; imported when asked)."""
+    rule = ACTION_RULES.get(action)
+    if rule is None:
+        return ALLOW
+    module, name = rule
+    return getattr(import_module(module), name)(nomination)
+
+
 def check(
     nomination: Nomination,
     action: str,
@@ -292,20 +302,9 @@ def check(
     decision = check_not_confirmed(nomination, action)
     if not decision:
         return decision
-    if action == "recommend":
-        # Inside the function: opinions imports this module (check_deadline, check_not_confirmed).
-        from nominations.opinions import check_opinion
-
-        decision = check_opinion(nomination)
-        if not decision:
-            return decision
-    if action == "dispatch":
-        # Inside the function: formal imports this module (the transitions of the formal review).
-        from nominations.formal import check_dispatchable
-
-        decision = check_dispatchable(nomination)
-        if not decision:
-            return decision
+    decision = check_action_rule(nomination, action)
+    if not decision:
+        return decision
     if transition.target == S.RECOMMENDED:
         decision = earlier_listed.check_recommend(nomination, override_reason)
         if not decision:
