@@ -25,6 +25,7 @@ def entry_card(
         "decision": stamps.check_entry_upload(nomination, user),
         "form": form or StampUploadForm(),
         "platform_failed": formal.platform_failed(nomination),
+        "kinds": stamps.STAMP_KINDS_LABEL,
     }
 
 
@@ -55,4 +56,5 @@ def summary_card(
         "entries_total": len(entries),
         "decision": stamps.check_summary_upload(user, unit, campaign),
         "form": form or StampUploadForm(),
+        "kinds": stamps.STAMP_KINDS_LABEL,
     }
