@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from nominations import policy, workflow
+from nominations import locks, policy, workflow
 from nominations.models import Nomination, RecommendingUnit
 from nominations.models.nomination import NOMINATION_RELATIONS
 from nominations.rules import quotas
@@ -142,7 +142,7 @@ def apply(user: policy.AnyUser, action: str, ids: Iterable[object], note: str = 
         if action == "recommend":
             profile = policy.profile_of(user)
             if profile is not None and profile.recommending_unit_id:
-                RecommendingUnit.objects.select_for_update().get(pk=profile.recommending_unit_id)
+                locks.serialize_on(RecommendingUnit, profile.recommending_unit_id)
         result = preview(user, action, ids, note=note)
         if not result.ok:
             raise BatchRefused(result)

@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 
 from kczg_site import clock
 from kczg_site.formats import format_clock_time, format_contact, format_datetime
-from nominations import official, policy, workflow
+from nominations import locks, official, policy, workflow
 from nominations.audit import record_event
 from nominations.models import Campaign, Nomination, Participation, RecommendingUnit, State
 from nominations.notifications import queue_event_mail
@@ -115,7 +115,7 @@ def confirm(user: policy.AnyUser, unit: RecommendingUnit, campaign: Campaign) ->
     """Confirm ``unit``'s recommendations; returns the Participation."""
     with transaction.atomic():
         # The same row the workflow locks for recommending: no recommendation slips in meanwhile.
-        RecommendingUnit.objects.select_for_update().get(pk=unit.pk)
+        locks.serialize_on(RecommendingUnit, unit.pk)
         require(check_confirm(user, unit, campaign), ConfirmationError)
         # What the unit did not recommend is told so, entry by entry (audited, mailed after commit).
         not_recommended = 0
@@ -161,7 +161,7 @@ def reopen(user: policy.AnyUser, unit: RecommendingUnit, campaign: Campaign, rea
     if not reason:
         raise ConfirmationError("请填写重新开放的理由。")
     with transaction.atomic():
-        RecommendingUnit.objects.select_for_update().get(pk=unit.pk)
+        locks.serialize_on(RecommendingUnit, unit.pk)
         require(check_reopen(user, unit, campaign), ConfirmationError)
         # The entries confirming marked 未获推荐 go back to the unit (已受理), each audited.
         entries = Nomination.objects.filter(

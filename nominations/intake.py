@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 
 from kczg_site import clock
-from nominations import confirmation, policy, workflow
+from nominations import confirmation, locks, policy, workflow
 from nominations.audit import record_event, verb_labels
 from nominations.forms import definition_for, get_definition, stored_values
 from nominations.forms.types import Definition, Kind
@@ -346,7 +346,7 @@ def add_attachment(
     with transaction.atomic():
         # Serialise uploads to one entry so that two parallel uploads cannot exceed the total together
         # (nor store one file twice).
-        Nomination.objects.select_for_update().filter(pk=nomination.pk).first()
+        locks.serialize_on(Nomination, nomination.pk)
         existing = _uploaded_before(nomination, token, digest, name)
         if existing is not None:
             return existing

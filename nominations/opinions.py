@@ -61,7 +61,7 @@ def write_opinion(nomination: Nomination, user: policy.AnyUser, text: str) -> No
     """Save the opinion (already cleaned by ``OpinionForm``) and audit it; raise :class:`OpinionError`."""
     with transaction.atomic():
         locked = (
-            Nomination.objects.select_for_update(of=("self",))
+            Nomination.objects.select_for_update(of=("self",), no_key=True)
             .select_related("ranking_list", "recommending_unit", "campaign")
             .get(pk=nomination.pk)
         )

@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from kczg_site import clock
-from nominations import policy
+from nominations import locks, policy
 from nominations.audit import record_event
 from nominations.intake import clean_filename
 from nominations.models import (
@@ -214,7 +214,7 @@ def _store(
     name = clean_filename(uploaded.name)
     now = clock.now()
     with transaction.atomic():
-        RecommendingUnit.objects.select_for_update().filter(pk=unit.pk).first()
+        locks.serialize_on(RecommendingUnit, unit.pk)
         if scope == StampScope.ENTRY:
             previous = StampedPage.objects.filter(scope=scope, nomination=nomination).first()
         else:

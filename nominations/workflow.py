@@ -17,7 +17,7 @@ from django.db import transaction
 from django.dispatch import Signal
 
 from kczg_site import clock
-from nominations import campaign_cache, policy
+from nominations import campaign_cache, locks, policy
 from nominations.models import AuditEvent, MemberUnit, Nomination, Participation, Pioneer, RecommendingUnit, State
 from nominations.models.nomination import NOMINATION_RELATIONS
 from nominations.rules import deadlines, earlier_listed, quotas
@@ -320,11 +320,11 @@ def check_button(nomination: Nomination, action: str, user: policy.AnyUser, now:
 def _lock_scope(nomination: Nomination, transition: Transition) -> None:
     """Lock the row that serialises the quota or cap being used (no-op on SQLite)."""
     if transition.limit == "member_cap":
-        MemberUnit.objects.select_for_update().get(pk=nomination.member_unit_id)
+        locks.serialize_on(MemberUnit, nomination.member_unit_id)
     elif transition.limit == "unit_quota":
-        RecommendingUnit.objects.select_for_update().get(pk=nomination.recommending_unit_id)
+        locks.serialize_on(RecommendingUnit, nomination.recommending_unit_id)
     elif transition.limit == "pioneer_quota":
-        Pioneer.objects.select_for_update().get(pk=nomination.pioneer_id)
+        locks.serialize_on(Pioneer, nomination.pioneer_id)
 
 
 def transition(
@@ -346,7 +346,7 @@ def transition(
             _lock_scope(current, spec)
         locked = (
             # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins below.
-            Nomination.objects.select_for_update(of=("self",))
+            Nomination.objects.select_for_update(of=("self",), no_key=True)
             .select_related(*NOMINATION_RELATIONS)
             .get(pk=nomination.pk)
         )

@@ -18,6 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from kczg_site import clock
+from nominations import locks
 from nominations.models import Nomination
 from nominations.policy import may
 from nominations.rules.decision import Decision
@@ -199,7 +200,7 @@ def apply_plan(body: ReviewBody, k: int, user: AbstractBaseUser, cap: int | None
         raise AssignmentError(decision)
     k = int(k)
     with transaction.atomic():
-        ReviewBody.objects.select_for_update().get(pk=body.pk)
+        locks.serialize_on(ReviewBody, body.pk)
         if not body_experts(body):
             raise AssignmentError(Decision.deny("本机构还没有评审专家，请先邀请专家。"))
         plan = plan_for_body(body, k, cap)

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from kczg_site import clock
 from kczg_site.formats import format_datetime
+from nominations import locks
 from nominations.policy import may
 from nominations.rules.decision import ALLOW, Decision, Refused, require
 from nominations.rules.text import count_chars
@@ -44,7 +45,7 @@ def close_review(body: ReviewBody, user: AbstractBaseUser, reason: str) -> BodyS
     """Close ``body``'s review with ``reason`` (audited); refused as :class:`ClosureError`."""
     reason = (reason or "").strip()
     with transaction.atomic():
-        ReviewBody.objects.select_for_update().get(pk=body.pk)
+        locks.serialize_on(ReviewBody, body.pk)
         decision = may(user, "run_final_review")
         if decision and not reason:
             decision = Decision.deny("请填写关闭初评的理由。")

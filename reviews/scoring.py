@@ -17,6 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from kczg_site import clock
+from nominations import locks
 from nominations.models import Nomination
 from nominations.policy import may
 from nominations.rules.deadlines import Deadline
@@ -286,7 +287,7 @@ def other_scores(user: AbstractBaseUser, nomination: Nomination) -> list[Score]:
 def submit_results(body: ReviewBody, user: AbstractBaseUser, note: str = "") -> BodySubmission:
     """The coordinator sends the body's results to the platform; scoring is locked from then on."""
     with transaction.atomic():
-        ReviewBody.objects.select_for_update().get(pk=body.pk)
+        locks.serialize_on(ReviewBody, body.pk)
         decision = may(user, "submit_body_results", body)
         if not decision:
             raise ScoringError(decision)

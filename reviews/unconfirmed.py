@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from kczg_site import clock
+from nominations import locks as row_locks
 from nominations import workflow
 from nominations.audit import record_event
 from nominations.confirmation import participation_for
@@ -95,7 +96,7 @@ def decide(
         raise UnconfirmedError("请填写处理理由。")
     with transaction.atomic():
         # The lock confirmation takes: the unit cannot confirm meanwhile.
-        RecommendingUnit.objects.select_for_update().get(pk=unit.pk)
+        row_locks.serialize_on(RecommendingUnit, unit.pk)
         require(check_decide(user, unit, campaign), UnconfirmedError)
         participation = participation_for(unit, campaign)
         now = clock.now()
