@@ -12,7 +12,6 @@ from nominations import batch, confirmation, formal, membership, opinions, polic
 from nominations.forms.actions import BatchForm, TransitionForm
 from nominations.forms.confirmation import ConfirmRecommendationsForm
 from nominations.forms.fields import first_error
-from nominations.forms.formal import FormalReviewForm
 from nominations.forms.opinion import OpinionForm
 from nominations.forms.staff import MemberInviteForm
 from nominations.models import Campaign, Nomination, RecommendingUnit
@@ -24,6 +23,7 @@ from nominations.queries import secretariat as pages
 from nominations.queries.opinions import opinion_card
 from nominations.rules.decision import Refused
 from nominations.views import imports
+from nominations.views.formal_post import post_review
 from nominations.views.gates import secretariat_scope
 
 # ---------------------------------------------------------------- dashboard and inbox
@@ -110,31 +110,12 @@ def formal_review(request: HttpRequest, pk: int) -> HttpResponse:
     (400); a refused review: the page again with the reason (403). Nothing is changed in both."""
     unit, campaign = secretariat_scope(request)
     nomination = _visible_nomination(request, pk)
-    form = FormalReviewForm(request.POST, items=formal.items_for(nomination), campaign=nomination.campaign)
-    status = 400
-    if form.is_valid():
-        try:
-            formal.review(
-                nomination,
-                request.user,
-                failed=form.failed(),
-                fix_by=form.cleaned_data["fix_by"],
-                note=form.cleaned_data["note"],
-            )
-        except Refused as refusal:
-            messages.error(request, f"不能提交形式审查结果：{refusal}")
-            status = 403
-        else:
-            if form.failed():
-                messages.success(request, f"形式审查未通过，已退回修改：{nomination}。")
-            else:
-                messages.success(request, f"形式审查通过：{nomination}。")
-            return redirect("secretariat:nomination", pk=nomination.pk)
-    else:
-        messages.error(request, f"形式审查结果未提交：{first_error(form)}")
+    posted = post_review(request, nomination, formal.review, who="", on_fail="已退回修改")
+    if posted.recorded:
+        return redirect("secretariat:nomination", pk=nomination.pk)
     context = pages.entry_page(request.user, unit, campaign, nomination)
-    context["formal_review"] = formal_pages.card(request.user, nomination, form)
-    return render(request, "nominations/secretariat/nomination.html", context, status=status)
+    context["formal_review"] = formal_pages.card(request.user, nomination, posted.form)
+    return render(request, "nominations/secretariat/nomination.html", context, status=posted.status)
 
 
 @login_required
