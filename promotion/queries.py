@@ -102,8 +102,13 @@ def partner_page(user) -> dict:
     partner = partner_of(user)
     offers = list(partner.offers.all())
     profiles = list(visibility.partner_profiles().select_related(*PROFILE_RELATED))
+    from nominations.policy import may
+    from promotion.staff import live_staff
+
     return {
         "partner": partner,
+        "staff": list(live_staff(partner)),
+        "may_manage_staff": bool(may(user, "manage_partner_staff", partner)),
         "offers": offers,
         "matches": matching.matches(profiles, offers),
         "requests": list(partner.requests.select_related("profile__nomination").prefetch_related("outcomes")),

@@ -123,6 +123,7 @@ def test_promotion_walk(year, page, login):
     page.fill("#id_credit_code", "91350100M000100Y40")
     page.fill("#id_licence_number", "B0001H244010001")
     page.fill("#id_staff_name", "赵经办")
+    page.fill("#id_staff_position", "业务经理")
     page.fill("#id_email", "zhao@example.com")
     page.fill("#id_username", "bank-a")
     page.fill("#id_password", PARTNER_PASSWORD)

@@ -888,6 +888,24 @@ def sees_own_request(user, item):
     return owns_profile(user, item.profile)
 
 
+def promotion_staff(s):
+    """A staff member (not the admin contact) of the approved partner and one of the pending partner."""
+    from tests.factories import UserFactory
+
+    rows = []
+    for key in ("partner", "other_partner"):
+        partner = s.users[key].partners.get()
+        user = UserFactory(username=f"s-staff-of-{key}")
+        partner.staff.add(user)
+        row = partner.named_staff.create(user=user, name="矩阵经办", added_at=REVIEW_TIME_FOR_MATRIX)
+        rows.append((key, {"pk": row.pk}, row))
+    return [*rows, ("missing", {"pk": 999999}, NEVER)]
+
+
+def sees_own_staff(user, row):
+    return row.partner.staff.filter(pk=user.pk).exists()
+
+
 listed_side = may("manage_promotion_consent")
 partner_side = may("act_as_partner")
 partner_moderator = may("moderate_partners")
@@ -918,5 +936,12 @@ REGISTRY.update(
         "promotion:package": Rule(GET, partner_side, promotion_packages),
         "promotion:report_outcome": Rule(POST, partner_side, promotion_requests),
         "promotion:confirm_outcome": Rule(POST, listed_side, promotion_outcomes, sees_own_outcome),
+        # Watermarked Word downloads: a profile for approved partners (the contact per view_contact), a package
+        # for the partners it was sent to (never a contact).
+        "promotion:profile_docx": Rule(GET, partner_side, promotion_profiles),
+        "promotion:package_docx": Rule(GET, partner_side, promotion_packages),
+        # The approved partner's admin contact adds (by e-mail, an invited user) and removes its staff.
+        "promotion:staff_add": Rule(POST, may("manage_partner_staff")),
+        "promotion:staff_remove": Rule(POST, may("manage_partner_staff"), promotion_staff, sees_own_staff),
     }
 )
