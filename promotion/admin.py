@@ -81,9 +81,16 @@ class ListedProfileAdmin(PolicyRowsMixin, ReadOnlyAdmin):
     list_display = ("__str__", "region", "created_at")
     search_fields = ("nomination__title", "region")
     list_select_related = ("nomination",)
+    # The snapshot read as on the profile (标签：值), not as the stored JSON.
+    exclude = ("published_fields",)
+    readonly_fields = ("published_rows",)
 
     def visible_rows(self, user: AbstractBaseUser) -> QuerySet:
         return _about_visible_entries(ListedProfile, "nomination", user)
+
+    @admin.display(description="公开字段（快照）")
+    def published_rows(self, obj: ListedProfile) -> str:
+        return "；".join(f"{row.get('label', '')}：{row.get('value', '')}" for row in obj.published_fields or [])
 
 
 @admin.register(Consent)

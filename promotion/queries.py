@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from nominations.models import Campaign, Domain, Nomination, RankingList, State
 from promotion import matching, services, visibility
@@ -11,6 +11,7 @@ from promotion.models import (
     ListedProfile,
     Offer,
     Partner,
+    PartnerStaff,
     PartnerState,
     RequestState,
 )
@@ -118,7 +119,11 @@ def partner_page(user) -> dict:
 
 def platform_page() -> dict:
     return {
-        "partners": list(Partner.objects.prefetch_related("staff")),
+        "partners": list(
+            Partner.objects.prefetch_related(
+                Prefetch("named_staff", PartnerStaff.objects.filter(removed_at__isnull=True), to_attr="live_staff")
+            )
+        ),
         "moderation": list(
             InterestRequest.objects.filter(state=RequestState.MODERATION).select_related(
                 "partner", "profile__nomination"

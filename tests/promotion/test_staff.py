@@ -11,7 +11,7 @@ from tests.promotion.helpers import login, make_partner, valid_code
 NEW = {"name": "钱经办", "position": "客户经理", "phone": "13800001111", "email": "Qian@Bank.example"}
 
 
-def test_the_application_names_the_applicant_as_admin_contact(client, campaign):
+def test_the_application_names_the_applicant_as_admin_contact(client, platform_user):
     data = {
         "name": "丁租赁",
         "institution_type": "leasing",
@@ -31,6 +31,7 @@ def test_the_application_names_the_applicant_as_admin_contact(client, campaign):
     row = PartnerStaff.objects.get()
     assert (row.name, row.position, row.phone, row.email) == ("赵经办", "业务经理", "13800002222", "zhao@example.com")
     assert row.is_admin_contact and row.user.username == "lease-d" and row.partner.staff.get() == row.user
+    assert "赵经办（业务经理）" in login(platform_user).get("/promotion/platform/").content.decode()
 
 
 def test_the_admin_contact_adds_a_staff_member_who_then_acts_as_the_partner(
