@@ -72,6 +72,20 @@ READABLE = {
         "panelcandidate",
         "panelballotreceipt",
     ),
+    # 发布推介: every record read-only (partners are decided on the platform's page, not in the admin).
+    "promotion": (
+        "partner",
+        "partnerstaff",
+        "offer",
+        "listedprofile",
+        "consent",
+        "interestrequest",
+        "profileview",
+        "outcome",
+        "package",
+        "packagedelivery",
+        "promotionsettings",
+    ),
 }
 
 

@@ -3,9 +3,11 @@ from django.db.models.signals import post_migrate
 
 
 def _after_migrate(sender, **kwargs) -> None:
-    """This app's default permissions are created after the reviews app's handler renamed the others."""
-    from nominations.groups import name_permissions_in_chinese
+    """This app's default permissions are created after the reviews app's handler renamed the others and
+    set up the platform group: name them, and give the group its read-only promotion permissions."""
+    from nominations.groups import ensure_platform_group, name_permissions_in_chinese
 
+    ensure_platform_group()
     name_permissions_in_chinese()
 
 

@@ -14,6 +14,13 @@ PLEDGE = (
 )
 
 
+def _clean_phone(value: str) -> str:
+    value = value.strip()
+    if value and not is_valid_phone(value):
+        raise forms.ValidationError("请输入有效的手机号码或带区号的固定电话。")
+    return normalize_phone(value) if value else ""
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label="关键词", max_length=50, required=False)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, required=False)
@@ -35,10 +42,7 @@ class ConsentForm(forms.Form):
     )
 
     def clean_contact_phone(self) -> str:
-        value = self.cleaned_data["contact_phone"].strip()
-        if value and not is_valid_phone(value):
-            raise forms.ValidationError("请输入有效的手机号码或带区号的固定电话。")
-        return normalize_phone(value) if value else ""
+        return _clean_phone(self.cleaned_data["contact_phone"])
 
     def clean(self) -> dict:
         data = super().clean()
@@ -56,6 +60,8 @@ class PartnerApplicationForm(forms.Form):
     credit_code = forms.CharField(label="统一社会信用代码", max_length=30)
     licence_number = forms.CharField(label="金融许可证号或备案编号", max_length=60)
     staff_name = forms.CharField(label="经办人姓名", max_length=30)
+    staff_position = forms.CharField(label="经办人职务", max_length=50)
+    staff_phone = forms.CharField(label="经办人工作电话", max_length=40, required=False)
     email = forms.EmailField(label="经办人电子邮箱", error_messages={"invalid": "请输入有效的电子邮箱。"})
     username = forms.RegexField(
         label="登录用户名",
@@ -73,6 +79,9 @@ class PartnerApplicationForm(forms.Form):
             raise forms.ValidationError(error)
         return code
 
+    def clean_staff_phone(self) -> str:
+        return _clean_phone(self.cleaned_data["staff_phone"])
+
     def clean_username(self) -> str:
         name = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=name).exists():
@@ -86,6 +95,22 @@ class PartnerApplicationForm(forms.Form):
         except forms.ValidationError as error:
             raise forms.ValidationError(list(error.messages)) from None
         return password
+
+
+class StaffForm(forms.Form):
+    """A staff member the partner's admin contact adds: an account is created for the e-mail."""
+
+    name = forms.CharField(label="姓名", max_length=30)
+    position = forms.CharField(label="职务", max_length=50)
+    phone = forms.CharField(label="工作电话", max_length=40, required=False)
+    email = forms.EmailField(
+        label="工作邮箱",
+        help_text="平台向该邮箱发送账号邀请，对方设置密码后即可代表本机构登录。",
+        error_messages={"invalid": "请输入有效的电子邮箱。"},
+    )
+
+    def clean_phone(self) -> str:
+        return _clean_phone(self.cleaned_data["phone"])
 
 
 class OfferForm(forms.Form):

@@ -19,6 +19,8 @@ AUDIT_LABELS = {
     "promotion_package": "定向推介",
     "promotion_outcome": "报告对接成果",
     "promotion_outcome_confirm": "确认对接成果",
+    "promotion_staff_add": "添加合作机构工作人员",
+    "promotion_staff_remove": "移除合作机构工作人员",
 }
 
 

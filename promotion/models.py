@@ -71,7 +71,9 @@ class Consent(models.Model):
     contact_name = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=40, blank=True)
     contact_email = models.EmailField("电子邮箱", blank=True)
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="授权人"
+    )
     granted_at = models.DateTimeField("授权时间")
     revoked_at = models.DateTimeField("撤回时间", null=True, blank=True)
 
@@ -127,6 +129,44 @@ class Partner(models.Model):
         return self.name
 
 
+class PartnerStaff(models.Model):
+    """A named staff member of a partner (the applicant first, the partner's admin contact): the user in
+    ``Partner.staff`` with the name, position and the staff member's own phone or e-mail. Removing
+    someone keeps the row (``removed_at``) and takes the user off ``Partner.staff``."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="named_staff", verbose_name="机构")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="partner_staff", verbose_name="用户"
+    )
+    name = models.CharField("姓名", max_length=30)
+    position = models.CharField("职务", max_length=50, blank=True)
+    phone = models.CharField("工作电话", max_length=40, blank=True)
+    email = models.EmailField("工作邮箱", blank=True)
+    is_admin_contact = models.BooleanField("管理员联系人", default=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="添加人",
+    )
+    added_at = models.DateTimeField("添加时间")
+    removed_at = models.DateTimeField("移除时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "合作机构工作人员"
+        ordering = ["partner", "-is_admin_contact", "added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "user"], condition=models.Q(removed_at__isnull=True), name="promotion_staff_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.name}"
+
+
 class Offer(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="offers", verbose_name="机构")
     product = models.CharField("产品名称", max_length=100)
@@ -158,7 +198,9 @@ class InterestRequest(models.Model):
     profile = models.ForeignKey(ListedProfile, on_delete=models.PROTECT, related_name="requests", verbose_name="推介页")
     message = models.CharField("留言", max_length=500, blank=True)
     state = models.CharField("状态", max_length=12, choices=RequestState.choices, default=RequestState.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="提出人"
+    )
     created_at = models.DateTimeField("提出时间")
     expires_at = models.DateTimeField("答复截止")
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
@@ -174,9 +216,10 @@ class InterestRequest(models.Model):
 class ProfileView(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="views", verbose_name="机构")
     profile = models.ForeignKey(ListedProfile, on_delete=models.CASCADE, related_name="views", verbose_name="推介页")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="用户")
     viewed_at = models.DateTimeField("查看时间")
     saw_contact = models.BooleanField("查看联系方式", default=False)
+    downloaded = models.BooleanField("下载（带水印的 Word 文件）", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "推介页查看记录"
@@ -191,7 +234,9 @@ class Package(models.Model):
 
     title = models.CharField("名称", max_length=100)
     profiles = models.ManyToManyField(ListedProfile, related_name="packages", verbose_name="推介页")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="创建人"
+    )
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
@@ -202,8 +247,8 @@ class Package(models.Model):
 
 
 class PackageDelivery(models.Model):
-    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="deliveries")
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="deliveries")
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="deliveries", verbose_name="定向推介")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="deliveries", verbose_name="机构")
     sent_at = models.DateTimeField("发送时间")
     opened_at = models.DateTimeField("打开时间", null=True, blank=True)
 
@@ -223,10 +268,14 @@ class OutcomeKind(models.TextChoices):
 
 
 class Outcome(models.Model):
-    request = models.ForeignKey(InterestRequest, on_delete=models.PROTECT, related_name="outcomes")
+    request = models.ForeignKey(
+        InterestRequest, on_delete=models.PROTECT, related_name="outcomes", verbose_name="对接请求"
+    )
     kind = models.CharField("成果类型", max_length=12, choices=OutcomeKind.choices)
     amount_wan = models.DecimalField("金额（万元）", max_digits=12, decimal_places=2, null=True, blank=True)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="报告人"
+    )
     reported_at = models.DateTimeField("报告时间")
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
 
@@ -240,7 +289,9 @@ class Outcome(models.Model):
 class PromotionSettings(models.Model):
     """The campaign file's ``promotion`` section."""
 
-    campaign = models.OneToOneField("nominations.Campaign", on_delete=models.CASCADE, related_name="promotion")
+    campaign = models.OneToOneField(
+        "nominations.Campaign", on_delete=models.CASCADE, related_name="promotion", verbose_name="年度"
+    )
     answer_days = models.PositiveSmallIntegerField("答复期限（天）", default=14)
     weekly_cap = models.PositiveSmallIntegerField("每周请求上限", default=10)
     moderated_first = models.PositiveSmallIntegerField("新机构需审核的请求数", default=3)

@@ -84,6 +84,29 @@ def _view_contact(user: Any, profile: Any = None) -> Decision:
     return Decision.deny("入榜单位接受您的对接请求后，才能查看联系方式。")
 
 
+def _manage_staff(user: Any, partner: Any = None) -> Decision:
+    """The approved partner's admin contact adds and removes its staff (of its own partner only)."""
+    from promotion.models import PartnerStaff
+
+    own = partner_of(user)
+    if own is None:
+        return NOT_PARTNER
+    if partner is not None and partner.pk != own.pk:
+        return NOT_FOUND
+    if not PartnerStaff.objects.filter(partner=own, user=user, is_admin_contact=True, removed_at__isnull=True).exists():
+        return Decision.deny("只有本机构的管理员联系人可以管理工作人员。")
+    return ALLOW
+
+
+def _see_consent_contact(user: Any, obj: Any = None) -> Decision:
+    """The listed party's contact in the Django admin: the system administrator (superuser) only, for a
+    complaint or a correction; the platform secretariat's pages never show it (``view_contact`` is the
+    partner's, after an accepted request), so neither does its admin."""
+    if role_of(user) == Role.ADMIN:
+        return ALLOW
+    return Decision.deny("联系方式只向入榜单位接受其请求的合作机构提供。")
+
+
 def _moderate(user: Any, obj: Any = None) -> Decision:
     return ALLOW if _is_platform(user) else Decision.deny("只有平台秘书处可以审核金融合作机构。")
 
@@ -94,6 +117,8 @@ ACTIONS = {
     "request_contact": _request_contact,
     "view_contact": _view_contact,
     "moderate_partners": _moderate,
+    "manage_partner_staff": _manage_staff,
+    "see_consent_contact": _see_consent_contact,
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from nominations.models import Campaign, Domain, Nomination, RankingList, State
 from promotion import matching, services, visibility
@@ -11,6 +11,7 @@ from promotion.models import (
     ListedProfile,
     Offer,
     Partner,
+    PartnerStaff,
     PartnerState,
     RequestState,
 )
@@ -102,8 +103,13 @@ def partner_page(user) -> dict:
     partner = partner_of(user)
     offers = list(partner.offers.all())
     profiles = list(visibility.partner_profiles().select_related(*PROFILE_RELATED))
+    from nominations.policy import may
+    from promotion.staff import live_staff
+
     return {
         "partner": partner,
+        "staff": list(live_staff(partner)),
+        "may_manage_staff": bool(may(user, "manage_partner_staff", partner)),
         "offers": offers,
         "matches": matching.matches(profiles, offers),
         "requests": list(partner.requests.select_related("profile__nomination").prefetch_related("outcomes")),
@@ -113,7 +119,11 @@ def partner_page(user) -> dict:
 
 def platform_page() -> dict:
     return {
-        "partners": list(Partner.objects.prefetch_related("staff")),
+        "partners": list(
+            Partner.objects.prefetch_related(
+                Prefetch("named_staff", PartnerStaff.objects.filter(removed_at__isnull=True), to_attr="live_staff")
+            )
+        ),
         "moderation": list(
             InterestRequest.objects.filter(state=RequestState.MODERATION).select_related(
                 "partner", "profile__nomination"

@@ -22,6 +22,7 @@ from promotion.models import (
     Package,
     PackageDelivery,
     Partner,
+    PartnerStaff,
     PartnerState,
     ProfileView,
     PromotionSettings,
@@ -106,8 +107,12 @@ def check_credit_code(code: str) -> str:
 
 
 @transaction.atomic
-def apply_partner(*, user: User, name: str, institution_type: str, credit_code: str, licence_number: str) -> Partner:
-    """An institution's application with its pledge signed now (the platform approves it later)."""
+def apply_partner(
+    *, user: User, name: str, institution_type: str, credit_code: str, licence_number: str, staff: dict | None = None
+) -> Partner:
+    """An institution's application with its pledge signed now (the platform approves it later); the
+    applicant is its first named staff member (``staff``: name, position, phone, email) and its admin
+    contact."""
     code = check_credit_code(credit_code)
     if Partner.objects.filter(credit_code=code).exists():
         raise PromotionError("该统一社会信用代码的机构已经申请过。")
@@ -121,6 +126,8 @@ def apply_partner(*, user: User, name: str, institution_type: str, credit_code: 
         applied_at=now,
     )
     partner.staff.add(user)
+    staff = {"name": (user.first_name or user.username)[:30], "email": user.email, **(staff or {})}
+    PartnerStaff.objects.create(partner=partner, user=user, is_admin_contact=True, added_at=now, **staff)
     record_event("promotion_partner_apply", user, note=f"{name}（{code}）申请成为金融合作机构，已签署保密承诺")
     return partner
 
@@ -217,11 +224,18 @@ def answer_request(item, user: User, accept: bool) -> None:
     record_event(verb, user, nomination=item.profile.nomination, note=note)
 
 
-def log_view(profile: ListedProfile, user: User, saw_contact: bool) -> None:
+def log_view(profile: ListedProfile, user: User, saw_contact: bool, *, downloaded: bool = False) -> None:
+    """Every profile a partner sees is logged: on its page, or downloaded (a Word file, alone or in a
+    package)."""
     partner = partner_of(user)
     if partner is not None:
         ProfileView.objects.create(
-            partner=partner, profile=profile, user=user, viewed_at=clock.now(), saw_contact=saw_contact
+            partner=partner,
+            profile=profile,
+            user=user,
+            viewed_at=clock.now(),
+            saw_contact=saw_contact,
+            downloaded=downloaded,
         )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from promotion import views
+from promotion import partner_views, views
 
 app_name = "promotion"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("<int:pk>/", views.profile, name="profile"),
     path("<int:pk>/request/", views.send_request, name="request"),
+    path("<int:pk>/docx/", partner_views.profile_docx, name="profile_docx"),
     path("mine/", views.mine, name="mine"),
     path("mine/<int:pk>/", views.consent, name="consent"),
     path("mine/<int:pk>/revoke/", views.revoke, name="revoke"),
@@ -21,6 +22,9 @@ urlpatterns = [
     path("platform/packages/", views.platform_packages, name="platform_packages"),
     path("platform/stats/", views.platform_stats, name="platform_stats"),
     path("partner/packages/<int:pk>/", views.package, name="package"),
+    path("partner/packages/<int:pk>/docx/", partner_views.package_docx, name="package_docx"),
+    path("partner/staff/", partner_views.staff_add, name="staff_add"),
+    path("partner/staff/<int:pk>/remove/", partner_views.staff_remove, name="staff_remove"),
     path("partner/requests/<int:pk>/outcome/", views.report_outcome, name="report_outcome"),
     path("outcomes/<int:pk>/confirm/", views.confirm_outcome, name="confirm_outcome"),
 ]

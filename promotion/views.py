@@ -29,12 +29,13 @@ from promotion.forms import (
     PartnerStepForm,
     RequestForm,
     SearchForm,
+    StaffForm,
 )
 from promotion.models import ConsentLevel, InterestRequest, ListedProfile, Offer, Outcome, PackageDelivery, Partner
 from promotion.policy import partner_of
 
 
-def _gate(user, action: str, obj=None) -> None:
+def gate(user, action: str, obj=None) -> None:
     """Refuse with the policy's reason (404 for what the user may not see, 403 otherwise)."""
     decision = may(user, action, obj)
     if not decision:
@@ -76,7 +77,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def send_request(request: HttpRequest, pk: int) -> HttpResponse:
-    _gate(request.user, "act_as_partner")
+    gate(request.user, "act_as_partner")
     item = get_object_or_404(visibility.partner_profiles(), pk=pk)
     form = RequestForm(request.POST)
     if not form.is_valid():
@@ -93,20 +94,20 @@ def send_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    _gate(request.user, "manage_promotion_consent")
+    gate(request.user, "manage_promotion_consent")
     return render(request, "promotion/mine.html", queries.member_page(request.user))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent(request: HttpRequest, pk: int) -> HttpResponse:
-    _gate(request.user, "manage_promotion_consent")
+    gate(request.user, "manage_promotion_consent")
     entry = queries.own_published(request.user, pk)
     if entry is None:
         raise Http404("没有找到该入榜项目。")
     existing = ListedProfile.objects.filter(nomination=entry).first()
     if existing is not None:
-        _gate(request.user, "manage_promotion_consent", existing)
+        gate(request.user, "manage_promotion_consent", existing)
     live = existing.live_consent() if existing else None
     initial = {"level": live.level if live else ConsentLevel.PUBLIC}
     if live:
@@ -129,7 +130,7 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ListedProfile, nomination_id=pk)
-    _gate(request.user, "manage_promotion_consent", item)
+    gate(request.user, "manage_promotion_consent", item)
     try:
         services.revoke_consent(item, request.user)
     except Refused as refusal:
@@ -143,7 +144,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(InterestRequest.objects.select_related("profile__nomination", "partner"), pk=pk)
-    _gate(request.user, "manage_promotion_consent", item.profile)
+    gate(request.user, "manage_promotion_consent", item.profile)
     form = AnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择接受或拒绝。")
@@ -173,6 +174,12 @@ def partner_apply(request: HttpRequest) -> HttpResponse:
                     institution_type=data["institution_type"],
                     credit_code=data["credit_code"],
                     licence_number=data["licence_number"],
+                    staff={
+                        "name": data["staff_name"],
+                        "position": data["staff_position"],
+                        "phone": data["staff_phone"],
+                        "email": data["email"],
+                    },
                 )
         except Refused as refusal:
             form.add_error("credit_code", refusal.reason)
@@ -183,14 +190,14 @@ def partner_apply(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def partner_dashboard(request: HttpRequest) -> HttpResponse:
-    _gate(request.user, "act_as_partner")
-    return render(request, "promotion/partner.html", queries.partner_page(request.user))
+    gate(request.user, "act_as_partner")
+    return render(request, "promotion/partner.html", {**queries.partner_page(request.user), "staff_form": StaffForm()})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer_new(request: HttpRequest) -> HttpResponse:
-    _gate(request.user, "act_as_partner")
+    gate(request.user, "act_as_partner")
     form = OfferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         Offer.objects.create(partner=partner_of(request.user), created_at=clock.now(), **form.cleaned_data)
@@ -201,14 +208,14 @@ def offer_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def platform(request: HttpRequest) -> HttpResponse:
-    _gate(request.user, "moderate_partners")
+    gate(request.user, "moderate_partners")
     return render(request, "promotion/platform.html", queries.platform_page())
 
 
 @login_required
 @require_POST
 def partner_step(request: HttpRequest, pk: int) -> HttpResponse:
-    _gate(request.user, "moderate_partners")
+    gate(request.user, "moderate_partners")
     partner = get_object_or_404(Partner, pk=pk)
     form = PartnerStepForm(request.POST)
     if form.is_valid():
@@ -226,7 +233,7 @@ def partner_step(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def moderate(request: HttpRequest, pk: int) -> HttpResponse:
-    _gate(request.user, "moderate_partners")
+    gate(request.user, "moderate_partners")
     item = get_object_or_404(InterestRequest.objects.select_related("profile__nomination", "partner"), pk=pk)
     form = ModerateForm(request.POST)
     if form.is_valid():
@@ -240,7 +247,7 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def platform_packages(request: HttpRequest) -> HttpResponse:
-    _gate(request.user, "moderate_partners")
+    gate(request.user, "moderate_partners")
     form = PackageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -257,7 +264,7 @@ def platform_packages(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def package(request: HttpRequest, pk: int) -> HttpResponse:
-    _gate(request.user, "act_as_partner")
+    gate(request.user, "act_as_partner")
     partner = partner_of(request.user)
     delivery = get_object_or_404(PackageDelivery.objects.select_related("package"), package_id=pk, partner=partner)
     services.open_delivery(delivery)
@@ -270,7 +277,7 @@ def package(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    _gate(request.user, "act_as_partner")
+    gate(request.user, "act_as_partner")
     item = get_object_or_404(InterestRequest, pk=pk, partner=partner_of(request.user))
     form = OutcomeForm(request.POST)
     if not form.is_valid():
@@ -289,7 +296,7 @@ def report_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def confirm_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = get_object_or_404(Outcome.objects.select_related("request__profile__nomination"), pk=pk)
-    _gate(request.user, "manage_promotion_consent", outcome.request.profile)
+    gate(request.user, "manage_promotion_consent", outcome.request.profile)
     try:
         services.confirm_outcome(outcome, request.user)
     except Refused as refusal:
@@ -301,5 +308,5 @@ def confirm_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def platform_stats(request: HttpRequest) -> HttpResponse:
-    _gate(request.user, "moderate_partners")
+    gate(request.user, "moderate_partners")
     return render(request, "promotion/stats.html", queries.stats_page())

@@ -19,9 +19,11 @@ DEFINITION = Definition(
     title_key="name",
     credit_code_key="credit_code",
     fields=(
-        Field("name", "企业名称", Kind.TEXT, max_length=100, group=BASIC, help_text="与营业执照一致。"),
+        Field(
+            "name", "企业名称", Kind.TEXT, max_length=100, group=BASIC, help_text="与营业执照一致。", publishable=True
+        ),
         Field("credit_code", "统一社会信用代码", Kind.CREDIT_CODE, group=BASIC, help_text="18 位，与营业执照一致。"),
-        Field("founded", "成立日期", Kind.DATE, group=BASIC),
+        Field("founded", "成立日期", Kind.DATE, group=BASIC, publishable=True),
         Field("registered_capital", "注册资本", Kind.DECIMAL, unit="万元", group=BASIC),
         Field("employees", "员工人数", Kind.INTEGER, unit="人", group=OPERATIONS),
         Field("revenue", "上年度营业收入", Kind.DECIMAL, unit="万元", group=OPERATIONS),
@@ -33,7 +35,7 @@ DEFINITION = Definition(
             group=OPERATIONS,
             help_text="上年度研发投入占营业收入的百分比，0–100。",
         ),
-        Field("business", "主营业务与核心技术", Kind.LONGTEXT, max_chars=1000, group=CONTENT),
+        Field("business", "主营业务与核心技术", Kind.LONGTEXT, max_chars=1000, group=CONTENT, publishable=True),
         Field("model_innovation", "商业模式创新", Kind.LONGTEXT, max_chars=800, group=CONTENT),
         Field(
             "financing",

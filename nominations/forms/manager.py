@@ -35,7 +35,7 @@ DEFINITION = Definition(
     intro="发挥技术经理人在科技成果转化中的重要催化作用。",
     title_key="name",
     fields=(
-        Field("name", "姓名", Kind.TEXT, max_length=50, group=BASIC),
+        Field("name", "姓名", Kind.TEXT, max_length=50, group=BASIC, publishable=True),
         Field("gender", "性别", Kind.CHOICE, choices=GENDERS, group=BASIC),
         Field("birth", "出生年月", Kind.MONTH, group=BASIC),
         Field("employer", "工作单位", Kind.TEXT, max_length=200, group=BASIC),

@@ -28,7 +28,7 @@ DEFINITION = Definition(
     title_key="name",
     credit_code_key="credit_code",
     fields=(
-        Field("name", "组织名称", Kind.TEXT, max_length=100, group=BASIC),
+        Field("name", "组织名称", Kind.TEXT, max_length=100, group=BASIC, publishable=True),
         Field(
             "credit_code",
             "统一社会信用代码",
@@ -36,9 +36,9 @@ DEFINITION = Definition(
             group=BASIC,
             help_text="18 位；组织为依托单位运营的，填写依托单位的代码。",
         ),
-        Field("org_type", "组织类型", Kind.CHOICE, choices=ORGANIZATION_TYPES, group=BASIC),
+        Field("org_type", "组织类型", Kind.CHOICE, choices=ORGANIZATION_TYPES, group=BASIC, publishable=True),
         Field("founded", "成立日期", Kind.DATE, group=BASIC),
-        Field("mechanism", "服务机制", Kind.LONGTEXT, max_chars=800, group=CONTENT),
+        Field("mechanism", "服务机制", Kind.LONGTEXT, max_chars=800, group=CONTENT, publishable=True),
         Field("operation", "运营模式", Kind.LONGTEXT, max_chars=800, group=CONTENT),
         Field(
             "results",

@@ -30,7 +30,15 @@ DEFINITION = Definition(
     intro="聚焦新兴前沿领域和产业基础领域核心技术攻关。",
     title_key="name",
     fields=(
-        Field("name", "技术名称", Kind.TEXT, max_length=100, group=BASIC, help_text="不超过 100 个字符。"),
+        Field(
+            "name",
+            "技术名称",
+            Kind.TEXT,
+            max_length=100,
+            group=BASIC,
+            help_text="不超过 100 个字符。",
+            publishable=True,
+        ),
         Field("domain", "所属领域", Kind.DOMAIN, group=BASIC, help_text="每个领域分别计算推荐名额。"),
         Field(
             "units",
@@ -41,7 +49,7 @@ DEFINITION = Definition(
             help_text="多个单位用顿号分隔，第一完成单位在前。",
         ),
         Field("leader", "技术负责人", Kind.TEXT, max_length=50, group=BASIC),
-        Field("maturity", "技术成熟度", Kind.CHOICE, choices=MATURITY_CHOICES, group=BASIC),
+        Field("maturity", "技术成熟度", Kind.CHOICE, choices=MATURITY_CHOICES, group=BASIC, publishable=True),
         Field(
             "summary",
             "技术简介",

@@ -18,7 +18,10 @@ from .kinds import Kind
 if TYPE_CHECKING:
     from nominations.models import Nomination, RankingList
 
-__all__ = ["Definition", "Field", "Kind", "Section"]
+__all__ = ["CONTACT_KINDS", "Definition", "Field", "Kind", "Section"]
+
+# Kinds that are contact data by themselves (a field of another kind says so with ``contact=True``).
+CONTACT_KINDS = frozenset({Kind.PHONE, Kind.EMAIL})
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,14 @@ class Field:
     min_items: int = 1  # REPEAT
     max_items: int = 3  # REPEAT
     item_label: str = ""  # REPEAT: e.g. 案例
+    # 发布推介: the listed item's public profile shows this field (per definition, i.e. per campaign year).
+    publishable: bool = False
+    # A person's contact (name, phone, e-mail, ID number): never publishable, whatever its kind.
+    contact: bool = False
+
+    @property
+    def is_contact(self) -> bool:
+        return self.contact or self.kind in CONTACT_KINDS
 
     @property
     def is_long(self) -> bool:
@@ -101,6 +112,23 @@ class Definition:
             raise ValueError(f"title_key {self.title_key!r} is not a field")
         if self.credit_code_key and self.credit_code_key not in keys:
             raise ValueError(f"credit_code_key {self.credit_code_key!r} is not a field")
+        self._check_publishable()
+
+    def _check_publishable(self) -> None:
+        """The ``publishable`` flag: never on contact data; only on a top-level field a profile can show."""
+        for item in self.fields:
+            if item.publishable and item.is_contact:
+                raise ValueError(f"{self.list_code} {self.year}: contact field {item.key!r} may not be publishable")
+            if item.publishable and item.is_repeat:
+                raise ValueError(f"{self.list_code} {self.year}: repeating group {item.key!r} may not be publishable")
+            for sub in item.subfields:
+                if sub.publishable:
+                    raise ValueError(f"{self.list_code} {self.year}: {item.key}.{sub.key} may not be publishable")
+
+    @property
+    def publishable_fields(self) -> tuple[Field, ...]:
+        """The fields a listed item's public profile shows (发布推介), in the form's order."""
+        return tuple(item for item in self.fields if item.publishable)
 
     # ------------------------------------------------------------ structure
 

@@ -123,6 +123,7 @@ def test_promotion_walk(year, page, login):
     page.fill("#id_credit_code", "91350100M000100Y40")
     page.fill("#id_licence_number", "B0001H244010001")
     page.fill("#id_staff_name", "赵经办")
+    page.fill("#id_staff_position", "业务经理")
     page.fill("#id_email", "zhao@example.com")
     page.fill("#id_username", "bank-a")
     page.fill("#id_password", PARTNER_PASSWORD)
@@ -183,6 +184,14 @@ def test_promotion_walk(year, page, login):
     page.goto(profile_url)
     expect(page.get_by_test_id("contact")).to_contain_text(PHONE)
     shot("partner-contact")
+    # The Word download: the bank's name and the time on every page, the contact (accepted) inside.
+    with page.expect_download() as waiting:
+        page.get_by_test_id("profile-docx").click()
+    from docx import Document
+
+    doc = Document(waiting.value.path())
+    assert "仅供【甲科技银行】内部参阅" in doc.sections[0].header.paragraphs[0].text
+    assert any(PHONE in cell.text for table in doc.tables for row in table.rows for cell in row.cells)
 
     # The second partner sees the extended profile, never the contact.
     user = UserFactory._meta.model.objects.get(username="vc-other")

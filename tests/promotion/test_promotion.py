@@ -1,69 +1,12 @@
 """发布推介: public profiles without contact data, consent, partners, matches and double opt-in."""
 
 import pytest
-from django.contrib.auth.models import User
-from django.test import Client
 
 from nominations.models import AuditEvent, State
 from promotion import services
-from promotion.models import ConsentLevel, Offer, Partner, PartnerState, ProfileView, RequestState
+from promotion.models import ConsentLevel, Partner, PartnerState, ProfileView, RequestState
 from tests.factories import NominationFactory
-
-CONTACT = {"contact_name": "王联络", "contact_phone": "13912345678", "contact_email": "wang@example.com"}
-
-
-def valid_code(seed: str) -> str:
-    from nominations.rules.credit_codes import check_character, is_valid_credit_code
-
-    code = seed + check_character(seed)
-    assert is_valid_credit_code(code)
-    return code
-
-
-@pytest.fixture
-def entry(tech, member_unit):
-    return NominationFactory(ranking_list=tech, member_unit=member_unit, state=State.PUBLISHED, title="量子传感芯片")
-
-
-@pytest.fixture
-def profile(entry, member_user):
-    item = services.profile_for(entry)
-    services.grant_consent(
-        item,
-        member_user,
-        level=ConsentLevel.PARTNERS,
-        financing_need="loan",
-        amount_band="5m-20m",
-        use_of_funds="扩建产线",
-        stage="growth",
-        **CONTACT,
-    )
-    return item
-
-
-def make_partner(name: str, username: str, seed: str, platform_user, *, approve=True) -> tuple[Partner, User]:
-    user = User.objects.create_user(username, password="pw-Partner-2023")
-    partner = services.apply_partner(
-        user=user, name=name, institution_type="bank", credit_code=valid_code(seed), licence_number="B0001H"
-    )
-    if approve:
-        services.decide_partner(partner, platform_user, "approve")
-    Offer.objects.create(
-        partner=partner,
-        product="科创贷",
-        product_kind="loan",
-        domains=["electronics"],
-        stages=["growth"],
-        ticket_band="5m-20m",
-        created_at=partner.applied_at,
-    )
-    return partner, user
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.promotion.helpers import CONTACT, login, make_partner, valid_code
 
 
 def contact_shown(html: str) -> bool:
@@ -150,6 +93,7 @@ def test_partner_application_checks_the_credit_code(client, campaign):
         "credit_code": "91350100M000100Y40",
         "licence_number": "L-1",
         "staff_name": "赵经办",
+        "staff_position": "业务经理",
         "email": "zhao@example.com",
         "username": "lease-d",
         "password": "pw-Partner-2023",

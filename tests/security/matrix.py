@@ -625,6 +625,7 @@ def _model_rules(model, model_admin):
         AuditEvent: (audit_events, sees_in(policy.visible_audit_events)),
         Score: (_scores, sees_in(visible_scores)),
     }
+    explicit.update(_promotion_admin_records())
     if model in explicit:
         targets, sees = explicit[model]
         # Entry data is read-only in the admin: no add, change or delete for anyone.
@@ -649,6 +650,41 @@ def _model_rules(model, model_admin):
     if model is _user_model():
         rules["password_change"] = Rule(BOTH, change, _user_ids, admin=True)
     return {f"{prefix}_{name}": rule for name, rule in rules.items()}
+
+
+def _promotion_admin_records():
+    """发布推介's records in the admin: read-only for everyone (superusers too); a partner is decided on the
+    platform's page. Rows about a listed item follow its entry's visibility."""
+    from promotion.models import Consent, InterestRequest, ListedProfile, Outcome, Partner, ProfileView
+
+    def record(make, entry_of=None):
+        def targets(s):
+            obj = make(s, *_promotion(s))
+            return [("published", {"object_id": obj.pk}, obj)]
+
+        def sees(user, obj):
+            return entry_of is None or policy.visible_nominations(user).filter(pk=entry_of(obj).pk).exists()
+
+        return targets, sees
+
+    def view(s, entry, profile, request):
+        return ProfileView.objects.create(
+            partner=request.partner, profile=profile, user=s.users["partner"], viewed_at=REVIEW_TIME_FOR_MATRIX
+        )
+
+    def outcome(s, entry, profile, request):
+        return Outcome.objects.create(
+            request=request, kind="meeting", reported_by=s.users["partner"], reported_at=REVIEW_TIME_FOR_MATRIX
+        )
+
+    return {
+        ListedProfile: record(lambda s, entry, profile, request: profile, lambda o: o.nomination),
+        Consent: record(lambda s, entry, profile, request: profile.live_consent(), lambda o: o.profile.nomination),
+        InterestRequest: record(lambda s, entry, profile, request: request, lambda o: o.profile.nomination),
+        ProfileView: record(view, lambda o: o.profile.nomination),
+        Outcome: record(outcome, lambda o: o.request.profile.nomination),
+        Partner: record(lambda s, entry, profile, request: request.partner),
+    }
 
 
 def _user_model():
@@ -888,6 +924,24 @@ def sees_own_request(user, item):
     return owns_profile(user, item.profile)
 
 
+def promotion_staff(s):
+    """A staff member (not the admin contact) of the approved partner and one of the pending partner."""
+    from tests.factories import UserFactory
+
+    rows = []
+    for key in ("partner", "other_partner"):
+        partner = s.users[key].partners.get()
+        user = UserFactory(username=f"s-staff-of-{key}")
+        partner.staff.add(user)
+        row = partner.named_staff.create(user=user, name="矩阵经办", added_at=REVIEW_TIME_FOR_MATRIX)
+        rows.append((key, {"pk": row.pk}, row))
+    return [*rows, ("missing", {"pk": 999999}, NEVER)]
+
+
+def sees_own_staff(user, row):
+    return row.partner.staff.filter(pk=user.pk).exists()
+
+
 listed_side = may("manage_promotion_consent")
 partner_side = may("act_as_partner")
 partner_moderator = may("moderate_partners")
@@ -918,5 +972,12 @@ REGISTRY.update(
         "promotion:package": Rule(GET, partner_side, promotion_packages),
         "promotion:report_outcome": Rule(POST, partner_side, promotion_requests),
         "promotion:confirm_outcome": Rule(POST, listed_side, promotion_outcomes, sees_own_outcome),
+        # Watermarked Word downloads: a profile for approved partners (the contact per view_contact), a package
+        # for the partners it was sent to (never a contact).
+        "promotion:profile_docx": Rule(GET, partner_side, promotion_profiles),
+        "promotion:package_docx": Rule(GET, partner_side, promotion_packages),
+        # The approved partner's admin contact adds (by e-mail, an invited user) and removes its staff.
+        "promotion:staff_add": Rule(POST, may("manage_partner_staff")),
+        "promotion:staff_remove": Rule(POST, may("manage_partner_staff"), promotion_staff, sees_own_staff),
     }
 )
