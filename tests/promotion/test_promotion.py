@@ -167,7 +167,7 @@ def test_package_opens_requests_and_outcomes(profile, member_user, platform_user
     item = services.send_request(profile, staff, "")
     services.moderate_request(item, platform_user, release=True)
     overview = platform.get("/promotion/platform/packages/").content.decode()
-    assert "未打开" not in overview and "<td>1</td>" in overview
+    assert "未打开" not in overview and 'data-label="此后请求">1</td>' in overview
 
     # An outcome only on an accepted request; the listed party confirms it.
     c = login(staff)
