@@ -1,12 +1,12 @@
 """The experts' actions of the expert pool and the pledge (issue 15): open an entry (the pledge first,
-``reviews.avoidance.check_pledge``), sign the pledge, ask for a change of the pool profile."""
+``reviews.pledge.check_pledge``), sign the pledge, ask for a change of the pool profile."""
 
 from typing import Any
 
 from nominations.models import Nomination, Role
 from nominations.policy import role_of
 from nominations.rules.decision import ALLOW, Decision
-from reviews import avoidance, serving
+from reviews import pledge, serving
 from reviews.policy.roles import EXPERTS_ONLY, NO_BODY, Check, User, assigned_expert, role_only
 
 
@@ -15,7 +15,7 @@ def _open_entry(user: User, nomination: Nomination | None) -> Decision:
     decision = assigned_expert(user, nomination)
     if not decision:
         return decision
-    return avoidance.check_pledge(user, nomination.dispatch.body_id)
+    return pledge.check_pledge(user, nomination.dispatch.body_id)
 
 
 def _pledge(user: User, obj: Any = None) -> Decision:

@@ -194,7 +194,7 @@ def build_scenario():
             state=state,
         )
         partner.staff.add(u[key])
-    # The experts signed the pledge (保密承诺) of their body before opening any entry (reviews.avoidance).
+    # The experts signed the pledge (保密承诺) of their body before opening any entry (reviews.pledge).
     from reviews.models import ExpertPledge
 
     for key in ("expert", "expert2", "other_body_expert"):
