@@ -5,7 +5,7 @@
 A body of 2,300 entries in 8 domains and 300 experts (each with one or two domains, 60 organisations,
 a quarter of them institutes of a parent such as 中国科学院), 3 experts per entry, a load cap of the even
 share plus two. Conflicts: 5 % of the pairs at random, plus every pair whose expert's organisation is
-the entry's unit or a parent or child of it (``reviews.avoidance.OrganisationIndex.relation``, in
+the entry's unit or a parent or child of it (``reviews.organisations.OrganisationIndex.relation``, in
 memory), plus 2 % "hard" entries (a unit whose family employs most experts; the last ids) for which
 only the same 12 experts are free of conflict. Both planners get the same conflicts, cap and expertise
 points. Prints per planner: the wall time, entries left short, the load spread (min, max, standard
@@ -33,8 +33,8 @@ django.setup()
 
 from nominations.rules.duplicates import normalize_name  # noqa: E402
 from reviews.assignment import plan_automatic  # noqa: E402
-from reviews.avoidance import OrganisationIndex  # noqa: E402
 from reviews.optimal import plan_optimal  # noqa: E402
+from reviews.organisations import OrganisationIndex  # noqa: E402
 
 LIMIT_S = 10.0
 

@@ -5,9 +5,9 @@
 
 Measured in the same run, on the same docx files:
 
-* **official** — one entry's official version: ``nominations.official.render_versions`` (the Word form,
+* **official** — one entry's official version: ``nominations.official_pdf.render_versions`` (the Word form,
   the official footer, one ``soffice`` process, the SHA-256 and the stored file);
-* **batch** — ``nominations.official.write_pdf_zip``, what ``manage.py export_forms --format pdf`` runs:
+* **batch** — ``nominations.official_pdf.write_pdf_zip``, what ``manage.py export_forms --format pdf`` runs:
   every form rendered to docx, converted ``--batch-size`` files per ``soffice`` call, ``--workers``
   calls side by side (one per core by default), the PDFs zipped;
 * **plain** — the baseline: the same docx files (drafts, written beforehand) converted by one plain
@@ -122,7 +122,7 @@ def run(args, tmp):
     from django.contrib.auth import get_user_model
 
     from kczg_site import clock
-    from nominations import official
+    from nominations import official_numbers, official_pdf
     from nominations.documents import pdf, word
     from nominations.exports.files import _Definitions, _for_export
     from nominations.models import ExportKind, Nomination, OfficialVersion, State
@@ -148,14 +148,14 @@ def run(args, tmp):
     version = OfficialVersion.objects.create(
         nomination=entry,
         campaign=campaign,
-        serial=official.take_serials(campaign, 1)[0],
-        code=official.new_code(),
+        serial=official_numbers.take_serials(campaign, 1)[0],
+        code=official_numbers.new_code(),
         frozen_at=clock.now(),
         frozen_by=get_user_model().objects.first(),
     )
     with PeakMemory() as memory:
         start = time.perf_counter()
-        failed = official.render_versions([version.pk])
+        failed = official_pdf.render_versions([version.pk])
         official_seconds = time.perf_counter() - start
     version.refresh_from_db()
     assert not failed and version.state == "done", version.error
@@ -178,7 +178,7 @@ def run(args, tmp):
     out = tmp / "forms-pdf.zip"
     with PeakMemory() as memory, open(out, "wb") as fileobj:
         start, (own0, kids0) = time.perf_counter(), cpu_seconds()
-        written, batch_failed = official.write_pdf_zip(fileobj, entries, workers=workers, batch_size=batch_size)
+        written, batch_failed = official_pdf.write_pdf_zip(fileobj, entries, workers=workers, batch_size=batch_size)
         batch_seconds = time.perf_counter() - start
         own1, kids1 = cpu_seconds()
     batch_memory = memory.mb

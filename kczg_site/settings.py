@@ -192,7 +192,7 @@ AXES_LOCKOUT_CALLABLE = "kczg_site.security.lockout_response"
 # outermost one appended to X-Forwarded-For (kczg_site/security.py). django-ipware is not installed.
 AXES_CLIENT_IP_CALLABLE = "kczg_site.security.client_ip"
 KCZG_TRUSTED_PROXY_COUNT = int(env("KCZG_TRUSTED_PROXY_COUNT", "0"))
-# The public /verify/ page (nominations/official.py check_rate): after VERIFY_RATE_LIMIT failed look-ups
+# The public /verify/ page (nominations/official_verify.py check_rate): after VERIFY_RATE_LIMIT failed look-ups
 # from one address within the window, look-ups are refused until it passes (0: no limit).
 VERIFY_RATE_LIMIT = int(env("VERIFY_RATE_LIMIT", "20"))
 VERIFY_RATE_WINDOW_MINUTES = max(1, int(env("VERIFY_RATE_WINDOW_MINUTES", "10")))
@@ -256,7 +256,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-deadline-reminders": {"task": "nominations.send_reminders", "schedule": 3600.0},
     # 形式审查: returned entries past their fix-by time become 未受理 (nominations.formal.lapse_overdue).
     "lapse-overdue-entries": {"task": "nominations.lapse_overdue", "schedule": 3600.0},
-    # Official PDFs that failed or waited too long are rendered again (nominations.official.retry_unfinished).
+    # Official PDFs that failed or waited too long are rendered again (nominations.official_pdf.retry_unfinished).
     "retry-official-versions": {"task": "nominations.retry_official_versions", "schedule": 3600.0},
 }
 # The public address used in links inside e-mails (invitations, notifications).

@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from nominations import formal, notifications, official, reminders
+from nominations import formal, notifications, official_pdf, reminders
 
 # Defined next to its service; imported here so that a worker registers it with the others.
-from nominations.official import render_official_versions  # noqa: F401
+from nominations.official_pdf import render_official_versions  # noqa: F401
 
 
 @shared_task(name="nominations.send_event_mail", autoretry_for=(ConnectionError,), max_retries=3)
@@ -32,4 +32,4 @@ def lapse_overdue():
 
 @shared_task(name="nominations.retry_official_versions")
 def retry_official_versions():
-    return official.retry_unfinished()
+    return official_pdf.retry_unfinished()

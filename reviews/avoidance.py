@@ -18,34 +18,27 @@ An expert is in conflict with an entry when
 Rules 1–3 and a pledge's unit are automatic: automatic assignment never pairs them, and a coordinator
 may still assign by hand with a recorded reason (``assignment.assign``, audited as ``conflict_override``).
 
-The pledge: an expert records the confidentiality pledge and the declaration for the body before the
-first entry of the body opens (:func:`check_pledge`, asked by the policy's ``open_review_entry``).
+Where the rest lives: the known organisations and how two unit names relate, ``reviews.organisations``
+(:class:`~reviews.organisations.OrganisationIndex`); the pledge and its declaration, recorded before
+the expert's first entry of a body opens, ``reviews.pledge``.
 """
 
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.db.models import Q
 
-from kczg_site import clock
 from nominations.models import Nomination
-from nominations.rules.decision import ALLOW, Decision
-from nominations.rules.duplicates import normalize_name
-from reviews.audit import record
 from reviews.models import (
     ConflictDeclaration,
     ExpertPledge,
     ExpertProfile,
-    Organisation,
-    OrganisationAlias,
     ReviewBody,
 )
+from reviews.organisations import OrganisationIndex
 from reviews.states import REVIEW_STATES
 
 # Form fields that name units of the entry (完成单位, a person's 工作单位) and persons of the entry.
@@ -53,12 +46,6 @@ UNIT_KEYS = ("units", "employer")
 PERSON_KEYS = ("leader", "contact_name")
 PERSON_LIST_CODES = ("manager",)  # lists whose entry is a person: the form's ``name`` is a person
 _SPLIT = "、,，;；/\n"
-MIN_PREFIX = 4  # a known organisation's name shorter than this never claims other names as its units
-
-PLEDGE_TEXT = (
-    "本人承诺：对评审中接触的申报材料、评审意见和评审结果严格保密，不复制、不外传、不用于评审以外的用途；"
-    "独立、公正地评审，不接受请托；与申报单位或申报人存在利害关系时主动申报回避。"
-)
 
 
 @dataclass(frozen=True)
@@ -68,76 +55,7 @@ class Conflict:
     overridable: bool = True
 
 
-# ---------------------------------------------------------------- organisations
-
-
-@dataclass
-class OrganisationIndex:
-    """The known organisations: every normalised name and alias → organisation id, and the parents."""
-
-    by_key: dict[str, int] = field(default_factory=dict)
-    parent: dict[int, int | None] = field(default_factory=dict)
-    names: dict[int, str] = field(default_factory=dict)
-    _memo: dict[tuple[str, str], str] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls) -> "OrganisationIndex":
-        index = cls()
-        for pk, name, key, parent in Organisation.objects.values_list("pk", "name", "key", "parent_id"):
-            index.by_key[key] = pk
-            index.parent[pk] = parent
-            index.names[pk] = name
-        for key, organisation in OrganisationAlias.objects.values_list("key", "organisation_id"):
-            index.by_key.setdefault(key, organisation)
-        return index
-
-    def resolve(self, key: str) -> int | None:
-        """The organisation of a normalised name: its own or an alias; else the known organisation whose
-        name the name begins with (the longest), as a unit of it."""
-        if key in self.by_key:
-            return self.by_key[key]
-        best = None
-        for size in range(len(key) - 1, MIN_PREFIX - 1, -1):
-            if key[:size] in self.by_key:
-                best = self.by_key[key[:size]]
-                break
-        return best
-
-    def lineage(self, pk: int) -> list[int]:
-        chain, seen = [], set()
-        while pk is not None and pk not in seen:
-            chain.append(pk)
-            seen.add(pk)
-            pk = self.parent.get(pk)
-        return chain
-
-    def relation(self, a: str, b: str) -> str:
-        """How two unit names are related for 回避: ``"same"``, ``"related"`` (parent or child, or one
-        a unit of the other), or ``""``."""
-        ka, kb = _key(a), _key(b)
-        if not ka or not kb:
-            return ""
-        if ka == kb:
-            return "same"
-        memo = self._memo.get((ka, kb))
-        if memo is not None:
-            return memo
-        answer = ""
-        ia, ib = self.resolve(ka), self.resolve(kb)
-        if ia is not None and ib is not None:
-            if ia == ib:
-                # Both names are the organisation itself (aliases) or one is a unit named after it.
-                exact = ka in self.by_key and kb in self.by_key
-                answer = "same" if exact else "related"
-            elif ia in self.lineage(ib) or ib in self.lineage(ia):
-                answer = "related"
-        self._memo[(ka, kb)] = answer
-        return answer
-
-
-@lru_cache(maxsize=4096)
-def _key(name: str) -> str:
-    return normalize_name(name)
+# ---------------------------------------------------------------- the entries
 
 
 def split_names(text: object) -> list[str]:
@@ -368,38 +286,3 @@ def conflicts_between(
 
 def reason_text(items: Iterable[Conflict]) -> str:
     return "；".join(item.reason for item in items)
-
-
-# ---------------------------------------------------------------- the pledge
-
-
-def pledge_required() -> bool:
-    return bool(getattr(settings, "REVIEW_PLEDGE_REQUIRED", True))
-
-
-def has_pledged(user: AbstractBaseUser, body_id: int | None) -> bool:
-    return bool(body_id) and ExpertPledge.objects.filter(expert=user, body_id=body_id).exists()
-
-
-def check_pledge(user: AbstractBaseUser, body_id: int | None) -> Decision:
-    """The pledge and the declaration come before the first entry of the body opens."""
-    if not pledge_required() or has_pledged(user, body_id):
-        return ALLOW
-    return Decision.deny("请先签署保密承诺并填写回避声明，然后才能查看申报材料。")
-
-
-def record_pledge(
-    user: AbstractBaseUser, body: ReviewBody, declared_units: list[str], declaration: str
-) -> ExpertPledge:
-    """Record the pledge and the declaration (once per body; audited)."""
-    units = [u.strip()[:200] for u in declared_units if u and u.strip()][:50]
-    with transaction.atomic():
-        pledge, created = ExpertPledge.objects.get_or_create(
-            expert=user,
-            body=body,
-            defaults={"pledged_at": clock.now(), "declared_units": units, "declaration": (declaration or "").strip()},
-        )
-        if created:
-            note = f"{body}：签署保密承诺" + (f"；申报关联单位：{'、'.join(units)}" if units else "；无关联单位")
-            record("pledge", user, note=note)
-    return pledge

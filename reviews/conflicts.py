@@ -18,7 +18,7 @@ from nominations.models import Nomination
 from nominations.policy import may
 from nominations.rules.decision import Decision, Refused
 from nominations.rules.duplicates import normalize_name
-from reviews import avoidance
+from reviews import avoidance, organisations
 from reviews.audit import record
 from reviews.models import Assignment, ConflictDeclaration, ConflictKind
 
@@ -38,7 +38,7 @@ def entry_keys(nomination: Nomination) -> dict[str, str]:
 
 def automatic_conflict(organization: str, nomination: Nomination) -> str:
     """The reason the organisation (a unit's name) conflicts with the entry, or ``""`` (rules 1 and 2)."""
-    index = avoidance.OrganisationIndex.load()
+    index = organisations.OrganisationIndex.load()
     facts = avoidance.ExpertFacts(0, "", [organization] if organization else [])
     found = avoidance.same_unit(index, facts, nomination) or avoidance.recommending_unit(index, facts, nomination)
     return found.reason if found else ""

@@ -103,7 +103,7 @@ def expert_nomination(request: HttpRequest, pk: int) -> HttpResponse:
     确认提交评分 posts the same values with ``confirm=1`` through the same form and rules again."""
     nomination, item = _assigned(request, pk)
     pledge = may(request.user, "open_review_entry", nomination)
-    if not pledge:  # the pledge and the declaration before the first entry opens (reviews.avoidance)
+    if not pledge:  # the pledge and the declaration before the first entry opens (reviews.pledge)
         messages.info(request, pledge.reason)
         return redirect(pledge_url(request, nomination))
     criteria = criteria_for(nomination.ranking_list_id)

@@ -34,6 +34,7 @@ from reviews.models import (
     ListTarget,
     ScoreStatus,
 )
+from reviews.panel import vote_of
 from reviews.states import DECIDABLE_STATES, LISTED_STATES, REVIEW_STATES
 
 S = State
@@ -247,8 +248,6 @@ def decide(user: AbstractBaseUser, decisions: list[tuple[Nomination, str, str]])
 
     Each decision records the closed panel vote (会评) it rests on, if any (``reviews.panel.vote_of``).
     """
-    from reviews.panel import vote_of  # reviews.panel builds on this module's ranked tables
-
     problems = []
     for nomination, choice, _reason in decisions:
         if choice not in PATHS:

@@ -23,6 +23,7 @@ number itself, as in Chinese legal usage):
 * **Secrecy**: see ``reviews.models.panel``: who voted and what was voted are stored apart.
 
 The final decision (``reviews.final.decide``) records the closed vote it rests on (:func:`vote_of`).
+Preparing a meeting (its members and chair, attendance, the candidates) is ``reviews.panel_setup``.
 """
 
 from collections import Counter, defaultdict
@@ -30,16 +31,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from math import ceil
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
 
 from kczg_site import clock
-from nominations.models import Campaign, Nomination, RankingList, Role
+from nominations.models import Nomination
 from nominations.policy import may
-from nominations.rules.decision import ALLOW, Decision, Refused
-from reviews import final
+from nominations.rules.decision import ALLOW, Decision, Refused, require
 from reviews.audit import record
 from reviews.models import (
     CandidateOutcome,
@@ -52,7 +50,6 @@ from reviews.models import (
     VoteChoice,
 )
 
-PANEL_GROUP = "会评专家"
 QUORUM = Fraction(2, 3)
 THRESHOLD = Fraction(2, 3)
 SEALED = "投票结束前不公布表决结果。"
@@ -60,11 +57,6 @@ SEALED = "投票结束前不公布表决结果。"
 
 class PanelError(Refused):
     """A refused step of a panel meeting, with the Chinese reason."""
-
-
-def _require(decision: Decision) -> None:
-    if not decision:
-        raise PanelError(decision)
 
 
 # ---------------------------------------------------------------- the numbers
@@ -108,120 +100,6 @@ def outcomes(yes_counts: dict[int, int], present: int, places: int | None) -> di
     return {c: str(o) for c, o in result.items()}
 
 
-# ---------------------------------------------------------------- preparing
-
-
-def eligible_members() -> QuerySet:
-    """Who may sit on a panel: active experts (初评专家) and the users of the group 会评专家."""
-    User = get_user_model()
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(profile__role=Role.EXPERT) | Q(groups__name=PANEL_GROUP))
-        .distinct()
-        .order_by("username")
-    )
-
-
-def create_meeting(
-    user: AbstractBaseUser,
-    campaign: Campaign,
-    *,
-    name: str,
-    ranking_lists: list[RankingList],
-    chair: AbstractBaseUser,
-    members: list[AbstractBaseUser],
-    places: int | None = None,
-) -> PanelMeeting:
-    _require(may(user, "manage_panels"))
-    members = list({m.pk: m for m in [chair, *members]}.values())
-    with transaction.atomic():
-        meeting = PanelMeeting.objects.create(
-            campaign=campaign, name=name.strip(), chair=chair, places=places, created_at=clock.now(), created_by=user
-        )
-        meeting.ranking_lists.set(ranking_lists)
-        meeting.members.set(members)
-        record("panel_create", user, note=f"{meeting}：{len(members)} 名会评专家，主持人 {_name(chair)}")
-    return meeting
-
-
-def _name(user: AbstractBaseUser) -> str:
-    profile = getattr(user, "profile", None)
-    return (getattr(profile, "display_name", "") or user.get_username()) if user else ""
-
-
-def display_name(user: AbstractBaseUser) -> str:
-    return _name(user)
-
-
-def _check_preparing(meeting: PanelMeeting) -> Decision:
-    if meeting.state != MeetingState.PREPARING:
-        return Decision.deny(f"会评“{meeting}”已{meeting.get_state_display()}，出席和候选不能再修改。")
-    return ALLOW
-
-
-def record_attendance(meeting: PanelMeeting, user: AbstractBaseUser, present_ids: set[int]) -> int:
-    """Record every member present or absent (签到) before the vote opens; returns the number present."""
-    _require(may(user, "record_panel_attendance", meeting))
-    with transaction.atomic():
-        meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
-        _require(_check_preparing(meeting))
-        now = clock.now()
-        present = 0
-        for member in meeting.members.all():
-            is_present = member.pk in present_ids
-            present += is_present
-            PanelAttendance.objects.update_or_create(
-                meeting=meeting,
-                member=member,
-                defaults={"present": is_present, "recorded_at": now, "recorded_by": user},
-            )
-        record("panel_attendance", user, note=f"{meeting}：实到 {present} 人")
-    return present
-
-
-def add_candidates(meeting: PanelMeeting, user: AbstractBaseUser, *, top: int | None = None) -> int:
-    """The candidates: per list and domain of the meeting, the entries with an initial-review result
-    (ranked, their body reported), best first (the first ``top`` of each list/domain if given), with
-    their rank, score and the list's rule; replaces earlier candidates. Returns their number."""
-    _require(may(user, "manage_panels"))
-    list_ids = set(meeting.ranking_lists.values_list("pk", flat=True))
-    groups, _targets = final.ranked_groups(meeting.campaign, with_counts=False)
-    rows = []
-    for group in groups:
-        if group.ranking_list.pk not in list_ids:
-            continue
-        ranked = [
-            e
-            for e in group.entries
-            if e.rank is not None
-            and final.is_decidable(e.nomination)
-            and getattr(getattr(e.nomination, "dispatch", None), "body", None) is not None
-            and hasattr(e.nomination.dispatch.body, "submission")
-        ]
-        rows += [(group, entry) for entry in (ranked if top is None else ranked[:top])]
-    if not rows:
-        raise PanelError(Decision.deny("所选榜单没有已完成初评（初评机构已报送结果）的申报，无法生成候选。"))
-    with transaction.atomic():
-        meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
-        _require(_check_preparing(meeting))
-        meeting.candidates.all().delete()
-        PanelCandidate.objects.bulk_create(
-            PanelCandidate(
-                meeting=meeting,
-                nomination=entry.nomination,
-                ranking_list=group.ranking_list,
-                domain=group.domain,
-                initial_rank=entry.rank,
-                initial_score=None if entry.value is None else round(entry.value, 3),
-                initial_rule=group.rule.label,
-                order=order,
-            )
-            for order, (group, entry) in enumerate(rows, start=1)
-        )
-        record("panel_candidates", user, note=f"{meeting}：{len(rows)} 项候选")
-    return len(rows)
-
-
 # ---------------------------------------------------------------- the vote
 
 
@@ -256,10 +134,10 @@ def check_open(meeting: PanelMeeting) -> Decision:
 
 def open_vote(meeting: PanelMeeting, user: AbstractBaseUser) -> PanelMeeting:
     """The chair opens the vote: attendance is frozen (应到, 实到); irreversible."""
-    _require(may(user, "chair_panel", meeting))
+    require(may(user, "chair_panel", meeting), PanelError)
     with transaction.atomic():
         meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
-        _require(check_open(meeting))
+        require(check_open(meeting), PanelError)
         members, present = attendance_counts(meeting)
         meeting.member_count, meeting.present_count = members, present
         meeting.state, meeting.opened_at = MeetingState.VOTING, clock.now()
@@ -295,7 +173,7 @@ def cast_ballot(meeting: PanelMeeting, user: AbstractBaseUser, choices: dict[int
     (what) are written in one transaction and share nothing (``reviews.models.panel``)."""
     with transaction.atomic():
         meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
-        _require(may(user, "cast_ballot", meeting))
+        require(may(user, "cast_ballot", meeting), PanelError)
         candidates = list(meeting.candidates.values_list("pk", flat=True))
         missing = [pk for pk in candidates if choices.get(pk) not in VoteChoice.values]
         if missing:
@@ -317,7 +195,7 @@ def ballots_cast(meeting: PanelMeeting) -> int:
 def close_vote(meeting: PanelMeeting, user: AbstractBaseUser) -> PanelMeeting:
     """The chair closes the vote: the votes are counted for the first time and stored on the candidates,
     with each candidate's outcome (:func:`outcomes`); irreversible."""
-    _require(may(user, "chair_panel", meeting))
+    require(may(user, "chair_panel", meeting), PanelError)
     with transaction.atomic():
         meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.state != MeetingState.VOTING:
@@ -346,7 +224,7 @@ def close_vote(meeting: PanelMeeting, user: AbstractBaseUser) -> PanelMeeting:
 def resolve_tie(candidate: PanelCandidate, user: AbstractBaseUser, elected: bool, reason: str) -> PanelCandidate:
     """The chair's recorded decision on a 并列待定 candidate (the tie rule), with a reason."""
     meeting = candidate.meeting
-    _require(may(user, "chair_panel", meeting))
+    require(may(user, "chair_panel", meeting), PanelError)
     if meeting.state != MeetingState.CLOSED or candidate.outcome != CandidateOutcome.TIED:
         raise PanelError(Decision.deny("只有投票结束后并列待定的候选需要主持人确定。"))
     reason = (reason or "").strip()

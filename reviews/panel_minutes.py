@@ -13,7 +13,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from reviews import panel
+from reviews import panel, panel_setup
 from reviews.models import PanelMeeting
 
 BODY_FONT, HEADING_FONT = "宋体", "黑体"
@@ -84,7 +84,7 @@ def minutes_docx(meeting: PanelMeeting) -> bytes:
     lists = "、".join(meeting.ranking_lists.order_by("order").values_list("name", flat=True))
     _paragraph(doc, f"会议名称：{meeting.name}")
     _paragraph(doc, f"评审榜单：{lists}")
-    _paragraph(doc, f"主持人：{panel.display_name(meeting.chair)}")
+    _paragraph(doc, f"主持人：{panel_setup.display_name(meeting.chair)}")
     _paragraph(doc, f"开始投票：{_moment(meeting.opened_at)}；结束投票：{_moment(meeting.closed_at)}")
     _paragraph(doc, "一、出席情况", font=HEADING_FONT, size=13, bold=True)
     _paragraph(
@@ -97,7 +97,7 @@ def minutes_docx(meeting: PanelMeeting) -> bytes:
         ["专家", "工作单位", "出席"],
         [
             [
-                panel.display_name(a.member),
+                panel_setup.display_name(a.member),
                 getattr(getattr(a.member, "profile", None), "organization", "") or "—",
                 "出席" if a.present else "缺席",
             ]

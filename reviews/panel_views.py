@@ -17,7 +17,7 @@ from nominations.context_processors import active_campaign
 from nominations.documents.pdf import PdfError
 from nominations.models import Campaign
 from nominations.rules.decision import Refused
-from reviews import panel, panel_minutes
+from reviews import panel, panel_minutes, panel_setup
 from reviews.forms import ConfirmForm
 from reviews.forms.panel import AttendanceForm, BallotForm, CandidatesForm, MeetingForm, TieForm
 from reviews.models import PanelCandidate, PanelMeeting, VoteChoice
@@ -48,7 +48,7 @@ def _back(meeting: PanelMeeting) -> str:
 
 
 def _meeting_form(request: HttpRequest, campaign: Campaign, data: dict | None = None) -> MeetingForm:
-    return MeetingForm(campaign.lists.order_by("order"), panel.eligible_members().select_related("profile"), data)
+    return MeetingForm(campaign.lists.order_by("order"), panel_setup.eligible_members().select_related("profile"), data)
 
 
 @login_required
@@ -63,7 +63,7 @@ def panel_list(request: HttpRequest) -> HttpResponse:
             return refused(request, form, title="创建会评", back=reverse("reviews:panel_list"))
         data = form.cleaned_data
         try:
-            meeting = panel.create_meeting(
+            meeting = panel_setup.create_meeting(
                 request.user,
                 campaign,
                 name=data["name"],
@@ -108,7 +108,7 @@ def record_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return refused(request, form, title="记录出席", back=_back(meeting))
     try:
-        present = panel.record_attendance(meeting, request.user, {m.pk for m in form.cleaned_data["present"]})
+        present = panel_setup.record_attendance(meeting, request.user, {m.pk for m in form.cleaned_data["present"]})
     except Refused as refusal:
         report(request, refusal)
     else:
@@ -124,7 +124,7 @@ def add_candidates(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return refused(request, form, title="生成候选", back=_back(meeting))
     try:
-        count = panel.add_candidates(meeting, request.user, top=form.cleaned_data["top"])
+        count = panel_setup.add_candidates(meeting, request.user, top=form.cleaned_data["top"])
     except Refused as refusal:
         report(request, refusal)
     else:

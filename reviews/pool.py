@@ -29,7 +29,7 @@ from nominations.models import Domain, Role
 from nominations.policy import may
 from nominations.rules.decision import Decision, Refused
 from nominations.rules.duplicates import normalize_name
-from reviews import avoidance, serving
+from reviews import avoidance, organisations, serving
 from reviews.assignment import body_entries
 from reviews.audit import record
 from reviews.models import (
@@ -140,7 +140,7 @@ def preview_import(user: AbstractBaseUser, body: ReviewBody, file: IO[bytes]) ->
 def organisation_for(name: str, parent_name: str = "") -> Organisation:
     """The organisation of a name (its own name or an alias), created when unknown; a parent given for
     an organisation without one is set."""
-    index = avoidance.OrganisationIndex.load()
+    index = organisations.OrganisationIndex.load()
     key = normalize_name(name)
     found = Organisation.objects.filter(pk=index.by_key.get(key)).first() if key in index.by_key else None
     if found is None:

@@ -3,7 +3,7 @@ to confirm), and the expert's pledge and profile.
 
 Thin: the policy is the gate (``view_body_reviews`` for the coordinator, ``record_pledge`` and
 ``edit_expert_profile`` for the expert), the rules are ``reviews.assignment_plan``, ``reviews.pool`` and
-``reviews.avoidance``; a refusal is caught once (``except Refused``).
+``reviews.pledge``; a refusal is caught once (``except Refused``).
 """
 
 from django.contrib import messages
@@ -19,7 +19,7 @@ from kczg_site.paging import page_of
 from nominations.forms.staff import ImportApplyForm
 from nominations.membership.sheets import ImportRefused
 from nominations.rules.decision import Refused
-from reviews import assignment_plan, avoidance, pool
+from reviews import assignment_plan, pledge, pool
 from reviews.coordinator_views import _body
 from reviews.forms import ConfirmForm
 from reviews.forms.pool import (
@@ -240,14 +240,14 @@ def expert_pledge(request: HttpRequest) -> HttpResponse:
     form = PledgeForm(request.POST if request.method == "POST" and not done else None)
     if form.is_bound:
         if form.is_valid():
-            avoidance.record_pledge(request.user, body, form.units(), form.cleaned_data["declaration"])
+            pledge.record_pledge(request.user, body, form.units(), form.cleaned_data["declaration"])
             messages.success(request, "保密承诺与回避声明已记录，现在可以查看申报材料。")
             return redirect(_next(request))
         messages.error(request, "未提交，请按提示修改。")
     context = {
         **review_context(body.campaign, body, clock.now()),
         "form": form,
-        "pledge_text": avoidance.PLEDGE_TEXT,
+        "pledge_text": pledge.PLEDGE_TEXT,
         "pledge": request.user.review_pledges.filter(body=body).first(),
         "next": _next(request),
     }

@@ -22,9 +22,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from nominations.forms.fields import first_error
-from nominations.policy import may
+from nominations.policy import NOT_FOUND, may
 from nominations.rules.decision import Decision, Refused, require
-from reviews.policy import NOT_FOUND
 
 View = Callable[..., HttpResponse]
 

@@ -20,7 +20,7 @@ def _no_demo_clock(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    # The experts' pledge before the first entry (reviews.avoidance.check_pledge): its own tests turn it on.
+    # The experts' pledge before the first entry (reviews.pledge.check_pledge): its own tests turn it on.
     settings.REVIEW_PLEDGE_REQUIRED = False
 
 

@@ -4,7 +4,6 @@ from nominations import policy, reminders, workflow
 from nominations.models import State
 from nominations.models import nomination as nomination_models
 from reviews import final, publication
-from reviews import policy as review_policy
 from reviews import states as review_states
 from reviews.management.commands import seed_scale
 
@@ -48,7 +47,7 @@ def test_the_modules_refer_to_the_groups():
     assert final.DECIDABLE_STATES is State.decidable()
     assert publication.UNDECIDED_STATES is State.undecided()
     assert review_states.LISTED_STATES is State.listed() == {State.LISTED, State.PUBLISHED}
-    assert review_policy.REVIEW_STATES is State.in_review()
+    assert review_states.REVIEW_STATES is State.in_review()
     assert seed_scale.REVIEW_STATES is State.decidable()
     assert nomination_models.LIVE_STATES is State.live()
     assert nomination_models.RECOMMENDED_STATES is State.recommended()

@@ -1,11 +1,11 @@
 """The form of the public ``/verify/`` page: a typed verification code or an uploaded PDF (one of them).
 
-The file is checked by size and content (``official.check_upload``: a PDF, within the attachment
+The file is checked by size and content (``official_verify.check_upload``: a PDF, within the attachment
 limit) before its SHA-256 is compared; the code is normalised (dashes and spaces dropped)."""
 
 from django import forms
 
-from nominations import official
+from nominations import official_numbers, official_verify
 
 CODE_MAX_LENGTH = 40
 
@@ -32,14 +32,14 @@ class VerifyForm(forms.Form):
 
     def clean_code(self) -> str:
         text = self.cleaned_data.get("code", "").strip()
-        if text and official.normalize_code(text) is None:
-            raise forms.ValidationError(official.BAD_CODE)
+        if text and official_numbers.normalize_code(text) is None:
+            raise forms.ValidationError(official_verify.BAD_CODE)
         return text
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")
         if uploaded:
-            decision = official.check_upload(uploaded, uploaded.size)
+            decision = official_verify.check_upload(uploaded, uploaded.size)
             if not decision:
                 raise forms.ValidationError(decision.reason)
         return uploaded

@@ -1,7 +1,8 @@
 """The official (frozen) version of an entry's form: the PDF made at the unit's confirmation.
 
 The rules (which entries are frozen, the serial number, the verification code, the rendering task,
-voiding at reopening) live in ``nominations.official``; these rows only hold what was frozen: the
+voiding at reopening) live in ``nominations.official`` (and ``official_numbers``, ``official_pdf``,
+``official_verify``); these rows only hold what was frozen: the
 stored PDF, its SHA-256, the code and the serial number, when it was frozen and whether it was voided.
 """
 

@@ -1,8 +1,8 @@
 """The public ``/verify/`` page (no log-in): is a 正式版申报书 authentic? Type its code or upload it.
 
-Thin: the verdict is ``nominations.official``'s (``verify_code``, ``verify_file``); the page shows the
+Thin: the verdict is ``nominations.official_verify``'s (``verify_code``, ``verify_file``); the page shows the
 entry number, the list, the unit and the time of freezing, nothing else. Failed look-ups count per
-client address (``official.check_rate``, the log-in's address rule): over the limit, 429.
+client address (``official_verify.check_rate``, the log-in's address rule): over the limit, 429.
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -11,13 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kczg_site.formats import format_clock_time
 from kczg_site.security import client_ip
-from nominations import official
+from nominations import official_verify
 from nominations.forms.verify import VerifyForm
 
 TEMPLATE = "verify/verify.html"
 
 
-def _page(request: HttpRequest, form: VerifyForm, verdict: official.Verdict | None = None, status: int = 200):
+def _page(request: HttpRequest, form: VerifyForm, verdict: official_verify.Verdict | None = None, status: int = 200):
     context = {
         "form": form,
         "verdict": verdict,
@@ -27,15 +27,15 @@ def _page(request: HttpRequest, form: VerifyForm, verdict: official.Verdict | No
 
 
 def _refused(request: HttpRequest, form: VerifyForm) -> HttpResponse | None:
-    decision = official.check_rate(client_ip(request))
+    decision = official_verify.check_rate(client_ip(request))
     if decision:
         return None
-    return _page(request, form, official.Verdict(authentic=False, message=decision.reason), status=429)
+    return _page(request, form, official_verify.Verdict(authentic=False, message=decision.reason), status=429)
 
 
-def _answer(request: HttpRequest, form: VerifyForm, verdict: official.Verdict) -> HttpResponse:
+def _answer(request: HttpRequest, form: VerifyForm, verdict: official_verify.Verdict) -> HttpResponse:
     if not verdict.authentic and not verdict.voided:
-        official.count_failure(client_ip(request))
+        official_verify.count_failure(client_ip(request))
         return _page(request, form, verdict, status=404 if request.method == "GET" else 200)
     return _page(request, form, verdict)
 
@@ -50,10 +50,12 @@ def verify(request: HttpRequest) -> HttpResponse:
         return refused
     if not form.is_valid():
         if "code" in form.errors:
-            official.count_failure(client_ip(request))
+            official_verify.count_failure(client_ip(request))
         return _page(request, form, status=400)
     uploaded = form.cleaned_data.get("file")
-    verdict = official.verify_file(uploaded) if uploaded else official.verify_code(form.cleaned_data["code"])
+    verdict = (
+        official_verify.verify_file(uploaded) if uploaded else official_verify.verify_code(form.cleaned_data["code"])
+    )
     return _answer(request, form, verdict)
 
 
@@ -64,4 +66,4 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     refused = _refused(request, form)
     if refused is not None:
         return refused
-    return _answer(request, form, official.verify_code(code))
+    return _answer(request, form, official_verify.verify_code(code))

@@ -12,7 +12,7 @@ from django.db.models import Count, QuerySet
 from nominations.documents.pdf import pdf_available
 from nominations.models import Campaign
 from nominations.policy import may
-from reviews import panel
+from reviews import panel, panel_setup
 from reviews.models import MeetingState, PanelAttendance, PanelCandidate, PanelMeeting
 
 
@@ -40,7 +40,7 @@ def meeting_page(user: AbstractBaseUser, meeting: PanelMeeting) -> dict[str, Any
     members = list(meeting.members.select_related("profile").order_by("username"))
     for member in members:
         member.attendance = attendance.get(member.pk)
-        member.label = panel.display_name(member)
+        member.label = panel_setup.display_name(member)
     n_members, n_present = panel.attendance_counts(meeting)
     candidates = list(
         PanelCandidate.objects.filter(meeting=meeting)
@@ -70,7 +70,7 @@ def meeting_page(user: AbstractBaseUser, meeting: PanelMeeting) -> dict[str, Any
         "results": panel.results(meeting) if closed else None,
         "minutes_decision": may(user, "download_panel_minutes", meeting),
         "pdf_decision": pdf_available(),
-        "chair_name": panel.display_name(meeting.chair),
+        "chair_name": panel_setup.display_name(meeting.chair),
     }
     return context
 

@@ -12,7 +12,7 @@ import time_machine
 from playwright.sync_api import expect
 
 from nominations.models import Domain, Participation, RankingList, Role, State
-from reviews import assignment, panel, scoring
+from reviews import assignment, panel_setup, scoring
 from reviews.criteria import load_review_criteria
 from reviews.models import PanelBallotReceipt, ReviewBody
 from tests.factories import PASSWORD, MemberUnitFactory, NominationFactory, RecommendingUnitFactory, make_user
@@ -63,10 +63,10 @@ def meeting(settings, transactional_db, campaign):
         )
     ]
     with time_machine.travel(MEETING_TIME, tick=True):
-        meeting = panel.create_meeting(
+        meeting = panel_setup.create_meeting(
             platform_user, campaign, name="先导技术榜终评会评", ranking_lists=[tech], chair=members[0], members=members
         )
-        panel.add_candidates(meeting, platform_user)
+        panel_setup.add_candidates(meeting, platform_user)
     return meeting
 
 

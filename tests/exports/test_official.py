@@ -1,4 +1,4 @@
-"""The official (frozen) version of a recommended entry's form (nominations/official.py): made at the
+"""The official (frozen) version of a recommended entry's form (nominations/official*.py): made at the
 unit's confirmation, stamped on every page with the entry number, the serial number, 第 N 页 共 M 页
 and the verification code; its SHA-256 stored; voided at reopening; checked on the public /verify/.
 
@@ -25,7 +25,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
-from nominations import confirmation, official
+from nominations import confirmation, official, official_numbers, official_pdf, official_verify
 from nominations.documents import pdf
 from nominations.models import AuditEvent, OfficialState, OfficialVersion, State
 from tests.factories import NominationFactory
@@ -131,33 +131,33 @@ def test_verify_accepts_the_code_and_the_file_rejects_a_modified_copy_and_says_v
     # The code, typed with or without dashes (lower case too), or in the address.
     for typed in (version.printed_code, version.code.lower()):
         page = client.post(reverse("verify:form"), {"code": typed}).content.decode()
-        assert official.AUTHENTIC in page
+        assert official_verify.AUTHENTIC in page
         assert entries["organization"].code in page and "融通创新组织榜" in page and "中国技术经济学会" in page
         assert "2023年11月25日 10:00" in page
         assert "长三角融通创新联盟" not in page  # the entry's title is not shown: only the four facts
     response = client.get(reverse("verify:code", args=[version.printed_code]))
-    assert response.status_code == 200 and official.AUTHENTIC in response.content.decode()
+    assert response.status_code == 200 and official_verify.AUTHENTIC in response.content.decode()
 
     # The file itself; then a copy with one byte changed, and one with a byte appended.
     upload = SimpleUploadedFile("正式版.pdf", data, content_type="application/pdf")
     page = client.post(reverse("verify:form"), {"file": upload}).content.decode()
-    assert official.AUTHENTIC_FILE in page and entries["organization"].code in page
+    assert official_verify.AUTHENTIC_FILE in page and entries["organization"].code in page
     index = data.index(b"/Producer") if b"/Producer" in data else len(data) // 2
     tampered = data[:index] + bytes([data[index] ^ 0x01]) + data[index + 1 :]
     for copy in (tampered, data + b"\n"):
         page = client.post(
             reverse("verify:form"), {"file": SimpleUploadedFile("a.pdf", copy, content_type="application/pdf")}
         ).content.decode()
-        assert official.MODIFIED in page
+        assert official_verify.MODIFIED in page
         assert entries["organization"].code not in page
     # Not a PDF at all: the message next to the field.
     response = client.post(reverse("verify:form"), {"file": SimpleUploadedFile("a.pdf", b"GIF89a fake")})
-    assert response.status_code == 400 and official.NOT_PDF in response.content.decode()
+    assert response.status_code == 400 and official_verify.NOT_PDF in response.content.decode()
     # A wrong code, and one that cannot be a code.
     response = client.get(reverse("verify:code", args=["ZZZZ-ZZZZ-ZZZZ"]))
-    assert response.status_code == 404 and official.NOT_FOUND in response.content.decode()
+    assert response.status_code == 404 and official_verify.NOT_FOUND in response.content.decode()
     response = client.post(reverse("verify:form"), {"code": "0000-1111-OOOO"})
-    assert response.status_code == 400 and official.BAD_CODE in response.content.decode()
+    assert response.status_code == 400 and official_verify.BAD_CODE in response.content.decode()
     response = client.post(reverse("verify:form"), {})
     assert response.status_code == 400 and "请输入验证码，或上传 PDF 文件。" in response.content.decode()
 
@@ -166,7 +166,7 @@ def test_verify_accepts_the_code_and_the_file_rejects_a_modified_copy_and_says_v
     version.refresh_from_db()
     assert version.is_void and "推荐单位重新开放" in version.void_reason
     page = client.get(reverse("verify:code", args=[version.printed_code])).content.decode()
-    assert official.VOIDED in page and "已作废" in page
+    assert official_verify.VOIDED in page and "已作废" in page
     page = client.post(
         reverse("verify:form"), {"file": SimpleUploadedFile("a.pdf", data, content_type="application/pdf")}
     ).content.decode()
@@ -192,21 +192,21 @@ def test_a_failed_rendering_never_blocks_confirming_and_shows_on_the_entry_page(
     assert response.status_code == 503 and official.FAILED_REASON in response.content.decode()
     # The hourly job queues it again (here: eager, still no engine, still failed, tried once more).
     assert entries["tech"].pk in set(
-        OfficialVersion.objects.filter(pk__in=official.retry_unfinished()).values_list("nomination_id", flat=True)
+        OfficialVersion.objects.filter(pk__in=official_pdf.retry_unfinished()).values_list("nomination_id", flat=True)
     )
     version.refresh_from_db()
     assert version.attempts == 2
 
 
 def test_serial_numbers_run_on_across_units_and_codes_are_typed_loosely(campaign, society, other_unit):
-    assert official.take_serials(campaign, 3) == [1, 2, 3]
-    assert official.take_serials(campaign, 2) == [4, 5]
-    assert official.take_serials(campaign, 0) == []
-    code = official.new_code()
+    assert official_numbers.take_serials(campaign, 3) == [1, 2, 3]
+    assert official_numbers.take_serials(campaign, 2) == [4, 5]
+    assert official_numbers.take_serials(campaign, 0) == []
+    code = official_numbers.new_code()
     assert len(code) == 12 and not set(code) & set("01OIL")
-    assert official.normalize_code(f" {code[:4].lower()} {code[4:8]}－{code[8:]} ") == code
-    assert official.normalize_code("ABCD-EFGH-JKM") is None
-    assert official.normalize_code("ABCD-EFGH-JKMO") is None
+    assert official_numbers.normalize_code(f" {code[:4].lower()} {code[4:8]}－{code[8:]} ") == code
+    assert official_numbers.normalize_code("ABCD-EFGH-JKM") is None
+    assert official_numbers.normalize_code("ABCD-EFGH-JKMO") is None
 
 
 def test_failed_look_ups_are_limited_per_address(client, settings, campaign):
@@ -223,7 +223,7 @@ def _official_file(nomination, campaign, content: bytes) -> OfficialVersion:
         nomination=nomination,
         campaign=campaign,
         serial=1,
-        code=official.new_code(),
+        code=official_numbers.new_code(),
         state=OfficialState.DONE,
         frozen_at=datetime(2023, 11, 25, 10, 0, tzinfo=SHANGHAI),
         sha256=hashlib.sha256(content).hexdigest(),

@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 
-from nominations import official
+from nominations import official_numbers
 from nominations.models import OfficialSerial
 
 
@@ -23,7 +23,7 @@ def test_parallel_serial_numbers_never_collide(transactional_db, campaign):
         try:
             barrier.wait(timeout=10)
             with transaction.atomic():
-                numbers = official.take_serials(campaign, each)
+                numbers = official_numbers.take_serials(campaign, each)
             taken.extend(numbers)
         except Exception as exc:
             errors.append(repr(exc))

@@ -6,7 +6,7 @@ import time_machine
 from django.urls import reverse
 
 from nominations.models import AuditEvent
-from reviews import assignment, avoidance, conflicts
+from reviews import assignment, conflicts, pledge
 from reviews.assignment import AssignmentError
 from reviews.models import ExpertPledge, ExpertProfile, Organisation, OrganisationAlias
 from tests.factories import PASSWORD, MemberUnitFactory, NominationFactory
@@ -96,7 +96,7 @@ def test_units_declared_in_the_pledge_conflict(setting):
     tech, electronics, society, body, platform_user = setting
     entry = _entry(tech, electronics, society, body, platform_user, member="东方电子股份有限公司")
     ivan = expert_of(body, "ivan", organization="无关大学")
-    avoidance.record_pledge(ivan, body, ["东方电子股份有限公司"], "")
+    pledge.record_pledge(ivan, body, ["东方电子股份有限公司"], "")
     assert "专家在回避声明中申报与“东方电子股份有限公司”存在关联" in _reasons(entry, ivan)
     assert AuditEvent.objects.filter(verb="pledge", actor=ivan).exists()
 

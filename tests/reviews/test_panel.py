@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from nominations.documents.pdf import pdf_available
 from nominations.models import Role
-from reviews import assignment, final, panel, panel_minutes, scoring
+from reviews import assignment, final, panel, panel_minutes, panel_setup, scoring
 from reviews.models import (
     CandidateOutcome,
     FinalDecision,
@@ -57,15 +57,15 @@ def members(campaign):
 
 @pytest.fixture
 def meeting(reviewed, members, platform_user, campaign, tech):
-    meeting = panel.create_meeting(
+    meeting = panel_setup.create_meeting(
         platform_user, campaign, name="先导技术榜终评会", ranking_lists=[tech], chair=members[0], members=members
     )
-    assert panel.add_candidates(meeting, platform_user) == 3
+    assert panel_setup.add_candidates(meeting, platform_user) == 3
     return meeting
 
 
 def _open(meeting, present):
-    panel.record_attendance(meeting, meeting.chair, {m.pk for m in present})
+    panel_setup.record_attendance(meeting, meeting.chair, {m.pk for m in present})
     panel.open_vote(meeting, meeting.chair)
     meeting.refresh_from_db()
     return meeting
@@ -89,7 +89,7 @@ Y, N, A = VoteChoice.YES, VoteChoice.NO, VoteChoice.ABSTAIN
 
 
 def test_the_vote_does_not_open_below_two_thirds_present(meeting, members):
-    panel.record_attendance(meeting, meeting.chair, {m.pk for m in members[:3]})  # 3 of 6 < 4
+    panel_setup.record_attendance(meeting, meeting.chair, {m.pk for m in members[:3]})  # 3 of 6 < 4
     decision = panel.check_open(meeting)
     assert not decision
     assert decision.reason == "实到 3 人，未达到应到 6 人的三分之二（至少 4 人），不能开始投票。"
@@ -102,14 +102,14 @@ def test_the_vote_does_not_open_below_two_thirds_present(meeting, members):
     meeting.refresh_from_db()
     assert response.status_code == 302 and meeting.state == MeetingState.PREPARING
 
-    panel.record_attendance(meeting, meeting.chair, {m.pk for m in members[:4]})  # exactly ⅔
+    panel_setup.record_attendance(meeting, meeting.chair, {m.pk for m in members[:4]})  # exactly ⅔
     _open(meeting, members[:4])
     meeting.refresh_from_db()
     assert meeting.state == MeetingState.VOTING and (meeting.member_count, meeting.present_count) == (6, 4)
 
 
 def test_only_the_chair_opens_and_closes(meeting, members, platform_user):
-    panel.record_attendance(meeting, platform_user, {m.pk for m in members})
+    panel_setup.record_attendance(meeting, platform_user, {m.pk for m in members})
     for user in (members[1], platform_user):
         with pytest.raises(panel.PanelError):
             panel.open_vote(meeting, user)
@@ -236,10 +236,10 @@ def test_strangers_see_no_meeting(meeting, experts, coordinator):
 
 
 def test_a_tie_at_the_boundary_goes_to_the_chairs_recorded_decision(reviewed, members, platform_user, campaign, tech):
-    meeting = panel.create_meeting(
+    meeting = panel_setup.create_meeting(
         platform_user, campaign, name="名额会", ranking_lists=[tech], chair=members[0], members=members[:3], places=1
     )
-    panel.add_candidates(meeting, platform_user)
+    panel_setup.add_candidates(meeting, platform_user)
     _open(meeting, members[:3])  # 3 present: 2 votes needed
     for member in members[:3]:
         _vote(meeting, member, Y, Y, N)
@@ -299,8 +299,8 @@ def test_the_platform_creates_a_meeting_and_bad_input_is_told_next_to_the_field(
     from django.contrib.auth.models import Group
 
     outsider = make_user(Role.PLATFORM, "grace", display_name="Grace")
-    outsider.groups.add(Group.objects.get_or_create(name=panel.PANEL_GROUP)[0])  # 会评专家 by group
-    assert outsider in panel.eligible_members()
+    outsider.groups.add(Group.objects.get_or_create(name=panel_setup.PANEL_GROUP)[0])  # 会评专家 by group
+    assert outsider in panel_setup.eligible_members()
     client = _client(platform_user)
     url = reverse("reviews:panel_list")
     posted = {"name": "终评会", "ranking_lists": [tech.pk], "chair": members[0].pk, "members": [members[1].pk]}

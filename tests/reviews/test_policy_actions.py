@@ -6,8 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from nominations.models import Role
-from nominations.policy import may
-from reviews.policy import NOT_FOUND
+from nominations.policy import NOT_FOUND, may
 from reviews.refusal import gate
 from tests.factories import make_user
 from tests.reviews.conftest import IN_REVIEW_TIME, assign, put_in_review, recommended

@@ -195,7 +195,7 @@ def build_scenario():
         )
         partner.staff.add(u[key])
         partner.named_staff.create(user=u[key], name=name + "经办人", is_admin_contact=True, added_at=REVIEW_TIME)
-    # The experts signed the pledge (保密承诺) of their body before opening any entry (reviews.avoidance).
+    # The experts signed the pledge (保密承诺) of their body before opening any entry (reviews.pledge).
     from reviews.models import ExpertPledge
 
     for key in ("expert", "expert2", "other_body_expert"):

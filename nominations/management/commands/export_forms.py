@@ -1,6 +1,6 @@
 """``python manage.py export_forms --campaign 2023 --output FILE.zip [--with-attachments] [--format pdf]`` —
 the Word 附件2 forms as one ZIP; with ``--with-attachments``, one folder per entry with its attachments
-and the manifests; with ``--format pdf``, the PDFs instead (``nominations.official.write_pdf_zip``): an
+and the manifests; with ``--format pdf``, the PDFs instead (``nominations.official_pdf.write_pdf_zip``): an
 entry whose unit has confirmed gets its official version as stored, every other one its draft (the
 Word form converted with the watermark), many forms per ``soffice`` call, one call per core at a time."""
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from nominations import exports, official
+from nominations import exports, official_pdf
 from nominations.documents import pdf
 from nominations.models import ExportKind
 from nominations.rules.decision import Refused
@@ -52,7 +52,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"已生成 {done} 份 PDF")
 
         try:
-            written, failed = official.export_pdfs(
+            written, failed = official_pdf.export_pdfs(
                 options["output"],
                 filters,
                 workers=options["workers"] or None,
