@@ -84,7 +84,7 @@ def test_an_accept_goes_through_while_a_recommendation_of_the_same_unit_holds_it
     wait for each other as soon as the 推荐 needs the entry the 受理 holds (nominations/locks.py)."""
     from nominations import workflow
 
-    unit, staff, member = unit_with_channels(["society"])
+    _unit, staff, member = unit_with_channels(["society"])
     held = make_nomination(state=State.ACCEPTED, member_unit=member)
     arriving = make_nomination(state=State.SUBMITTED, member_unit=member)
     inside, release = threading.Event(), threading.Event()
