@@ -3,8 +3,9 @@ the ``promotion`` section of a campaign file, the audit labels, the navbar entri
 promotion side (``promotion.demo``)."""
 
 from nominations import campaign_data, context_processors
+from nominations import demo as core_demo
 from nominations.audit import EVENT_LABELS
-from promotion import policy, services
+from promotion import demo, policy, services
 
 AUDIT_LABELS = {
     "promotion_consent": "推介授权",
@@ -41,3 +42,4 @@ def register() -> None:
     campaign_data.register_section_loader("promotion", services.load_promotion)
     for label, url_name, action in NAV:
         context_processors.register_nav(label, url_name, action)
+    core_demo.register_extra(core_demo.DemoExtra(name="promotion", logins=demo.LOGINS, load=demo.load))
