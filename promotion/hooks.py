@@ -4,6 +4,7 @@ promotion side (``promotion.demo``)."""
 
 from nominations import campaign_data, context_processors
 from nominations import demo as core_demo
+from nominations import policy as core_policy
 from nominations.audit import EVENT_LABELS
 from promotion import demo, policy, services
 
@@ -42,4 +43,5 @@ def register() -> None:
     campaign_data.register_section_loader("promotion", services.load_promotion)
     for label, url_name, action in NAV:
         context_processors.register_nav(label, url_name, action)
+    core_policy.register_dashboard("act_as_partner", "promotion:partner")  # where partner staff land
     core_demo.register_extra(core_demo.DemoExtra(name="promotion", logins=demo.LOGINS, load=demo.load))

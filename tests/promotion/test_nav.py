@@ -67,3 +67,10 @@ def test_the_entries_cost_no_query(campaign, monkeypatch, role):
     with_entries = count()
     monkeypatch.setattr(context_processors, "EXTRA_NAV", [])
     assert count() == with_entries
+
+
+def test_approved_partner_staff_land_on_their_workbench(campaign, platform_user):
+    _, bob = make_partner("甲银行", "bob", "91350100M000100Y4", platform_user, approve=False)
+    _, carol = make_partner("乙创投", "carol", "91110108MA01ABCDE", platform_user)
+    assert login(bob).get("/dashboard/").url == reverse("home")
+    assert login(carol).get("/dashboard/").url == reverse("promotion:partner")
