@@ -123,7 +123,7 @@ def test_an_overdue_request_expires_by_the_command_and_mails_the_partner_once(
         assert sent.subject == "【科创中国榜单】对“量子传感芯片”的对接请求已过期"
         assert len(mails_of(MailKind.PROMOTION_EXPIRED)) == 1
         page = login(bob).get("/promotion/partner/").content.decode()
-        assert "已过期" in page
+        assert "量子传感芯片</a>：已过期" in page
 
 
 def test_revoking_the_consent_expires_open_requests_and_mails_the_partner(
