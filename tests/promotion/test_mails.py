@@ -139,3 +139,23 @@ def test_revoking_the_consent_expires_open_requests_and_mails_the_partner(
 def test_the_expiry_runs_hourly(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["expire-promotion-requests"]
     assert entry == {"task": "promotion.expire_overdue", "schedule": 3600.0}
+
+
+def test_a_pioneers_entry_mails_the_pioneer(manager, pioneer_user, bank, django_capture_on_commit_callbacks):
+    _, bob = bank
+    pioneer_user.email = "erin@pioneer.example"
+    pioneer_user.save()
+    entry = NominationFactory(
+        ranking_list=manager,
+        pioneer=pioneer_user.profile.pioneer,
+        member_unit=None,
+        state=State.PUBLISHED,
+        title="林知远",
+    )
+    item = services.profile_for(entry)
+    services.grant_consent(item, pioneer_user, level=ConsentLevel.PARTNERS, **CONTACT)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_request(item, bob, "")
+    [sent] = mail.outbox
+    assert sent.to == ["erin@pioneer.example"] and "“林知远”" in sent.subject
+    assert SentMail.objects.get(kind=MailKind.PROMOTION_REQUEST).audience == MailAudience.OTHER
