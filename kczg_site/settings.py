@@ -258,6 +258,8 @@ CELERY_BEAT_SCHEDULE = {
     "lapse-overdue-entries": {"task": "nominations.lapse_overdue", "schedule": 3600.0},
     # Official PDFs that failed or waited too long are rendered again (nominations.official_pdf.retry_unfinished).
     "retry-official-versions": {"task": "nominations.retry_official_versions", "schedule": 3600.0},
+    # 发布推介: pending interest requests past their answer period become 已过期 (promotion.services.expire_overdue).
+    "expire-promotion-requests": {"task": "promotion.expire_overdue", "schedule": 3600.0},
 }
 # The public address used in links inside e-mails (invitations, notifications).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")

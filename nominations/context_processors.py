@@ -15,7 +15,7 @@ from django.utils.functional import SimpleLazyObject
 from kczg_site import clock
 from nominations import campaign_cache, page_modes
 from nominations.models import Campaign, Role
-from nominations.policy import role_of
+from nominations.policy import may, role_of
 from nominations.rules import deadlines
 
 _CAMPAIGN_ATTR = "_kczg_active_campaign"
@@ -47,6 +47,18 @@ ROLE_NAV = {
 }
 
 
+# Entries other apps add at ready() (the promotion app): (label, URL name, policy action), after the
+# role's entries; an entry shows when ``may(user, action)`` allows it, or to everybody (anonymous
+# viewers included) when its action is ``None``.
+EXTRA_NAV: list[tuple[str, str, str | None]] = []
+
+
+def register_nav(label: str, url_name: str, action: str | None = None) -> None:
+    """Add a navbar entry shown to whom the policy's ``action`` allows (everybody for ``None``); idempotent."""
+    if (label, url_name, action) not in EXTRA_NAV:
+        EXTRA_NAV.append((label, url_name, action))
+
+
 def remember_campaign(request: HttpRequest, campaign: Campaign | None) -> None:
     """Let the context processor reuse a campaign the view already loaded (with its prefetches)."""
     setattr(request, _CAMPAIGN_ATTR, campaign)
@@ -64,8 +76,11 @@ def nav_items(request: HttpRequest) -> list[dict[str, Any]]:
     """The navbar links of the user's role: dicts with ``label``, ``url`` and ``active``."""
     user = getattr(request, "user", None)
     role = role_of(user)
+    entries = [(label, name, None) for label, name in ROLE_NAV.get(role, [])] + EXTRA_NAV
     items = []
-    for label, name in ROLE_NAV.get(role, []):
+    for label, name, action in entries:
+        if action is not None and not may(user, action):
+            continue
         try:
             url = reverse(name)
         except NoReverseMatch:

@@ -1,5 +1,8 @@
 """Demo data for walking through the 2023 campaign (``python manage.py load_demo``).
 
+Apps above the core add their part with :func:`register_extra` (the promotion app: a 2022 archive
+with published entries, financial partners and their log-ins).
+
 ``load_demo()`` is idempotent: it looks every row up by its natural key (unit name, username, ...),
 so running it twice changes nothing. Passwords are set only when a user is created or when the stored
 one no longer matches ``DEMO_PASSWORD``.
@@ -201,13 +204,15 @@ def _refresh(obj, fields):
     return bool(changed)
 
 
-def _user(username, role, counts, *, display_name="", is_staff=False, is_superuser=False, **profile_fields):
+def _account(username, *, is_staff=False, is_superuser=False, **user_fields):
+    """The demo user ``username`` with the demo password; returns ``(user, created, changed)``."""
     user_model = get_user_model()
     fields = {
         "email": f"{username}@demo.kczg.invalid",
         "is_staff": is_staff or is_superuser,
         "is_superuser": is_superuser,
         "is_active": True,
+        **user_fields,
     }
     user, created = user_model.objects.get_or_create(username=username, defaults=fields)
     dirty = created or _refresh(user, fields)
@@ -215,6 +220,19 @@ def _user(username, role, counts, *, display_name="", is_staff=False, is_superus
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
         dirty = True
+    return user, created, dirty
+
+
+def demo_account(username, counts, **user_fields):
+    """A demo user without a platform role (no profile), counted in ``counts`` (the summary's ``users``);
+    for the demo extras of other apps (e.g. a financial partner's staff)."""
+    user, created, dirty = _account(username, **user_fields)
+    _count(counts, created, dirty)
+    return user
+
+
+def _user(username, role, counts, *, display_name="", is_staff=False, is_superuser=False, **profile_fields):
+    user, created, dirty = _account(username, is_staff=is_staff, is_superuser=is_superuser)
     profile = {
         "role": role,
         "display_name": display_name,
@@ -258,6 +276,29 @@ def _review_side() -> DemoReviewSide:
     if not _REVIEW_SIDE:
         raise LookupError("The demo needs the review side: the reviews app registers it at ready().")
     return _REVIEW_SIDE[0]
+
+
+@dataclass(frozen=True)
+class DemoExtra:
+    """A further part of the demo, registered by an app above the core at ready() (the promotion app).
+
+    ``logins`` are rows like those of ``DEMO_LOGINS`` (appended to it, so the command and the README
+    list them); ``load(campaign, summary)`` runs at the end of ``load_demo`` (idempotent, like it) with
+    the active demo campaign and the summary, whose ``users`` counter it adds its users to."""
+
+    name: str
+    logins: tuple
+    load: Callable
+
+
+_EXTRAS: dict[str, DemoExtra] = {}
+
+
+def register_extra(extra: DemoExtra) -> None:
+    """Add (or replace) a demo extra; its log-ins join ``DEMO_LOGINS`` once."""
+    _EXTRAS[extra.name] = extra
+    known = {row[0] for row in DEMO_LOGINS}
+    DEMO_LOGINS.extend(row for row in extra.logins if row[0] not in known)
 
 
 @transaction.atomic
@@ -320,7 +361,7 @@ def load_demo(campaign_file=CAMPAIGN_FILE):
 
     review_side.load_criteria(campaign)
     entries = create_demo_nominations(campaign)
-    return {
+    summary = {
         "campaign": campaign,
         "recommending_units": units,
         "member_units": members,
@@ -328,6 +369,9 @@ def load_demo(campaign_file=CAMPAIGN_FILE):
         "users": users,
         "entries_created": entries,
     }
+    for extra in _EXTRAS.values():
+        extra.load(campaign, summary)
+    return summary
 
 
 def demo_logins_table():

@@ -1,9 +1,12 @@
 """What the core needs from 发布推介, registered from ``PromotionConfig.ready``: its policy actions,
-the ``promotion`` section of a campaign file, and the audit labels."""
+the ``promotion`` section of a campaign file, the audit labels, the navbar entries and the demo's
+promotion side (``promotion.demo``)."""
 
-from nominations import campaign_data
+from nominations import campaign_data, context_processors
+from nominations import demo as core_demo
+from nominations import policy as core_policy
 from nominations.audit import EVENT_LABELS
-from promotion import policy, services
+from promotion import demo, policy, services
 
 AUDIT_LABELS = {
     "promotion_consent": "推介授权",
@@ -24,8 +27,23 @@ AUDIT_LABELS = {
 }
 
 
+# (label, URL name, policy action or None for everybody): the navbar entries (nominations.context_processors).
+# Each is decided without a query (the navbar is on every page): 我的推介 for every member unit and
+# pioneer (the page says when none of their entries is published yet), 合作机构 for approved partners' staff.
+NAV = [
+    ("入榜推介", "promotion:search", None),
+    ("我的推介", "promotion:mine", "manage_promotion_consent"),
+    ("合作机构", "promotion:partner", "see_partner_menu"),
+    ("发布推介", "promotion:platform", "moderate_partners"),
+]
+
+
 def register() -> None:
     policy.register_actions()
     for verb, label in AUDIT_LABELS.items():
         EVENT_LABELS.setdefault(verb, label)
     campaign_data.register_section_loader("promotion", services.load_promotion)
+    for label, url_name, action in NAV:
+        context_processors.register_nav(label, url_name, action)
+    core_policy.register_dashboard("act_as_partner", "promotion:partner")  # where partner staff land
+    core_demo.register_extra(core_demo.DemoExtra(name="promotion", logins=demo.LOGINS, load=demo.load))

@@ -56,6 +56,15 @@ def _manage_consent(user: Any, profile: Any = None) -> Decision:
     return ALLOW if owns_profile(user, profile) else NOT_FOUND
 
 
+def _partner_menu(user: Any, obj: Any = None) -> Decision:
+    """The navbar entry 合作机构: partner staff sign up through 合作机构申请 and hold no platform role,
+    so a user with a role is refused without a query (every page of every role draws the navbar);
+    anyone else is asked ``act_as_partner``."""
+    if role_of(user) is not None:
+        return NOT_PARTNER
+    return _partner(user, obj)
+
+
 def _partner(user: Any, obj: Any = None) -> Decision:
     return ALLOW if partner_of(user) is not None else NOT_PARTNER
 
@@ -114,6 +123,7 @@ def _moderate(user: Any, obj: Any = None) -> Decision:
 ACTIONS = {
     "manage_promotion_consent": _manage_consent,
     "act_as_partner": _partner,
+    "see_partner_menu": _partner_menu,
     "request_contact": _request_contact,
     "view_contact": _view_contact,
     "moderate_partners": _moderate,

@@ -13,7 +13,7 @@ from nominations.models import Nomination, State
 from nominations.policy import may
 from nominations.rules.credit_codes import credit_code_error, normalize_credit_code
 from nominations.rules.decision import Refused, require
-from promotion import publishable
+from promotion import mails, publishable
 from promotion.models import (
     Consent,
     InterestRequest,
@@ -89,9 +89,10 @@ def revoke_consent(profile: ListedProfile, user: User) -> None:
     now = clock.now()
     if not profile.consents.filter(revoked_at__isnull=True).update(revoked_at=now):
         raise PromotionError("该项目没有有效的推介授权。")
-    profile.requests.filter(state__in=(RequestState.PENDING, RequestState.MODERATION)).update(
-        state=RequestState.EXPIRED, answered_at=now
-    )
+    closed = list(profile.requests.filter(state__in=OPEN_REQUEST_STATES).values_list("pk", flat=True))
+    InterestRequest.objects.filter(pk__in=closed).update(state=RequestState.EXPIRED, answered_at=now)
+    for item in InterestRequest.objects.filter(pk__in=closed):
+        mails.queue_answer(item)
     record_event("promotion_revoke", user, nomination=profile.nomination, note="撤回推介授权，推介页不再公开")
 
 
@@ -180,14 +181,23 @@ def send_request(profile: ListedProfile, user: User, message: str = "") -> Inter
         expires_at=now + timedelta(days=rules.answer_days),
     )
     record_event("promotion_request", user, nomination=profile.nomination, note=f"{partner.name}提出对接请求")
+    mails.queue_reached(item)
     return item
 
 
 def expire_overdue(now=None) -> int:
+    """Pending requests past their answer period become 已过期 (each partner is mailed); how many."""
     now = now or clock.now()
-    return InterestRequest.objects.filter(state=RequestState.PENDING, expires_at__lt=now).update(
-        state=RequestState.EXPIRED
-    )
+    with transaction.atomic():
+        due = list(
+            InterestRequest.objects.filter(state=RequestState.PENDING, expires_at__lt=now).values_list("pk", flat=True)
+        )
+        count = InterestRequest.objects.filter(pk__in=due, state=RequestState.PENDING).update(
+            state=RequestState.EXPIRED
+        )
+        for item in InterestRequest.objects.filter(pk__in=due, state=RequestState.EXPIRED):
+            mails.queue_answer(item)
+    return count
 
 
 @transaction.atomic
@@ -200,6 +210,10 @@ def moderate_request(item, user: User, release: bool) -> None:
         rules = settings_of(item.profile.nomination.campaign)
         item.expires_at = clock.now() + timedelta(days=rules.answer_days)
     item.save(update_fields=["state", "expires_at"])
+    if release:
+        mails.queue_reached(item)
+    else:
+        mails.queue_answer(item)
     verdict = "放行" if release else "拦截"
     record_event(
         "promotion_moderate", user, nomination=item.profile.nomination, note=f"{verdict}{item.partner.name}的请求"
@@ -219,6 +233,7 @@ def answer_request(item, user: User, accept: bool) -> None:
     item.state = RequestState.ACCEPTED if accept else RequestState.DECLINED
     item.answered_at = clock.now()
     item.save(update_fields=["state", "answered_at"])
+    mails.queue_answer(item)
     verb = "promotion_release" if accept else "promotion_decline"
     note = f"{'接受' if accept else '拒绝'}{item.partner.name}的对接请求" + ("，向其提供联系方式" if accept else "")
     record_event(verb, user, nomination=item.profile.nomination, note=note)

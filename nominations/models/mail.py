@@ -16,6 +16,11 @@ class MailKind(models.TextChoices):
     NOT_RECOMMENDED = "not_recommended", "未获推荐通知"
     EXCLUDED = "excluded", "未纳入初评通知"
     OUTCOME = "outcome", "榜单结果通知"
+    # 发布推介 (the promotion app sends them): a partner's interest request and its answer.
+    PROMOTION_REQUEST = "promotion_request", "对接请求通知"
+    PROMOTION_ACCEPTED = "promotion_accepted", "对接请求已接受通知"
+    PROMOTION_DECLINED = "promotion_declined", "对接请求未获接受通知"
+    PROMOTION_EXPIRED = "promotion_expired", "对接请求已过期通知"
 
 
 class MailStatus(models.TextChoices):

@@ -234,9 +234,19 @@ for _action in list(ACTIONS):
     _register_rule(_action)
 
 
+# Dashboards other apps register for users without a platform role (the promotion app: a financial
+# partner's staff): (policy action, URL name), the first whose action the policy allows.
+EXTRA_DASHBOARDS: list[tuple[str, str]] = []
+
+
+def register_dashboard(action: str, url_name: str) -> None:
+    if (action, url_name) not in EXTRA_DASHBOARDS:
+        EXTRA_DASHBOARDS.append((action, url_name))
+
+
 def dashboard_url_name(user: AnyUser) -> str:
     """The URL name of the dashboard a role lands on after log-in."""
-    return {
+    name = {
         Role.MEMBER: "member:dashboard",
         Role.SECRETARIAT: "secretariat:dashboard",
         Role.PIONEER: "pioneer:dashboard",
@@ -244,7 +254,10 @@ def dashboard_url_name(user: AnyUser) -> str:
         Role.COORDINATOR: "reviews:coordinator_dashboard",
         Role.PLATFORM: "platform:dashboard",
         Role.ADMIN: "platform:dashboard",
-    }.get(role_of(user), "home")
+    }.get(role_of(user))
+    if name is None:
+        name = next((url for action, url in EXTRA_DASHBOARDS if may(user, action)), "home")
+    return name
 
 
 __all__ = [
@@ -272,6 +285,7 @@ __all__ = [
     "may",
     "profile_of",
     "register",
+    "register_dashboard",
     "register_export_checks",
     "register_visibility",
     "role_of",

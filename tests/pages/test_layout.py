@@ -27,7 +27,7 @@ def nav_labels(html):
 def test_anonymous_navbar(client, campaign):
     html = client.get(reverse("home")).content.decode()
     assert "科创中国系列榜单申报平台" in html
-    assert nav_labels(html) == ["征集通知"]
+    assert nav_labels(html) == ["征集通知", "入榜推介"]  # 入榜推介: the promotion app's public search
     assert f'href="{reverse("login")}"' in html
     assert "navbar-toggler" in html and "navbar-expand-lg" in html  # collapses on a phone
     assert 'hx-headers=\'{"X-CSRFToken": "' in html
