@@ -18,6 +18,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -26,6 +27,8 @@ from bench import _rush_data as data  # noqa: E402
 from bench._rush_client import VERSION_RE  # noqa: E402
 from bench._rush_server import CLOCK_START  # noqa: E402
 
+# As bench/_rush_client.py (and htmx, and a browser's form) sends them, not the test client's multipart.
+FORM = "application/x-www-form-urlencoded"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kczg_bench_rush_profile"
 
 
@@ -35,6 +38,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--sql", action="store_true", help="print each request type's queries")
+    parser.add_argument("--cprofile", metavar="KIND", help="print cProfile's top functions of one request type")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
     os.environ["DEMO_CLOCK"] = "1"
@@ -79,41 +83,63 @@ def main():
 
                 def autosave(client=client, pk=pk, code=code, title=title, holder=holder):
                     form = {**posted[code], "name": title, "version": holder["version"]}
-                    response = client.post(f"/member/{pk}/autosave/", form, HTTP_HX_REQUEST="true")
+                    response = client.post(
+                        f"/member/{pk}/autosave/", urlencode(form, doseq=True), FORM, HTTP_HX_REQUEST="true"
+                    )
                     found = VERSION_RE.search(response.content.decode())
                     holder["version"] = int(found.group(1)) if found else holder["version"]
                     return response
 
                 def save(client=client, pk=pk, code=code, title=title, holder=holder):
                     form = {**posted[code], "name": title, "version": holder["version"]}
-                    response = client.post(f"/member/{pk}/edit/", form)
+                    response = client.post(f"/member/{pk}/edit/", urlencode(form, doseq=True), FORM)
                     holder["version"] += 1
                     return response
 
                 def submit(client=client, pk=pk):
-                    return client.post(f"/member/{pk}/act/submit/", {})
+                    return client.post(f"/member/{pk}/act/submit/", "", FORM)
 
-                yield from (("edit_get", edit_get), ("autosave", autosave), ("save", save), ("submit", submit))
+                def baseline(client=client):
+                    # The yardstick of bench/rush.py (one INSERT, bench/_rush_urls.py), in the same process.
+                    return client.post("/bench/insert/", "note=profile", FORM)
+
+                yield from (
+                    ("edit_get", edit_get),
+                    ("autosave", autosave),
+                    ("save", save),
+                    ("submit", submit),
+                    ("baseline", baseline),
+                )
 
     profiler = None
     if args.profile:
         from pyinstrument import Profiler
 
         profiler = {}
+    cprofile = None
+    if args.cprofile:
+        import cProfile
+
+        cprofile = cProfile.Profile()
     cpu = {}
     queries = {}
     statuses = {}
     for n, (kind, call) in enumerate(steps()):
         if len(cpu.get(kind, [])) >= args.repeat:
             break
-        warm = n < 8
+        warm = n < 10
         if profiler is not None and not warm:
             profiler.setdefault(kind, Profiler(interval=0.0002))
             profiler[kind].start()
+        profiling = cprofile is not None and kind == args.cprofile and not warm
+        if profiling:
+            cprofile.enable()
         started = time.process_time()
         with CaptureQueriesContext(connection) as captured:
             response = call()
         spent = time.process_time() - started
+        if profiling:
+            cprofile.disable()
         if profiler is not None and not warm:
             profiler[kind].stop()
         statuses.setdefault(kind, set()).add(response.status_code)
@@ -128,6 +154,11 @@ def main():
             print(f"\n--- {kind}")
             for sql in sqls:
                 print(f"  {sql[:300]}")
+    if cprofile is not None:
+        import pstats
+
+        pstats.Stats(cprofile).sort_stats("cumulative").print_stats(70)
+        pstats.Stats(cprofile).sort_stats("tottime").print_stats(40)
     if profiler is not None:
         for kind, prof in profiler.items():
             print(f"\n=========== {kind}")

@@ -10,9 +10,11 @@ process keeps what it has read in a dictionary stamped with the version of the c
 version in the same transaction and empties this process's copy. Another process sees the new version
 at its next check and reads the data again:
 
-* in a request, the version is read once, at the first use (one small query instead of the queries it
-  replaces), and again inside each ``workflow.transition`` after its locks (:func:`read_again`), so a
-  state change is checked against every change committed before it, as when the rows were read there;
+* in a request, the version is read once: with the logged-in user (``kczg_site.auth.read_with_user``:
+  a subquery of the query every such request makes anyway), or at the first use when no user was
+  loaded before it (one small query instead of the queries it replaces); and again inside each
+  ``workflow.transition`` after its locks (:func:`read_again`), so a state change is checked against
+  every change committed before it, as when the rows were read there;
 * outside a request (commands, tests, the shell), at every use.
 
 Only data is cached, never a decision: a deadline is still checked against ``clock.now()`` (the demo
@@ -30,9 +32,10 @@ from typing import Any
 
 from django.core.signals import request_finished, request_started
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Subquery
 from django.db.models.signals import post_delete, post_save
 
+from kczg_site import auth
 from nominations.models import Campaign, CampaignDataVersion, Domain, Extension, Participation, RankingList
 
 # Saving or deleting one of these changes what the cache holds.
@@ -40,7 +43,9 @@ WATCHED = (Campaign, RankingList, Domain, Participation, Extension)
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {"version": None, "data": {}}
-_request = threading.local()  # .active: inside a request; .checked: the version was read in it
+_request = threading.local()  # .active: inside a request; .checked: the version was read in it;
+# .seen: the version read with the request's user, not yet used
+VERSION_WITH_USER = "campaign_data_version_seen"
 
 
 def _read_version() -> int:
@@ -53,7 +58,9 @@ def _read_version() -> int:
 def _check() -> dict:
     """The data of the current version (emptied when the database holds a newer one)."""
     if not (getattr(_request, "active", False) and getattr(_request, "checked", False)):
-        version = _read_version()
+        seen = getattr(_request, "seen", None) if getattr(_request, "active", False) else None
+        _request.seen = None
+        version = _read_version() if seen is None else seen
         with _lock:
             if version != _state["version"]:
                 _state["version"], _state["data"] = version, {}
@@ -81,21 +88,28 @@ def invalidate(**_kwargs: Any) -> None:
     with _lock:
         # Read again at the next use: if this transaction rolls back, the version in the database does too.
         _state["version"], _state["data"] = None, {}
-    _request.checked = False
+    _request.checked, _request.seen = False, None
 
 
 def read_again() -> None:
     """Read the version again at the next use, also within a request: ``workflow.transition`` asks it
     under its locks, so that its deadline and confirmation checks see every change committed before."""
-    _request.checked = False
+    _request.checked, _request.seen = False, None
+
+
+def _seen_with_user(value: int | None) -> None:
+    """The version read with the request's user (``kczg_site.auth``): used by the request's first check,
+    if it comes after (a user loaded outside a request, or after that check, changes nothing)."""
+    if getattr(_request, "active", False) and not getattr(_request, "checked", False):
+        _request.seen = 0 if value is None else value
 
 
 def _request_started(**_kwargs: Any) -> None:
-    _request.active, _request.checked = True, False
+    _request.active, _request.checked, _request.seen = True, False, None
 
 
 def _request_finished(**_kwargs: Any) -> None:
-    _request.active, _request.checked = False, False
+    _request.active, _request.checked, _request.seen = False, False, None
 
 
 def connect() -> None:
@@ -104,6 +118,8 @@ def connect() -> None:
         post_save.connect(invalidate, sender=model, dispatch_uid=f"campaign_cache_save_{model.__name__}")
         post_delete.connect(invalidate, sender=model, dispatch_uid=f"campaign_cache_delete_{model.__name__}")
     request_started.connect(_request_started, dispatch_uid="campaign_cache_request_started")
+    version = CampaignDataVersion.objects.filter(pk=1).values("value")
+    auth.read_with_user(VERSION_WITH_USER, Subquery(version[:1]), _seen_with_user)
     request_finished.connect(_request_finished, dispatch_uid="campaign_cache_request_finished")
 
 

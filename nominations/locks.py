@@ -17,4 +17,5 @@ from django.db import models
 
 def serialize_on(model: type[models.Model], pk: object) -> None:
     """Lock the row ``pk`` of ``model`` until the end of the transaction (it must exist or not: no error)."""
-    model.objects.select_for_update(no_key=True).filter(pk=pk).first()
+    # Only the key is read: the lock is the point, not the row's columns (nor an ORDER BY).
+    list(model.objects.select_for_update(no_key=True).filter(pk=pk).order_by().values_list("pk", flat=True))

@@ -327,6 +327,15 @@ def _lock_scope(nomination: Nomination, transition: Transition) -> None:
         locks.serialize_on(Pioneer, nomination.pioneer_id)
 
 
+def _scope_of(nomination: Nomination, transition: Transition) -> int | None:
+    """The key of the row ``_lock_scope`` locks for ``transition``."""
+    return {
+        "member_cap": nomination.member_unit_id,
+        "unit_quota": nomination.recommending_unit_id,
+        "pioneer_quota": nomination.pioneer_id,
+    }.get(transition.limit)
+
+
 def transition(
     nomination: Nomination, action: str, user: policy.AnyUser, note: str = "", override_reason: str = ""
 ) -> Nomination:
@@ -339,8 +348,14 @@ def transition(
             # The policy and the state first, on a fresh read: a refused action never reaches the
             # quota lock (a secretariat's 推举 has no pioneer to lock: that was a 500). The lock
             # order stays scope, then row, as in ``batch.apply``; every rule is asked again below.
-            current = Nomination.objects.select_related(*NOMINATION_RELATIONS).get(pk=nomination.pk)
+            # The caller's instance was read in this request (and kept up to date by save_draft and
+            # _take_over): asked first, it spares a read of the entry with its relations. Only a refusal
+            # is confirmed on a fresh read, so a stale instance never refuses what the row allows.
+            current = nomination
             decision = check_access(current, action, user)
+            if not decision:
+                current = Nomination.objects.select_related(*NOMINATION_RELATIONS).get(pk=nomination.pk)
+                decision = check_access(current, action, user)
             if not decision:
                 raise WorkflowError(decision)
             _lock_scope(current, spec)
@@ -350,6 +365,10 @@ def transition(
             .select_related(*NOMINATION_RELATIONS)
             .get(pk=nomination.pk)
         )
+        if spec.limit and _scope_of(locked, spec) != _scope_of(current, spec):
+            # The row's unit is not the one locked above (it changed since the instance was read): lock
+            # the row's own, so that the cap or quota checked below is serialised on the right row.
+            _lock_scope(locked, spec)
         # The deadlines and the confirmation of the checks below: the cached campaign data as of now,
         # under the locks (a change committed since the request began is seen).
         campaign_cache.read_again()

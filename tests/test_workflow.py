@@ -163,3 +163,22 @@ def test_audit_records_are_append_only(enterprise, member_unit, member_user):
         event.save()
     with pytest.raises(PermissionError):
         event.delete()
+
+
+def test_a_stale_instance_neither_refuses_nor_allows_what_the_row_decides(enterprise, member_unit, member_user):
+    """The access pre-check asks the caller's instance; the row decides either way."""
+    from nominations.models import Nomination
+
+    entry = NominationFactory(ranking_list=enterprise, member_unit=member_unit, created_by=member_user)
+    stale = Nomination.objects.get(pk=entry.pk)
+    with time_machine.travel(BEFORE_MEMBER_DEADLINE, tick=False):
+        workflow.transition(entry, "submit", member_user)  # submitted meanwhile, e.g. in another tab
+        with pytest.raises(WorkflowError, match="当前状态为"):
+            workflow.transition(stale, "submit", member_user)  # the instance says draft: the row refuses
+        assert AuditEvent.objects.filter(nomination=entry).count() == 1
+        Nomination.objects.filter(pk=entry.pk).update(state=State.DRAFT)  # back to draft elsewhere
+        entry.state = State.SUBMITTED  # this instance is stale the other way: the row allows
+        workflow.transition(entry, "submit", member_user)
+    entry.refresh_from_db()
+    assert entry.state == State.SUBMITTED
+    assert AuditEvent.objects.filter(nomination=entry, verb="submit").count() == 2

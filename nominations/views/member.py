@@ -51,10 +51,12 @@ def author_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 def get_entry(request: HttpRequest, pk: int) -> Nomination:
     """The entry if the policy lets this user see it, else 404 (never "forbidden": no existence leak)."""
-    nomination = policy.visible_nominations(request.user).select_related(*NOMINATION_RELATIONS).filter(pk=pk).first()
-    if nomination is None:
+    # One row by its key: no ORDER BY to compile and send (``first()`` would add the model's ordering).
+    visible = policy.visible_nominations(request.user).select_related(*NOMINATION_RELATIONS)
+    found = list(visible.filter(pk=pk).order_by())
+    if not found:
         raise Http404("没有找到该申报，或您无权查看。")
-    return nomination
+    return found[0]
 
 
 def _ns(request: HttpRequest) -> str:

@@ -158,3 +158,33 @@ def test_earlier_listed_flag_and_control_characters(enterprise, member_unit, cam
     assert row["疑似历年入榜"].value == "2022年新锐企业榜：青岛国数信息科技有限公司"
     assert row["历年入榜仍推荐理由"].value == "=理由" and row["历年入榜仍推荐理由"].data_type == "s"
     assert row["融资情况"].value == "A轮融资"
+
+
+@pytest.mark.django_db
+def test_rows_keep_the_export_order_across_read_chunks(
+    tech, member_unit, other_member_unit, campaign, tmp_path, monkeypatch
+):
+    """The ids are sorted alone and the rows read by key in chunks: the sheet still lists the entries by
+    domain, then recommending unit, then number, with the year in the number and each row's domain name."""
+    from nominations.exports import files
+    from nominations.models import Domain
+
+    monkeypatch.setattr(files, "CHUNK_SIZE", 2)
+    first, second = Domain.objects.filter(ranking_list=tech).order_by("order")[:2]
+    made = [
+        NominationFactory(
+            ranking_list=tech, member_unit=unit, domain=domain, title=f"{domain.name}-{unit.name}-{n}", **RECOMMENDED
+        )
+        for n in range(2)
+        for domain in (second, first)
+        for unit in (member_unit, other_member_unit)
+    ]
+    count, book = _export(tmp_path, exports.Filters(campaign=2023, list="tech"))
+    assert count == len(made)
+    sheet = book["先导技术榜"]
+    headers = [c.value for c in sheet[1]]
+    rows = [dict(zip(headers, [c.value for c in row], strict=True)) for row in sheet.iter_rows(min_row=2)]
+    expected = sorted(made, key=lambda e: (e.domain.order, e.member_unit.recommending_unit.name, e.pk))
+    assert [r["申报编号"] for r in rows] == [f"KCZG-2023-{e.pk:06d}" for e in expected]
+    assert [r["所属领域"] for r in rows] == [e.domain.name for e in expected]
+    assert [r["推荐单位"] for r in rows] == [e.member_unit.recommending_unit.name for e in expected]

@@ -141,18 +141,19 @@ def test_member_edit_page_save_and_autosave_query_budgets(
 ):
     nomination = make_nomination(data={"name": "旧"})
     edit_page(client_member, nomination)  # warms the process's cached campaign data
-    # Session, user (with profile and member unit), version, entry, attachments, history, the member cap.
-    with django_assert_max_num_queries(7):
+    # Session, user (with profile, member unit and the campaign data version), entry, attachments,
+    # history, the member cap.
+    with django_assert_max_num_queries(6):
         html = edit_page(client_member, nomination)
     assert "保存草稿" in html
     url = reverse("member:autosave", kwargs={"pk": nomination.pk})
     definition = definition_for(nomination)
-    # Session, user, entry, version, the earlier-listed lookup (the name changed), the UPDATE.
-    with django_assert_max_num_queries(6):
+    # Session, user (and version), entry, the earlier-listed lookup (the name changed), the UPDATE.
+    with django_assert_max_num_queries(5):
         body = client_member.post(url, form_post(definition, {"name": "新"}, 1), HTTP_HX_REQUEST="true")
     assert "已自动保存" in body.content.decode()
-    # The full save, the name unchanged (most saves): session, user, entry, version, the UPDATE.
-    with django_assert_max_num_queries(5):
+    # The full save, the name unchanged (most saves): session, user (and version), entry, the UPDATE.
+    with django_assert_max_num_queries(4):
         response = client_member.post(
             reverse("member:edit", kwargs={"pk": nomination.pk}),
             form_post(definition, {"name": "新", "summary": "再改"}, 2),
@@ -182,3 +183,43 @@ def test_a_confirmation_committed_during_a_request_is_seen_by_its_submit(
         campaign_cache._request_finished()
     nomination.refresh_from_db()
     assert nomination.state == "draft"
+
+
+def test_the_version_read_with_the_user_sees_a_change_made_before_the_request(
+    client_member, make_nomination, society, campaign
+):
+    """The version comes with the request's user (one query less): a change committed by another process
+    before the request (row and version updated there) is honoured by that request's checks."""
+    nomination = make_nomination(data={"name": "旧"})
+    participation, _ = Participation.objects.get_or_create(campaign=campaign, unit=society)
+    with time_machine.travel(BEFORE_DEADLINE, tick=False):
+        assert "已自动保存" in autosave(client_member, nomination, "新")  # the cached copy: no unit deadline
+        Participation.objects.filter(pk=participation.pk).update(
+            member_deadline=datetime(2023, 11, 20, 16, tzinfo=BEIJING)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {CampaignDataVersion._meta.db_table} SET value = value + 1 WHERE id = 1")  # noqa: S608
+        assert "未能自动保存：会员提交截止时间已过" in autosave(client_member, nomination, "再新")
+    nomination.refresh_from_db()
+    assert nomination.data["name"] == "新"
+
+
+def test_a_user_loaded_outside_a_request_does_not_stand_for_a_later_requests_version(member_user, campaign):
+    """The version read with a user counts only in the request that loaded it."""
+    from kczg_site.auth import ProfileModelBackend
+
+    ProfileModelBackend().get_user(member_user.pk)  # outside a request: nothing kept
+    assert getattr(campaign_cache._request, "seen", None) is None
+    campaign_cache._request_started()
+    try:
+        ProfileModelBackend().get_user(member_user.pk)
+        seen = campaign_cache._request.seen
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT value FROM {CampaignDataVersion._meta.db_table} WHERE id = 1")  # noqa: S608
+            row = cursor.fetchone()
+        assert seen == (row[0] if row else 0)
+        campaign_cache.read_again()  # as a transition does under its locks: the next use reads again
+        assert campaign_cache._request.seen is None
+    finally:
+        campaign_cache._request_finished()
+    assert campaign_cache._request.seen is None

@@ -130,9 +130,9 @@ def test_dispatch_and_final_queries_do_not_grow(
     recommended(tech, electronics, society, n, title="待分发")
     client.force_login(platform_user)
     with time_machine.travel(IN_REVIEW_TIME, tick=True):
-        # The dispatch page: 22 with the entries the platform's formal review returned and the campaign data
-        # version read per request; the final page: 17
+        # The dispatch page: 21 with the entries the platform's formal review returned (the campaign data
+        # version comes with the user's query); the final page: 16
         # with the closed panel votes' column and the 公示's publication check (one each).
-        for name, limit in (("reviews:platform_dispatch", 22), ("reviews:platform_final", 17)):
+        for name, limit in (("reviews:platform_dispatch", 21), ("reviews:platform_final", 16)):
             with django_assert_max_num_queries(limit):
                 assert client.get(reverse(name)).status_code == 200

@@ -10,7 +10,7 @@ from tests.reviews.conftest import FULL, IN_REVIEW_TIME, PUBLICATION_TIME, put_i
 
 pytestmark = pytest.mark.django_db
 
-EXPERT_MAX = 10  # +1: the campaign data version read per request (nominations/campaign_cache)
+EXPERT_MAX = 9  # the campaign data version comes with the user (nominations/campaign_cache)
 COORDINATOR_MAX = 19  # +1: the lists' scoring rules (reviews.aggregation.list_rules)
 PUBLIC_MAX = 5  # +1: the campaign data version read per request
 
