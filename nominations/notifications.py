@@ -7,7 +7,7 @@ rolled-back change never mails anyone. Confirmation and reopening queue their ma
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -224,17 +224,39 @@ def invitation_link(user: User) -> str:
     return site_url(reverse("password_reset_confirm", kwargs={"uidb64": uidb64, "token": token}))
 
 
+# Who an invited user without a profile is (a partner's staff, registered by the promotion app at
+# ready()): ``identity(user) -> (display name, organisation, role label)`` or ``None``.
+INVITATION_IDENTITIES: list[Callable[[User], tuple[str, str, str] | None]] = []
+
+
+def register_invitation_identity(identity: Callable[[User], tuple[str, str, str] | None]) -> None:
+    if identity not in INVITATION_IDENTITIES:
+        INVITATION_IDENTITIES.append(identity)
+
+
+def _identity(user: User, profile: Profile | None) -> tuple[str, str, str]:
+    if profile is not None:
+        return profile.display_name, profile.organisation_label, profile.get_role_display()
+    for identity in INVITATION_IDENTITIES:
+        found = identity(user)
+        if found is not None:
+            return found
+    return "", "", ""
+
+
 def send_invitation(user_id: int) -> SentMail | None:
     user = get_user_model().objects.select_related("profile").filter(pk=user_id).first()
     if user is None or not user.is_active or not user.email:
         return None
     profile = getattr(user, "profile", None)
     days = max(int(settings.PASSWORD_RESET_TIMEOUT // 86400), 1)
+    display_name, organisation, role_label = _identity(user, profile)
     context = {
         "user": user,
         "profile": profile,
-        "organisation": profile.organisation_label if profile else "",
-        "role_label": profile.get_role_display() if profile else "",
+        "display_name": display_name,
+        "organisation": organisation,
+        "role_label": role_label,
         "link": invitation_link(user),
         "days": days,
         "login_url": site_url(reverse("login")),

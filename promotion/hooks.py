@@ -2,11 +2,11 @@
 the ``promotion`` section of a campaign file, the audit labels, the navbar entries and the demo's
 promotion side (``promotion.demo``)."""
 
-from nominations import campaign_data, context_processors
+from nominations import campaign_data, context_processors, notifications
 from nominations import demo as core_demo
 from nominations import policy as core_policy
 from nominations.audit import EVENT_LABELS
-from promotion import demo, policy, services
+from promotion import demo, policy, services, staff
 
 AUDIT_LABELS = {
     "promotion_consent": "推介授权",
@@ -46,4 +46,5 @@ def register() -> None:
     for label, url_name, action in NAV:
         context_processors.register_nav(label, url_name, action)
     core_policy.register_dashboard("act_as_partner", "promotion:partner")  # where partner staff land
+    notifications.register_invitation_identity(staff.invitation_identity)
     core_demo.register_extra(core_demo.DemoExtra(name="promotion", logins=demo.LOGINS, load=demo.load))

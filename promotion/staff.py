@@ -68,3 +68,12 @@ def remove_staff(partner: Partner, by: User, row: PartnerStaff) -> PartnerStaff:
         user.save(update_fields=["is_active"])
     record_event("promotion_staff_remove", by, note=f"{partner.name}移除工作人员：{row.name}（{row.email}）")
     return row
+
+
+def invitation_identity(user: User) -> tuple[str, str, str] | None:
+    """How an invitation greets a partner's staff user (who has no platform profile): name, institution,
+    role; ``None`` for other users (registered with ``notifications.register_invitation_identity``)."""
+    row = PartnerStaff.objects.select_related("partner").filter(user=user, removed_at__isnull=True).first()
+    if row is None:
+        return None
+    return row.name, row.partner.name, "金融合作机构工作人员"

@@ -49,6 +49,9 @@ def test_the_admin_contact_adds_a_staff_member_who_then_acts_as_the_partner(
     assert "钱经办" in response.content.decode() and "已邀请，待设置密码" in response.content.decode()
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["qian@bank.example"]
     assert "/accounts/reset/" in mail.outbox[0].body
+    # The invitation names the person, the institution and the role (the staff user has no profile).
+    assert mail.outbox[0].body.startswith("钱经办：")
+    assert "甲银行已开通科创中国系列榜单申报平台账号（金融合作机构工作人员）。" in mail.outbox[0].body
     assert AuditEvent.objects.filter(verb="promotion_staff_add", actor=alice, note__contains="钱经办").exists()
 
     # Bob acts as the partner: the dashboard and the extended profile; but he manages no staff.
