@@ -19,6 +19,7 @@ AUDIT_LABELS = {
     "promotion_moderate": "审核对接请求",
     "promotion_release": "提供联系方式",
     "promotion_decline": "拒绝对接请求",
+    "promotion_expire": "对接请求过期",
     "promotion_package": "定向推介",
     "promotion_outcome": "报告对接成果",
     "promotion_outcome_confirm": "确认对接成果",

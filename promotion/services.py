@@ -12,8 +12,9 @@ from nominations.audit import record_event
 from nominations.models import Nomination, State
 from nominations.policy import may
 from nominations.rules.credit_codes import credit_code_error, normalize_credit_code
-from nominations.rules.decision import Refused, require
+from nominations.rules.decision import require
 from promotion import mails, publishable
+from promotion.errors import PromotionError
 from promotion.models import (
     Consent,
     InterestRequest,
@@ -29,13 +30,10 @@ from promotion.models import (
     RequestState,
 )
 from promotion.policy import partner_of
+from promotion.request_transitions import OPEN_STATES, transition_request
 from reviews.queries.stats import region_of
 
-OPEN_REQUEST_STATES = (RequestState.MODERATION, RequestState.PENDING)
-
-
-class PromotionError(Refused):
-    """A refused promotion step (its Chinese reason)."""
+OPEN_REQUEST_STATES = tuple(OPEN_STATES)
 
 
 def load_promotion(campaign, data, *, lists, domains) -> PromotionSettings:
@@ -89,10 +87,8 @@ def revoke_consent(profile: ListedProfile, user: User) -> None:
     now = clock.now()
     if not profile.consents.filter(revoked_at__isnull=True).update(revoked_at=now):
         raise PromotionError("该项目没有有效的推介授权。")
-    closed = list(profile.requests.filter(state__in=OPEN_REQUEST_STATES).values_list("pk", flat=True))
-    InterestRequest.objects.filter(pk__in=closed).update(state=RequestState.EXPIRED, answered_at=now)
-    for item in InterestRequest.objects.filter(pk__in=closed):
-        mails.queue_answer(item)
+    for item in profile.requests.filter(state__in=OPEN_REQUEST_STATES).order_by("pk"):
+        transition_request(item, "withdraw", user, note="入榜单位撤回推介授权", now=now)
     record_event("promotion_revoke", user, nomination=profile.nomination, note="撤回推介授权，推介页不再公开")
 
 
@@ -186,57 +182,34 @@ def send_request(profile: ListedProfile, user: User, message: str = "") -> Inter
 
 
 def expire_overdue(now=None) -> int:
-    """Pending requests past their answer period become 已过期 (each partner is mailed); how many."""
+    """Pending requests past their answer period become 已过期 (each partner is mailed, each audited); how
+    many. A request answered meanwhile is left as answered (the transition's state check)."""
     now = now or clock.now()
-    with transaction.atomic():
-        due = list(
-            InterestRequest.objects.filter(state=RequestState.PENDING, expires_at__lt=now).values_list("pk", flat=True)
-        )
-        count = InterestRequest.objects.filter(pk__in=due, state=RequestState.PENDING).update(
-            state=RequestState.EXPIRED
-        )
-        for item in InterestRequest.objects.filter(pk__in=due, state=RequestState.EXPIRED):
-            mails.queue_answer(item)
+    count = 0
+    due = InterestRequest.objects.filter(state=RequestState.PENDING, expires_at__lt=now).order_by("pk")
+    for item in due:
+        try:
+            transition_request(item, "expire", None, note="答复期限已过", now=now)
+        except PromotionError:
+            continue
+        count += 1
     return count
 
 
-@transaction.atomic
 def moderate_request(item, user: User, release: bool) -> None:
     require(may(user, "moderate_partners"), PromotionError)
-    if item.state != RequestState.MODERATION:
-        raise PromotionError("该请求不在待平台审核状态。")
-    item.state = RequestState.PENDING if release else RequestState.DECLINED
-    if release:
-        rules = settings_of(item.profile.nomination.campaign)
-        item.expires_at = clock.now() + timedelta(days=rules.answer_days)
-    item.save(update_fields=["state", "expires_at"])
-    if release:
-        mails.queue_reached(item)
-    else:
-        mails.queue_answer(item)
-    verdict = "放行" if release else "拦截"
-    record_event(
-        "promotion_moderate", user, nomination=item.profile.nomination, note=f"{verdict}{item.partner.name}的请求"
-    )
+    transition_request(item, "release" if release else "block", user)
 
 
-@transaction.atomic
 def answer_request(item, user: User, accept: bool) -> None:
-    """The listed party's answer; on acceptance this partner (only) may see the contact details."""
+    """The listed party's answer; on acceptance this partner (only) may see the contact details. An
+    answer after the period finds the request 已过期 (the expiry is kept, the answer refused)."""
     require(may(user, "manage_promotion_consent", item.profile), PromotionError)
-    expire_overdue()
-    item.refresh_from_db()
-    if item.state != RequestState.PENDING:
-        raise PromotionError(f"该请求当前为{item.get_state_display()}，不能答复。")
-    if accept and item.profile.live_contact() is None:
+    if item.state == RequestState.PENDING and item.expires_at and item.expires_at < clock.now():
+        transition_request(item, "expire", None, note="答复期限已过")
+    if accept and item.state == RequestState.PENDING and item.profile.live_contact() is None:
         raise PromotionError("请先在推介授权中填写联系人和联系电话或电子邮箱。")
-    item.state = RequestState.ACCEPTED if accept else RequestState.DECLINED
-    item.answered_at = clock.now()
-    item.save(update_fields=["state", "answered_at"])
-    mails.queue_answer(item)
-    verb = "promotion_release" if accept else "promotion_decline"
-    note = f"{'接受' if accept else '拒绝'}{item.partner.name}的对接请求" + ("，向其提供联系方式" if accept else "")
-    record_event(verb, user, nomination=item.profile.nomination, note=note)
+    transition_request(item, "accept" if accept else "decline", user)
 
 
 def log_view(profile: ListedProfile, user: User, saw_contact: bool, *, downloaded: bool = False) -> None:

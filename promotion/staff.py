@@ -14,8 +14,8 @@ from nominations.audit import record_event
 from nominations.notifications import queue_invitation
 from nominations.policy import may
 from nominations.rules.decision import require
+from promotion.errors import PromotionError
 from promotion.models import Partner, PartnerStaff
-from promotion.services import PromotionError
 
 
 def live_staff(partner: Partner):
