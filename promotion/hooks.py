@@ -6,7 +6,8 @@ from nominations import campaign_data, context_processors, notifications
 from nominations import demo as core_demo
 from nominations import policy as core_policy
 from nominations.audit import EVENT_LABELS
-from promotion import demo, policy, services, staff
+from promotion import demo, policy, queries, services, staff
+from reviews import publication
 
 AUDIT_LABELS = {
     "promotion_consent": "推介授权",
@@ -48,4 +49,5 @@ def register() -> None:
         context_processors.register_nav(label, url_name, action)
     core_policy.register_dashboard("act_as_partner", "promotion:partner")  # where partner staff land
     notifications.register_invitation_identity(staff.invitation_identity)
+    publication.register_profile_links(queries.public_profile_links)  # the published lists link to profiles
     core_demo.register_extra(core_demo.DemoExtra(name="promotion", logins=demo.LOGINS, load=demo.load))

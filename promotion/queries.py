@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q
+from django.urls import reverse
 
 from nominations.models import Campaign, Domain, Nomination, RankingList, State
 from promotion import matching, services, visibility
@@ -24,6 +25,13 @@ PROFILE_RELATED = (
     "nomination__recommending_unit",
 )
 OPEN = (RequestState.MODERATION, RequestState.PENDING, RequestState.ACCEPTED)
+
+
+def public_profile_links(nomination_ids: list[int]) -> dict[int, str]:
+    """``{nomination id: profile url}`` of the entries whose listed party consented to a public page (one
+    query; for the published lists, ``reviews.publication.register_profile_links``)."""
+    rows = visibility.public_profiles().filter(nomination_id__in=nomination_ids).values_list("nomination_id", "pk")
+    return {nomination_id: reverse("promotion:profile", args=[pk]) for nomination_id, pk in rows}
 
 
 def search(filters: dict) -> dict:

@@ -25,8 +25,11 @@ def published_lists(request: HttpRequest, year: int) -> HttpResponse:
     groups = {ranking_list.pk: domains for ranking_list, domains in publication.published_groups(campaign)}
     lists = list(RankingList.objects.filter(campaign=campaign).select_related("publication").order_by("order", "pk"))
     sections = [(rl, getattr(rl, "publication", None), groups.get(rl.pk, [])) for rl in lists]
-    total = sum(len(entries) for domains in groups.values() for _, entries in domains)
-    context = {"campaign": campaign, "sections": sections, "total": total}
+    every_entry = [entry for domains in groups.values() for _, entries in domains for entry in entries]
+    links = publication.profile_links(every_entry)
+    for entry in every_entry:
+        entry.profile_url = links.get(entry.pk, "")
+    context = {"campaign": campaign, "sections": sections, "total": len(every_entry)}
     return render(request, "publication/lists.html", context)
 
 

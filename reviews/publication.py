@@ -10,7 +10,7 @@
   published lists only.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -172,6 +172,26 @@ def published_years() -> list[tuple[int, list[RankingList]]]:
     for publication in rows:
         years.setdefault(publication.campaign.year, []).append(publication.ranking_list)
     return list(years.items())
+
+
+# The public page of a listed item, where one exists (发布推介 registers its profiles at ready()):
+# ``links(nomination ids) -> {nomination id: url}``, one query for the whole page.
+PROFILE_LINKS: list[Callable[[list[int]], dict[int, str]]] = []
+
+
+def register_profile_links(links: Callable[[list[int]], dict[int, str]]) -> None:
+    if links not in PROFILE_LINKS:
+        PROFILE_LINKS.append(links)
+
+
+def profile_links(entries: Iterable[Nomination]) -> dict[int, str]:
+    """``{nomination id: url}`` of the published entries that have a public page."""
+    ids = [entry.pk for entry in entries]
+    found: dict[int, str] = {}
+    for links in PROFILE_LINKS:
+        if ids:
+            found.update(links(ids))
+    return found
 
 
 def published_groups(campaign: Campaign) -> list[tuple[RankingList, list[tuple[Domain | None, list[Nomination]]]]]:

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 EXPERT_MAX = 9  # the campaign data version comes with the user (nominations/campaign_cache)
 COORDINATOR_MAX = 19  # +1: the lists' scoring rules (reviews.aggregation.list_rules)
-PUBLIC_MAX = 5  # +1: the campaign data version read per request
+PUBLIC_MAX = 6  # +1: the campaign data version read per request; +1: the entries with a public profile (发布推介)
 
 
 @pytest.fixture
