@@ -317,23 +317,25 @@ def check_button(nomination: Nomination, action: str, user: policy.AnyUser, now:
     return check(nomination, action, user, now=now, typed_assumed=True)
 
 
-def _lock_scope(nomination: Nomination, transition: Transition) -> None:
-    """Lock the row that serialises the quota or cap being used (no-op on SQLite)."""
-    if transition.limit == "member_cap":
-        locks.serialize_on(MemberUnit, nomination.member_unit_id)
-    elif transition.limit == "unit_quota":
-        locks.serialize_on(RecommendingUnit, nomination.recommending_unit_id)
-    elif transition.limit == "pioneer_quota":
-        locks.serialize_on(Pioneer, nomination.pioneer_id)
+# The row that serialises each limit: the model and the entry's key to it.
+_SCOPES = {
+    "member_cap": (MemberUnit, "member_unit_id"),
+    "unit_quota": (RecommendingUnit, "recommending_unit_id"),
+    "pioneer_quota": (Pioneer, "pioneer_id"),
+}
 
 
 def _scope_of(nomination: Nomination, transition: Transition) -> int | None:
-    """The key of the row ``_lock_scope`` locks for ``transition``."""
-    return {
-        "member_cap": nomination.member_unit_id,
-        "unit_quota": nomination.recommending_unit_id,
-        "pioneer_quota": nomination.pioneer_id,
-    }.get(transition.limit)
+    """The key of the row ``_lock_scope`` locks for ``transition`` (``None``: no limit)."""
+    scope = _SCOPES.get(transition.limit)
+    return getattr(nomination, scope[1]) if scope else None
+
+
+def _lock_scope(nomination: Nomination, transition: Transition) -> None:
+    """Lock the row that serialises the quota or cap being used (no-op on SQLite)."""
+    scope = _SCOPES.get(transition.limit)
+    if scope:
+        locks.serialize_on(scope[0], getattr(nomination, scope[1]))
 
 
 def transition(
