@@ -23,8 +23,6 @@ from lxml import etree
 from nominations.documents.word.ooxml import BODY_FONT, HEADING_FONT, PLATFORM_NAME, set_fonts
 from promotion.models import Consent, ListedProfile
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 _VML = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
     "v": "urn:schemas-microsoft-com:vml",

@@ -3,8 +3,6 @@ downloads of a profile and of a 定向推介 package (thin: parse → ask → re
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from kczg_site import clock
+from kczg_site.downloads import DOCX_TYPE, attachment_header
 from nominations.rules.decision import Refused
 from promotion import documents, queries, services, staff, visibility
 from promotion.forms import StaffForm
@@ -21,8 +20,8 @@ from promotion.views import gate
 
 
 def _docx(data: bytes, name: str, fallback: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=documents.DOCX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+    response = HttpResponse(data, content_type=DOCX_TYPE)
+    response["Content-Disposition"] = attachment_header(name, fallback)
     response["Cache-Control"] = "private, no-store"
     return response
 

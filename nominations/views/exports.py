@@ -3,14 +3,13 @@ direct Word form of one entry. Thin: the work is in ``nominations.exports``; who
 policy's. Anything a user may not have answers 404.
 """
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from kczg_site.downloads import DOCX_TYPE, attachment_header
 from nominations import exports, official, policy
 from nominations.context_processors import active_campaign
 from nominations.documents import pdf
@@ -171,10 +170,8 @@ def nomination_docx(request: HttpRequest, pk: int) -> HttpResponse:
     """The Word 附件2 form of one entry, for anyone who may see the entry (else 404)."""
     nomination = _entry_or_404(request, pk)
     name, data = exports.nomination_docx(nomination)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    response["Content-Disposition"] = _attachment_header(name)
+    response = HttpResponse(data, content_type=DOCX_TYPE)
+    response["Content-Disposition"] = attachment_header(name, "form.docx")
     return response
 
 
@@ -198,7 +195,7 @@ def nomination_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         context = {"reason": refusal.reason, "nomination": nomination}
         return render(request, "nominations/exports/pdf_unavailable.html", context, status=503)
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = _attachment_header(name.removesuffix(".docx") + ".pdf", "form.pdf")
+    response["Content-Disposition"] = attachment_header(name.removesuffix(".docx") + ".pdf", "form.pdf")
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -213,7 +210,7 @@ def _official_pdf(request: HttpRequest, nomination: Nomination, version: Officia
     except FileNotFoundError:
         raise Http404("文件不存在。") from None
     response = FileResponse(handle, content_type="application/pdf")
-    response["Content-Disposition"] = _attachment_header(official.file_name(version), "form.pdf")
+    response["Content-Disposition"] = attachment_header(official.file_name(version), "form.pdf")
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -224,7 +221,3 @@ def _entry_or_404(request: HttpRequest, pk: int) -> Nomination:
     if not policy.may(request.user, "view_nomination", nomination):
         raise Http404("没有找到该申报。")
     return nomination
-
-
-def _attachment_header(name: str, fallback: str = "form.docx") -> str:
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"

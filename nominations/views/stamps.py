@@ -3,14 +3,13 @@ the stamped 汇总表 from the confirmation page), the 汇总表's Word and PDF,
 a stamped scan (the policy's ``visible_stamped_pages``; 404 otherwise). Thin: the rules are
 ``nominations.stamps``'; the page parts ``nominations.queries.stamps``'."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from kczg_site.downloads import DOCX_TYPE, attachment_header
 from nominations import policy, stamps
 from nominations.documents import pdf
 from nominations.documents.summary import Summary, summary_docx, summary_for, summary_pdf
@@ -22,12 +21,6 @@ from nominations.queries import secretariat as pages
 from nominations.queries import stamps as stamp_pages
 from nominations.rules.decision import Refused, require
 from nominations.views.gates import PageRefused, secretariat_scope
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _attachment_header(name: str, fallback: str) -> str:
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
 
 
 @login_required
@@ -95,7 +88,7 @@ def summary_word(request: HttpRequest) -> HttpResponse:
     """The unit's 汇总表 as Word (the draft mark until confirmed)."""
     summary = _summary(request)
     response = HttpResponse(summary_docx(summary), content_type=DOCX_TYPE)
-    response["Content-Disposition"] = _attachment_header(summary.file_stem + ".docx", "summary.docx")
+    response["Content-Disposition"] = attachment_header(summary.file_stem + ".docx", "summary.docx")
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -111,7 +104,7 @@ def summary_pdf_view(request: HttpRequest) -> HttpResponse:
     except pdf.PdfError as refusal:
         return render(request, "nominations/exports/pdf_unavailable.html", {"reason": refusal.reason}, status=503)
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = _attachment_header(summary.file_stem + ".pdf", "summary.pdf")
+    response["Content-Disposition"] = attachment_header(summary.file_stem + ".pdf", "summary.pdf")
     response["Cache-Control"] = "private, no-store"
     return response
 
