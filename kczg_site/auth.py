@@ -14,7 +14,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Expression
+from django.db.models import Expression, QuerySet
+
+from kczg_site.prepared import PreparedQuery
 
 # name -> (the expression annotated on the user's query, the function given its value).
 _WITH_USER: dict[str, tuple[Expression, Callable[[Any], None]]] = {}
@@ -25,14 +27,30 @@ def read_with_user(name: str, expression: Expression, receive: Callable[[Any], N
     _WITH_USER[name] = (expression, receive)
 
 
+def _user_query(pk: int) -> QuerySet:
+    # By its key, without the ORDER BY and LIMIT that ``first()`` adds.
+    query = get_user_model()._default_manager.select_related("profile__member_unit").filter(pk=pk).order_by()
+    if _WITH_USER:
+        query = query.annotate(**{name: expression for name, (expression, _) in _WITH_USER.items()})
+    return query
+
+
+# The query of every request, compiled once per process (kczg_site/prepared.py); again if an app
+# registers one more value to read with the user.
+_prepared: dict[tuple[str, ...], PreparedQuery] = {}
+
+
 class ProfileModelBackend(ModelBackend):
     def get_user(self, user_id):
-        user_model = get_user_model()
-        # By its key, without the ORDER BY and LIMIT that ``first()`` adds (the query of every request).
-        query = user_model._default_manager.select_related("profile__member_unit").filter(pk=user_id).order_by()
-        if _WITH_USER:
-            query = query.annotate(**{name: expression for name, (expression, _) in _WITH_USER.items()})
-        found = list(query)
+        if isinstance(user_id, str) and user_id.isdigit():
+            user_id = int(user_id)
+        if type(user_id) is int and 0 < user_id < 2**63:
+            names = tuple(_WITH_USER)
+            if names not in _prepared:
+                _prepared[names] = PreparedQuery(_user_query, pk=int)
+            found = _prepared[names](pk=user_id)
+        else:
+            found = list(_user_query(user_id))
         user = found[0] if found else None
         if user is not None:
             for name, (_, receive) in _WITH_USER.items():

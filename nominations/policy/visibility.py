@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 
+from kczg_site.prepared import PreparedQuery
 from nominations.models import (
     Attachment,
     AuditEvent,
@@ -23,6 +24,7 @@ from nominations.models import (
     StampScope,
     State,
 )
+from nominations.models.nomination import NOMINATION_RELATIONS
 from nominations.policy.roles import AnyUser, profile_of, role_of
 
 STAFF_HIDDEN_STATES = State.staff_hidden()
@@ -42,24 +44,68 @@ def sent_to_staff() -> Q:
     return ~_never_sent()
 
 
+# The roles that see the entries of one unit of their profile: role -> (the profile's field naming the
+# unit, every nomination -> the ones that role sees of that unit). Both visible_nominations and
+# visible_nomination (one entry by key, the query of every author and secretariat entry page) start here.
+UNIT_SCOPES: dict[str, tuple[str, Callable[[QuerySet, int], QuerySet]]] = {
+    Role.MEMBER: ("member_unit_id", lambda qs, unit: qs.filter(member_unit_id=unit)),
+    Role.SECRETARIAT: (
+        "recommending_unit_id",
+        lambda qs, unit: qs.filter(recommending_unit_id=unit, pioneer=None).exclude(_never_sent()),
+    ),
+    Role.PIONEER: ("pioneer_id", lambda qs, unit: qs.filter(pioneer_id=unit)),
+}
+
+
+def _unit_scope(user: AnyUser) -> tuple[str, int] | None:
+    """``(role, unit id)`` if the user's role sees one unit's entries and the profile names that unit."""
+    role = role_of(user)
+    if role not in UNIT_SCOPES:
+        return None
+    unit = getattr(profile_of(user), UNIT_SCOPES[role][0])
+    return (role, unit) if unit else None
+
+
 def visible_nominations(user: AnyUser) -> QuerySet[Nomination]:
     """Every nomination ``user`` may see."""
     role = role_of(user)
-    profile = profile_of(user)
     qs = Nomination.objects.all()
     if role == Role.ADMIN:
         return qs
     if role == Role.PLATFORM:
         return qs.exclude(_never_sent())
-    if role == Role.MEMBER and profile.member_unit_id:
-        return qs.filter(member_unit_id=profile.member_unit_id)
-    if role == Role.SECRETARIAT and profile.recommending_unit_id:
-        return qs.filter(recommending_unit_id=profile.recommending_unit_id, pioneer=None).exclude(_never_sent())
-    if role == Role.PIONEER and profile.pioneer_id:
-        return qs.filter(pioneer_id=profile.pioneer_id)
+    scope = _unit_scope(user)
+    if scope is not None:
+        return UNIT_SCOPES[role][1](qs, scope[1])
     if role in VISIBLE_FOR_ROLE:
         return VISIBLE_FOR_ROLE[role](user, qs)
     return qs.none()
+
+
+def _entry_of_unit(role: str) -> PreparedQuery[Nomination]:
+    scoped = UNIT_SCOPES[role][1]
+    return PreparedQuery(
+        lambda pk, unit: scoped(Nomination.objects.all(), unit).select_related(*NOMINATION_RELATIONS).filter(pk=pk),
+        pk=int,
+        unit=int,
+    )
+
+
+# visible_nominations(user) of a unit's role by key, compiled once per process (kczg_site/prepared.py):
+# the role decides the SQL, the unit and the key are its parameters.
+_ENTRY_OF_UNIT = {role: _entry_of_unit(role) for role in UNIT_SCOPES}
+
+
+def visible_nomination(user: AnyUser, pk: int) -> Nomination | None:
+    """The entry ``pk`` with its relations (``NOMINATION_RELATIONS``) if it is in ``visible_nominations(user)``,
+    else ``None``."""
+    scope = _unit_scope(user)
+    if scope is not None and 0 < pk < 2**63:
+        found = _ENTRY_OF_UNIT[scope[0]](pk=pk, unit=scope[1])
+    else:
+        # No ORDER BY: one row by its key (``first()`` would add the model's ordering).
+        found = list(visible_nominations(user).select_related(*NOMINATION_RELATIONS).filter(pk=pk).order_by())
+    return found[0] if found else None
 
 
 # Roles whose visible entries another app decides (the reviews app registers experts and

@@ -23,7 +23,6 @@ from nominations.forms.builder import NominationForm
 from nominations.forms.creation import NewEntryForm, new_token
 from nominations.forms.fields import first_error
 from nominations.models import Nomination, Role
-from nominations.models.nomination import NOMINATION_RELATIONS
 from nominations.queries import member as pages
 from nominations.rules import earlier_listed
 from nominations.rules.decision import ALLOW, Decision, Refused, require
@@ -51,12 +50,10 @@ def author_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 def get_entry(request: HttpRequest, pk: int) -> Nomination:
     """The entry if the policy lets this user see it, else 404 (never "forbidden": no existence leak)."""
-    # One row by its key: no ORDER BY to compile and send (``first()`` would add the model's ordering).
-    visible = policy.visible_nominations(request.user).select_related(*NOMINATION_RELATIONS)
-    found = list(visible.filter(pk=pk).order_by())
-    if not found:
+    nomination = policy.visible_nomination(request.user, pk)
+    if nomination is None:
         raise Http404("没有找到该申报，或您无权查看。")
-    return found[0]
+    return nomination
 
 
 def _ns(request: HttpRequest) -> str:

@@ -15,7 +15,6 @@ from nominations.forms.fields import first_error
 from nominations.forms.opinion import OpinionForm
 from nominations.forms.staff import MemberInviteForm
 from nominations.models import Campaign, Nomination, RecommendingUnit
-from nominations.models.nomination import NOMINATION_RELATIONS
 from nominations.queries import common
 from nominations.queries import confirmation as confirmation_pages
 from nominations.queries import formal as formal_pages
@@ -54,7 +53,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_nomination(request: HttpRequest, pk: int) -> Nomination:
-    return get_object_or_404(policy.visible_nominations(request.user).select_related(*NOMINATION_RELATIONS), pk=pk)
+    nomination = policy.visible_nomination(request.user, pk)
+    if nomination is None:
+        raise Http404("没有找到该申报，或您无权查看。")
+    return nomination
 
 
 @login_required

@@ -1,0 +1,127 @@
+"""Querysets compiled once per process (kczg_site/prepared.py) give what the ORM gives, and fresh rows."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.sql.compiler import SQLCompiler
+from django.db.transaction import TransactionManagementError
+
+from kczg_site.prepared import PreparedQuery
+from nominations import policy
+from nominations.models import Nomination, State
+from nominations.models.nomination import NOMINATION_RELATIONS
+from tests.factories import NominationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(obj):
+    """The loaded column values and related objects of ``obj``, as a comparable dict."""
+    values = {key: value for key, value in obj.__dict__.items() if key != "_state"}
+    cached = {name: _fields(related) for name, related in obj._state.fields_cache.items() if related is not None}
+    return values, cached
+
+
+@pytest.fixture
+def alice_entry(tech, member_unit):
+    return NominationFactory(ranking_list=tech, member_unit=member_unit, title="爱丽丝的申报")
+
+
+@pytest.fixture
+def bob_entry(tech, other_member_unit):
+    return NominationFactory(ranking_list=tech, member_unit=other_member_unit, title="鲍勃的申报")
+
+
+def test_the_rows_equal_the_orms_with_relations_and_annotations(alice_entry):
+    def build(pk, title):
+        return (
+            Nomination.objects.select_related(*NOMINATION_RELATIONS)
+            .annotate(label=Value("x"), next_version=F("version") + 1)
+            .filter(pk=pk, title=title)
+        )
+
+    query = PreparedQuery(build, pk=int, title=str)
+    [prepared] = query(pk=alice_entry.pk, title="爱丽丝的申报")
+    [orm] = build(alice_entry.pk, "爱丽丝的申报")
+    assert _fields(prepared) == _fields(orm)
+    assert prepared.ranking_list.code == "tech"
+    assert prepared.next_version == alice_entry.version + 1
+    assert query(pk=alice_entry.pk, title="别人的申报") == []
+
+
+def test_compiled_once_and_rows_read_fresh_each_time(alice_entry, django_assert_num_queries, monkeypatch):
+    query = PreparedQuery(lambda pk: Nomination.objects.filter(pk=pk), pk=int)
+    query(pk=alice_entry.pk)
+    compiled = []
+    original = SQLCompiler.as_sql
+    monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(1) or original(self, *a, **k))
+    Nomination.objects.filter(pk=alice_entry.pk).update(title="改过的名称")
+    with django_assert_num_queries(1):
+        [again] = query(pk=alice_entry.pk)
+    assert again.title == "改过的名称"
+    assert compiled == []
+
+
+def test_refuses_what_it_cannot_prepare(alice_entry):
+    ignored = PreparedQuery(lambda pk: Nomination.objects.filter(pk=alice_entry.pk), pk=int)
+    with pytest.raises(ValueError, match="does not reach"):
+        ignored(pk=alice_entry.pk)
+    with pytest.raises(TypeError):
+        PreparedQuery(lambda when: Nomination.objects.filter(created_at=when), when=object)
+    query = PreparedQuery(lambda pk: Nomination.objects.filter(pk=pk), pk=int)
+    with pytest.raises(TypeError, match="must be int"):
+        query(pk=str(alice_entry.pk))
+    with pytest.raises(TypeError, match="expected the arguments"):
+        query(key=alice_entry.pk)
+    with pytest.raises(ValueError, match="model querysets only"):
+        PreparedQuery(lambda pk: Nomination.objects.filter(pk=pk).values("pk"), pk=int)(pk=alice_entry.pk)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_select_for_update_only_in_a_transaction(alice_entry):
+    query = PreparedQuery(lambda pk: Nomination.objects.select_for_update().filter(pk=pk), pk=int)
+    with transaction.atomic():
+        assert query(pk=alice_entry.pk)[0].pk == alice_entry.pk
+    with pytest.raises(TransactionManagementError):
+        query(pk=alice_entry.pk)
+
+
+@pytest.mark.parametrize(
+    "username", ["member", "member-other", "secretariat", "secretariat-other", "pioneer", "platform", "admin"]
+)
+def test_visible_nomination_is_visible_nominations_by_key(
+    username,
+    alice_entry,
+    bob_entry,
+    member_user,
+    other_member_user,
+    secretariat_user,
+    other_secretariat_user,
+    pioneer_user,
+    platform_user,
+    admin_user_,
+    tech,
+    django_assert_num_queries,
+):
+    submitted = NominationFactory(ranking_list=tech, member_unit=alice_entry.member_unit, state=State.SUBMITTED)
+    pioneers = NominationFactory(ranking_list=tech, member_unit=None, pioneer=pioneer_user.profile.pioneer)
+    user = get_user_model().objects.select_related("profile").get(username=username)
+    for entry in (alice_entry, bob_entry, submitted, pioneers):
+        with django_assert_num_queries(1):
+            found = policy.visible_nomination(user, entry.pk)
+            if found is not None:
+                # The relations come with the entry.
+                assert [getattr(found, name) for name in NOMINATION_RELATIONS]
+        expected = list(policy.visible_nominations(user).filter(pk=entry.pk))
+        assert (found is not None) == bool(expected), (username, entry.title)
+        if found is not None:
+            assert _fields(found)[0] == _fields(expected[0])[0]
+    assert policy.visible_nomination(user, 10**30) is None
+
+
+def test_what_the_pages_show(client, member_user, other_member_user, alice_entry, bob_entry):
+    client.force_login(member_user)
+    assert "爱丽丝的申报" in client.get(f"/member/{alice_entry.pk}/edit/").content.decode()
+    assert client.get(f"/member/{bob_entry.pk}/edit/").status_code == 404
