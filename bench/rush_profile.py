@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import _rush_data as data  # noqa: E402
 from bench._rush_client import VERSION_RE  # noqa: E402
+from bench._cpu import TICK  # noqa: E402
 from bench._rush_server import CLOCK_START  # noqa: E402
 
 # As bench/_rush_client.py (and htmx, and a browser's form) sends them, not the test client's multipart.
@@ -52,7 +53,6 @@ def main():
 
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from nominations.forms import get_definition
     from nominations.forms.samples import complete_data
@@ -120,9 +120,22 @@ def main():
     if args.cprofile:
         import cProfile
 
-        cprofile = cProfile.Profile()
+        cprofile = cProfile.Profile(time.process_time)
     cpu = {}
+    database_cpu = {}
     queries = {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+
+    def backend_seconds():
+        # utime + stime of this connection's PostgreSQL backend (same machine), in clock ticks.
+        try:
+            fields = backend.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / TICK
+
     statuses = {}
     for n, (kind, call) in enumerate(steps()):
         if len(cpu.get(kind, [])) >= args.repeat:
@@ -134,10 +147,13 @@ def main():
         profiling = cprofile is not None and kind == args.cprofile and not warm
         if profiling:
             cprofile.enable()
-        started = time.process_time()
-        with CaptureQueriesContext(connection) as captured:
+        # Queries are counted by a wrapper that keeps the SQL as sent: CaptureQueriesContext would compose
+        # each query with its parameters (psycopg's mogrify), which costs more CPU than some requests.
+        sent = []
+        started, database_started = time.process_time(), backend_seconds()
+        with connection.execute_wrapper(lambda execute, sql, *rest: sent.append(sql) or execute(sql, *rest)):
             response = call()
-        spent = time.process_time() - started
+        spent, database_spent = time.process_time() - started, backend_seconds() - database_started
         if profiling:
             cprofile.disable()
         if profiler is not None and not warm:
@@ -145,10 +161,15 @@ def main():
         statuses.setdefault(kind, set()).add(response.status_code)
         if not warm:
             cpu.setdefault(kind, []).append(1000 * spent)
-            queries[kind] = [q["sql"] for q in captured.captured_queries]
-    print(f"{'request':<10}{'queries':>8}{'CPU ms (median)':>17}  statuses")
+            database_cpu.setdefault(kind, []).append(1000 * database_spent)
+            queries[kind] = sent
+    # PostgreSQL's CPU is read in clock ticks (10 ms): only the mean over the repetitions means something.
+    print(f"{'request':<10}{'queries':>8}{'CPU ms (median)':>17}{'PostgreSQL ms (mean)':>22}  statuses")
     for kind, values in cpu.items():
-        print(f"{kind:<10}{len(queries[kind]):>8}{statistics.median(values):>17.2f}  {sorted(statuses[kind])}")
+        print(
+            f"{kind:<10}{len(queries[kind]):>8}{statistics.median(values):>17.2f}"
+            f"{statistics.mean(database_cpu[kind]):>22.2f}  {sorted(statuses[kind])}"
+        )
     if args.sql:
         for kind, sqls in queries.items():
             print(f"\n--- {kind}")
