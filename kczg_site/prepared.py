@@ -44,17 +44,11 @@ _SENTINELS: dict[type, Callable[[int], Any]] = {
 }
 
 
-class _Compiled:
-    """The SQL of one database, the sentinels' positions and what turns its rows into instances."""
+class _Statement:
+    """SQL and parameters with the positions of the sentinels among the parameters."""
 
-    def __init__(self, queryset: QuerySet, sentinels: dict[str, Any], alias: str):
-        if queryset._prefetch_related_lookups or queryset._known_related_objects:
-            raise ValueError("PreparedQuery: prefetch_related and known related objects are not supported")
-        if queryset._iterable_class is not ModelIterable:
-            raise ValueError("PreparedQuery: model querysets only (no values(), values_list())")
-        compiler = queryset.query.get_compiler(using=alias)
-        self.sql, params = compiler.as_sql()
-        self.params = list(params)
+    def __init__(self, sql: str, params: Any, sentinels: dict[str, Any]):
+        self.sql, self.params = sql, list(params)
         self.positions: dict[str, list[int]] = {}
         for name, sentinel in sentinels.items():
             found = [i for i, value in enumerate(self.params) if value == sentinel and type(value) is type(sentinel)]
@@ -63,6 +57,27 @@ class _Compiled:
             self.positions[name] = found
             if isinstance(sentinel, str) and sentinel in self.sql:
                 raise ValueError(f"PreparedQuery: the argument {name!r} was written into the SQL itself")
+
+    def execute(self, alias: str, values: dict[str, Any]) -> list[tuple]:
+        params = list(self.params)
+        for name, positions in self.positions.items():
+            for position in positions:
+                params[position] = values[name]
+        with connections[alias].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return cursor.fetchall()
+
+
+class _Compiled:
+    """The SQL of one database and what turns its rows into instances."""
+
+    def __init__(self, queryset: QuerySet, sentinels: dict[str, Any], alias: str):
+        if queryset._prefetch_related_lookups or queryset._known_related_objects:
+            raise ValueError("PreparedQuery: prefetch_related and known related objects are not supported")
+        if queryset._iterable_class is not ModelIterable:
+            raise ValueError("PreparedQuery: model querysets only (no values(), values_list())")
+        compiler = queryset.query.get_compiler(using=alias)
+        self.statement = _Statement(*compiler.as_sql(), sentinels)
         self.for_update = queryset.query.select_for_update
         self.compiler = compiler
         klass_info, select = compiler.klass_info, compiler.select
@@ -79,13 +94,7 @@ class _Compiled:
         if self.for_update and connection.features.has_select_for_update and connection.get_autocommit():
             # As Django's compiler: a lock outside a transaction would be released at once.
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
-        params = list(self.params)
-        for name, positions in self.positions.items():
-            for position in positions:
-                params[position] = values[name]
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
+        rows = self.statement.execute(alias, values)
         if not rows:
             return []
         # Populators keep no state between rows of one query, but are cheap: one set per run.
@@ -101,6 +110,13 @@ class _Compiled:
         return found
 
 
+def _count_statement(queryset: QuerySet, sentinels: dict[str, Any], alias: str) -> _Statement:
+    # The rows' keys in a subquery, counted: the count of any queryset, as Django counts one with
+    # DISTINCT or a slice (PostgreSQL plans the plain case as a plain count).
+    sql, params = queryset.order_by().values("pk").query.get_compiler(using=alias).as_sql()
+    return _Statement(f"SELECT COUNT(*) FROM ({sql}) AS prepared_count", params, sentinels)  # noqa: S608
+
+
 class PreparedQuery(Generic[M]):
     """``PreparedQuery(lambda pk: Entry.objects.select_related("unit").filter(pk=pk), pk=int)``; then
     ``query(pk=5)`` is the list the queryset would give for ``pk=5``, compiled only once per database."""
@@ -114,6 +130,7 @@ class PreparedQuery(Generic[M]):
         self.build = build
         self.sentinels = {name: _SENTINELS[kind](next(self._numbers)) for name, kind in kinds.items()}
         self._compiled: dict[tuple[str, str], _Compiled] = {}
+        self._counts: dict[tuple[str, str], _Statement] = {}
 
     def compiled(self, alias: str = "default") -> _Compiled:
         key = (alias, connections[alias].vendor)
@@ -123,9 +140,21 @@ class PreparedQuery(Generic[M]):
         return compiled
 
     def __call__(self, using: str = "default", **values: Any) -> list[M]:
+        return self.compiled(using).run(using, self._checked(values))
+
+    def count(self, using: str = "default", **values: Any) -> int:
+        """``len(query(**values))`` as one ``COUNT(*)`` in the database."""
+        key = (using, connections[using].vendor)
+        statement = self._counts.get(key)
+        if statement is None:
+            statement = self._counts[key] = _count_statement(self.build(**self.sentinels), self.sentinels, using)
+        return statement.execute(using, self._checked(values))[0][0]
+
+    def _checked(self, values: dict[str, Any]) -> dict[str, Any]:
         if values.keys() != self.sentinels.keys():
             raise TypeError(f"PreparedQuery: expected the arguments {sorted(self.sentinels)}, got {sorted(values)}")
         for name, value in values.items():
-            if type(value) is not type(self.sentinels[name]):
-                raise TypeError(f"PreparedQuery: {name!r} must be {type(self.sentinels[name]).__name__}")
-        return self.compiled(using).run(using, values)
+            kind = type(self.sentinels[name])
+            if not isinstance(value, kind) or isinstance(value, bool):
+                raise TypeError(f"PreparedQuery: {name!r} must be {kind.__name__}")
+        return values

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.dispatch import Signal
 
 from kczg_site import clock
+from kczg_site.prepared import PreparedQuery
 from nominations import campaign_cache, locks, policy
 from nominations.models import AuditEvent, MemberUnit, Nomination, Participation, Pioneer, RecommendingUnit, State
 from nominations.models.nomination import NOMINATION_RELATIONS
@@ -338,6 +339,18 @@ def _lock_scope(nomination: Nomination, transition: Transition) -> None:
         locks.serialize_on(scope[0], getattr(nomination, scope[1]))
 
 
+# The row under its lock, with its relations; compiled once per process (kczg_site/prepared.py).
+# of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins.
+_LOCKED_ROW = PreparedQuery(
+    lambda pk: (
+        Nomination.objects.select_for_update(of=("self",), no_key=True)
+        .select_related(*NOMINATION_RELATIONS)
+        .filter(pk=pk)
+    ),
+    pk=int,
+)
+
+
 def transition(
     nomination: Nomination, action: str, user: policy.AnyUser, note: str = "", override_reason: str = ""
 ) -> Nomination:
@@ -361,12 +374,10 @@ def transition(
             if not decision:
                 raise WorkflowError(decision)
             _lock_scope(current, spec)
-        locked = (
-            # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins below.
-            Nomination.objects.select_for_update(of=("self",), no_key=True)
-            .select_related(*NOMINATION_RELATIONS)
-            .get(pk=nomination.pk)
-        )
+        found = _LOCKED_ROW(pk=nomination.pk)
+        if not found:
+            raise Nomination.DoesNotExist("Nomination matching query does not exist.")
+        locked = found[0]
         if spec.limit and _scope_of(locked, spec) != _scope_of(current, spec):
             # The row's unit is not the one locked above (it changed since the instance was read): lock
             # the row's own, so that the cap or quota checked below is serialised on the right row.

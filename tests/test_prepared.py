@@ -72,6 +72,8 @@ def test_refuses_what_it_cannot_prepare(alice_entry):
     query = PreparedQuery(lambda pk: Nomination.objects.filter(pk=pk), pk=int)
     with pytest.raises(TypeError, match="must be int"):
         query(pk=str(alice_entry.pk))
+    with pytest.raises(TypeError, match="must be int"):
+        query(pk=True)
     with pytest.raises(TypeError, match="expected the arguments"):
         query(key=alice_entry.pk)
     with pytest.raises(ValueError, match="model querysets only"):
@@ -125,3 +127,34 @@ def test_what_the_pages_show(client, member_user, other_member_user, alice_entry
     client.force_login(member_user)
     assert "爱丽丝的申报" in client.get(f"/member/{alice_entry.pk}/edit/").content.decode()
     assert client.get(f"/member/{bob_entry.pk}/edit/").status_code == 404
+
+
+def test_count_equals_the_querysets(alice_entry, tech, member_unit, electronics):
+    NominationFactory(ranking_list=tech, member_unit=member_unit, state=State.SUBMITTED, title="第二项")
+    query = PreparedQuery(
+        lambda unit, state: Nomination.objects.filter(member_unit_id=unit, state=state).order_by("-pk"),
+        unit=int,
+        state=str,
+    )
+    assert query.count(unit=member_unit.pk, state=State.DRAFT) == 1
+    assert query.count(unit=member_unit.pk, state=State.SUBMITTED) == 1
+    assert query.count(unit=member_unit.pk + 1000, state=State.DRAFT) == 0
+    assert [e.title for e in query(unit=member_unit.pk, state=State.SUBMITTED)] == ["第二项"]
+
+
+def test_member_cap_counts_each_shape(alice_entry, tech, enterprise, member_unit, electronics):
+    from nominations.rules.quotas import member_cap
+
+    submitted = NominationFactory(ranking_list=tech, member_unit=member_unit, state=State.SUBMITTED)
+    NominationFactory(ranking_list=tech, member_unit=member_unit, state=State.ACCEPTED)
+    other = NominationFactory(ranking_list=enterprise, member_unit=member_unit, state=State.SUBMITTED)
+    other_domain = tech.domains.exclude(pk=electronics.pk).first()
+    # The draft (alice_entry) holds no place; the submitted and the accepted one do.
+    assert member_cap(member_unit, tech, electronics).used == 2
+    assert member_cap(member_unit, tech, electronics, exclude=submitted).used == 1
+    assert member_cap(member_unit, tech, electronics, exclude=alice_entry).used == 2
+    assert member_cap(member_unit, tech, other_domain).used == 0
+    assert member_cap(member_unit, tech, None).used == 0
+    assert member_cap(member_unit, enterprise).used == 1
+    assert member_cap(member_unit, enterprise, exclude=other).used == 0
+    assert member_cap(member_unit, enterprise, exclude=submitted).used == 1

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
 
+from kczg_site.prepared import PreparedQuery
 from nominations.models import (
     Campaign,
     Channel,
@@ -191,12 +192,35 @@ def member_cap(
     exclude: Nomination | None = None,
 ) -> Quota:
     """How many live entries ``member_unit`` may have in a list (per domain for 先导技术榜)."""
-    live = Nomination.objects.filter(member_unit=member_unit, ranking_list=ranking_list, state__in=State.live())
-    if ranking_list.capped_per_domain:
-        live = live.filter(domain=domain)
-    if exclude is not None:
-        live = live.exclude(pk=exclude.pk)
-    return Quota(total=ranking_list.member_cap, used=live.count(), per_channel=ranking_list.member_cap)
+    per_domain = ranking_list.capped_per_domain
+    values = {"member_unit": member_unit.pk, "ranking_list": ranking_list.pk}
+    if per_domain and domain is not None:
+        values["domain"] = domain.pk
+    if exclude is not None and exclude.pk is not None:
+        values["exclude"] = exclude.pk
+    used = _member_live(per_domain, frozenset(values)).count(**values)
+    return Quota(total=ranking_list.member_cap, used=used, per_channel=ranking_list.member_cap)
+
+
+# The live entries of a member unit in a list, one prepared count per shape (per domain or not, a domain
+# given or not, an entry left out or not): the count of every submit and of every edit page's 提交 button.
+_MEMBER_LIVE: dict[tuple[bool, frozenset[str]], PreparedQuery] = {}
+
+
+def _member_live(per_domain: bool, names: frozenset[str]) -> PreparedQuery:
+    key = (per_domain, names)
+    if key not in _MEMBER_LIVE:
+
+        def build(member_unit: int, ranking_list: int, domain: int | None = None, exclude: int | None = None):
+            live = Nomination.objects.filter(
+                member_unit_id=member_unit, ranking_list_id=ranking_list, state__in=State.live()
+            )
+            if per_domain:
+                live = live.filter(domain_id=domain)
+            return live if exclude is None else live.exclude(pk=exclude)
+
+        _MEMBER_LIVE[key] = PreparedQuery(build, **dict.fromkeys(names, int))
+    return _MEMBER_LIVE[key]
 
 
 def quota_table(
