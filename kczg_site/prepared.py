@@ -3,8 +3,8 @@
 Django compiles a queryset to SQL on every evaluation. For the user of each request and the entry of
 each author page (eight tables joined) the compiling costs four times as much CPU as PostgreSQL spends
 running the query, and more than building the model instances. A :class:`PreparedQuery` compiles its
-queryset the first time it runs on a database, with a sentinel in place of each named argument, keeps
-the SQL and the positions of the sentinels among the parameters, and from then on only binds the
+queryset the first time it runs on a database, twice, with two sample values in place of each named argument, keeps
+the SQL and the positions of the arguments among the parameters, and from then on only binds the
 values, runs the SQL and builds the instances the way Django's ``ModelIterable`` does (the same
 ``from_db``, the same related populators, the same converters of the same compiler).
 
@@ -14,12 +14,12 @@ What may be prepared (checked when it is compiled, where it can be):
   value read from the clock, a setting or a user inside it would be frozen into the SQL. Pass such
   values as arguments, or do not prepare the query. The policy's querysets are prepared per role
   (``PreparedQuery`` instances keyed by what decides their shape), never with a user's values inside.
-- Each sentinel must reach the parameters unchanged (a filter on a column with the value itself), or
+- Each argument must reach the parameters unchanged (a filter on a column with the value itself), or
   compiling refuses with ``ValueError``.
 - Model querysets without ``prefetch_related``, ``values()`` or known related objects.
 - ``select_for_update()`` only inside ``transaction.atomic()``, as Django asks (``TransactionManagementError``).
 
-The results equal the ORM's; tests/test_prepared.py compares both on every prepared query of the project.
+The results equal the ORM's: tests/test_prepared.py compares them, query by query.
 """
 
 from __future__ import annotations
@@ -35,50 +35,69 @@ from django.db.transaction import TransactionManagementError
 
 M = TypeVar("M", bound=Model)
 
-# Distinct values no real key or code takes: negative keys within a 32-bit integer column's range (Django
-# compiles an out-of-range value to "no rows"), and text with NUL characters (refused by PostgreSQL's
-# text columns, so never stored).
-_SENTINELS: dict[type, Callable[[int], Any]] = {
-    int: lambda n: -1_000_000_007 - 7919 * n,
-    str: lambda n: f"\x00prepared-{n}\x00",
+# Two sets of sample values, compiled once each: a parameter is an argument's where it holds that
+# argument's sample in both compilings, and the two SQL texts must be equal (else the argument shapes the
+# SQL, or was written into it). Integers fit the smallest positive integer column (Django compiles an
+# out-of-range value to "no rows"); texts hold NUL (never stored in PostgreSQL's text) and LIKE's special
+# characters, so that a lookup rewriting its value (``contains``, SQLite's ``iexact``) is refused instead
+# of binding the raw value.
+_SAMPLES: dict[type, Callable[[int, int], Any]] = {
+    int: lambda n, side: 20011 + 2 * n + side,
+    str: lambda n, side: f"\x00prepared-{n}-{side}%_\\\x00",
 }
 
 
 class _Statement:
-    """SQL and parameters with the positions of the sentinels among the parameters."""
+    """SQL and parameters with the positions of the arguments among the parameters."""
 
-    def __init__(self, sql: str, params: Any, sentinels: dict[str, Any]):
-        self.sql, self.params = sql, list(params)
-        self.positions: dict[str, list[int]] = {}
-        for name, sentinel in sentinels.items():
-            found = [i for i, value in enumerate(self.params) if value == sentinel and type(value) is type(sentinel)]
+    def __init__(self, compiled: tuple[tuple[str, Any], tuple[str, Any]], samples: tuple[dict, dict]):
+        (self.sql, params), (other_sql, other_params) = compiled
+        self.params = list(params)
+        if other_sql != self.sql or len(other_params) != len(self.params):
+            raise ValueError("PreparedQuery: the arguments change the SQL itself, not only its parameters")
+        # name -> [(position, the type the backend wrapped the value in, e.g. psycopg's Int4, or None)]
+        self.positions: dict[str, list[tuple[int, type | None]]] = {}
+        pairs = list(enumerate(zip(self.params, other_params, strict=True)))
+        for name, sample in samples[0].items():
+            other = samples[1][name]
+            found = [
+                (i, None if type(one) is type(sample) else type(one))
+                for i, (one, two) in pairs
+                if one == sample and two == other and type(one) is type(two) and isinstance(one, type(sample))
+            ]
             if not found:
                 raise ValueError(f"PreparedQuery: the argument {name!r} does not reach the SQL's parameters")
             self.positions[name] = found
-            if isinstance(sentinel, str) and sentinel in self.sql:
-                raise ValueError(f"PreparedQuery: the argument {name!r} was written into the SQL itself")
+        taken = {i for positions in self.positions.values() for i, _ in positions}
+        if any(one != two for i, (one, two) in pairs if i not in taken):
+            raise ValueError("PreparedQuery: an argument reaches the parameters rewritten")
 
     def execute(self, alias: str, values: dict[str, Any]) -> list[tuple]:
         params = list(self.params)
         for name, positions in self.positions.items():
-            for position in positions:
-                params[position] = values[name]
+            for position, wrapper in positions:
+                params[position] = values[name] if wrapper is None else wrapper(values[name])
         with connections[alias].cursor() as cursor:
             cursor.execute(self.sql, params)
             return cursor.fetchall()
 
 
+def _check_model_queryset(queryset: QuerySet) -> None:
+    if queryset._prefetch_related_lookups or queryset._known_related_objects:
+        raise ValueError("PreparedQuery: prefetch_related and known related objects are not supported")
+    if queryset._iterable_class is not ModelIterable:
+        raise ValueError("PreparedQuery: model querysets only (no values(), values_list())")
+
+
 class _Compiled:
     """The SQL of one database and what turns its rows into instances."""
 
-    def __init__(self, queryset: QuerySet, sentinels: dict[str, Any], alias: str):
-        if queryset._prefetch_related_lookups or queryset._known_related_objects:
-            raise ValueError("PreparedQuery: prefetch_related and known related objects are not supported")
-        if queryset._iterable_class is not ModelIterable:
-            raise ValueError("PreparedQuery: model querysets only (no values(), values_list())")
-        compiler = queryset.query.get_compiler(using=alias)
-        self.statement = _Statement(*compiler.as_sql(), sentinels)
-        self.for_update = queryset.query.select_for_update
+    def __init__(self, querysets: tuple[QuerySet, QuerySet], samples: tuple[dict, dict], alias: str):
+        for queryset in querysets:
+            _check_model_queryset(queryset)
+        compiler, other = (queryset.query.get_compiler(using=alias) for queryset in querysets)
+        self.statement = _Statement((compiler.as_sql(), other.as_sql()), samples)
+        self.for_update = querysets[0].query.select_for_update
         self.compiler = compiler
         klass_info, select = compiler.klass_info, compiler.select
         self.model = klass_info["model"]
@@ -110,11 +129,15 @@ class _Compiled:
         return found
 
 
-def _count_statement(queryset: QuerySet, sentinels: dict[str, Any], alias: str) -> _Statement:
+def _count_statement(querysets: tuple[QuerySet, QuerySet], samples: tuple[dict, dict], alias: str) -> _Statement:
     # The rows' keys in a subquery, counted: the count of any queryset, as Django counts one with
     # DISTINCT or a slice (PostgreSQL plans the plain case as a plain count).
-    sql, params = queryset.order_by().values("pk").query.get_compiler(using=alias).as_sql()
-    return _Statement(f"SELECT COUNT(*) FROM ({sql}) AS prepared_count", params, sentinels)  # noqa: S608
+    compiled = []
+    for queryset in querysets:
+        _check_model_queryset(queryset)
+        sql, params = queryset.order_by().values("pk").query.get_compiler(using=alias).as_sql()
+        compiled.append((f"SELECT COUNT(*) FROM ({sql}) AS prepared_count", params))  # noqa: S608
+    return _Statement(tuple(compiled), samples)
 
 
 class PreparedQuery(Generic[M]):
@@ -124,11 +147,15 @@ class PreparedQuery(Generic[M]):
     _numbers = itertools.count(1)
 
     def __init__(self, build: Callable[..., QuerySet[M]], **kinds: type):
-        unknown = {name: kind for name, kind in kinds.items() if kind not in _SENTINELS}
+        unknown = {name: kind for name, kind in kinds.items() if kind not in _SAMPLES}
         if unknown:
             raise TypeError(f"PreparedQuery: arguments of types int and str only, not {unknown}")
         self.build = build
-        self.sentinels = {name: _SENTINELS[kind](next(self._numbers)) for name, kind in kinds.items()}
+        numbers = {name: next(self._numbers) for name in kinds}
+        self.samples = tuple(
+            {name: _SAMPLES[kind](numbers[name], side) for name, kind in kinds.items()} for side in (0, 1)
+        )
+        self.kinds = kinds
         self._compiled: dict[tuple[str, str], _Compiled] = {}
         self._counts: dict[tuple[str, str], _Statement] = {}
 
@@ -136,7 +163,8 @@ class PreparedQuery(Generic[M]):
         key = (alias, connections[alias].vendor)
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compiled[key] = _Compiled(self.build(**self.sentinels), self.sentinels, alias)
+            querysets = tuple(self.build(**sample) for sample in self.samples)
+            compiled = self._compiled[key] = _Compiled(querysets, self.samples, alias)
         return compiled
 
     def __call__(self, using: str = "default", **values: Any) -> list[M]:
@@ -147,14 +175,15 @@ class PreparedQuery(Generic[M]):
         key = (using, connections[using].vendor)
         statement = self._counts.get(key)
         if statement is None:
-            statement = self._counts[key] = _count_statement(self.build(**self.sentinels), self.sentinels, using)
+            querysets = tuple(self.build(**sample) for sample in self.samples)
+            statement = self._counts[key] = _count_statement(querysets, self.samples, using)
         return statement.execute(using, self._checked(values))[0][0]
 
     def _checked(self, values: dict[str, Any]) -> dict[str, Any]:
-        if values.keys() != self.sentinels.keys():
-            raise TypeError(f"PreparedQuery: expected the arguments {sorted(self.sentinels)}, got {sorted(values)}")
+        if values.keys() != self.kinds.keys():
+            raise TypeError(f"PreparedQuery: expected the arguments {sorted(self.kinds)}, got {sorted(values)}")
         for name, value in values.items():
-            kind = type(self.sentinels[name])
+            kind = self.kinds[name]
             if not isinstance(value, kind) or isinstance(value, bool):
                 raise TypeError(f"PreparedQuery: {name!r} must be {kind.__name__}")
         return values

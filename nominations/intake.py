@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 
 from kczg_site import clock
+from kczg_site.prepared import PreparedQuery
 from nominations import confirmation, locks, policy, workflow
 from nominations.audit import record_event, verb_labels
 from nominations.forms import definition_for, get_definition, stored_values
@@ -59,12 +60,19 @@ class SaveResult:
 # ---------------------------------------------------------------- history
 
 
+# Every author and secretariat entry page shows it: compiled once per process (kczg_site/prepared.py).
+_HISTORY = PreparedQuery(
+    lambda nomination: (
+        AuditEvent.objects.filter(nomination_id=nomination).select_related("actor__profile").order_by("at", "pk")
+    ),
+    nomination=int,
+)
+
+
 def history_of(nomination: Nomination) -> list[AuditEvent]:
     """The entry's audit records, oldest first, each with ``verb_label`` and ``changes_state``."""
     labels = verb_labels()
-    events = list(
-        AuditEvent.objects.filter(nomination=nomination).select_related("actor__profile").order_by("at", "pk")
-    )
+    events = _HISTORY(nomination=nomination.pk)
     for event in events:
         event.verb_label = labels.get(event.verb, event.verb)
         event.changes_state = event.from_state != event.to_state

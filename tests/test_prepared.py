@@ -158,3 +158,29 @@ def test_member_cap_counts_each_shape(alice_entry, tech, enterprise, member_unit
     assert member_cap(member_unit, enterprise).used == 1
     assert member_cap(member_unit, enterprise, exclude=other).used == 0
     assert member_cap(member_unit, enterprise, exclude=submitted).used == 1
+
+
+def test_an_argument_that_shapes_the_sql_is_refused(alice_entry):
+    def build(pk):
+        return Nomination.objects.filter(pk=pk) if pk % 2 else Nomination.objects.filter(pk=pk, title="x")
+
+    with pytest.raises(ValueError, match="change the SQL itself"):
+        PreparedQuery(build, pk=int)(pk=alice_entry.pk)
+
+
+def test_a_lookup_that_rewrites_its_value_is_refused(alice_entry):
+    with pytest.raises(ValueError, match="does not reach"):
+        PreparedQuery(lambda text: Nomination.objects.filter(title__contains=text), text=str)(text="爱丽丝")
+
+
+def test_earlier_listed_matches_by_name_or_code_of_any_case(campaign):
+    from nominations.models import EarlierListedItem
+    from nominations.rules.duplicates import find_earlier_listed
+
+    EarlierListedItem.objects.create(
+        year=2022, list_code="enterprise", name="示例科技有限公司", unit="某学会", credit_code="91110000abcdefgh1x"
+    )
+    assert find_earlier_listed("示例科技", "").name == "示例科技有限公司"
+    assert find_earlier_listed("别的名称", "91110000ABCDEFGH1X").name == "示例科技有限公司"
+    assert find_earlier_listed("别的名称", "91110000ABCDEFGH1Y") is None
+    assert find_earlier_listed("示例科技", "", before_year=2022) is None

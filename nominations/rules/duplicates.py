@@ -11,7 +11,9 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
+from django.db.models.functions import Upper
 
+from kczg_site.prepared import PreparedQuery
 from nominations.rules.credit_codes import normalize_credit_code
 
 if TYPE_CHECKING:
@@ -45,23 +47,42 @@ def find_earlier_listed(
     Matching is across all lists: a company listed on 新锐企业榜 recommended again to another list is
     still worth the secretariat's attention. Items of the list itself are preferred.
     """
-    # Not at the top: nominations.models (history.py) imports normalize_name from this module.
-    from nominations.models import EarlierListedItem
-
     key = normalize_name(name)
     code = normalize_credit_code(credit_code)
     if not key and not code:
         return None
-    condition = Q()
-    if key:
-        condition |= Q(normalized_name=key)
-    if code:
-        condition |= Q(credit_code__iexact=code)  # codes typed in the admin may be lower case
-    matches = EarlierListedItem.objects.filter(condition)
-    if before_year is not None:
-        matches = matches.filter(year__lt=before_year)
-    found = list(matches.order_by("-year")[:10])
+    given = {"key": key, "code": code, "before_year": before_year}
+    values = {field: value for field, value in given.items() if value}
+    found = _matches(frozenset(values))(**values)
     if not found:
         return None
     same_list = [item for item in found if item.list_code == list_code]
     return (same_list or found)[0]
+
+
+# One prepared query per shape (a name, a code, a year bound, each given or not): every autosave whose name
+# or code changed and every submit asks (kczg_site/prepared.py).
+_MATCHES: dict[frozenset[str], PreparedQuery] = {}
+
+
+def _matches(names: frozenset[str]) -> PreparedQuery:
+    if names not in _MATCHES:
+        # Not at the top: nominations.models (history.py) imports normalize_name from this module.
+        from nominations.models import EarlierListedItem
+
+        def build(key: str = "", code: str = "", before_year: int | None = None):
+            condition = Q()
+            if key:
+                condition |= Q(normalized_name=key)
+            if code:
+                # Codes typed in the admin may be lower case; ``code`` is upper case (normalised). Not
+                # ``iexact``: on SQLite it escapes the value for LIKE, which a prepared query cannot repeat.
+                condition |= Q(upper_code=code)
+            matches = EarlierListedItem.objects.alias(upper_code=Upper("credit_code")).filter(condition)
+            if before_year is not None:
+                matches = matches.filter(year__lt=before_year)
+            return matches.order_by("-year")[:10]
+
+        kinds = {"key": str, "code": str, "before_year": int}
+        _MATCHES[names] = PreparedQuery(build, **{name: kinds[name] for name in names})
+    return _MATCHES[names]
