@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import _rush_data as data  # noqa: E402
-from bench._rush_client import VERSION_RE  # noqa: E402
 from bench._cpu import TICK  # noqa: E402
+from bench._rush_client import VERSION_RE  # noqa: E402
 from bench._rush_server import CLOCK_START  # noqa: E402
 
 # As bench/_rush_client.py (and htmx, and a browser's form) sends them, not the test client's multipart.
@@ -151,7 +151,7 @@ def main():
         # each query with its parameters (psycopg's mogrify), which costs more CPU than some requests.
         sent = []
         started, database_started = time.process_time(), backend_seconds()
-        with connection.execute_wrapper(lambda execute, sql, *rest: sent.append(sql) or execute(sql, *rest)):
+        with connection.execute_wrapper(lambda execute, sql, *rest, sent=sent: sent.append(sql) or execute(sql, *rest)):
             response = call()
         spent, database_spent = time.process_time() - started, backend_seconds() - database_started
         if profiling:
