@@ -202,6 +202,33 @@ def test_can_see_agrees_with_the_querysets(world):
             assert can_see(user, entry) is (name in VISIBLE[who]), (who, name)
 
 
+def columns(obj):
+    return {name: value for name, value in vars(obj).items() if name != "_state"}
+
+
+def test_visible_nomination_agrees_with_the_querysets(world, django_assert_num_queries):
+    """One entry by key, as the entry pages read it (prepared per role, kczg_site/prepared.py): the same
+    entries as ``visible_nominations``, the same columns, the relations in the one query."""
+    from nominations.models import Nomination
+    from nominations.models.nomination import NOMINATION_RELATIONS
+
+    for who in VISIBLE:
+        user = getattr(world.users, who)
+        role_of(user)  # the profile, loaded once as in a request
+        # No query at all where the role sees nothing (an empty queryset is never sent).
+        queries = 0 if visible_nominations(user).query.is_empty() else 1
+        for name, entry in vars(world.entries).items():
+            with django_assert_num_queries(queries):
+                found = policy.visible_nomination(user, entry.pk)
+                related = [getattr(found, relation) for relation in NOMINATION_RELATIONS] if found else []
+            assert (found is not None) is (name in VISIBLE[who]), (who, name)
+            if found is not None:
+                expected = Nomination.objects.get(pk=entry.pk)
+                assert columns(found) == columns(expected), (who, name)
+                assert related == [getattr(expected, relation) for relation in NOMINATION_RELATIONS]
+        assert policy.visible_nomination(user, 10**30) is None
+
+
 def test_visible_attachments_follow_the_entries(world):
     own = attachment(world, world.entries.own_submitted)
     draft = attachment(world, world.entries.own_draft)

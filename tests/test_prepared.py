@@ -1,14 +1,12 @@
 """Querysets compiled once per process (kczg_site/prepared.py) give what the ORM gives, and fresh rows."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.sql.compiler import SQLCompiler
 from django.db.transaction import TransactionManagementError
 
 from kczg_site.prepared import PreparedQuery
-from nominations import policy
 from nominations.models import Nomination, State
 from nominations.models.nomination import NOMINATION_RELATIONS
 from tests.factories import NominationFactory
@@ -88,39 +86,6 @@ def test_select_for_update_only_in_a_transaction(alice_entry):
         assert query(pk=alice_entry.pk)[0].pk == alice_entry.pk
     with pytest.raises(TransactionManagementError):
         query(pk=alice_entry.pk)
-
-
-@pytest.mark.parametrize(
-    "username", ["member", "member-other", "secretariat", "secretariat-other", "pioneer", "platform", "admin"]
-)
-def test_visible_nomination_is_visible_nominations_by_key(
-    username,
-    alice_entry,
-    bob_entry,
-    member_user,
-    other_member_user,
-    secretariat_user,
-    other_secretariat_user,
-    pioneer_user,
-    platform_user,
-    admin_user_,
-    tech,
-    django_assert_num_queries,
-):
-    submitted = NominationFactory(ranking_list=tech, member_unit=alice_entry.member_unit, state=State.SUBMITTED)
-    pioneers = NominationFactory(ranking_list=tech, member_unit=None, pioneer=pioneer_user.profile.pioneer)
-    user = get_user_model().objects.select_related("profile").get(username=username)
-    for entry in (alice_entry, bob_entry, submitted, pioneers):
-        with django_assert_num_queries(1):
-            found = policy.visible_nomination(user, entry.pk)
-            if found is not None:
-                # The relations come with the entry.
-                assert [getattr(found, name) for name in NOMINATION_RELATIONS]
-        expected = list(policy.visible_nominations(user).filter(pk=entry.pk))
-        assert (found is not None) == bool(expected), (username, entry.title)
-        if found is not None:
-            assert _fields(found)[0] == _fields(expected[0])[0]
-    assert policy.visible_nomination(user, 10**30) is None
 
 
 def test_what_the_pages_show(client, member_user, other_member_user, alice_entry, bob_entry):
