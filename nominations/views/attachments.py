@@ -12,7 +12,8 @@ from nominations import intake, policy, workflow
 from nominations.forms.creation import AttachmentUploadForm
 from nominations.models import Nomination
 from nominations.rules.decision import Refused
-from nominations.views.member import _upload_limits, author_view, get_entry
+from nominations.views.gates import visible_entry
+from nominations.views.member import _upload_limits, author_view
 
 
 def _block(request: HttpRequest, nomination: Nomination, *, error: str = "", notice: str = "") -> HttpResponse:
@@ -49,7 +50,7 @@ def _respond(request: HttpRequest, nomination: Nomination, *, error: str, notice
 @author_view
 @require_POST
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
-    nomination = get_entry(request, pk)
+    nomination = visible_entry(request, pk)
     form = AttachmentUploadForm(request.POST, request.FILES)
     error = notice = ""
     if not form.is_valid():
@@ -70,7 +71,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
 @author_view
 @require_POST
 def delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    nomination = get_entry(request, pk)
+    nomination = visible_entry(request, pk)
     attachment = nomination.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404("没有找到该附件。")

@@ -9,14 +9,24 @@ from django.http import Http404, HttpRequest
 
 from nominations import policy
 from nominations.context_processors import active_campaign
-from nominations.models import Campaign, RecommendingUnit
+from nominations.models import Campaign, Nomination, RecommendingUnit
 from nominations.rules.decision import Refused, require
 
 NO_CAMPAIGN = "没有进行中的征集年度。"
+ENTRY_NOT_FOUND = "没有找到该申报，或您无权查看。"
 
 
 class PageRefused(Refused, PermissionDenied):
     """A page the policy refuses: a :class:`Refused` that Django answers with 403 and the reason."""
+
+
+def visible_entry(request: HttpRequest, pk: int) -> Nomination:
+    """The entry ``pk`` with its relations if the policy lets this user see it, else 404 (never
+    "forbidden": no existence leak). The entry pages of every side start here."""
+    nomination = policy.visible_nomination(request.user, pk)
+    if nomination is None:
+        raise Http404(ENTRY_NOT_FOUND)
+    return nomination
 
 
 def current_campaign(request: HttpRequest) -> Campaign:

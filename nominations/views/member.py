@@ -26,6 +26,7 @@ from nominations.models import Nomination, Role
 from nominations.queries import member as pages
 from nominations.rules import earlier_listed
 from nominations.rules.decision import ALLOW, Decision, Refused, require
+from nominations.views.gates import visible_entry
 
 ROLE_OF_NAMESPACE = {"member": Role.MEMBER, "pioneer": Role.PIONEER}
 EDIT_TEMPLATE = "nominations/member/edit.html"
@@ -46,14 +47,6 @@ def author_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def get_entry(request: HttpRequest, pk: int) -> Nomination:
-    """The entry if the policy lets this user see it, else 404 (never "forbidden": no existence leak)."""
-    nomination = policy.visible_nomination(request.user, pk)
-    if nomination is None:
-        raise Http404("没有找到该申报，或您无权查看。")
-    return nomination
 
 
 def _ns(request: HttpRequest) -> str:
@@ -129,7 +122,7 @@ def new_entry(request: HttpRequest) -> HttpResponse:
 
 @author_view
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, get_entry(request, pk))
+    return _render_detail(request, visible_entry(request, pk))
 
 
 def _render_detail(
@@ -152,7 +145,7 @@ def _render_edit(
 
 @author_view
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    nomination = get_entry(request, pk)
+    nomination = visible_entry(request, pk)
     if request.method != "POST":
         return _render_edit(request, nomination, build_form(nomination))
 
@@ -216,7 +209,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def autosave(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: save the well-formed values while the user types; a small status fragment in return."""
-    nomination = get_entry(request, pk)
+    nomination = visible_entry(request, pk)
     version = EditControlForm(request.POST).posted_version()
     context = {"nomination": nomination, "now": clock.localnow(), "version": version, "namespace": _ns(request)}
     decision = workflow.check_edit(nomination, request.user)
@@ -251,7 +244,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     Bad input (the withdrawal's note): the page again with the message next to the field (400); a
     refused action: the page again with the reason (403), the typed note kept.
     """
-    nomination = get_entry(request, pk)
+    nomination = visible_entry(request, pk)
     if action not in pages.AUTHOR_ACTIONS:
         raise Http404("不支持的操作。")
     form = WithdrawForm(request.POST) if action == "withdraw" else None

@@ -3,13 +3,12 @@ the rules are ``nominations.formal``'s (``check_platform_review``, ``platform_re
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
-from nominations import formal, policy
-from nominations.models.nomination import NOMINATION_RELATIONS
+from nominations import formal
 from nominations.queries import platform_formal as pages
 from nominations.views.formal_post import post_review
-from nominations.views.gates import platform_scope
+from nominations.views.gates import platform_scope, visible_entry
 
 
 @login_required
@@ -24,9 +23,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the entry and the checklist. POST: record the review. Bad input: the page again with the
     messages next to the fields (400); refused: with the reason (403). Nothing is changed in both."""
     platform_scope(request)
-    nomination = get_object_or_404(
-        policy.visible_nominations(request.user).select_related(*NOMINATION_RELATIONS), pk=pk
-    )
+    nomination = visible_entry(request, pk)
     form = None
     status = 200
     if request.method == "POST":

@@ -23,7 +23,7 @@ from nominations.queries.opinions import opinion_card
 from nominations.rules.decision import Refused
 from nominations.views import imports
 from nominations.views.formal_post import post_review
-from nominations.views.gates import secretariat_scope
+from nominations.views.gates import secretariat_scope, visible_entry
 
 # ---------------------------------------------------------------- dashboard and inbox
 
@@ -52,17 +52,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- one entry
 
 
-def _visible_nomination(request: HttpRequest, pk: int) -> Nomination:
-    nomination = policy.visible_nomination(request.user, pk)
-    if nomination is None:
-        raise Http404("没有找到该申报，或您无权查看。")
-    return nomination
-
-
 @login_required
 def nomination(request: HttpRequest, pk: int) -> HttpResponse:
     unit, campaign = secretariat_scope(request)
-    return _render_nomination(request, unit, campaign, _visible_nomination(request, pk))
+    return _render_nomination(request, unit, campaign, visible_entry(request, pk))
 
 
 def _render_nomination(
@@ -84,7 +77,7 @@ def nomination_action(request: HttpRequest, pk: int) -> HttpResponse:
     """One action on one entry. Bad input: the page again with the message next to the field (400);
     a refused action: the page again with the reason (403); the typed note is kept in both."""
     unit, campaign = secretariat_scope(request)
-    nomination = _visible_nomination(request, pk)
+    nomination = visible_entry(request, pk)
     form = TransitionForm(request.POST)
     if form.action_unknown:
         raise Http404("不支持的操作。")
@@ -111,7 +104,7 @@ def formal_review(request: HttpRequest, pk: int) -> HttpResponse:
     items returned with a fix-by time. Bad input: the page again with the messages next to the fields
     (400); a refused review: the page again with the reason (403). Nothing is changed in both."""
     unit, campaign = secretariat_scope(request)
-    nomination = _visible_nomination(request, pk)
+    nomination = visible_entry(request, pk)
     posted = post_review(request, nomination, formal.review, who="", on_fail="已退回修改")
     if posted.recorded:
         return redirect("secretariat:nomination", pk=nomination.pk)
@@ -126,7 +119,7 @@ def opinion(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the 推荐意见. Bad input: the page again with the message next to the field and the text
     kept (400); refused: the page again with the reason (403)."""
     unit, campaign = secretariat_scope(request)
-    nomination = _visible_nomination(request, pk)
+    nomination = visible_entry(request, pk)
     form = OpinionForm(request.POST, nomination=nomination)
     status = 400
     if form.is_valid():

@@ -6,7 +6,7 @@ a stamped scan (the policy's ``visible_stamped_pages``; 404 otherwise). Thin: th
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from kczg_site.downloads import DOCX_TYPE, attachment_header
@@ -15,12 +15,11 @@ from nominations.documents import pdf
 from nominations.documents.summary import Summary, summary_docx, summary_for, summary_pdf
 from nominations.forms.confirmation import ConfirmRecommendationsForm
 from nominations.forms.stamps import StampUploadForm
-from nominations.models.nomination import NOMINATION_RELATIONS
 from nominations.queries import confirmation as confirmation_pages
 from nominations.queries import secretariat as pages
 from nominations.queries import stamps as stamp_pages
 from nominations.rules.decision import Refused, require
-from nominations.views.gates import PageRefused, secretariat_scope
+from nominations.views.gates import PageRefused, secretariat_scope, visible_entry
 
 
 @login_required
@@ -29,9 +28,7 @@ def entry_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload (or replace) one entry's stamped pages. Bad input: the entry page again with the message
     next to the field (400); refused: with the reason (403)."""
     unit, campaign = secretariat_scope(request)
-    nomination = get_object_or_404(
-        policy.visible_nominations(request.user).select_related(*NOMINATION_RELATIONS), pk=pk
-    )
+    nomination = visible_entry(request, pk)
     form = StampUploadForm(request.POST, request.FILES)
     allowed = stamps.check_entry_upload(nomination, request.user)
     status = 400 if allowed else 403
