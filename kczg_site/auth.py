@@ -42,8 +42,7 @@ _prepared: dict[tuple[str, ...], PreparedQuery] = {}
 
 class ProfileModelBackend(ModelBackend):
     def get_user(self, user_id):
-        if isinstance(user_id, str) and user_id.isdigit():
-            user_id = int(user_id)
+        # Django gives the key as the model's field makes it (an int); anything else takes the ORM's way.
         if type(user_id) is int and 0 < user_id < 2**63:
             names = tuple(_WITH_USER)
             if names not in _prepared:

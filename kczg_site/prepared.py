@@ -142,7 +142,10 @@ def _count_statement(querysets: tuple[QuerySet, QuerySet], samples: tuple[dict, 
 
 class PreparedQuery(Generic[M]):
     """``PreparedQuery(lambda pk: Entry.objects.select_related("unit").filter(pk=pk), pk=int)``; then
-    ``query(pk=5)`` is the list the queryset would give for ``pk=5``, compiled only once per database."""
+    ``query(pk=5)`` is the list the queryset would give for ``pk=5``, compiled only once per database.
+
+    An argument may be left out where the builder has a default for it (``lambda code="": …``): each set
+    of given arguments is compiled once, so a filter the builder adds only for a given value is fine."""
 
     _numbers = itertools.count(1)
 
@@ -151,39 +154,41 @@ class PreparedQuery(Generic[M]):
         if unknown:
             raise TypeError(f"PreparedQuery: arguments of types int and str only, not {unknown}")
         self.build = build
+        self.kinds = kinds
         numbers = {name: next(self._numbers) for name in kinds}
-        self.samples = tuple(
+        self._samples = tuple(
             {name: _SAMPLES[kind](numbers[name], side) for name, kind in kinds.items()} for side in (0, 1)
         )
-        self.kinds = kinds
-        self._compiled: dict[tuple[str, str], _Compiled] = {}
-        self._counts: dict[tuple[str, str], _Statement] = {}
+        # (alias, vendor, the arguments given) -> compiled: an argument left out is the builder's default,
+        # which may shape the SQL (a filter left out), so each set of given arguments is compiled apart.
+        self._compiled: dict[tuple[str, str, frozenset[str]], _Compiled] = {}
+        self._counts: dict[tuple[str, str, frozenset[str]], _Statement] = {}
 
-    def compiled(self, alias: str = "default") -> _Compiled:
-        key = (alias, connections[alias].vendor)
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            querysets = tuple(self.build(**sample) for sample in self.samples)
-            compiled = self._compiled[key] = _Compiled(querysets, self.samples, alias)
-        return compiled
+    def _build(self, alias: str, given: frozenset[str]) -> tuple[tuple[QuerySet, QuerySet], tuple[dict, dict]]:
+        samples = tuple({name: sample[name] for name in given} for sample in self._samples)
+        return tuple(self.build(**sample) for sample in samples), samples
 
     def __call__(self, using: str = "default", **values: Any) -> list[M]:
-        return self.compiled(using).run(using, self._checked(values))
+        key = self._key(using, values)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = _Compiled(*self._build(using, key[2]), using)
+        return compiled.run(using, values)
 
     def count(self, using: str = "default", **values: Any) -> int:
         """``len(query(**values))`` as one ``COUNT(*)`` in the database."""
-        key = (using, connections[using].vendor)
+        key = self._key(using, values)
         statement = self._counts.get(key)
         if statement is None:
-            querysets = tuple(self.build(**sample) for sample in self.samples)
-            statement = self._counts[key] = _count_statement(querysets, self.samples, using)
-        return statement.execute(using, self._checked(values))[0][0]
+            statement = self._counts[key] = _count_statement(*self._build(using, key[2]), using)
+        return statement.execute(using, values)[0][0]
 
-    def _checked(self, values: dict[str, Any]) -> dict[str, Any]:
-        if values.keys() != self.kinds.keys():
-            raise TypeError(f"PreparedQuery: expected the arguments {sorted(self.kinds)}, got {sorted(values)}")
+    def _key(self, using: str, values: dict[str, Any]) -> tuple[str, str, frozenset[str]]:
+        unknown = values.keys() - self.kinds.keys()
+        if unknown:
+            raise TypeError(f"PreparedQuery: unknown arguments {sorted(unknown)}; it takes {sorted(self.kinds)}")
         for name, value in values.items():
             kind = self.kinds[name]
             if not isinstance(value, kind) or isinstance(value, bool):
                 raise TypeError(f"PreparedQuery: {name!r} must be {kind.__name__}")
-        return values
+        return (using, connections[using].vendor, frozenset(values))

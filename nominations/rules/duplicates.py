@@ -53,36 +53,30 @@ def find_earlier_listed(
         return None
     given = {"key": key, "code": code, "before_year": before_year}
     values = {field: value for field, value in given.items() if value}
-    found = _matches(frozenset(values))(**values)
+    found = _MATCHES(**values)
     if not found:
         return None
     same_list = [item for item in found if item.list_code == list_code]
     return (same_list or found)[0]
 
 
-# One prepared query per shape (a name, a code, a year bound, each given or not): every autosave whose name
-# or code changed and every submit asks (kczg_site/prepared.py).
-_MATCHES: dict[frozenset[str], PreparedQuery] = {}
+def _build_matches(key: str = "", code: str = "", before_year: int | None = None):
+    # Not at the top: nominations.models (history.py) imports normalize_name from this module.
+    from nominations.models import EarlierListedItem
+
+    condition = Q()
+    if key:
+        condition |= Q(normalized_name=key)
+    if code:
+        # Codes typed in the admin may be lower case; ``code`` is upper case (normalised). Not ``iexact``:
+        # on SQLite it escapes the value for LIKE, which a prepared query cannot repeat.
+        condition |= Q(upper_code=code)
+    matches = EarlierListedItem.objects.alias(upper_code=Upper("credit_code")).filter(condition)
+    if before_year is not None:
+        matches = matches.filter(year__lt=before_year)
+    return matches.order_by("-year")[:10]
 
 
-def _matches(names: frozenset[str]) -> PreparedQuery:
-    if names not in _MATCHES:
-        # Not at the top: nominations.models (history.py) imports normalize_name from this module.
-        from nominations.models import EarlierListedItem
-
-        def build(key: str = "", code: str = "", before_year: int | None = None):
-            condition = Q()
-            if key:
-                condition |= Q(normalized_name=key)
-            if code:
-                # Codes typed in the admin may be lower case; ``code`` is upper case (normalised). Not
-                # ``iexact``: on SQLite it escapes the value for LIKE, which a prepared query cannot repeat.
-                condition |= Q(upper_code=code)
-            matches = EarlierListedItem.objects.alias(upper_code=Upper("credit_code")).filter(condition)
-            if before_year is not None:
-                matches = matches.filter(year__lt=before_year)
-            return matches.order_by("-year")[:10]
-
-        kinds = {"key": str, "code": str, "before_year": int}
-        _MATCHES[names] = PreparedQuery(build, **{name: kinds[name] for name in names})
-    return _MATCHES[names]
+# Every autosave whose name or code changed and every submit asks (kczg_site/prepared.py): compiled once
+# per shape (a name, a code, a year bound, each given or not).
+_MATCHES = PreparedQuery(_build_matches, key=str, code=str, before_year=int)

@@ -10,6 +10,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db.models import Count, QuerySet
 
@@ -198,29 +199,27 @@ def member_cap(
         values["domain"] = domain.pk
     if exclude is not None and exclude.pk is not None:
         values["exclude"] = exclude.pk
-    used = _member_live(per_domain, frozenset(values)).count(**values)
+    used = _MEMBER_LIVE[per_domain].count(**values)
     return Quota(total=ranking_list.member_cap, used=used, per_channel=ranking_list.member_cap)
 
 
-# The live entries of a member unit in a list, one prepared count per shape (per domain or not, a domain
-# given or not, an entry left out or not): the count of every submit and of every edit page's 提交 button.
-_MEMBER_LIVE: dict[tuple[bool, frozenset[str]], PreparedQuery] = {}
+def _build_member_live(
+    per_domain: bool, member_unit: int, ranking_list: int, domain: int | None = None, exclude: int | None = None
+) -> QuerySet:
+    live = Nomination.objects.filter(member_unit_id=member_unit, ranking_list_id=ranking_list, state__in=State.live())
+    if per_domain:
+        live = live.filter(domain_id=domain)
+    return live if exclude is None else live.exclude(pk=exclude)
 
 
-def _member_live(per_domain: bool, names: frozenset[str]) -> PreparedQuery:
-    key = (per_domain, names)
-    if key not in _MEMBER_LIVE:
-
-        def build(member_unit: int, ranking_list: int, domain: int | None = None, exclude: int | None = None):
-            live = Nomination.objects.filter(
-                member_unit_id=member_unit, ranking_list_id=ranking_list, state__in=State.live()
-            )
-            if per_domain:
-                live = live.filter(domain_id=domain)
-            return live if exclude is None else live.exclude(pk=exclude)
-
-        _MEMBER_LIVE[key] = PreparedQuery(build, **dict.fromkeys(names, int))
-    return _MEMBER_LIVE[key]
+# The live entries of a member unit in a list, counted at every submit and for every edit page's 提交
+# button (kczg_site/prepared.py): per domain or not; a domain and an entry left out, each given or not.
+_MEMBER_LIVE = {
+    per_domain: PreparedQuery(
+        partial(_build_member_live, per_domain), member_unit=int, ranking_list=int, domain=int, exclude=int
+    )
+    for per_domain in (False, True)
+}
 
 
 def quota_table(
