@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from kczg_site import clock
+from kczg_site.prepared import PreparedQuery
 from nominations.models import AuditEvent, Nomination, RecommendingUnit
 from nominations.policy import AnyUser
 from nominations.rules import earlier_listed
@@ -77,3 +78,22 @@ def record_event(
         recommending_unit_id=recommending_unit_id,
         note=note.strip(),
     )
+
+
+# Every author and secretariat entry page shows it: compiled once per process (kczg_site/prepared.py).
+_HISTORY = PreparedQuery(
+    lambda nomination: (
+        AuditEvent.objects.filter(nomination_id=nomination).select_related("actor__profile").order_by("at", "pk")
+    ),
+    nomination=int,
+)
+
+
+def history_of(nomination: Nomination) -> list[AuditEvent]:
+    """The entry's audit records, oldest first, each with ``verb_label`` and ``changes_state``."""
+    labels = verb_labels()
+    events = _HISTORY(nomination=nomination.pk)
+    for event in events:
+        event.verb_label = labels.get(event.verb, event.verb)
+        event.changes_state = event.from_state != event.to_state
+    return events

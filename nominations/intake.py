@@ -18,14 +18,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 
 from kczg_site import clock
-from kczg_site.prepared import PreparedQuery
 from nominations import confirmation, locks, policy, workflow
-from nominations.audit import record_event, verb_labels
+from nominations.audit import record_event
 from nominations.forms import definition_for, get_definition, stored_values
 from nominations.forms.types import Definition, Kind
 from nominations.models import (
     Attachment,
-    AuditEvent,
     Campaign,
     Domain,
     EarlierListedItem,
@@ -55,28 +53,6 @@ class EditConflict(IntakeError):
 class SaveResult:
     nomination: Nomination
     earlier_listed: EarlierListedItem | None
-
-
-# ---------------------------------------------------------------- history
-
-
-# Every author and secretariat entry page shows it: compiled once per process (kczg_site/prepared.py).
-_HISTORY = PreparedQuery(
-    lambda nomination: (
-        AuditEvent.objects.filter(nomination_id=nomination).select_related("actor__profile").order_by("at", "pk")
-    ),
-    nomination=int,
-)
-
-
-def history_of(nomination: Nomination) -> list[AuditEvent]:
-    """The entry's audit records, oldest first, each with ``verb_label`` and ``changes_state``."""
-    labels = verb_labels()
-    events = _HISTORY(nomination=nomination.pk)
-    for event in events:
-        event.verb_label = labels.get(event.verb, event.verb)
-        event.changes_state = event.from_state != event.to_state
-    return events
 
 
 # ---------------------------------------------------------------- creating

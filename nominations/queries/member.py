@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.forms import Form
 
-from nominations import intake, policy, workflow
+from nominations import audit, intake, policy, workflow
 from nominations.forms import definition_for
 from nominations.forms.builder import NominationForm
 from nominations.models import AuditEvent, Campaign, Nomination, RankingList, State
@@ -101,7 +101,7 @@ def upload_limits() -> dict[str, str]:
 
 def detail_page(user: AbstractBaseUser, nomination: Nomination, namespace: str, withdraw_form: Form) -> dict[str, Any]:
     """The author's read-only entry page: the entry, its history and the actions with their decisions."""
-    events = intake.history_of(nomination)
+    events = audit.history_of(nomination)
     return {
         "withdraw_form": withdraw_form,
         "nomination": nomination,
@@ -119,7 +119,7 @@ def edit_page(user: AbstractBaseUser, nomination: Nomination, form: NominationFo
     """The edit page of ``nomination`` with ``form`` (bound or not): sections, attachments, history and
     whether the user may change the entry now (``edit_decision``, the workflow's check)."""
     attachments = list(nomination.attachments.all())
-    events = intake.history_of(nomination)
+    events = audit.history_of(nomination)
     return {
         "nomination": nomination,
         "definition": form.definition,

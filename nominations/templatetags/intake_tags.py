@@ -12,10 +12,10 @@ from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString, mark_safe
 
+from nominations.audit import history_of
 from nominations.forms.creation import new_token
 from nominations.forms.types import Definition, Field, Kind
 from nominations.forms.widgets import template_value
-from nominations.intake import history_of
 from nominations.models import Nomination
 from nominations.rules.text import count_chars
 from nominations.rules.uploads import format_size
