@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import _cpu as cpu  # noqa: E402
+from bench import _pg_statements as pg_statements  # noqa: E402
 from bench import _rush_data as data  # noqa: E402
 from bench import _rush_open as open_loop  # noqa: E402
 from bench._rush_client import VERSION_RE, Client, Recorder  # noqa: E402
@@ -187,10 +188,12 @@ def main():
                 if args.think and not args.paced:
                     time.sleep(rng.expovariate(1 / args.think))
 
+        statements_on = pg_statements.reset(url)
         base_start = time.perf_counter()
         meter = cpu.Meter(proc.pid, database).start()
         run_threads(args.clients, baseline)
         base_cpu = meter.stop()
+        base_statements = pg_statements.top(url, database) if statements_on else None
         base_duration = time.perf_counter() - base_start
 
         # ------------------------------------------------------------ the rush
@@ -207,6 +210,7 @@ def main():
         last_saved = {}  # entry pk → the marker of its last confirmed save
         touched = set()  # drafts the closed loop opened (the open loop takes the others)
         saved_lock = threading.Lock()
+        statements_on = pg_statements.reset(url)
         rush_start = time.perf_counter()
         rush_stop = rush_start + args.seconds
         meter = cpu.Meter(proc.pid, database).start()
@@ -298,6 +302,7 @@ def main():
         run_threads(args.clients, worker)
         rush_cpu = meter.stop()
         rush_duration = time.perf_counter() - rush_start
+        rush_statements = pg_statements.top(url, database) if statements_on else None
         closed_end = len(recorder.samples)
 
         # ------------------------------------------------------------ the open loop
@@ -403,6 +408,13 @@ def main():
             f"{per_request['rush']['database']:.2f} ms; ratio {base_ms / rush_ms:.2f} (what the throughput ratio "
             "would be if both phases were bound by these processes' CPU alone; steadier than req/s on a busy machine)"
         )
+    if rush_statements:
+        print("baseline, ", end="")
+        pg_statements.print_top(base_statements[0][:3], base_statements[1], base["count"])
+        print("rush (closed loop), ", end="")
+        pg_statements.print_top(*rush_statements, rush_total["count"])
+    else:
+        print("pg_stat_statements: not loaded by the server (bench/README.md says how), no statement figures")
     ratio = rush_total["per_second"] / base["per_second"] if base["per_second"] else 0
     print(
         f"{'paced' if args.paced or args.think else 'closed loop'}: rush {rush_total['per_second']:.1f} vs baseline "
@@ -460,6 +472,7 @@ def main():
         "cpu_ms_per_request": per_request,
         "cost": cost,
         "open_loop": {"best_fraction": open_best, "steps": open_rows},
+        "statements": {"baseline": base_statements, "rush": rush_statements},
         "entries_saved": len(last_saved),
         "submitted": submitted_total,
         "checks": {label: {"ok": ok, "detail": detail} for label, ok, detail in checks},
