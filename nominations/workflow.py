@@ -358,75 +358,89 @@ def transition(
     spec = TRANSITIONS.get(action)
     if spec is None:
         raise WorkflowError(Decision.deny("不支持的操作。"))
+    # A refusal ends the transaction normally and is raised after it: nothing was written (rows were
+    # only locked), and a rollback makes psycopg forget every statement it prepared on the connection
+    # (ROLLBACK and ROLLBACK TO SAVEPOINT alike), so that PostgreSQL would plan the next requests'
+    # queries again; at the deadline, refused submits and recommends are a tenth of the requests.
     with transaction.atomic():
-        if spec.limit:
-            # The policy and the state first, on a fresh read: a refused action never reaches the
-            # quota lock (a secretariat's 推举 has no pioneer to lock: that was a 500). The lock
-            # order stays scope, then row, as in ``batch.apply``; every rule is asked again below.
-            # The caller's instance was read in this request (and kept up to date by save_draft and
-            # _take_over): asked first, it spares a read of the entry with its relations. Only a refusal
-            # is confirmed on a fresh read, so a stale instance never refuses what the row allows.
-            current = nomination
-            decision = check_access(current, action, user)
-            if not decision:
-                current = Nomination.objects.select_related(*NOMINATION_RELATIONS).get(pk=nomination.pk)
-                decision = check_access(current, action, user)
-            if not decision:
-                raise WorkflowError(decision)
-            _lock_scope(current, spec)
-        found = _LOCKED_ROW(pk=nomination.pk)
-        if not found:
-            raise Nomination.DoesNotExist("Nomination matching query does not exist.")
-        locked = found[0]
-        if spec.limit and _scope_of(locked, spec) != _scope_of(current, spec):
-            # The row's unit is not the one locked above (it changed since the instance was read): lock
-            # the row's own, so that the cap or quota checked below is serialised on the right row.
-            _lock_scope(locked, spec)
-        # The deadlines and the confirmation of the checks below: the cached campaign data as of now,
-        # under the locks (a change committed since the request began is seen).
-        campaign_cache.read_again()
-        decision = check(locked, action, user, note=note, override_reason=override_reason)
-        if not decision:
-            raise WorkflowError(decision)
-        now = clock.now()
-        from_state = locked.state
-        locked.state = spec.target
-        locked.updated_at = now
-        fields = ["state", "updated_at"]
-        if spec.target == S.SUBMITTED:
-            locked.submitted_at = now
-            fields.append("submitted_at")
-        # A flagged entry recommended anyway: its reason (given now, or stored before) is kept on the
-        # entry and recorded once, in this transition's audit record.
-        overridden = earlier_listed.flagged_item(locked) if spec.target == S.RECOMMENDED else None
-        if spec.target == S.RECOMMENDED:
-            locked.recommended_at = now
-            fields.append("recommended_at")
-            if override_reason.strip():
-                locked.override_reason = override_reason.strip()
-                fields.append("override_reason")
-        if action == "unrecommend":
-            locked.recommended_at = None
-            fields.append("recommended_at")
-        locked._change_reason = spec.label
-        locked.save(update_fields=fields)
-        event_note = note.strip()
-        if overridden is not None:
-            override = earlier_listed.override_note(overridden, earlier_listed.override_reason_of(locked))
-            event_note = (event_note + "\n" if event_note else "") + override
-        event = AuditEvent.objects.create(
-            at=now,
-            actor=user,
-            verb=action,
-            nomination=locked,
-            recommending_unit_id=locked.recommending_unit_id,
-            from_state=from_state,
-            to_state=spec.target,
-            note=event_note,
-        )
-        transitioned.send(sender=Transition, nomination=locked, actor=user, event=event, transition=spec)
-    _take_over(nomination, locked)
+        outcome = _apply(nomination, spec, action, user, note, override_reason)
+    if isinstance(outcome, Decision):
+        raise WorkflowError(outcome)
+    _take_over(nomination, outcome)
     return nomination
+
+
+def _apply(
+    nomination: Nomination, spec: Transition, action: str, user: policy.AnyUser, note: str, override_reason: str
+) -> Nomination | Decision:
+    """The transition inside its transaction: the locked row, transitioned and saved, or the refusal."""
+    if spec.limit:
+        # The policy and the state first, on a fresh read: a refused action never reaches the
+        # quota lock (a secretariat's 推举 has no pioneer to lock: that was a 500). The lock
+        # order stays scope, then row, as in ``batch.apply``; every rule is asked again below.
+        # The caller's instance was read in this request (and kept up to date by save_draft and
+        # _take_over): asked first, it spares a read of the entry with its relations. Only a refusal
+        # is confirmed on a fresh read, so a stale instance never refuses what the row allows.
+        current = nomination
+        decision = check_access(current, action, user)
+        if not decision:
+            current = Nomination.objects.select_related(*NOMINATION_RELATIONS).get(pk=nomination.pk)
+            decision = check_access(current, action, user)
+        if not decision:
+            return decision
+        _lock_scope(current, spec)
+    found = _LOCKED_ROW(pk=nomination.pk)
+    if not found:
+        raise Nomination.DoesNotExist("Nomination matching query does not exist.")
+    locked = found[0]
+    if spec.limit and _scope_of(locked, spec) != _scope_of(current, spec):
+        # The row's unit is not the one locked above (it changed since the instance was read): lock
+        # the row's own, so that the cap or quota checked below is serialised on the right row.
+        _lock_scope(locked, spec)
+    # The deadlines and the confirmation of the checks below: the cached campaign data as of now,
+    # under the locks (a change committed since the request began is seen).
+    campaign_cache.read_again()
+    decision = check(locked, action, user, note=note, override_reason=override_reason)
+    if not decision:
+        return decision
+    now = clock.now()
+    from_state = locked.state
+    locked.state = spec.target
+    locked.updated_at = now
+    fields = ["state", "updated_at"]
+    if spec.target == S.SUBMITTED:
+        locked.submitted_at = now
+        fields.append("submitted_at")
+    # A flagged entry recommended anyway: its reason (given now, or stored before) is kept on the
+    # entry and recorded once, in this transition's audit record.
+    overridden = earlier_listed.flagged_item(locked) if spec.target == S.RECOMMENDED else None
+    if spec.target == S.RECOMMENDED:
+        locked.recommended_at = now
+        fields.append("recommended_at")
+        if override_reason.strip():
+            locked.override_reason = override_reason.strip()
+            fields.append("override_reason")
+    if action == "unrecommend":
+        locked.recommended_at = None
+        fields.append("recommended_at")
+    locked._change_reason = spec.label
+    locked.save(update_fields=fields)
+    event_note = note.strip()
+    if overridden is not None:
+        override = earlier_listed.override_note(overridden, earlier_listed.override_reason_of(locked))
+        event_note = (event_note + "\n" if event_note else "") + override
+    event = AuditEvent.objects.create(
+        at=now,
+        actor=user,
+        verb=action,
+        nomination=locked,
+        recommending_unit_id=locked.recommending_unit_id,
+        from_state=from_state,
+        to_state=spec.target,
+        note=event_note,
+    )
+    transitioned.send(sender=Transition, nomination=locked, actor=user, event=event, transition=spec)
+    return locked
 
 
 def _take_over(nomination: Nomination, locked: Nomination) -> None:
