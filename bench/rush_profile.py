@@ -5,11 +5,13 @@
 
 Seeds a small copy of the rush data (``bench/_rush_data.py``: ``--units`` units × 5 member units) in
 ``kczg_bench_rush_profile`` (or ``DATABASE_URL``) on PostgreSQL, moves the demo clock five minutes
-before the member deadline and requests, as one member through ``django.test.Client`` with the bench
-settings (DEBUG off): the edit page, an autosave, a full save and the submit, each ``--repeat`` times
-on fresh drafts after a warm-up. Prints per request type the queries (with their SQL under ``--sql``),
-the median CPU ms (``time.process_time``, this process only: PostgreSQL's share is not in it) and,
-with ``--profile``, pyinstrument's call tree of all the repetitions together.
+before the member deadline and requests through ``django.test.Client`` with the bench settings (DEBUG
+off), each ``--repeat`` times on fresh drafts after a warm-up: as one member, the edit page, an
+autosave, a full save and the submit; as the secretariats, the inbox, the entry page, accepting and
+recommending the submitted entry, and a recommend refused at a unit whose quota is full. Prints per
+request type the queries (with their SQL under ``--sql``), the median CPU ms (``time.process_time``,
+this process only) and PostgreSQL's backend CPU (a mean: ``/proc`` counts in 10 ms ticks) and, with
+``--profile``, pyinstrument's call tree of all the repetitions together.
 """
 
 import argparse
@@ -60,7 +62,7 @@ def main():
 
     posted = {code: get_definition(code, 2023).to_post_data(complete_data(code)) for code in data.MARKER_FIELD}
     clients = []
-    for username, (member_id, _unit) in zip(seeded["members"], seeded["member_units"], strict=True):
+    for username, (member_id, unit_id) in zip(seeded["members"], seeded["member_units"], strict=True):
         client = Client(HTTP_HOST="127.0.0.1")
         client.post("/accounts/login/", {"username": username, "password": data.PASSWORD})
         drafts = list(
@@ -68,12 +70,32 @@ def main():
             .order_by("pk")
             .values_list("pk", "ranking_list__code", "title")
         )
-        clients.append((client, drafts))
+        clients.append((client, drafts, unit_id))
+
+    # The secretariats: of each member's unit (accepting and recommending what was submitted), and of
+    # the first edge unit, whose quota is filled before measuring so that each recommend there is refused
+    # (403, the entry page again with the reason), as most recommend requests at the deadline are.
+    secretariats = {}
+    for username, unit_id in seeded["secretariats"]:
+        if unit_id not in secretariats:
+            secretariats[unit_id] = Client(HTTP_HOST="127.0.0.1")
+            secretariats[unit_id].post("/accounts/login/", {"username": username, "password": data.PASSWORD})
+    edge_unit = seeded["edge_units"][0]
+    edge_entries = list(
+        Nomination.objects.filter(recommending_unit_id=edge_unit, state=State.ACCEPTED).values_list("pk", flat=True)
+    )
+    for pk in edge_entries:
+        secretariats[edge_unit].post(f"/secretariat/entries/{pk}/act/", "action=recommend", FORM)
+    refused_at_edge = list(
+        Nomination.objects.filter(recommending_unit_id=edge_unit, state=State.ACCEPTED).values_list("pk", flat=True)
+    )
 
     def steps():
-        """Yield ``(kind, callable)`` over the drafts: edit page, autosave, save, submit."""
-        for client, drafts in clients:
-            for pk, code, title in drafts[:3]:
+        """Yield ``(kind, callable)`` over the drafts: the member's edit page, autosave, save, submit; the
+        secretariat's inbox, entry page, accept, recommend and a refused recommend; the baseline."""
+        for n_client, (client, drafts, unit_id) in enumerate(clients):
+            secretariat = secretariats[unit_id]
+            for k, (pk, code, title) in enumerate(drafts[:3]):
                 holder = {}
 
                 def edit_get(client=client, pk=pk, holder=holder):
@@ -99,6 +121,23 @@ def main():
                 def submit(client=client, pk=pk):
                     return client.post(f"/member/{pk}/act/submit/", "", FORM)
 
+                def inbox(secretariat=secretariat):
+                    return secretariat.get("/secretariat/inbox/?state=submitted")
+
+                def entry_page(secretariat=secretariat, pk=pk):
+                    return secretariat.get(f"/secretariat/entries/{pk}/")
+
+                def accept(secretariat=secretariat, pk=pk):
+                    return secretariat.post(f"/secretariat/entries/{pk}/act/", "action=accept", FORM)
+
+                def recommend(secretariat=secretariat, pk=pk):
+                    return secretariat.post(f"/secretariat/entries/{pk}/act/", "action=recommend", FORM)
+
+                refused_pk = refused_at_edge[(3 * n_client + k) % len(refused_at_edge)]
+
+                def recommend_refused(pk=refused_pk):
+                    return secretariats[edge_unit].post(f"/secretariat/entries/{pk}/act/", "action=recommend", FORM)
+
                 def baseline(client=client):
                     # The yardstick of bench/rush.py (one INSERT, bench/_rush_urls.py), in the same process.
                     return client.post("/bench/insert/", "note=profile", FORM)
@@ -108,6 +147,11 @@ def main():
                     ("autosave", autosave),
                     ("save", save),
                     ("submit", submit),
+                    ("inbox", inbox),
+                    ("entry_page", entry_page),
+                    ("accept", accept),
+                    ("recommend", recommend),
+                    ("recommend_refused", recommend_refused),
                     ("baseline", baseline),
                 )
 
@@ -164,10 +208,10 @@ def main():
             database_cpu.setdefault(kind, []).append(1000 * database_spent)
             queries[kind] = sent
     # PostgreSQL's CPU is read in clock ticks (10 ms): only the mean over the repetitions means something.
-    print(f"{'request':<10}{'queries':>8}{'CPU ms (median)':>17}{'PostgreSQL ms (mean)':>22}  statuses")
+    print(f"{'request':<18}{'queries':>8}{'CPU ms (median)':>17}{'PostgreSQL ms (mean)':>22}  statuses")
     for kind, values in cpu.items():
         print(
-            f"{kind:<10}{len(queries[kind]):>8}{statistics.median(values):>17.2f}"
+            f"{kind:<18}{len(queries[kind]):>8}{statistics.median(values):>17.2f}"
             f"{statistics.mean(database_cpu[kind]):>22.2f}  {sorted(statuses[kind])}"
         )
     if args.sql:
