@@ -229,6 +229,35 @@ def test_visible_nomination_agrees_with_the_querysets(world, django_assert_num_q
         assert policy.visible_nomination(user, 10**30) is None
 
 
+def test_can_see_judges_an_entry_read_as_the_queryset_does(world, enterprise, member_unit, django_assert_num_queries):
+    """For a member, a secretariat and a pioneer, ``can_see`` of an entry already read asks the scope's
+    rule of the row in memory (no query); it must agree with ``visible_nominations`` for every state and
+    every combination of the timestamps that decide whether an entry was ever sent."""
+    from nominations.models import Nomination
+
+    now = clock.now()
+    pioneer = world.users.pioneer.profile.pioneer
+    for state in State.values:
+        for submitted_at, recommended_at in [(None, None), (now, None), (None, now), (now, now)]:
+            stamps = {"state": state, "submitted_at": submitted_at, "recommended_at": recommended_at}
+            NominationFactory(ranking_list=enterprise, member_unit=member_unit, created_by=world.author, **stamps)
+            NominationFactory(
+                ranking_list=enterprise, member_unit=None, pioneer=pioneer, created_by=world.author, **stamps
+            )
+    entries = list(Nomination.objects.all())
+    for who in ["member", "sibling", "other_member", "secretariat", "other_secretariat", "pioneer"]:
+        user = getattr(world.users, who)
+        role_of(user)  # the profile, loaded once as in a request
+        expected = set(visible_nominations(user).values_list("pk", flat=True))
+        with django_assert_num_queries(0):
+            seen = {entry.pk for entry in entries if can_see(user, entry)}
+        assert seen == expected, who
+    # Other roles still ask the queryset.
+    role_of(world.users.platform)
+    with django_assert_num_queries(1):
+        assert can_see(world.users.platform, world.entries.own_submitted)
+
+
 def test_visible_attachments_follow_the_entries(world):
     own = attachment(world, world.entries.own_submitted)
     draft = attachment(world, world.entries.own_draft)

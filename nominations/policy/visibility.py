@@ -1,12 +1,14 @@
 """What a user may see: the querysets every list, search, export and download starts from.
 
-For an object, "may see it" (:func:`can_see`) is asked of the same queryset, so the two never drift.
+For an object, "may see it" (:func:`can_see`) is asked of the same queryset, so the two never drift;
+an entry of a unit's role is asked the same rule on the row in memory (``UnitScope.sees``, which
+tests/test_policy.py holds equal to the queryset for every state).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Model, Q, QuerySet
 
@@ -44,16 +46,35 @@ def sent_to_staff() -> Q:
     return ~_never_sent()
 
 
-# The roles that see the entries of one unit of their profile: role -> (the profile's field naming the
-# unit, every nomination -> the ones that role sees of that unit). Both visible_nominations and
-# visible_nomination (one entry by key, the query of every author and secretariat entry page) start here.
-UNIT_SCOPES: dict[str, tuple[str, Callable[[QuerySet, int], QuerySet]]] = {
-    Role.MEMBER: ("member_unit_id", lambda qs, unit: qs.filter(member_unit_id=unit)),
-    Role.SECRETARIAT: (
+def _never_sent_row(nomination: Nomination) -> bool:
+    """``_never_sent()`` of one row in memory."""
+    return nomination.state in STAFF_HIDDEN_STATES or (
+        nomination.state == State.WITHDRAWN and nomination.submitted_at is None and nomination.recommended_at is None
+    )
+
+
+class UnitScope(NamedTuple):
+    """How a role that sees the entries of one unit of its profile sees them."""
+
+    field: str  # the profile's field naming the unit
+    rows: Callable[[QuerySet, int], QuerySet]  # every nomination -> the ones the role sees of that unit
+    sees: Callable[[Nomination, int], bool]  # the same rule on one row in memory
+
+
+# Both visible_nominations and visible_nomination (one entry by key, the query of every author and
+# secretariat entry page) start here; can_see asks ``sees`` of an entry already read.
+UNIT_SCOPES: dict[str, UnitScope] = {
+    Role.MEMBER: UnitScope(
+        "member_unit_id", lambda qs, unit: qs.filter(member_unit_id=unit), lambda n, unit: n.member_unit_id == unit
+    ),
+    Role.SECRETARIAT: UnitScope(
         "recommending_unit_id",
         lambda qs, unit: qs.filter(recommending_unit_id=unit, pioneer=None).exclude(_never_sent()),
+        lambda n, unit: n.recommending_unit_id == unit and n.pioneer_id is None and not _never_sent_row(n),
     ),
-    Role.PIONEER: ("pioneer_id", lambda qs, unit: qs.filter(pioneer_id=unit)),
+    Role.PIONEER: UnitScope(
+        "pioneer_id", lambda qs, unit: qs.filter(pioneer_id=unit), lambda n, unit: n.pioneer_id == unit
+    ),
 }
 
 
@@ -62,7 +83,7 @@ def _unit_scope(user: AnyUser) -> tuple[str, int] | None:
     role = role_of(user)
     if role not in UNIT_SCOPES:
         return None
-    unit = getattr(profile_of(user), UNIT_SCOPES[role][0])
+    unit = getattr(profile_of(user), UNIT_SCOPES[role].field)
     return (role, unit) if unit else None
 
 
@@ -76,14 +97,14 @@ def visible_nominations(user: AnyUser) -> QuerySet[Nomination]:
         return qs.exclude(_never_sent())
     scope = _unit_scope(user)
     if scope is not None:
-        return UNIT_SCOPES[role][1](qs, scope[1])
+        return UNIT_SCOPES[role].rows(qs, scope[1])
     if role in VISIBLE_FOR_ROLE:
         return VISIBLE_FOR_ROLE[role](user, qs)
     return qs.none()
 
 
 def _entry_of_unit(role: str) -> PreparedQuery[Nomination]:
-    scoped = UNIT_SCOPES[role][1]
+    scoped = UNIT_SCOPES[role].rows
     return PreparedQuery(
         lambda pk, unit: scoped(Nomination.objects.all(), unit).select_related(*NOMINATION_RELATIONS).filter(pk=pk),
         pk=int,
@@ -202,8 +223,16 @@ def visible_sent_mails(user: AnyUser) -> QuerySet[SentMail]:
 
 
 def can_see(user: AnyUser, obj: Model) -> bool:
-    """Whether ``obj`` is in the user's visible queryset (one query, the same definition)."""
+    """Whether ``obj`` is in the user's visible queryset (one query, the same definition).
+
+    An entry read from the database, asked for a member, a secretariat or a pioneer, is judged on the row
+    as read (``UnitScope.sees``), without a query: the entry pages read it through the same rule in this
+    request (``visible_nomination``), and a transition asks its checks of the row it holds locked. The
+    policy asks this for each button of a page; it was a query each time."""
     if isinstance(obj, Nomination):
+        scope = _unit_scope(user)
+        if scope is not None and obj.pk is not None and not obj._state.adding:
+            return UNIT_SCOPES[scope[0]].sees(obj, scope[1])
         return visible_nominations(user).filter(pk=obj.pk).exists()
     if isinstance(obj, Attachment):
         return visible_attachments(user).filter(pk=obj.pk).exists()
