@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from nominations import batch, workflow
+from nominations.forms import widgets
 from nominations.forms.fields import NoteField
 
 NOTE_ATTRS = {"class": "form-control"}
@@ -22,7 +23,7 @@ UNKNOWN_SELECTION = "所选申报中有记录不存在或您无权处理，请�
 
 def note_field(label: str, *, required: bool = False, rows: int = 3) -> NoteField:
     return NoteField(
-        label=label, required=required, widget=forms.Textarea(attrs={**NOTE_ATTRS, "rows": rows}), rows=rows
+        label=label, required=required, widget=widgets.Textarea(attrs={**NOTE_ATTRS, "rows": rows}), rows=rows
     )
 
 
@@ -40,7 +41,7 @@ class TransitionForm(forms.Form):
 
     action = forms.ChoiceField(
         choices=[(name, spec.label) for name, spec in workflow.TRANSITIONS.items()],
-        widget=forms.HiddenInput,
+        widget=widgets.HiddenInput,
         error_messages={"required": "不支持的操作。", "invalid_choice": "不支持的操作。"},
     )
     note = note_field("说明")
@@ -119,7 +120,7 @@ class BatchForm(forms.Form):
     apply = forms.ChoiceField(
         choices=[("1", "执行")],
         required=False,
-        widget=forms.HiddenInput,
+        widget=widgets.HiddenInput,
         error_messages={"invalid_choice": "提交的内容有误，请返回收件箱重新选择。"},
     )
 

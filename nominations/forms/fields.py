@@ -20,6 +20,7 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 
+from nominations.forms import widgets
 from nominations.rules.text import count_chars
 
 NOTE_MAX_CHARS = 2000
@@ -78,7 +79,7 @@ class NoteField(PlainTextField):
 
     def __init__(self, *, max_chars=NOTE_MAX_CHARS, label="说明", rows=3, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        kwargs.setdefault("widget", widgets.Textarea(attrs={"rows": rows}))
         self.max_chars = max_chars
         super().__init__(max_length=2 * max_chars, label=label, **kwargs)
 

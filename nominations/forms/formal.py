@@ -9,6 +9,7 @@ from django import forms
 
 from kczg_site import clock
 from nominations import formal
+from nominations.forms import widgets
 from nominations.forms.fields import NoteField
 from nominations.models import Campaign, FormalCheckItem
 
@@ -21,11 +22,13 @@ class FormalReviewForm(forms.Form):
         label="限期修改截止时间（北京时间）",
         required=False,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"),
+        widget=widgets.DateTimeInput(
+            attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"
+        ),
         error_messages={"invalid": "请填写有效的日期和时间。"},
         help_text=f"有未通过的项目时适用：须晚于当前时间，最多为 {formal.FIX_BY_MAX_DAYS} 天之后。",
     )
-    note = NoteField(label="审查意见", rows=2, widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))
+    note = NoteField(label="审查意见", rows=2, widget=widgets.Textarea(attrs={"class": "form-control", "rows": 2}))
 
     def __init__(
         self,
@@ -44,7 +47,7 @@ class FormalReviewForm(forms.Form):
             self.fields[f"item_{item.pk}"] = forms.ChoiceField(
                 label=item.label,
                 choices=CHOICES,
-                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                widget=widgets.RadioSelect(attrs={"class": "form-check-input"}),
                 error_messages={
                     "required": f"请选择“{item.label}”是否通过。",
                     "invalid_choice": f"请选择“{item.label}”是否通过。",
@@ -54,7 +57,7 @@ class FormalReviewForm(forms.Form):
                 label=f"“{item.label}”的问题说明",
                 max_chars=formal.REMARK_MAX_CHARS,
                 rows=1,
-                widget=forms.Textarea(attrs={"class": "form-control form-control-sm", "rows": 1}),
+                widget=widgets.Textarea(attrs={"class": "form-control form-control-sm", "rows": 1}),
             )
 
     def rows(self) -> Iterator[dict[str, object]]:

@@ -1,11 +1,13 @@
-"""The entry form's widgets, rendered in Python instead of through Django's widget templates.
+"""The entry form's widgets and those of the actions' forms (notes, the formal review's checklist),
+rendered in Python instead of through Django's widget templates.
 
 Why: the member's edit page shows 10 to 23 fields (the 技术经理人 list's three case items add 12), and
 rendering them was most of the page's template CPU during the deadline rush. Django renders each widget with
 several templates (``input.html`` includes ``attrs.html``; ``select.html`` includes
 ``select_option.html`` once per option, which includes ``attrs.html`` again). These subclasses build
 the same HTML from the same context (``self.get_context(name, value, attrs)["widget"]``) with string
-formatting instead.
+formatting instead. The secretariat's entry page, which a refused action shows again, rendered some
+25 widgets (its actions' hidden inputs and notes, the checklist's radios) the slow way.
 
 The output follows Django 5.2's templates (``django/forms/widgets/*.html``); tests/intake/test_field_rendering.py
 checks that hostile names, values and attributes come back escaped and that every ``aria-describedby`` names
@@ -116,3 +118,23 @@ class Textarea(PythonRendered, forms.Textarea):
 
 class Select(PythonRendered, forms.Select):
     html = staticmethod(select_html)
+
+
+class HiddenInput(PythonRendered, forms.HiddenInput):
+    html = staticmethod(input_html)
+
+
+class DateTimeInput(PythonRendered, forms.DateTimeInput):
+    html = staticmethod(input_html)
+
+
+class RadioSelect(forms.RadioSelect):
+    """A radio group whose options a template renders one by one (``{{ radio.tag }}``, as the formal review's
+    checklist does): each option's ``<input>`` in Python (``input_option.html`` without its label is
+    ``input.html``); the whole group (``{{ field }}``) and a labelled option still through Django's templates."""
+
+    def _render(self, template_name: str, context: dict[str, Any], renderer: BaseRenderer | None = None) -> SafeString:
+        widget = context["widget"]
+        if template_name == self.option_template_name and not widget.get("wrap_label"):
+            return mark_safe(input_html(widget))  # noqa: S308 (input_html escapes every value)
+        return super()._render(template_name, context, renderer)

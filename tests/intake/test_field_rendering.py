@@ -283,3 +283,32 @@ def test_edit_page_shows_labels_and_escaped_values(client, member_user, at_open,
     page = response.content.decode()
     assert 'value="&lt;script&gt;alert(2)&lt;/script&gt;"' in page and "请输入有效的电话号码" in page
     assert "<script>alert(2)</script>" not in page
+
+
+@pytest.mark.parametrize("value", [*HOSTILE_VALUES, None])
+@pytest.mark.parametrize(
+    ("fast_class", "django_class"),
+    [(fast.HiddenInput, "HiddenInput"), (fast.DateTimeInput, "DateTimeInput"), (fast.Textarea, "Textarea")],
+)
+def test_the_action_forms_widgets_render_as_django_templates_do(fast_class, django_class, value):
+    """The secretariat's forms (notes, hidden action, fix-by time) render what Django's templates render."""
+    from django import forms
+
+    attrs = {"class": "form-control", "data-x": '<"&>'}
+    expected = getattr(forms, django_class)(attrs=attrs).render("n<&>", value, attrs={"id": "i<"})
+    assert fast_class(attrs=attrs).render("n<&>", value, attrs={"id": "i<"}) == expected
+
+
+@pytest.mark.parametrize("posted", [None, "fail", '<"&>'])
+def test_a_checklist_radio_renders_as_django_templates_do(posted):
+    from django import forms
+
+    choices = [("pass", "通过"), ("fail", '未<"通过">')]
+
+    def radios(widget):
+        form = type("F", (forms.Form,), {"item": forms.ChoiceField(choices=choices, widget=widget)})
+        bound = form({"item": posted} if posted else None, auto_id="formal-%s")
+        return [radio.tag() for radio in bound["item"]], str(bound["item"])
+
+    attrs = {"class": "form-check-input"}
+    assert radios(fast.RadioSelect(attrs=attrs)) == radios(forms.RadioSelect(attrs=attrs))
