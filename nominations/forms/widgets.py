@@ -15,6 +15,7 @@ an element of the page. These widgets ignore the form renderer: overriding Djang
 not change them; change the HTML here.
 """
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -28,12 +29,18 @@ from django.utils.safestring import SafeData, SafeString, mark_safe
 
 def template_value(value: Any) -> str:
     """What ``{{ value }}`` renders to with autoescaping on (as ``render_value_in_context`` does)."""
+    if type(value) is str:
+        # A plain string, the usual case (names, labels, attributes): localize and template_localtime
+        # return it as is, and Django's escape is html.escape behind a lazy-argument check.
+        return SafeString(html.escape(value))
     value = localize(template_localtime(value))
     return conditional_escape(value if isinstance(value, str) else str(value))
 
 
 def template_string(value: Any) -> str:
     """What ``{{ value|stringformat:'s' }}`` renders to: ``str(value)``, escaped unless already safe."""
+    if type(value) is str:
+        return SafeString(html.escape(value))
     return str(value) if isinstance(value, SafeData) else escape(value)
 
 
