@@ -11,8 +11,8 @@ finding no idle actor is an error (status 0, kind ``no_actor``).
 ``search()`` steps the rate: from ``start`` × the baseline's closed-loop throughput up by ``factor``
 while a step passes (p95 ≤ ``p95_ms`` over every request of the step, no answer ≥ 500, no failed
 connection; a p95 failure alone is confirmed by a second step at the same rate, as one burst of other
-work on a shared machine can fail a step), or down until one passes; the figure is the highest passing
-rate.
+work on a shared machine can fail a step), or down until one passes, then bisects between the highest
+passing and the lowest failing rate (``refine`` times); the figure is the highest passing rate.
 """
 
 import random
@@ -150,14 +150,17 @@ def search(
     factor=1.25,
     seconds=10.0,
     p95_ms=300.0,
-    max_steps=12,
+    max_steps=14,
     retries=1,
+    refine=2,
     log=print,
 ):
     """Step the rate (see the module docstring); return ``(best_fraction, rows)``.
 
     ``retries``: a step that failed on its p95 alone (no error) is run again at the same rate, and the
     rate fails only if every run does: on a shared machine one burst of other work can fail a step.
+    ``refine``: once a passing rate lies below a failing one a ``factor`` apart, that many bisections
+    (geometric means) narrow the bracket, so that the figure is not understated by up to a ``factor``.
     """
     fraction, best, rows, direction = start, None, [], 0
     runs = 0
@@ -194,12 +197,19 @@ def search(
         time.sleep(2.0)  # let the queue drain before the next step
         return row
 
-    while runs < max_steps:
+    def confirmed(fraction):
         row = run(fraction)
         tries = 0
         while not row["ok"] and not row["errors"] and tries < retries and runs < max_steps:
             tries += 1
             row = run(fraction)
+        return row
+
+    failed_at = None
+    while runs < max_steps:
+        row = confirmed(fraction)
+        if not row["ok"]:
+            failed_at = fraction if failed_at is None else min(failed_at, fraction)
         if row["ok"]:
             best = fraction if best is None else max(best, fraction)
             if direction < 0:
@@ -211,5 +221,14 @@ def search(
             direction, fraction = -1, fraction / factor
         if not any(m.alive for m in members):
             log("  open loop: no drafts left")
+            return best, rows
+    low, high = best, failed_at
+    for _ in range(refine):
+        if low is None or high is None or high <= low or runs >= max_steps or not any(m.alive for m in members):
             break
+        middle = (low * high) ** 0.5
+        if confirmed(middle)["ok"]:
+            low = best = max(best, middle)
+        else:
+            high = middle
     return best, rows

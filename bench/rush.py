@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import _cpu as cpu  # noqa: E402
+from bench import _gc_meter as gc_meter  # noqa: E402
 from bench import _pg_statements as pg_statements  # noqa: E402
 from bench import _rush_data as data  # noqa: E402
 from bench import _rush_open as open_loop  # noqa: E402
@@ -137,6 +138,8 @@ def main():
     usernames = seeded["members"]
     port = free_port()
     data.set_clock(CLOCK_START)
+    for old in gc_meter.DIRECTORY.glob("*.json"):
+        old.unlink()
     proc, log = start_gunicorn(args, port, url)
     print(
         f"gunicorn on 127.0.0.1:{port}: {args.workers} {args.worker_class} workers × {args.threads} threads", flush=True
@@ -211,6 +214,7 @@ def main():
         touched = set()  # drafts the closed loop opened (the open loop takes the others)
         saved_lock = threading.Lock()
         statements_on = pg_statements.reset(url)
+        gc_start = gc_meter.read(0)
         rush_start = time.perf_counter()
         rush_stop = rush_start + args.seconds
         meter = cpu.Meter(proc.pid, database).start()
@@ -303,6 +307,10 @@ def main():
         rush_cpu = meter.stop()
         rush_duration = time.perf_counter() - rush_start
         rush_statements = pg_statements.top(url, database) if statements_on else None
+        gc_end = gc_meter.read(0)
+        gc_rush = {
+            key: [b - a for a, b in zip(gc_start[key], gc_end[key], strict=True)] for key in ("seconds", "collections")
+        }
         closed_end = len(recorder.samples)
 
         # ------------------------------------------------------------ the open loop
@@ -408,6 +416,15 @@ def main():
             f"{per_request['rush']['database']:.2f} ms; ratio {base_ms / rush_ms:.2f} (what the throughput ratio "
             "would be if both phases were bound by these processes' CPU alone; steadier than req/s on a busy machine)"
         )
+    print(
+        "garbage collector in the workers during the rush (bench/_gc_meter.py, as of each worker's last "
+        f"generation-1 or -2 collection): {1000 * sum(gc_rush['seconds']) / max(rush_total['count'], 1):.2f} ms per "
+        "request; per generation 0/1/2: "
+        + ", ".join(
+            f"{n} × {1000 * t / max(n, 1):.1f} ms"
+            for t, n in zip(gc_rush["seconds"], gc_rush["collections"], strict=True)
+        )
+    )
     if rush_statements:
         print("baseline, ", end="")
         pg_statements.print_top(base_statements[0][:3], base_statements[1], base["count"])
@@ -473,6 +490,7 @@ def main():
         "cost": cost,
         "open_loop": {"best_fraction": open_best, "steps": open_rows},
         "statements": {"baseline": base_statements, "rush": rush_statements},
+        "garbage_collector": gc_rush,
         "entries_saved": len(last_saved),
         "submitted": submitted_total,
         "checks": {label: {"ok": ok, "detail": detail} for label, ok, detail in checks},

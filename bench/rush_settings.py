@@ -9,3 +9,8 @@ from kczg_site.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench._rush_urls"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The collector's share of the workers' CPU (bench/_gc_meter.py; rush.py prints it).
+from bench import _gc_meter  # noqa: E402
+
+_gc_meter.install()
