@@ -195,3 +195,33 @@ def latest_extension(campaign_id: int, kind: str, recommending_unit_id: int | No
         or (recommending_unit_id is not None and unit == recommending_unit_id)
     ]
     return max(found, default=None)
+
+
+def lists_with_domains(campaign_id: int) -> list[RankingList]:
+    """The campaign's lists in their order (``order``, then key), each with its domains in theirs as if
+    prefetched (``lst.domains.all()`` asks no query; each domain's ``ranking_list`` is its list): fresh
+    instances on each call. The quotas' tables read them at every recommend and on every secretariat page."""
+    list_names = tuple(f.attname for f in RankingList._meta.concrete_fields)
+    domain_names = tuple(f.attname for f in Domain._meta.concrete_fields)
+
+    def compute() -> tuple:
+        found = RankingList.objects.filter(campaign_id=campaign_id).prefetch_related("domains").order_by("order", "pk")
+        return tuple(
+            (
+                tuple(getattr(lst, name) for name in list_names),
+                tuple(tuple(getattr(domain, name) for name in domain_names) for domain in lst.domains.all()),
+            )
+            for lst in found
+        )
+
+    lists = []
+    for values, domain_rows in get(("lists_with_domains", campaign_id), compute):
+        lst = RankingList.from_db(connection.alias, list_names, values)
+        domains = [Domain.from_db(connection.alias, domain_names, row) for row in domain_rows]
+        for domain in domains:
+            domain._state.fields_cache["ranking_list"] = lst
+        prefetched = lst.domains.all()
+        prefetched._result_cache, prefetched._prefetch_done = domains, True
+        lst._prefetched_objects_cache = {"domains": prefetched}
+        lists.append(lst)
+    return lists

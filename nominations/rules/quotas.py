@@ -97,10 +97,12 @@ def quota_rows(
     """
     units = list(units)
     unit_ids = [unit.pk for unit in units]
-    lists = RankingList.objects.filter(campaign=campaign).prefetch_related("domains").order_by("order", "pk")
+    from nominations import campaign_cache  # inside: campaign_cache imports the models, as this module
+
+    # The lists and their domains: campaign data, cached per process until the next change.
+    lists = campaign_cache.lists_with_domains(campaign if isinstance(campaign, int) else campaign.pk)
     if ranking_list is not None:
-        lists = lists.filter(pk=ranking_list.pk)
-    lists = list(lists)
+        lists = [lst for lst in lists if lst.pk == ranking_list.pk]
     list_ids = [lst.pk for lst in lists]
     # Each unit's (non-pioneer) channels that serve each list, the channels' names in their order.
     serving = {}
