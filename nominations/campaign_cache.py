@@ -1,10 +1,10 @@
 """Per-process copies of the campaign data that changes only in the admin, invalidated in every process.
 
 At the deadline every request of a member asks the same campaign data: the active campaign, the list's
-domains (the form's options), the member deadline (the campaign's, the recommending unit's own, the
-extensions) and whether its recommending unit has confirmed. They change in the admin, the platform's
-extension page and a unit's confirmation, a few times a year. Each
-process keeps what it has read in a dictionary stamped with the version of the campaign data
+domains (the form's options; with the lists, what every quota table starts from), the member deadline
+(the campaign's, the recommending unit's own, the extensions) and whether its recommending unit has
+confirmed. They change in the admin, the platform's extension page and a unit's confirmation, a few
+times a year. Each process keeps what it has read in a dictionary stamped with the version of the campaign data
 (:class:`~nominations.models.CampaignDataVersion`, one row); every save or delete of a
 :data:`WATCHED` model (``post_save``/``post_delete``, admin, import and shell alike) increments the
 version in the same transaction and empties this process's copy. Another process sees the new version
