@@ -223,7 +223,8 @@ def visible_sent_mails(user: AnyUser) -> QuerySet[SentMail]:
 
 
 def can_see(user: AnyUser, obj: Model) -> bool:
-    """Whether ``obj`` is in the user's visible queryset (one query, the same definition).
+    """Whether ``obj`` is in the user's visible queryset (the same definition; one query, but none for
+    an entry of a unit's role).
 
     An entry read from the database, asked for a member, a secretariat or a pioneer, is judged on the row
     as read (``UnitScope.sees``), without a query: the entry pages read it through the same rule in this

@@ -70,6 +70,14 @@ class QuotaRow:
     quota: Quota
 
 
+def _lists(campaign: CampaignRef) -> list[RankingList]:
+    """The campaign's lists in their order with their domains: campaign data, cached per process until the
+    next change (``nominations.campaign_cache``)."""
+    from nominations import campaign_cache  # inside: campaign_cache imports the models, as this module
+
+    return campaign_cache.lists_with_domains(campaign if isinstance(campaign, int) else campaign.pk)
+
+
 def quota_use(unit_ids: Iterable[int], campaign: CampaignRef, *, entries: QuerySet | None = None) -> QuerySet:
     """The entries that use the quotas of the units ``unit_ids`` in ``campaign``: recommended (or
     further), not a pioneer's, among ``entries`` (every entry without it)."""
@@ -97,10 +105,7 @@ def quota_rows(
     """
     units = list(units)
     unit_ids = [unit.pk for unit in units]
-    from nominations import campaign_cache  # inside: campaign_cache imports the models, as this module
-
-    # The lists and their domains: campaign data, cached per process until the next change.
-    lists = campaign_cache.lists_with_domains(campaign if isinstance(campaign, int) else campaign.pk)
+    lists = _lists(campaign)
     if ranking_list is not None:
         lists = [lst for lst in lists if lst.pk == ranking_list.pk]
     list_ids = [lst.pk for lst in lists]
@@ -235,8 +240,8 @@ def quota_table(
 
 
 def member_cap_table(member_unit: MemberUnit, campaign: CampaignRef) -> list[tuple[RankingList, Domain | None, Quota]]:
-    """Rows ``(ranking_list, domain, quota)`` of a member unit's caps (``member_cap``) in two queries."""
-    lists = RankingList.objects.filter(campaign=campaign).prefetch_related("domains")
+    """Rows ``(ranking_list, domain, quota)`` of a member unit's caps (``member_cap``) in one query."""
+    lists = _lists(campaign)
     live = {}
     for list_id, domain_id in Nomination.objects.filter(
         member_unit=member_unit, campaign=campaign, state__in=State.live()
